@@ -1,0 +1,72 @@
+/** National clouds: authority host, mail hosts and token scope (reference section 5). */
+export type CloudName = "global" | "usgov" | "china";
+
+export interface Cloud {
+  name: CloudName;
+  authorityHost: string;
+  pop3Host: string;
+  imapHost: string;
+  smtpHost: string;
+  scope: string;
+}
+
+export const CLOUDS: Record<CloudName, Cloud> = {
+  global: {
+    name: "global",
+    authorityHost: "https://login.microsoftonline.com",
+    pop3Host: "outlook.office365.com",
+    imapHost: "outlook.office365.com",
+    smtpHost: "smtp.office365.com",
+    scope: "https://outlook.office365.com/.default",
+  },
+  usgov: {
+    name: "usgov",
+    authorityHost: "https://login.microsoftonline.us",
+    pop3Host: "outlook.office365.us",
+    imapHost: "outlook.office365.us",
+    smtpHost: "smtp.office365.us",
+    scope: "https://outlook.office365.us/.default",
+  },
+  china: {
+    name: "china",
+    authorityHost: "https://login.partner.microsoftonline.cn",
+    pop3Host: "partner.outlook.cn",
+    imapHost: "partner.outlook.cn",
+    smtpHost: "smtp.partner.outlook.cn",
+    scope: "https://partner.outlook.cn/.default",
+  },
+};
+
+/** Audiences that mean "this token is for Exchange Online" (reference section 2). */
+export const EXCHANGE_AUDIENCES: readonly string[] = [
+  "https://outlook.office.com",
+  "https://outlook.office365.com",
+  "https://ps.outlook.com",
+  "00000002-0000-0ff1-ce00-000000000000",
+  "https://outlook.office365.us",
+  "https://outlook.office.us",
+  "https://partner.outlook.cn",
+];
+
+/** Audiences that mean "wrong scope: this token is for Microsoft Graph". */
+export const GRAPH_AUDIENCES: readonly string[] = [
+  "https://graph.microsoft.com",
+  "00000003-0000-0000-c000-000000000000",
+  "https://graph.microsoft.us",
+  "https://microsoftgraph.chinacloudapi.cn",
+];
+
+export function isExchangeAudience(aud: string | undefined, extra: readonly string[] = []): boolean {
+  if (!aud) return false;
+  const norm = aud.replace(/\/+$/, "").toLowerCase();
+  return [...EXCHANGE_AUDIENCES, ...extra].some((a) => a.toLowerCase() === norm);
+}
+
+export type MailProtocol = "pop3" | "imap" | "smtp";
+
+/** The application permission (app role) each protocol needs. */
+export const ROLE_FOR_PROTOCOL: Record<MailProtocol, string> = {
+  pop3: "POP.AccessAsApp",
+  imap: "IMAP.AccessAsApp",
+  smtp: "SMTP.SendAsApp",
+};

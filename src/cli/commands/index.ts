@@ -1,0 +1,7 @@
+/** One module per command; each exports a `register(program, ctx)` function. Add new commands here. */
+import type { Command } from "commander";
+import type { RunContext } from "../main.js";
+
+export type RegisterCommand = (program: Command, ctx: RunContext) => void;
+
+export const COMMANDS: RegisterCommand[] = [];

@@ -1,0 +1,58 @@
+/** CLI entry: builds the commander program from one module per command (src/cli/commands/*.ts). */
+import { Command, CommanderError } from "commander";
+import { exitCodeOf, toXoauthError, XoauthError } from "../errors.js";
+import "../i18n/catalogs.js";
+import { detectLang, setLang } from "../i18n/index.js";
+import { COMMANDS } from "./commands/index.js";
+import { formatError, processOut } from "./output.js";
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0  success
+  1  unexpected error (a bug: please report it)
+  2  usage or configuration error
+  3  the Microsoft identity platform refused (token stage) or the token lacks what the protocol needs
+  4  the mail server refused (login, mailbox access, sending)
+  5  network or TLS error (DNS, connection refused, timeout, untrusted certificate)
+  6  local error (Maildir not writable, --exec hook failed)`;
+
+/** The exit code of the current run, set by command actions. */
+export interface RunContext {
+  exitCode: number;
+}
+
+export function buildProgram(ctx: RunContext): Command {
+  const program = new Command();
+  program
+    .name("xoauth-mail")
+    .description(
+      "OAuth 2.0 app-only (client credentials) access to Exchange Online mailboxes over POP3, IMAP and SMTP with XOAUTH2.",
+    )
+    .option("--lang <lang>", "language of messages: en or de (default: from LANG / LC_ALL)")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", `\n${EXIT_CODES_HELP}\n`)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => processOut.stdout(s), writeErr: (s) => processOut.stderr(s) })
+    .hook("preAction", (thisCommand) => {
+      setLang(detectLang(thisCommand.opts().lang as string | undefined));
+    });
+  for (const register of COMMANDS) register(program, ctx);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const ctx: RunContext = { exitCode: 0 };
+  setLang(detectLang(undefined));
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv);
+    return ctx.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0) return 0;
+      return exitCodeOf("USAGE");
+    }
+    const err = toXoauthError(e);
+    processOut.stderr(formatError(err));
+    return err instanceof XoauthError ? err.exitCode : 1;
+  }
+}

@@ -1,0 +1,51 @@
+/** Everything the CLI prints goes through here, so secrets are redacted at the sink. */
+import { toXoauthError, type XoauthError } from "../errors.js";
+import { codeText, t } from "../i18n/index.js";
+import { redact } from "../log/redact.js";
+
+export interface Out {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const processOut: Out = {
+  stdout: (s) => process.stdout.write(redact(s)),
+  stderr: (s) => process.stderr.write(redact(s)),
+};
+
+/** Writes without redaction: only for the payload the user explicitly asked for (`token` prints the token). */
+export function writeSecretPayload(text: string): void {
+  process.stdout.write(text);
+}
+
+/** The stable JSON shape of an error (`--json`). */
+export function errorJson(err: XoauthError): Record<string, unknown> {
+  const text = codeText(err.code, { ...err.details.params });
+  return {
+    code: err.code,
+    aadsts: err.details.aadsts ?? null,
+    message: redact(err.message),
+    cause: redact(err.why ?? text?.causes[0] ?? ""),
+    fix: (err.fix.length ? err.fix : (text?.fix ?? [])).map(redact),
+    trace_id: err.details.traceId ?? null,
+    correlation_id: err.details.correlationId ?? null,
+    server_reply: err.details.serverReply ? redact(err.details.serverReply) : null,
+  };
+}
+
+/** Human form: what happened, why, and the exact fix. */
+export function formatError(e: unknown): string {
+  const err = toXoauthError(e);
+  const text = codeText(err.code, { ...err.details.params });
+  const lines = [`✗ ${t("error.label")} [${err.code}]: ${err.message}`];
+  const why = err.why ?? text?.causes[0];
+  if (why) lines.push(`  ${t("error.why")}: ${why}`);
+  const fix = err.fix.length ? err.fix : (text?.fix ?? []);
+  if (fix.length) {
+    lines.push(`  ${t("error.fix")}:`);
+    for (const f of fix) lines.push(`    ${f.split("\n").join("\n    ")}`);
+  }
+  if (err.details.traceId)
+    lines.push(`  Trace ID: ${err.details.traceId}  Correlation ID: ${err.details.correlationId ?? "-"}`);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,167 @@
+/**
+ * Typed errors with stable codes. A code is public API (`--json`, exit codes, the diagnosis engine):
+ * adding one is fine, renaming or removing one is a breaking change.
+ */
+
+/** Every stable error / diagnosis code xoauth-mail can report. */
+export const ERROR_CODES = [
+  // token stage (identity platform)
+  "TENANT_NOT_FOUND",
+  "TENANT_INVALID",
+  "WRONG_CLOUD",
+  "APP_NOT_FOUND",
+  "CLIENT_SECRET_INVALID",
+  "CLIENT_SECRET_EXPIRED",
+  "CLIENT_CREDENTIAL_MISSING",
+  "CERTIFICATE_INVALID",
+  "CLOCK_SKEW",
+  "SCOPE_INVALID",
+  "RESOURCE_NOT_FOUND",
+  "APP_DISABLED",
+  "CONDITIONAL_ACCESS_BLOCKED",
+  "THROTTLED",
+  "TOKEN_ENDPOINT_UNREACHABLE",
+  "TOKEN_ENDPOINT_ERROR",
+  // network / TLS (token endpoint or mail server)
+  "TLS_UNTRUSTED",
+  "TLS_HOSTNAME_MISMATCH",
+  "MAIL_SERVER_UNREACHABLE",
+  "TIMEOUT",
+  // token content
+  "PERMISSION_MISSING",
+  "WRONG_AUDIENCE",
+  "TOKEN_EXPIRED",
+  // mail server
+  "XOAUTH2_NOT_OFFERED",
+  "MAILBOX_ACCESS_DENIED",
+  "MAILBOX_NOT_CONNECTED",
+  "SMTP_AUTH_DISABLED",
+  "SEND_AS_DENIED",
+  "PROTOCOL_ERROR",
+  "LIMIT_EXCEEDED",
+  "CONNECTION_CLOSED",
+  // local
+  "CONFIG_INVALID",
+  "USAGE",
+  "STORE_ERROR",
+  "EXEC_FAILED",
+  "UIDVALIDITY_CHANGED",
+  "UNEXPECTED",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Failure classes, each with its own process exit code (documented in --help and README). */
+export type ErrorClass = "usage" | "identity" | "mailserver" | "network" | "unexpected" | "local";
+
+export const EXIT_CODES: Record<ErrorClass | "ok", number> = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  identity: 3,
+  mailserver: 4,
+  network: 5,
+  local: 6,
+};
+
+const CLASS_OF: Record<ErrorCode, ErrorClass> = {
+  TENANT_NOT_FOUND: "identity",
+  TENANT_INVALID: "identity",
+  WRONG_CLOUD: "identity",
+  APP_NOT_FOUND: "identity",
+  CLIENT_SECRET_INVALID: "identity",
+  CLIENT_SECRET_EXPIRED: "identity",
+  CLIENT_CREDENTIAL_MISSING: "identity",
+  CERTIFICATE_INVALID: "identity",
+  CLOCK_SKEW: "identity",
+  SCOPE_INVALID: "identity",
+  RESOURCE_NOT_FOUND: "identity",
+  APP_DISABLED: "identity",
+  CONDITIONAL_ACCESS_BLOCKED: "identity",
+  THROTTLED: "identity",
+  TOKEN_ENDPOINT_ERROR: "identity",
+  PERMISSION_MISSING: "identity",
+  WRONG_AUDIENCE: "identity",
+  TOKEN_EXPIRED: "identity",
+  TOKEN_ENDPOINT_UNREACHABLE: "network",
+  TLS_UNTRUSTED: "network",
+  TLS_HOSTNAME_MISMATCH: "network",
+  MAIL_SERVER_UNREACHABLE: "network",
+  TIMEOUT: "network",
+  CONNECTION_CLOSED: "network",
+  XOAUTH2_NOT_OFFERED: "mailserver",
+  MAILBOX_ACCESS_DENIED: "mailserver",
+  MAILBOX_NOT_CONNECTED: "mailserver",
+  SMTP_AUTH_DISABLED: "mailserver",
+  SEND_AS_DENIED: "mailserver",
+  PROTOCOL_ERROR: "mailserver",
+  LIMIT_EXCEEDED: "mailserver",
+  UIDVALIDITY_CHANGED: "mailserver",
+  CONFIG_INVALID: "usage",
+  USAGE: "usage",
+  STORE_ERROR: "local",
+  EXEC_FAILED: "local",
+  UNEXPECTED: "unexpected",
+};
+
+export function errorClassOf(code: ErrorCode): ErrorClass {
+  return CLASS_OF[code];
+}
+
+export function exitCodeOf(code: ErrorCode): number {
+  return EXIT_CODES[CLASS_OF[code]];
+}
+
+export interface XoauthErrorDetails {
+  /** AADSTS number from the identity platform, when there is one. */
+  aadsts?: number;
+  traceId?: string;
+  correlationId?: string;
+  /** The command that failed (redacted), e.g. `AUTH XOAUTH2`. */
+  command?: string;
+  /** The server's reply line(s) that caused the error (never containing secrets). */
+  serverReply?: string;
+  /** HTTP status from the token endpoint. */
+  httpStatus?: number;
+  /** Values used to fill the fix text (tenantId, clientId, mailbox, oid, ...). */
+  params?: Record<string, string | number | undefined>;
+}
+
+/**
+ * The one error type of xoauth-mail. `message` is one sentence of what happened; `why` the likely cause;
+ * `fix` the exact next steps. User-facing text comes from the message catalog (src/i18n) by code.
+ */
+export class XoauthError extends Error {
+  readonly code: ErrorCode;
+  readonly details: XoauthErrorDetails;
+  why: string | undefined;
+  fix: string[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { cause?: unknown; why?: string; fix?: string[]; details?: XoauthErrorDetails } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = "XoauthError";
+    this.code = code;
+    this.why = opts.why;
+    this.fix = opts.fix ?? [];
+    this.details = opts.details ?? {};
+  }
+
+  get exitCode(): number {
+    return exitCodeOf(this.code);
+  }
+}
+
+export function isXoauthError(err: unknown): err is XoauthError {
+  return err instanceof XoauthError;
+}
+
+/** Wraps anything thrown into an XoauthError (UNEXPECTED unless it already is one). */
+export function toXoauthError(err: unknown): XoauthError {
+  if (err instanceof XoauthError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new XoauthError("UNEXPECTED", message, { cause: err });
+}

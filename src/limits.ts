@@ -1,0 +1,35 @@
+/** Every bound on input from the network or the user, in one place. Exceeding one is LIMIT_EXCEEDED. */
+export const LIMITS = {
+  /** Longest protocol line we accept from a server or client (POP3/SMTP/IMAP), CRLF included. */
+  maxLineBytes: 64 * 1024,
+  /** Longest multi-line reply other than a message body (CAPA, LIST, UIDL), in bytes. */
+  maxMultilineReplyBytes: 16 * 1024 * 1024,
+  /** Largest single message we download or proxy (Exchange allows up to 150 MB; we allow headroom). */
+  maxMessageBytes: 200 * 1024 * 1024,
+  /** Largest HTTP response body we read from the token endpoint. */
+  maxHttpBodyBytes: 1024 * 1024,
+  /** Largest token / SASL line we accept. */
+  maxSaslLineBytes: 32 * 1024,
+  /** Max entries of a UIDL / LIST reply. */
+  maxMessagesPerListing: 1_000_000,
+  timeouts: {
+    connectMs: 15_000,
+    tlsMs: 15_000,
+    greetingMs: 30_000,
+    commandMs: 60_000,
+    /** Inactivity while streaming a message body. */
+    dataIdleMs: 120_000,
+    httpMs: 30_000,
+    /** Proxy: a client must log in within this time. */
+    proxyLoginMs: 60_000,
+    /** Proxy: idle connection is closed after this. */
+    proxyIdleMs: 30 * 60_000,
+  },
+  retry: {
+    /** Token endpoint: attempts on 429/5xx/network error, and the longest Retry-After we honour. */
+    tokenAttempts: 3,
+    maxRetryAfterMs: 60_000,
+  },
+  /** Tokens are refreshed this long before they expire. */
+  tokenRefreshMarginMs: 5 * 60_000,
+} as const;
