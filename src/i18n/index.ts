@@ -36,7 +36,7 @@ export function getLang(): Lang {
 }
 
 export function fill(template: string, params: Record<string, unknown> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => {
+  return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
     const v = params[name];
     return v === undefined || v === null || v === "" ? `<${name}>` : String(v);
   });
