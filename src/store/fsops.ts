@@ -1,0 +1,39 @@
+/**
+ * The few file-system operations whose ORDER makes delivery durable, behind an interface so tests can record the
+ * order (fsync file -> rename -> fsync directory) and inject failures. Production code uses {@link nodeStoreFs}.
+ */
+import { constants } from "node:fs";
+import { type FileHandle, open, rename, unlink } from "node:fs/promises";
+
+export interface StoreFs {
+  /** fsync(2) an open file: its data and size reach the disk. */
+  fsyncFile(fh: FileHandle, path: string): Promise<void>;
+  /** fsync(2) a directory: the names created/renamed in it reach the disk. */
+  fsyncDir(dir: string): Promise<void>;
+  /** rename(2): atomic replace within one file system. */
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+}
+
+/** Directory fsync is not possible on every platform (Windows: EPERM/EISDIR); those are ignored, others thrown. */
+const DIR_FSYNC_UNSUPPORTED = new Set(["EISDIR", "EPERM", "EINVAL", "ENOTSUP", "EBADF"]);
+
+export const nodeStoreFs: StoreFs = {
+  async fsyncFile(fh) {
+    await fh.sync();
+  },
+  async fsyncDir(dir) {
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(dir, constants.O_RDONLY);
+      await fh.sync();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? "";
+      if (!(process.platform === "win32" || DIR_FSYNC_UNSUPPORTED.has(code))) throw err;
+    } finally {
+      await fh?.close();
+    }
+  },
+  rename: (from, to) => rename(from, to),
+  unlink: (path) => unlink(path),
+};

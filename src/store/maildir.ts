@@ -1,0 +1,261 @@
+/**
+ * Maildir delivery (cr.yp.to/proto/maildir.html), streamed and durable. API for the fetch engine:
+ *
+ *   const md = await Maildir.open(dir);                  // creates tmp/ new/ cur/ (0700), indexes our files once
+ *   if (md.findDelivered(key)) ...                       // already in new/ or cur/ (MUA may have added :2,flags)
+ *   const batch = md.batch<string>();
+ *   const d = await md.beginDelivery(deliveryName(key)); // tmp/<name>, opened with O_EXCL, mode 0600
+ *   await pipeline(bodyStream, d.writable);              // backpressure end to end; never buffers the message
+ *   batch.add(d, uidl);                                  // starts fsync(file) + rename(tmp -> new) in the background
+ *   ...more messages...
+ *   const { delivered, failed } = await batch.sync();    // waits for them, then ONE fsync(new/)
+ *   // only now: record `delivered` in the state file, then DELE / EXPUNGE them on the server.
+ *   // on any error before add(): await d.abort()        // removes tmp/<name>
+ *
+ * Order per message: write -> fsync(file) -> close -> rename into new/; per batch: fsync(new/). See docs/exactly-once.md.
+ */
+import { constants } from "node:fs";
+import { type FileHandle, mkdir, open, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { XoauthError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import { nodeStoreFs, type StoreFs } from "./fsops.js";
+import { hashOfFileName, keyHash, type MessageKey } from "./names.js";
+
+export interface MaildirOptions {
+  fs?: StoreFs;
+  /** Largest message accepted by a Delivery (default LIMITS.maxMessageBytes). */
+  maxMessageBytes?: number;
+}
+
+/** Where a delivered message is now, relative to the Maildir root: `new/<name>` or `cur/<name>:2,S`. */
+export type DeliveredPath = string;
+
+export function storeError(message: string, cause?: unknown, params?: Record<string, string>): XoauthError {
+  return new XoauthError("STORE_ERROR", message, { cause, details: params ? { params } : {} });
+}
+
+export class Maildir {
+  /** Key hash -> relative path, built once per run by {@link open}, updated on each commit. */
+  private readonly delivered = new Map<string, DeliveredPath>();
+
+  private constructor(
+    readonly dir: string,
+    readonly fs: StoreFs,
+    readonly maxMessageBytes: number,
+  ) {}
+
+  static async open(dir: string, opts: MaildirOptions = {}): Promise<Maildir> {
+    const md = new Maildir(dir, opts.fs ?? nodeStoreFs, opts.maxMessageBytes ?? LIMITS.maxMessageBytes);
+    try {
+      for (const sub of ["", "tmp", "new", "cur"]) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 });
+      await md.rescan();
+    } catch (err) {
+      if (err instanceof XoauthError) throw err;
+      throw storeError(`Cannot open Maildir ${dir}: ${(err as Error).message}`, err, { path: dir });
+    }
+    return md;
+  }
+
+  /** Re-reads new/ and cur/ (a MUA may have moved files). Called by open(); cheap enough for ~1M files. */
+  async rescan(): Promise<void> {
+    this.delivered.clear();
+    for (const sub of ["new", "cur"] as const) {
+      for (const name of await readdir(join(this.dir, sub))) {
+        const hash = hashOfFileName(name);
+        if (hash !== undefined && !this.delivered.has(hash)) this.delivered.set(hash, `${sub}/${name}`);
+      }
+    }
+  }
+
+  /** Where the message with this key (or key hash) was delivered, if it is in new/ or cur/. */
+  findDelivered(key: MessageKey | string): DeliveredPath | undefined {
+    return this.delivered.get(typeof key === "string" ? key : keyHash(key));
+  }
+
+  /** Number of our messages currently indexed (new/ + cur/). */
+  get deliveredCount(): number {
+    return this.delivered.size;
+  }
+
+  /** Opens tmp/<name> exclusively (0600). The name must come from deliveryName() for recovery to work. */
+  async beginDelivery(name: string): Promise<Delivery> {
+    if (name.length === 0 || /[/\\:\0]/.test(name) || name.startsWith(".")) {
+      throw storeError(`Invalid Maildir file name: ${JSON.stringify(name)}`);
+    }
+    const tmpPath = join(this.dir, "tmp", name);
+    try {
+      const fh = await open(tmpPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+      return new Delivery(this, name, tmpPath, fh);
+    } catch (err) {
+      throw storeError(`Cannot create ${tmpPath}: ${(err as Error).message}`, err, { path: tmpPath });
+    }
+  }
+
+  /** A group of deliveries made durable together by one directory fsync. */
+  batch<T = string>(): DeliveryBatch<T> {
+    return new DeliveryBatch<T>(this);
+  }
+
+  /** fsync(new/): makes every rename into new/ so far durable. */
+  async syncNew(): Promise<void> {
+    try {
+      await this.fs.fsyncDir(join(this.dir, "new"));
+    } catch (err) {
+      throw storeError(`Cannot fsync ${join(this.dir, "new")}: ${(err as Error).message}`, err);
+    }
+  }
+
+  /** @internal called by Delivery.commit after the rename. */
+  noteDelivered(name: string): void {
+    const hash = hashOfFileName(name);
+    if (hash !== undefined) this.delivered.set(hash, `new/${name}`);
+  }
+}
+
+type DeliveryState = "open" | "committing" | "committed" | "aborted";
+
+/** One message being written into tmp/. Write through {@link writable} (or {@link write}), then commit or abort. */
+export class Delivery {
+  private state: DeliveryState = "open";
+  private written = 0;
+  /** Writable stream into tmp/<name>; each chunk is written before the next is accepted (backpressure). */
+  readonly writable: Writable;
+
+  constructor(
+    private readonly maildir: Maildir,
+    readonly name: string,
+    readonly tmpPath: string,
+    private readonly fh: FileHandle,
+  ) {
+    this.writable = new Writable({
+      highWaterMark: 64 * 1024,
+      write: (chunk: Buffer, _enc, cb) => {
+        this.write(chunk).then(() => cb(), cb);
+      },
+      writev: (chunks, cb) => {
+        this.writeAll(chunks.map((c) => c.chunk as Buffer)).then(() => cb(), cb);
+      },
+    });
+  }
+
+  /** Bytes written so far. */
+  get bytes(): number {
+    return this.written;
+  }
+
+  /** Writes one chunk (awaits the disk write; the caller's await is the backpressure). */
+  async write(chunk: Uint8Array): Promise<void> {
+    await this.writeAll([chunk]);
+  }
+
+  private async writeAll(chunks: Uint8Array[]): Promise<void> {
+    if (this.state !== "open") throw storeError(`Delivery ${this.name} is ${this.state}`);
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    if (this.written + total > this.maildir.maxMessageBytes) {
+      throw new XoauthError("LIMIT_EXCEEDED", `Message larger than ${this.maildir.maxMessageBytes} bytes`, {
+        details: { params: { limit: this.maildir.maxMessageBytes } },
+      });
+    }
+    let pending = chunks.filter((c) => c.length > 0);
+    while (pending.length > 0) {
+      // writev may write fewer bytes than asked; continue from where it stopped.
+      const { bytesWritten } = await this.fh.writev(pending);
+      this.written += bytesWritten;
+      let skip = bytesWritten;
+      const rest: Uint8Array[] = [];
+      for (const c of pending) {
+        if (skip >= c.length) skip -= c.length;
+        else {
+          rest.push(skip > 0 ? c.subarray(skip) : c);
+          skip = 0;
+        }
+      }
+      pending = rest;
+    }
+  }
+
+  /**
+   * fsync(file), close, rename tmp/<name> -> new/<name>. Returns "new/<name>". The rename is durable only after
+   * the next fsync(new/) (Maildir.syncNew or DeliveryBatch.sync). On failure the tmp file is removed.
+   */
+  async commit(): Promise<DeliveredPath> {
+    if (this.state !== "open") throw storeError(`Delivery ${this.name} is ${this.state}`);
+    this.state = "committing";
+    const fs = this.maildir.fs;
+    const newPath = join(this.maildir.dir, "new", this.name);
+    try {
+      if (!this.writable.writableFinished && !this.writable.destroyed) {
+        await new Promise<void>((resolve, reject) => {
+          this.writable.once("error", reject);
+          this.writable.end(() => resolve());
+        });
+      }
+      await fs.fsyncFile(this.fh, this.tmpPath);
+      await this.fh.close();
+      await fs.rename(this.tmpPath, newPath);
+    } catch (err) {
+      this.state = "open";
+      await this.abort();
+      throw storeError(`Cannot deliver ${this.name}: ${(err as Error).message}`, err, { path: newPath });
+    }
+    this.state = "committed";
+    this.maildir.noteDelivered(this.name);
+    return `new/${this.name}`;
+  }
+
+  /** Closes and removes tmp/<name>. Safe to call more than once, and after a failed commit. */
+  async abort(): Promise<void> {
+    if (this.state === "committed" || this.state === "aborted") return;
+    this.state = "aborted";
+    this.writable.destroy();
+    await this.fh.close().catch(() => undefined);
+    await this.maildir.fs.unlink(this.tmpPath).catch(() => undefined);
+  }
+}
+
+export interface BatchResult<T> {
+  /** Tags of messages now durable in new/: safe to record in state, then to delete on the server. */
+  delivered: T[];
+  /** Tags whose commit failed (tmp file removed): NOT to be acknowledged; they are fetched again next run. */
+  failed: { tag: T; error: XoauthError }[];
+}
+
+/**
+ * Group durability: each add() starts fsync(file) + rename right away (overlapping with the download of the next
+ * message; the file system coalesces concurrent fsyncs into few journal commits); sync() awaits them and fsyncs new/
+ * ONCE for the whole batch.
+ */
+export class DeliveryBatch<T = string> {
+  private pending: { tag: T; done: Promise<XoauthError | undefined> }[] = [];
+
+  constructor(private readonly maildir: Maildir) {}
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Starts committing `delivery`; `tag` (e.g. the UIDL or UID) is returned by sync(). */
+  add(delivery: Delivery, tag: T): void {
+    const done = delivery.commit().then(
+      () => undefined,
+      (err: unknown) => (err instanceof XoauthError ? err : storeError(String(err), err)),
+    );
+    this.pending.push({ tag, done });
+  }
+
+  /** Awaits every commit, then fsyncs new/ once. Throws (acknowledge nothing) if the directory fsync fails. */
+  async sync(): Promise<BatchResult<T>> {
+    const items = this.pending;
+    this.pending = [];
+    const result: BatchResult<T> = { delivered: [], failed: [] };
+    for (const { tag, done } of items) {
+      const error = await done;
+      if (error) result.failed.push({ tag, error });
+      else result.delivered.push(tag);
+    }
+    if (result.delivered.length > 0) await this.maildir.syncNew();
+    return result;
+  }
+}

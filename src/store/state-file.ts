@@ -1,0 +1,36 @@
+/** The on-disk JSON shape of a per-account state file (version 1), and its validating parser. */
+import { z } from "zod";
+
+export const PREVIOUS_KEPT = 5;
+
+const previousSchema = z.object({
+  uidValidity: z.number().int().nonnegative(),
+  delivered: z.string(),
+  highestUid: z.number().int().nonnegative(),
+  setAsideAt: z.string(),
+});
+
+export const stateFileSchema = z.object({
+  format: z.literal("xoauth-mail-state"),
+  version: z.literal(1),
+  account: z.string(),
+  protocol: z.enum(["pop3", "imap"]),
+  folder: z.string(),
+  updatedAt: z.string(),
+  pop3: z.object({ delivered: z.array(z.string()), deleted: z.array(z.string()) }).optional(),
+  imap: z
+    .object({
+      uidValidity: z.number().int().nonnegative().nullable(),
+      /** Delivered UIDs as an RFC 3501 sequence-set: "1:500,502". */
+      delivered: z.string(),
+      highestUid: z.number().int().nonnegative(),
+      /** Fingerprints (Message-ID + size) of delivered messages: dedupe after a UIDVALIDITY change. */
+      fingerprints: z.array(z.string()),
+      /** State kept aside at UIDVALIDITY changes, newest last (at most PREVIOUS_KEPT). */
+      previous: z.array(previousSchema),
+    })
+    .optional(),
+});
+
+export type StateFile = z.infer<typeof stateFileSchema>;
+export type PreviousImapState = z.infer<typeof previousSchema>;

@@ -1,0 +1,301 @@
+/**
+ * Per-account record of what was delivered — the other half of exactly-once (docs/exactly-once.md).
+ * API for the fetch engine:
+ *
+ *   const state = await StateStore.load({ account, protocol: "pop3" }, { maildir: md.dir }); // takes the account lock
+ *   await state.recover(md);                  // deletes our stale tmp/ files; isDelivered() now also sees new/ + cur/
+ *   state.setUidValidity(v);                  // IMAP, after SELECT: same / first -> nothing; changed -> set aside
+ *   if (!state.isDelivered(uidl)) ...fetch... // state OR our file present in new/ or cur/ (then recorded as recovered)
+ *   const { delivered } = await batch.sync(); // durable in new/
+ *   state.markDelivered(delivered); await state.flush();   // durable record — only now DELE / EXPUNGE
+ *   state.markDeleted(uidls); await state.flush();         // POP3 after QUIT +OK (optional bookkeeping)
+ *   await state.close();                      // flush + release the lock
+ *
+ * File: `<maildir>/.xoauth-mail/state-<accountHash>.json` (or opts.dir), mode 0600, rewritten atomically.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic.js";
+import { nodeStoreFs, type StoreFs } from "./fsops.js";
+import { acquireLock } from "./lock.js";
+import { type Maildir, storeError } from "./maildir.js";
+import { accountScope, hashOfFileName, keyHash, type MessageKey } from "./names.js";
+import { PREVIOUS_KEPT, type PreviousImapState, type StateFile, stateFileSchema } from "./state-file.js";
+import { UidSet } from "./uidset.js";
+
+export type AccountRef = Pick<MessageKey, "account" | "protocol" | "folder">;
+/** A delivered message: POP3 UIDL / IMAP UID, optionally with its fingerprint (IMAP, see messageFingerprint). */
+export type DeliveredItem = string | number | { id: string | number; fingerprint?: string | undefined };
+
+export interface StateOptions {
+  /** Maildir root; the state lives in `<maildir>/.xoauth-mail/` unless `dir` is given. */
+  maildir?: string;
+  dir?: string;
+  fs?: StoreFs;
+  /** Default true. Off only for read-only inspection. */
+  lock?: boolean;
+}
+
+export interface RecoveryReport {
+  /** Our tmp/ files older than this run that were deleted (crash before rename: never acknowledged). */
+  tmpRemoved: string[];
+}
+
+/** Fingerprint for dedupe across a UIDVALIDITY change: Message-ID (as sent, trimmed) + RFC822.SIZE. */
+export function messageFingerprint(messageId: string | undefined, size: number): string | undefined {
+  const id = messageId?.trim();
+  if (!id) return undefined;
+  return createHash("sha256").update(`${id}\0${size}`).digest("base64url").slice(0, 16);
+}
+
+/** Short hash of the account scope, used in the state file name. */
+export function accountHash(account: AccountRef): string {
+  return createHash("sha256")
+    .update(JSON.stringify(accountScope(account)))
+    .digest("hex")
+    .slice(0, 16);
+}
+
+export class StateStore {
+  private popDelivered = new Set<string>();
+  private popDeleted = new Set<string>();
+  private uidValidityValue: number | null = null;
+  private uids = new UidSet();
+  private highest = 0;
+  private fingerprints = new Set<string>();
+  private previous: PreviousImapState[] = [];
+  private dirty = false;
+  private maildir: Maildir | undefined;
+  private readonly loadedAt = Date.now();
+  /** Ids found in new/ or cur/ but missing from the state (crash between "stored" and "recorded"). */
+  readonly recovered: (string | number)[] = [];
+
+  private constructor(
+    readonly account: AccountRef,
+    readonly path: string,
+    private readonly fs: StoreFs,
+    private release: (() => Promise<void>) | undefined,
+  ) {}
+
+  static async load(account: AccountRef, opts: StateOptions): Promise<StateStore> {
+    const dir = opts.dir ?? (opts.maildir ? join(opts.maildir, ".xoauth-mail") : undefined);
+    if (!dir) throw storeError("StateStore.load needs opts.maildir or opts.dir");
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, `state-${accountHash(account)}.json`);
+    const release = opts.lock === false ? undefined : await acquireLock(`${path}.lock`);
+    const store = new StateStore(account, path, opts.fs ?? nodeStoreFs, release);
+    try {
+      await store.read();
+    } catch (err) {
+      await release?.();
+      throw err;
+    }
+    return store;
+  }
+
+  private async read(): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw storeError(`Cannot read state file ${this.path}`, err, { path: this.path });
+    }
+    let file: StateFile;
+    try {
+      file = stateFileSchema.parse(JSON.parse(text));
+    } catch (err) {
+      throw storeError(`State file ${this.path} is damaged; move it away to start over`, err, { path: this.path });
+    }
+    if (file.pop3) {
+      this.popDelivered = new Set(file.pop3.delivered);
+      this.popDeleted = new Set(file.pop3.deleted);
+    }
+    if (file.imap) {
+      this.uidValidityValue = file.imap.uidValidity;
+      this.uids = UidSet.parse(file.imap.delivered);
+      this.highest = file.imap.highestUid;
+      this.fingerprints = new Set(file.imap.fingerprints);
+      this.previous = file.imap.previous;
+    }
+  }
+
+  private get isImap(): boolean {
+    return this.account.protocol === "imap";
+  }
+
+  /** IMAP: the UIDVALIDITY the state belongs to (null before the first SELECT). */
+  get uidValidity(): number | null {
+    return this.uidValidityValue;
+  }
+
+  /** IMAP: highest delivered UID (fetch `UID FETCH <highestUid+1>:*` for new mail). */
+  get highestUid(): number {
+    return this.highest;
+  }
+
+  get deliveredCount(): number {
+    return this.isImap ? this.uids.size : this.popDelivered.size;
+  }
+
+  /** UIDVALIDITY values whose state was set aside, oldest first. */
+  get previousUidValidities(): number[] {
+    return this.previous.map((p) => p.uidValidity);
+  }
+
+  /**
+   * After SELECT: records the first value; returns "changed" (and sets the old state aside) when it differs.
+   * The engine then dedupes by fingerprint (isKnownFingerprint) instead of refetching everything.
+   */
+  setUidValidity(value: number): "first" | "same" | "changed" {
+    if (this.uidValidityValue === value) return "same";
+    if (this.uidValidityValue === null) {
+      this.uidValidityValue = value;
+      this.dirty = true;
+      return "first";
+    }
+    this.onUidValidityChange(value);
+    return "changed";
+  }
+
+  /** Keeps the old {uidValidity, delivered, highestUid} aside (for audit / manual restore); fingerprints stay. */
+  onUidValidityChange(newValue: number): void {
+    if (this.uidValidityValue !== null) {
+      this.previous.push({
+        uidValidity: this.uidValidityValue,
+        delivered: this.uids.toString(),
+        highestUid: this.highest,
+        setAsideAt: new Date().toISOString(),
+      });
+      this.previous = this.previous.slice(-PREVIOUS_KEPT);
+    }
+    this.uidValidityValue = newValue;
+    this.uids = new UidSet();
+    this.highest = 0;
+    this.dirty = true;
+  }
+
+  /** Was this message delivered? The state, else (after recover()) our file in new/ or cur/ — then recorded. */
+  isDelivered(id: string | number): boolean {
+    if (this.isImap ? this.uids.has(Number(id)) : this.popDelivered.has(String(id))) return true;
+    if (!this.maildir) return false;
+    const key: MessageKey = { ...this.account, id, uidValidity: this.uidValidityValue ?? 0 };
+    if (this.maildir.findDelivered(keyHash(key)) === undefined) return false;
+    this.markDelivered([id]);
+    this.recovered.push(id);
+    return true;
+  }
+
+  /** IMAP: a message with this fingerprint was delivered before (under any UIDVALIDITY). */
+  isKnownFingerprint(fingerprint: string | undefined): boolean {
+    return fingerprint !== undefined && this.fingerprints.has(fingerprint);
+  }
+
+  /** Records delivered messages in memory; durable after flush(). Call only after DeliveryBatch.sync(). */
+  markDelivered(items: Iterable<DeliveredItem>): void {
+    for (const item of items) {
+      const id = typeof item === "object" ? item.id : item;
+      if (this.isImap) {
+        const uid = Number(id);
+        if (!Number.isSafeInteger(uid) || uid < 1) throw storeError(`Invalid IMAP UID ${String(id)}`);
+        this.uids.add(uid);
+        if (uid > this.highest) this.highest = uid;
+        const fp = typeof item === "object" ? item.fingerprint : undefined;
+        if (fp) this.fingerprints.add(fp);
+      } else {
+        this.popDelivered.add(String(id));
+      }
+      this.dirty = true;
+    }
+  }
+
+  /** POP3: messages whose DELE was committed by QUIT +OK. */
+  markDeleted(ids: Iterable<string>): void {
+    for (const id of ids) {
+      this.popDeleted.add(id);
+      this.dirty = true;
+    }
+  }
+
+  isDeleted(id: string): boolean {
+    return this.popDeleted.has(id);
+  }
+
+  /**
+   * POP3: forget UIDLs we deleted that the server no longer lists (keeps the state bounded with --delete).
+   * Entries never deleted by us are kept: a message hidden from one listing must not be refetched later.
+   */
+  prune(listed: Iterable<string>): number {
+    const present = new Set(listed);
+    let n = 0;
+    for (const id of this.popDeleted) {
+      if (present.has(id)) continue;
+      this.popDeleted.delete(id);
+      this.popDelivered.delete(id);
+      n++;
+    }
+    if (n > 0) this.dirty = true;
+    return n;
+  }
+
+  /**
+   * Crash recovery: removes OUR tmp/ files older than this run (a crash before rename: never acknowledged, will be
+   * fetched again), and links the Maildir index so isDelivered() finds messages stored but not yet recorded.
+   */
+  async recover(maildir: Maildir): Promise<RecoveryReport> {
+    this.maildir = maildir;
+    const tmpDir = join(maildir.dir, "tmp");
+    const tmpRemoved: string[] = [];
+    for (const name of await readdir(tmpDir)) {
+      if (hashOfFileName(name) === undefined) continue; // another program's file: not ours to touch
+      const path = join(tmpDir, name);
+      const st = await stat(path).catch(() => undefined);
+      if (!st?.isFile() || st.mtimeMs >= this.loadedAt) continue;
+      await unlink(path).catch(() => undefined);
+      tmpRemoved.push(name);
+    }
+    return { tmpRemoved };
+  }
+
+  /** Writes the state atomically (tmp + fsync + rename + dir fsync) if anything changed. */
+  async flush(): Promise<void> {
+    if (!this.dirty) return;
+    const file: StateFile = {
+      format: "xoauth-mail-state",
+      version: 1,
+      account: this.account.account,
+      protocol: this.account.protocol,
+      folder: accountScope(this.account)[2] ?? "",
+      updatedAt: new Date().toISOString(),
+    };
+    if (this.isImap) {
+      file.imap = {
+        uidValidity: this.uidValidityValue,
+        delivered: this.uids.toString(),
+        highestUid: this.highest,
+        fingerprints: [...this.fingerprints],
+        previous: this.previous,
+      };
+    } else {
+      file.pop3 = { delivered: [...this.popDelivered], deleted: [...this.popDeleted] };
+    }
+    try {
+      await writeFileAtomic(this.path, JSON.stringify(file), this.fs);
+    } catch (err) {
+      throw storeError(`Cannot write state file ${this.path}: ${(err as Error).message}`, err, { path: this.path });
+    }
+    this.dirty = false;
+  }
+
+  /** flush() and release the account lock. */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      const release = this.release;
+      this.release = undefined;
+      await release?.();
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { test } from "node:test";
+import { isXoauthError } from "../../src/errors.js";
+import { Maildir } from "../../src/store/maildir.js";
+import { deliveryName, hashOfFileName, keyHash, type MessageKey } from "../../src/store/names.js";
+import { recordingFs, tempDir } from "./helpers.js";
+
+const key = (id: string | number): MessageKey => ({ account: "Ops@Contoso.com", protocol: "pop3", id });
+
+const AWKWARD = Buffer.concat([
+  Buffer.from(".starts with dot\r\n..two dots\r\n.\r\nbare LF\nbare CR\rmixed\r\n"),
+  Buffer.from([0x00, 0xff, 0xfe, 0x80, 0xc3, 0xa4, 0x1b]),
+  Buffer.from("x".repeat(100_000)),
+  randomBytes(300_000),
+  Buffer.from("no final newline"),
+]);
+
+test("open creates tmp, new and cur with mode 0700", async (t) => {
+  const dir = join(await tempDir(t), "Maildir");
+  await Maildir.open(dir);
+  for (const sub of ["tmp", "new", "cur"]) {
+    const st = await stat(join(dir, sub));
+    assert.equal(st.isDirectory(), true);
+    assert.equal(st.mode & 0o777, 0o700);
+  }
+});
+
+test("a message streamed in odd-sized chunks is stored byte for byte in new/ and nothing stays in tmp/", async (t) => {
+  const md = await Maildir.open(await tempDir(t));
+  const name = deliveryName(key("u1"));
+  const d = await md.beginDelivery(name);
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < AWKWARD.length; i += 7919) chunks.push(AWKWARD.subarray(i, i + 7919));
+  await pipeline(Readable.from(chunks), d.writable);
+  assert.equal(d.bytes, AWKWARD.length);
+  assert.equal(await d.commit(), `new/${name}`);
+  assert.deepEqual(await readFile(join(md.dir, "new", name)), AWKWARD);
+  assert.equal((await stat(join(md.dir, "new", name))).mode & 0o777, 0o600);
+  assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
+  assert.equal(md.findDelivered(key("u1")), `new/${name}`);
+});
+
+test("an empty message is delivered as an empty file", async (t) => {
+  const md = await Maildir.open(await tempDir(t));
+  const d = await md.beginDelivery(deliveryName(key("empty")));
+  await d.commit();
+  assert.equal((await readFile(join(md.dir, "new", d.name))).length, 0);
+});
+
+test("a batch fsyncs each file before its rename and fsyncs new/ once, after every rename", async (t) => {
+  const fs = recordingFs();
+  const md = await Maildir.open(await tempDir(t), { fs });
+  const batch = md.batch<number>();
+  const names: string[] = [];
+  for (let i = 1; i <= 20; i++) {
+    const d = await md.beginDelivery(deliveryName(key(i)));
+    names.push(d.name);
+    await d.write(Buffer.from(`message ${i}\r\n`));
+    batch.add(d, i);
+  }
+  const result = await batch.sync();
+  assert.deepEqual(
+    result.delivered,
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
+  assert.deepEqual(result.failed, []);
+  const dirSyncs = fs.calls.filter((c) => c.startsWith("fsyncDir:"));
+  assert.deepEqual(dirSyncs, ["fsyncDir:new"]);
+  const dirSyncAt = fs.calls.indexOf("fsyncDir:new");
+  for (const name of names) {
+    const f = fs.calls.indexOf(`fsyncFile:${name}`);
+    const r = fs.calls.indexOf(`rename:${name}`);
+    assert.ok(f >= 0 && r > f, `fsync before rename for ${name}`);
+    assert.ok(r < dirSyncAt, `rename before directory fsync for ${name}`);
+  }
+});
+
+test("a failed commit is reported as failed, not delivered, and its tmp file is removed", async (t) => {
+  const fs = recordingFs((op) => op.startsWith("rename:") && op.includes("xm" + keyHash(key(2))));
+  const md = await Maildir.open(await tempDir(t), { fs });
+  const batch = md.batch<number>();
+  for (const i of [1, 2, 3]) {
+    const d = await md.beginDelivery(deliveryName(key(i)));
+    await d.write(Buffer.from("x"));
+    batch.add(d, i);
+  }
+  const result = await batch.sync();
+  assert.deepEqual(result.delivered, [1, 3]);
+  assert.equal(result.failed.length, 1);
+  assert.equal(result.failed[0]?.tag, 2);
+  assert.equal(result.failed[0]?.error.code, "STORE_ERROR");
+  assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
+  assert.equal((await readdir(join(md.dir, "new"))).length, 2);
+});
+
+test("a failing directory fsync makes sync() throw so nothing is acknowledged", async (t) => {
+  const md = await Maildir.open(await tempDir(t), { fs: recordingFs((op) => op === "fsyncDir:new") });
+  const batch = md.batch();
+  const d = await md.beginDelivery(deliveryName(key(1)));
+  batch.add(d, "1");
+  await assert.rejects(batch.sync(), (err) => isXoauthError(err) && err.code === "STORE_ERROR");
+});
+
+test("abort removes the tmp file and a later commit is refused", async (t) => {
+  const md = await Maildir.open(await tempDir(t));
+  const d = await md.beginDelivery(deliveryName(key(1)));
+  await d.write(Buffer.from("partial"));
+  await d.abort();
+  await d.abort();
+  assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
+  await assert.rejects(d.commit(), (err) => isXoauthError(err) && err.code === "STORE_ERROR");
+  assert.deepEqual(await readdir(join(md.dir, "new")), []);
+});
+
+test("a message over the size limit fails with LIMIT_EXCEEDED", async (t) => {
+  const md = await Maildir.open(await tempDir(t), { maxMessageBytes: 1000 });
+  const d = await md.beginDelivery(deliveryName(key(1)));
+  await assert.rejects(
+    pipeline(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), d.writable),
+    (err) => isXoauthError(err) && err.code === "LIMIT_EXCEEDED",
+  );
+  await d.abort();
+  assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
+});
+
+test("file names that could escape the Maildir are refused", async (t) => {
+  const md = await Maildir.open(await tempDir(t));
+  for (const bad of ["../x", "a/b", "a\\b", "", ".hidden", "a:2,S"]) {
+    await assert.rejects(md.beginDelivery(bad), (err) => isXoauthError(err) && err.code === "STORE_ERROR", bad);
+  }
+});
+
+test("a message a MUA moved to cur/ with flags (and mbsync's ,U=) is still found on the next run", async (t) => {
+  const dir = await tempDir(t);
+  const md = await Maildir.open(dir);
+  const d1 = await md.beginDelivery(deliveryName(key("a"), { host: "mx.example.org" }));
+  await d1.commit();
+  const d2 = await md.beginDelivery(deliveryName(key("b"), { host: "mx.example.org" }));
+  await d2.commit();
+  await rename(join(dir, "new", d1.name), join(dir, "cur", `${d1.name}:2,RS`));
+  await rename(join(dir, "new", d2.name), join(dir, "cur", `${d2.name},U=7:2,`));
+  await writeFile(join(dir, "cur", "1700000000.M1P2.other:2,S"), "not ours");
+  const again = await Maildir.open(dir);
+  assert.equal(again.findDelivered(key("a")), `cur/${d1.name}:2,RS`);
+  assert.equal(again.findDelivered(key("b")), `cur/${d2.name},U=7:2,`);
+  assert.equal(again.findDelivered(key("c")), undefined);
+  assert.equal(again.deliveredCount, 2);
+});
+
+test("delivery names embed a stable, account-case-insensitive key hash and a sanitised host", () => {
+  const a = deliveryName(key(5), { nowMs: 1_700_000_000_123, host: "h/o:st" });
+  assert.equal(a, `1700000000.xm${keyHash(key(5))}.h\\057o\\072st`);
+  assert.equal(keyHash({ ...key(5), account: "ops@contoso.com" }), keyHash(key(5)));
+  assert.notEqual(keyHash(key(5)), keyHash({ ...key(5), protocol: "imap", uidValidity: 1 }));
+  assert.notEqual(keyHash({ ...key(0), id: "1|2" }), keyHash({ ...key(0), account: "ops@contoso.com|1", id: "2" }));
+  assert.equal(hashOfFileName(a), keyHash(key(5)));
+  assert.equal(hashOfFileName("1700000000.M1P2.host:2,S"), undefined);
+});
+
+test("the index is rebuilt from disk: deleting a delivered file makes it unknown after rescan", async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(join(dir, "new"), { recursive: true });
+  const md = await Maildir.open(dir);
+  const d = await md.beginDelivery(deliveryName(key(9)));
+  await d.commit();
+  assert.ok(md.findDelivered(key(9)));
+  const { unlink } = await import("node:fs/promises");
+  await unlink(join(dir, "new", d.name));
+  await md.rescan();
+  assert.equal(md.findDelivered(key(9)), undefined);
+});
