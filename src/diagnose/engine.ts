@@ -1,0 +1,56 @@
+/**
+ * The diagnosis engine: runs the rules in priority order and returns the first root cause named.
+ * Order: options -> token stage -> what the token claims prove (audience, expiry, role) -> network/TLS ->
+ * server answers -> fallback. A claims problem outranks the server's answer (the server only confirms it).
+ */
+import { getLang, type Lang } from "../i18n/index.js";
+import { deriveFacts } from "./facts.js";
+import type { Rule } from "./rule.js";
+import { mailServerUnreachable } from "./rules/mail-server-unreachable.js";
+import { mailboxAccessDenied } from "./rules/mailbox-access-denied.js";
+import { mailboxNotConnected } from "./rules/mailbox-not-connected.js";
+import { ok } from "./rules/ok.js";
+import { optionsError, otherError, tokenError } from "./rules/pass-through.js";
+import { permissionMissing } from "./rules/permission-missing.js";
+import { protocolError } from "./rules/protocol-error.js";
+import { sendAsDenied } from "./rules/send-as-denied.js";
+import { smtpAuthDisabled } from "./rules/smtp-auth-disabled.js";
+import { timeout } from "./rules/timeout.js";
+import { tlsHostnameMismatch } from "./rules/tls-hostname-mismatch.js";
+import { tlsUntrusted } from "./rules/tls-untrusted.js";
+import { tokenExpired } from "./rules/token-expired.js";
+import { wrongAudience } from "./rules/wrong-audience.js";
+import { xoauth2NotOffered } from "./rules/xoauth2-not-offered.js";
+import type { Diagnosis, DiagnosisContext } from "./types.js";
+
+/** All rules, highest priority first. */
+export const RULES: readonly Rule[] = [
+  optionsError,
+  tokenError,
+  wrongAudience,
+  tokenExpired,
+  permissionMissing,
+  timeout,
+  tlsUntrusted,
+  tlsHostnameMismatch,
+  mailServerUnreachable,
+  xoauth2NotOffered,
+  smtpAuthDisabled,
+  mailboxNotConnected,
+  sendAsDenied,
+  mailboxAccessDenied,
+  otherError,
+  protocolError,
+  ok,
+];
+
+/** Exactly one primary root cause for a `test` run. Pure: same context, same diagnosis. */
+export function diagnose(ctx: DiagnosisContext, lang: Lang = getLang()): Diagnosis {
+  const facts = deriveFacts(ctx);
+  for (const rule of RULES) {
+    const d = rule.diagnose(ctx, facts, lang);
+    if (d) return d;
+  }
+  // unreachable: protocolError takes any failure and ok takes the rest
+  throw new Error("diagnose: no rule matched");
+}

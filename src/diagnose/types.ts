@@ -1,0 +1,66 @@
+/** Input and output of the diagnosis engine: the steps of a `test` run in, exactly one root cause out. */
+import type { CloudName, MailProtocol } from "../auth/clouds.js";
+import type { TokenClaims } from "../auth/types.js";
+import type { ErrorCode, XoauthError } from "../errors.js";
+
+/** The checked steps of `xoauth-mail test`, in order. */
+export const STEP_IDS = [
+  "options",
+  "token",
+  "claims",
+  "connect",
+  "tls",
+  "greeting",
+  "auth",
+  "mailbox",
+  "send",
+  "logout",
+] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+export interface DiagnosisStep {
+  id: StepId;
+  ok: boolean;
+  ms: number;
+  /** Short human detail (already redacted), e.g. `STAT: 3 messages, 12 KB`. */
+  detail: string;
+  error?: XoauthError;
+}
+
+export type TlsMode = "implicit" | "starttls";
+
+export interface DiagnosisOptions {
+  tenantId?: string;
+  clientId?: string;
+  mailbox: string;
+  protocol: MailProtocol;
+  host: string;
+  port: number;
+  tls: TlsMode;
+  cloud: CloudName;
+  /** The scope the token was requested for (default: the cloud's Exchange scope). */
+  scope?: string;
+  sendTestTo?: string;
+}
+
+export interface DiagnosisContext {
+  steps: DiagnosisStep[];
+  options: DiagnosisOptions;
+  /** Decoded claims of the access token, when one was obtained. */
+  claims?: TokenClaims;
+  /** Epoch ms "now" (for expiry checks); defaults to Date.now(). */
+  now?: number;
+}
+
+/** A diagnosis code: every stable error code, plus OK. */
+export type DiagnosisCode = ErrorCode | "OK";
+
+export interface Diagnosis {
+  code: DiagnosisCode;
+  /** One sentence: what happened. */
+  summary: string;
+  /** Likely causes, most likely first. */
+  causes: string[];
+  /** Exact next steps with the real values filled in. */
+  fix: string[];
+}
