@@ -1,5 +1,4 @@
 /** `IdentityFake`: an HTTPS server on 127.0.0.1 that answers like login.microsoftonline.com (reference 1, 2). */
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -7,9 +6,10 @@ import type { CloudName } from "../../auth/clouds.js";
 import { REDACTED } from "../../log/redact.js";
 import { createTestPki, DEFAULT_SERVER_HOSTS, type TestPki } from "../pki.js";
 import { authorityHostOf, openIdConfiguration } from "./discovery.js";
-import { type AadErrorContext, type AadErrorResponse, aadError } from "./errors.js";
+import { aadError } from "./errors.js";
+import { aadReply, forcedReply, headerValue, json, type Reply, safeDecode, send, text } from "./http-reply.js";
 import { type FakeTenant, findApp, findTenant, isDnsName, isGuid } from "./model.js";
-import { type FailSpec, FakeScript, LoopDetector } from "./script.js";
+import { FakeScript, LoopDetector } from "./script.js";
 import { defaultResources, type FakeResource, handleTokenRequest, MULTI_TENANT_SEGMENTS } from "./token-endpoint.js";
 import { type ClaimOverrides, issuerFor, TokenSigner } from "./tokens.js";
 
@@ -173,7 +173,7 @@ export class IdentityFake {
 
   #route(req: IncomingMessage, url: URL, body: string): Reply {
     const parts = url.pathname.split("/").filter((p) => p.length > 0);
-    const segment = decodeURIComponent(parts[0] ?? "");
+    const segment = safeDecode(parts[0] ?? "");
     const rest = parts.slice(1).join("/");
     const isForm = (req.headers["content-type"] ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded");
     const form = new URLSearchParams(isForm ? body : "");
@@ -236,54 +236,4 @@ export class IdentityFake {
     if (this.requests.length >= MAX_RECORDED) this.requests.shift();
     this.requests.push({ method, path, form: out, at: new Date() });
   }
-}
-
-function headerValue(v: string | string[] | undefined): string | undefined {
-  const s = Array.isArray(v) ? v[0] : v;
-  return s && /^[0-9a-f-]{36}$/i.test(s) ? s : undefined;
-}
-
-interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-function jsonHeaders(correlationId?: string): Record<string, string> {
-  return {
-    "Content-Type": "application/json; charset=utf-8",
-    "Cache-Control": "no-store, no-cache",
-    Pragma: "no-cache",
-    "x-ms-request-id": randomUUID(),
-    ...(correlationId ? { "client-request-id": correlationId } : {}),
-  };
-}
-
-function json(status: number, body: unknown, correlationId?: string): Reply {
-  return { status, headers: jsonHeaders(correlationId), body: JSON.stringify(body) };
-}
-
-function aadReply(e: AadErrorResponse): Reply {
-  return json(e.status, e.body, e.body.correlation_id);
-}
-
-function text(status: number, body: string, extra: Record<string, string> = {}): Reply {
-  return { status, headers: { "Content-Type": "text/plain", ...extra }, body };
-}
-
-function forcedReply(spec: FailSpec, ctx: AadErrorContext): Reply {
-  const extra: Record<string, string> =
-    spec.retryAfterSec === undefined ? {} : { "Retry-After": String(spec.retryAfterSec) };
-  if (spec.aadsts !== undefined) {
-    const r = aadReply(aadError(spec.aadsts, ctx));
-    return { ...r, headers: { ...r.headers, ...extra } };
-  }
-  const status = spec.status ?? 503;
-  return text(status, spec.body ?? `Forced failure ${status}`, extra);
-}
-
-function send(res: ServerResponse, r: Reply): void {
-  if (res.headersSent) return;
-  res.writeHead(r.status, { ...r.headers, "Content-Length": String(Buffer.byteLength(r.body)) });
-  res.end(r.body);
 }
