@@ -1,0 +1,125 @@
+/**
+ * The `proxy:` section of the config file (zod). src/config keeps unknown top-level keys, so this schema parses
+ * `raw.proxy` on its own; `resolveListeners` fills upstream defaults per cloud and enforces the TLS policy.
+ */
+import { isIP } from "node:net";
+import { z } from "zod";
+import { CLOUDS, type CloudName } from "../auth/clouds.js";
+import { XoauthError } from "../errors.js";
+import { parsePasswordHash } from "./password.js";
+
+export const ProxyProtocolSchema = z.enum(["pop3", "imap", "smtp"]);
+export type ProxyProtocol = z.infer<typeof ProxyProtocolSchema>;
+export const LocalTlsSchema = z.enum(["none", "implicit", "starttls"]);
+export type LocalTls = z.infer<typeof LocalTlsSchema>;
+
+export const ListenerSchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  protocol: ProxyProtocolSchema,
+  listen: z.strictObject({
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535),
+  }),
+  localTls: LocalTlsSchema.default("none"),
+  cert: z.string().min(1).optional().describe("PEM certificate (chain) file for local TLS"),
+  key: z.string().min(1).optional().describe("PEM private key file for local TLS"),
+  maxConnections: z.number().int().min(1).max(10_000).default(100),
+  upstream: z
+    .strictObject({
+      host: z.string().min(1).optional(),
+      port: z.number().int().min(1).max(65535).optional(),
+      tls: z.enum(["implicit", "starttls"]).optional(),
+    })
+    .default({}),
+});
+export type ListenerConfig = z.infer<typeof ListenerSchema>;
+
+export const ProxyUserSchema = z.strictObject({
+  username: z.string().min(1).max(256),
+  passwordHash: z.string().min(1),
+  account: z.string().min(1).describe("Name of an account (tenant, client, secret, mailbox) in `accounts`"),
+});
+export type ProxyUserConfig = z.infer<typeof ProxyUserSchema>;
+
+export const ProxySectionSchema = z.strictObject({
+  cloud: z.enum(["global", "usgov", "china"]).optional(),
+  authFailureDelayMs: z.number().int().min(0).max(30_000).default(1000),
+  listeners: z.array(ListenerSchema).min(1),
+  users: z.array(ProxyUserSchema).min(1),
+});
+export type ProxySection = z.infer<typeof ProxySectionSchema>;
+
+export interface UpstreamTarget {
+  host: string;
+  port: number;
+  tls: "implicit" | "starttls";
+}
+
+/** A listener with every default filled in. */
+export interface ResolvedListener extends Omit<ListenerConfig, "upstream"> {
+  upstream: UpstreamTarget;
+}
+
+/** Microsoft's endpoints for each protocol (reference section 3). */
+export function defaultUpstream(protocol: ProxyProtocol, cloud: CloudName = "global"): UpstreamTarget {
+  const c = CLOUDS[cloud];
+  if (protocol === "pop3") return { host: c.pop3Host, port: 995, tls: "implicit" };
+  if (protocol === "imap") return { host: c.imapHost, port: 993, tls: "implicit" };
+  return { host: c.smtpHost, port: 587, tls: "starttls" };
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === "localhost") return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  return host === "::1" || host === "::ffff:127.0.0.1";
+}
+
+function bad(msg: string): XoauthError {
+  return new XoauthError("CONFIG_INVALID", msg);
+}
+
+/** Parses the `proxy:` section; throws CONFIG_INVALID naming the offending field. */
+export function parseProxySection(data: unknown): ProxySection {
+  const r = ProxySectionSchema.safeParse(data);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `proxy.${i.path.map(String).join(".")}: ${i.message}`).join("; ");
+    throw bad(`The proxy section of the config is invalid: ${issues}`);
+  }
+  return r.data;
+}
+
+/** Fills defaults and enforces policy: no password over the network in clear, unique names, valid hashes. */
+export function resolveListeners(section: ProxySection, knownAccounts: ReadonlySet<string>): ResolvedListener[] {
+  const names = new Set<string>();
+  const out: ResolvedListener[] = [];
+  for (const l of section.listeners) {
+    if (names.has(l.name)) throw bad(`proxy.listeners: the name "${l.name}" is used twice.`);
+    names.add(l.name);
+    if (l.localTls === "none" && !isLoopback(l.listen.host)) {
+      throw bad(
+        `proxy.listeners.${l.name}: listening on ${l.listen.host} without local TLS would send passwords in clear; ` +
+          "set localTls: implicit or starttls (with cert and key), or listen on 127.0.0.1.",
+      );
+    }
+    if (l.localTls !== "none" && (!l.cert || !l.key)) {
+      throw bad(`proxy.listeners.${l.name}: localTls ${l.localTls} needs cert and key files.`);
+    }
+    const d = defaultUpstream(l.protocol, section.cloud);
+    const upstream: UpstreamTarget = {
+      host: l.upstream.host ?? d.host,
+      port: l.upstream.port ?? d.port,
+      tls: l.upstream.tls ?? d.tls,
+    };
+    out.push({ ...l, upstream });
+  }
+  const users = new Set<string>();
+  for (const u of section.users) {
+    if (users.has(u.username)) throw bad(`proxy.users: the user name "${u.username}" is used twice.`);
+    users.add(u.username);
+    parsePasswordHash(u.passwordHash);
+    if (!knownAccounts.has(u.account)) {
+      throw bad(`proxy.users.${u.username}: account "${u.account}" is not defined under accounts.`);
+    }
+  }
+  return out;
+}

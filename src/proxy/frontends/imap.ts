@@ -1,0 +1,116 @@
+/**
+ * IMAP server side in the not-authenticated state (RFC 9051 sections 6.1-6.2, RFC 4959 SASL-IR, RFC 7888 LITERAL+).
+ * Offers LOGIN and AUTHENTICATE PLAIN; never XOAUTH2. On success the client's own tag gets the OK.
+ */
+import type { ClientIo } from "../client-io.js";
+import { parsePlainResponse } from "../sasl-server.js";
+import type { LoginFn, UpstreamSession } from "../types.js";
+import { ImapSyntaxError, readImapCommand } from "./imap-command.js";
+
+const MAX_FAILURES = 3;
+const MAX_LITERAL = 8 * 1024;
+
+export function imapCapabilities(io: Pick<ClientIo, "canStartTls" | "loginNeedsTls">): string[] {
+  const caps = ["IMAP4rev1", "LITERAL+", "SASL-IR"];
+  if (io.canStartTls) caps.push("STARTTLS");
+  if (io.loginNeedsTls) caps.push("LOGINDISABLED");
+  else caps.push("AUTH=PLAIN");
+  return caps;
+}
+
+/** Upstream post-auth capabilities minus what only the proxy's upstream leg may use. */
+export function rewriteImapCapabilities(caps: string[]): string[] {
+  return caps.filter((c) => !/^(AUTH=|STARTTLS$|LOGINDISABLED$|SASL-IR$)/i.test(c));
+}
+
+export async function imapFrontend(io: ClientIo, login: LoginFn): Promise<UpstreamSession | undefined> {
+  io.write("* OK xoauth-mail proxy ready.\r\n");
+  let failures = 0;
+  for (;;) {
+    let cmd: Awaited<ReturnType<typeof readImapCommand>>;
+    try {
+      cmd = await readImapCommand(io, MAX_LITERAL);
+    } catch (e) {
+      if (!(e instanceof ImapSyntaxError)) throw e;
+      io.write(`${e.tag ?? "*"} BAD ${e.message}\r\n`);
+      continue;
+    }
+    const { tag, name, args } = cmd;
+    let creds: { username: string; password: string } | undefined;
+    switch (name) {
+      case "CAPABILITY":
+        io.write(`* CAPABILITY ${imapCapabilities(io).join(" ")}\r\n${tag} OK CAPABILITY completed.\r\n`);
+        continue;
+      case "NOOP":
+        io.write(`${tag} OK NOOP completed.\r\n`);
+        continue;
+      case "LOGOUT":
+        io.write(`* BYE Logging out.\r\n${tag} OK LOGOUT completed.\r\n`);
+        return undefined;
+      case "STARTTLS":
+        if (!io.canStartTls) {
+          io.write(`${tag} BAD STARTTLS is not available.\r\n`);
+          continue;
+        }
+        io.write(`${tag} OK Begin TLS negotiation now.\r\n`);
+        await io.startTls();
+        continue;
+      case "LOGIN":
+        if (io.loginNeedsTls) {
+          io.write(`${tag} NO [PRIVACYREQUIRED] Use STARTTLS first.\r\n`);
+          continue;
+        }
+        if (args.length !== 2 || !args[0] || !args[1]) {
+          io.write(`${tag} BAD LOGIN expects a user name and a password.\r\n`);
+          continue;
+        }
+        creds = { username: args[0], password: args[1] };
+        break;
+      case "AUTHENTICATE": {
+        if (io.loginNeedsTls) {
+          io.write(`${tag} NO [PRIVACYREQUIRED] Use STARTTLS first.\r\n`);
+          continue;
+        }
+        if ((args[0] ?? "").toUpperCase() !== "PLAIN" || args.length > 2) {
+          io.write(`${tag} NO Unsupported authentication mechanism.\r\n`);
+          continue;
+        }
+        let resp = args[1];
+        if (resp === undefined) {
+          io.write("+ \r\n");
+          resp = await io.readLine();
+          if (resp.trim() === "*") {
+            io.write(`${tag} BAD AUTHENTICATE cancelled.\r\n`);
+            continue;
+          }
+        }
+        const c = parsePlainResponse(resp);
+        if (!c) {
+          io.write(`${tag} BAD Invalid SASL PLAIN response.\r\n`);
+          continue;
+        }
+        creds = c;
+        break;
+      }
+      default:
+        io.write(`${tag} BAD Command not valid before login.\r\n`);
+        continue;
+    }
+    const result = await login(creds.username, creds.password);
+    if (result.ok) {
+      const caps = result.upstream.capabilities;
+      const code = caps ? `[CAPABILITY ${rewriteImapCapabilities(caps).join(" ")}] ` : "";
+      io.write(`${tag} OK ${code}Logged in.\r\n`);
+      return result.upstream;
+    }
+    io.write(
+      result.kind === "upstream" && result.temporary
+        ? `${tag} NO [UNAVAILABLE] The mail server is unavailable, try again later.\r\n`
+        : `${tag} NO [AUTHENTICATIONFAILED] Authentication failed.\r\n`,
+    );
+    if (++failures >= MAX_FAILURES) {
+      io.write("* BYE Too many failed logins.\r\n");
+      return undefined;
+    }
+  }
+}

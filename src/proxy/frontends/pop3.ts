@@ -1,0 +1,142 @@
+/**
+ * POP3 server side until login (RFC 1939, RFC 2449 CAPA, RFC 5034 SASL, RFC 2595 STLS, RFC 3206 codes).
+ * Offers USER/PASS and SASL PLAIN/LOGIN; never XOAUTH2.
+ */
+import type { ClientIo } from "../client-io.js";
+import {
+  LOGIN_PASSWORD_CHALLENGE,
+  LOGIN_USERNAME_CHALLENGE,
+  type PasswordCredentials,
+  parseLoginStep,
+  parsePlainResponse,
+} from "../sasl-server.js";
+import type { LoginFn, LoginResult, UpstreamSession } from "../types.js";
+
+const MAX_FAILURES = 3;
+
+/** CAPA as the client may use it. */
+export function pop3Capa(io: Pick<ClientIo, "canStartTls" | "loginNeedsTls">): string[] {
+  const caps = ["TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE"];
+  if (!io.loginNeedsTls) caps.push("USER", "SASL PLAIN LOGIN");
+  if (io.canStartTls) caps.push("STLS");
+  return caps;
+}
+
+function failureLine(r: Exclude<LoginResult, { ok: true }>): string {
+  if (r.kind === "upstream" && r.temporary) return "-ERR [SYS/TEMP] The mail server is unavailable, try again later.";
+  return "-ERR [AUTH] Authentication failed.";
+}
+
+async function saslExchange(
+  io: ClientIo,
+  mech: string,
+  initial: string | undefined,
+): Promise<PasswordCredentials | string> {
+  const step = async (challenge: string): Promise<string | undefined> => {
+    io.write(`+ ${challenge}\r\n`);
+    const l = await io.readLine();
+    return l.trim() === "*" ? undefined : l;
+  };
+  if (mech === "PLAIN") {
+    const resp = initial ?? (await step(""));
+    if (resp === undefined) return "-ERR Authentication cancelled.";
+    return parsePlainResponse(resp) ?? "-ERR Invalid SASL PLAIN response.";
+  }
+  const u = initial ?? (await step(LOGIN_USERNAME_CHALLENGE));
+  if (u === undefined) return "-ERR Authentication cancelled.";
+  const username = parseLoginStep(u);
+  if (!username) return "-ERR Invalid SASL LOGIN response.";
+  const p = await step(LOGIN_PASSWORD_CHALLENGE);
+  if (p === undefined) return "-ERR Authentication cancelled.";
+  const password = parseLoginStep(p);
+  if (!password) return "-ERR Invalid SASL LOGIN response.";
+  return { username, password };
+}
+
+/** Runs the AUTHORIZATION state; resolves with the upstream session, or undefined when the client quit. */
+export async function pop3Frontend(io: ClientIo, login: LoginFn): Promise<UpstreamSession | undefined> {
+  io.write("+OK xoauth-mail proxy ready.\r\n");
+  let user: string | undefined;
+  let failures = 0;
+  for (;;) {
+    const line = await io.readLine();
+    const sp = line.indexOf(" ");
+    const verb = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
+    const arg = sp < 0 ? "" : line.slice(sp + 1);
+    let creds: PasswordCredentials | undefined;
+    if (verb !== "PASS") user = verb === "USER" ? user : undefined;
+    switch (verb) {
+      case "CAPA":
+        io.write(`+OK Capability list follows\r\n${pop3Capa(io).join("\r\n")}\r\n.\r\n`);
+        continue;
+      case "NOOP":
+        io.write("+OK\r\n");
+        continue;
+      case "QUIT":
+        io.write("+OK Bye.\r\n");
+        return undefined;
+      case "STLS":
+        if (!io.canStartTls) {
+          io.write("-ERR STLS is not available.\r\n");
+          continue;
+        }
+        io.write("+OK Begin TLS negotiation.\r\n");
+        await io.startTls();
+        continue;
+      case "USER":
+        if (io.loginNeedsTls) {
+          io.write("-ERR [AUTH] Use STLS first.\r\n");
+          continue;
+        }
+        if (!arg || arg.length > 256) {
+          io.write("-ERR Invalid user name.\r\n");
+          continue;
+        }
+        user = arg;
+        io.write("+OK\r\n");
+        continue;
+      case "PASS":
+        if (user === undefined) {
+          io.write("-ERR USER first.\r\n");
+          continue;
+        }
+        creds = { username: user, password: arg };
+        user = undefined;
+        break;
+      case "AUTH": {
+        const [mechRaw, initial, extra] = arg.split(" ");
+        const mech = (mechRaw ?? "").toUpperCase();
+        if (!mech) {
+          io.write(io.loginNeedsTls ? "+OK\r\n.\r\n" : "+OK\r\nPLAIN\r\nLOGIN\r\n.\r\n");
+          continue;
+        }
+        if (io.loginNeedsTls) {
+          io.write("-ERR [AUTH] Use STLS first.\r\n");
+          continue;
+        }
+        if ((mech !== "PLAIN" && mech !== "LOGIN") || extra !== undefined) {
+          io.write("-ERR Unsupported SASL mechanism.\r\n");
+          continue;
+        }
+        const r = await saslExchange(io, mech, initial);
+        if (typeof r === "string") {
+          io.write(`${r}\r\n`);
+          continue;
+        }
+        creds = r;
+        break;
+      }
+      default:
+        io.write("-ERR Log in first.\r\n");
+        continue;
+    }
+    const result = await login(creds.username, creds.password);
+    if (result.ok) {
+      const text = result.upstream.successText.startsWith("+OK") ? result.upstream.successText : "+OK Logged in.";
+      io.write(`${text}\r\n`);
+      return result.upstream;
+    }
+    io.write(`${failureLine(result)}\r\n`);
+    if (++failures >= MAX_FAILURES) return undefined;
+  }
+}

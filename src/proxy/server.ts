@@ -1,0 +1,145 @@
+/** The proxy server: one TCP listener per configured listener, connection limits, graceful drain. */
+import { randomBytes } from "node:crypto";
+import net, { type Socket } from "node:net";
+import { createSecureContext, type SecureContext } from "node:tls";
+import { XoauthError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import type { ResolvedListener } from "./config.js";
+import type { ProxyLogger } from "./log.js";
+import { verifyAgainstDummy, verifyPassword } from "./password.js";
+import { runSession } from "./session.js";
+import type { UpstreamAccount, UpstreamLogin } from "./types.js";
+
+export interface LocalUser {
+  username: string;
+  passwordHash: string;
+  account: UpstreamAccount;
+}
+
+export interface ProxyOptions {
+  listeners: ResolvedListener[];
+  users: LocalUser[];
+  upstream: UpstreamLogin;
+  logger: ProxyLogger;
+  /** PEM cert and key per listener name (CLI reads the files). */
+  tls?: Record<string, { cert: string; key: string }>;
+  authFailureDelayMs?: number;
+  loginTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  /** Longest line before login (default LIMITS.maxSaslLineBytes). */
+  maxLineBytes?: number;
+}
+
+export interface BoundListener {
+  name: string;
+  host: string;
+  port: number;
+}
+
+export interface ProxyServer {
+  listeners: BoundListener[];
+  /** Stops accepting, waits up to drainMs for open sessions, then cuts the rest. */
+  close(drainMs?: number): Promise<void>;
+}
+
+function listen(server: net.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (e) =>
+      reject(new XoauthError("CONFIG_INVALID", `Cannot listen on ${host}:${port}: ${e.message}`, { cause: e })),
+    );
+    server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port));
+  });
+}
+
+export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
+  const users = new Map(opts.users.map((u) => [u.username, u]));
+  const authenticate = async (username: string, password: string): Promise<UpstreamAccount | undefined> => {
+    const u = users.get(username);
+    if (!u) return verifyAgainstDummy(password).then(() => undefined);
+    return (await verifyPassword(password, u.passwordHash)) ? u.account : undefined;
+  };
+  const servers: net.Server[] = [];
+  const open = new Set<Socket>();
+  const running = new Set<Promise<void>>();
+  const bound: BoundListener[] = [];
+  try {
+    for (const l of opts.listeners) {
+      let secureContext: SecureContext | undefined;
+      if (l.localTls !== "none") {
+        const pem = opts.tls?.[l.name];
+        if (!pem) throw new XoauthError("CONFIG_INVALID", `Listener ${l.name} needs a certificate and key.`);
+        secureContext = createSecureContext({ cert: pem.cert, key: pem.key, minVersion: "TLSv1.2" });
+      }
+      let count = 0;
+      const server = net.createServer((sock) => {
+        sock.on("error", () => {});
+        const id = randomBytes(6).toString("hex");
+        if (count >= l.maxConnections) {
+          opts.logger({
+            level: "warn",
+            session: id,
+            listener: l.name,
+            event: "reject",
+            outcome: "limit",
+            code: "LIMIT_EXCEEDED",
+          });
+          const busy =
+            l.protocol === "pop3"
+              ? "-ERR [SYS/TEMP] Too many connections.\r\n"
+              : l.protocol === "imap"
+                ? "* BYE Too many connections.\r\n"
+                : "421 4.7.0 Too many connections, try again later.\r\n";
+          if (l.localTls === "implicit") sock.destroy();
+          else sock.end(busy);
+          return;
+        }
+        count++;
+        open.add(sock);
+        opts.logger({ level: "info", session: id, listener: l.name, protocol: l.protocol, event: "connect" });
+        const p = runSession(sock, id, {
+          listener: l,
+          ...(secureContext ? { secureContext } : {}),
+          authenticate,
+          upstream: opts.upstream,
+          logger: opts.logger,
+          authFailureDelayMs: opts.authFailureDelayMs ?? 1000,
+          loginTimeoutMs: opts.loginTimeoutMs ?? LIMITS.timeouts.proxyLoginMs,
+          idleTimeoutMs: opts.idleTimeoutMs ?? LIMITS.timeouts.proxyIdleMs,
+          maxLineBytes: opts.maxLineBytes ?? LIMITS.maxSaslLineBytes,
+        }).finally(() => {
+          count--;
+          open.delete(sock);
+          running.delete(p);
+        });
+        running.add(p);
+      });
+      servers.push(server);
+      const port = await listen(server, l.listen.host, l.listen.port);
+      bound.push({ name: l.name, host: l.listen.host, port });
+      opts.logger({
+        level: "info",
+        listener: l.name,
+        protocol: l.protocol,
+        event: "listening",
+        message: `${l.listen.host}:${port}`,
+      });
+    }
+  } catch (e) {
+    for (const s of servers) s.close();
+    throw e;
+  }
+  return {
+    listeners: bound,
+    async close(drainMs = 10_000) {
+      for (const s of servers) s.close();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((r) => {
+        timer = setTimeout(r, drainMs);
+      });
+      await Promise.race([Promise.all([...running]), deadline]);
+      clearTimeout(timer);
+      for (const s of open) s.destroy();
+      await Promise.all([...running]);
+    },
+  };
+}

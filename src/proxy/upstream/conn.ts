@@ -1,0 +1,90 @@
+/** A line-oriented upstream connection during the proxy's XOAUTH2 login (bounded lines, per-command timeout). */
+import type { Socket } from "node:net";
+import { XoauthError } from "../../errors.js";
+import { LIMITS } from "../../limits.js";
+import { markSecret } from "../../log/redact.js";
+import { upgradeToTls } from "../../net/connect.js";
+import { LineReader } from "../line-reader.js";
+import type { UpstreamAccount, UpstreamLoginRequest } from "../types.js";
+
+export class UpstreamConn {
+  private reader: LineReader;
+
+  constructor(
+    public socket: Socket,
+    private readonly req: UpstreamLoginRequest,
+    private readonly ca: string[] | undefined,
+  ) {
+    this.reader = new LineReader(socket, LIMITS.maxLineBytes);
+  }
+
+  get where(): string {
+    return `${this.req.target.host}:${this.req.target.port}`;
+  }
+
+  send(line: string): void {
+    this.socket.write(`${line}\r\n`);
+  }
+
+  async readLine(timeoutMs: number = LIMITS.timeouts.commandMs): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new XoauthError("TIMEOUT", `The mail server ${this.where} did not answer in time.`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([this.reader.readLine(), timeout]);
+    } catch (e) {
+      if (e instanceof XoauthError && e.code === "CONNECTION_CLOSED") {
+        throw new XoauthError("CONNECTION_CLOSED", `The mail server ${this.where} closed the connection during login.`);
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Client side of STARTTLS after the server said go ahead; verified against the system roots plus `ca`. */
+  async startTls(): Promise<void> {
+    this.reader.detach();
+    this.socket = await upgradeToTls(this.socket, {
+      host: this.req.target.host,
+      port: this.req.target.port,
+      ...(this.ca ? { ca: this.ca } : {}),
+    });
+    this.reader = new LineReader(this.socket, LIMITS.maxLineBytes);
+  }
+
+  detach(): Buffer {
+    return this.reader.detach();
+  }
+
+  protocolError(what: string, reply: string): XoauthError {
+    return new XoauthError("PROTOCOL_ERROR", `Unexpected reply from ${this.where} ${what}.`, {
+      details: { serverReply: reply.slice(0, 300) },
+    });
+  }
+}
+
+/** The base64 XOAUTH2 initial response (reference section 3), marked secret where it is born. */
+export async function xoauth2Response(account: UpstreamAccount): Promise<string> {
+  const { token } = await account.tokens.getToken();
+  markSecret(token);
+  const b64 = Buffer.from(`user=${account.mailbox}\x01auth=Bearer ${token}\x01\x01`, "utf8").toString("base64");
+  markSecret(b64);
+  return b64;
+}
+
+/** An upstream refusal of our XOAUTH2 login, with the server's reply for diagnosis. */
+export function authRejected(req: UpstreamLoginRequest, reply: string): XoauthError {
+  const code = / 5\.7\.139 /.test(reply) ? "SMTP_AUTH_DISABLED" : "MAILBOX_ACCESS_DENIED";
+  return new XoauthError(
+    code,
+    `The mail server ${req.target.host}:${req.target.port} refused the XOAUTH2 login for ${req.account.mailbox}.`,
+    {
+      details: { command: "AUTH XOAUTH2", serverReply: reply.slice(0, 300), params: { mailbox: req.account.mailbox } },
+    },
+  );
+}

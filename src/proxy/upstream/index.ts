@@ -1,0 +1,49 @@
+/** The real `UpstreamLogin`: connect (implicit TLS or STARTTLS, verified), log in with XOAUTH2, hand over the socket. */
+import { connect } from "../../net/connect.js";
+import type { UpstreamLogin, UpstreamLoginRequest, UpstreamSession } from "../types.js";
+import { UpstreamConn } from "./conn.js";
+import { imapUpstreamLogin } from "./imap.js";
+import { pop3UpstreamLogin } from "./pop3.js";
+import { smtpUpstreamLogin } from "./smtp.js";
+
+export interface UpstreamOptions {
+  /** Extra CAs (PEM) trusted for the upstream TLS, in addition to the system roots (`--ca-file`). */
+  ca?: string[];
+  /** Counts every upstream connection attempt (tests assert that a wrong local password makes none). */
+  onConnect?: (req: UpstreamLoginRequest) => void;
+}
+
+export function createUpstreamLogin(opts: UpstreamOptions = {}): UpstreamLogin {
+  return {
+    async login(req: UpstreamLoginRequest): Promise<UpstreamSession> {
+      opts.onConnect?.(req);
+      const socket = await connect({
+        host: req.target.host,
+        port: req.target.port,
+        tls: req.target.tls,
+        ...(opts.ca ? { ca: opts.ca } : {}),
+      });
+      const c = new UpstreamConn(socket, req, opts.ca);
+      try {
+        if (req.protocol === "pop3") {
+          const successText = await pop3UpstreamLogin(c, req);
+          return { socket: c.socket, leftover: c.detach(), successText };
+        }
+        if (req.protocol === "smtp") {
+          const successText = await smtpUpstreamLogin(c, req);
+          return { socket: c.socket, leftover: c.detach(), successText };
+        }
+        const r = await imapUpstreamLogin(c, req);
+        return {
+          socket: c.socket,
+          leftover: c.detach(),
+          successText: r.okText,
+          ...(r.capabilities ? { capabilities: r.capabilities } : {}),
+        };
+      } catch (e) {
+        c.socket.destroy();
+        throw e;
+      }
+    },
+  };
+}

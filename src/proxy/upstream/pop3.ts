@@ -1,0 +1,30 @@
+/** Upstream POP3 login: greeting, optional STLS, two-step `AUTH XOAUTH2` (reference section 3; RFC 5034). */
+
+import type { UpstreamLoginRequest } from "../types.js";
+import { authRejected, type UpstreamConn, xoauth2Response } from "./conn.js";
+
+export async function pop3UpstreamLogin(c: UpstreamConn, req: UpstreamLoginRequest): Promise<string> {
+  const greeting = await c.readLine();
+  if (!greeting.startsWith("+OK")) throw c.protocolError("instead of the POP3 greeting", greeting);
+  if (req.target.tls === "starttls") {
+    c.send("STLS");
+    const r = await c.readLine();
+    if (!r.startsWith("+OK")) throw c.protocolError("to STLS", r);
+    await c.startTls();
+  }
+  const ir = await xoauth2Response(req.account);
+  c.send("AUTH XOAUTH2");
+  const go = await c.readLine();
+  if (go.startsWith("-ERR")) throw authRejected(req, go);
+  if (!go.startsWith("+")) throw c.protocolError("to AUTH XOAUTH2", go);
+  c.send(ir);
+  let r = await c.readLine();
+  if (r.startsWith("+")) {
+    // Error continuation with base64 JSON: answer with an empty line, then the final failure follows.
+    c.send("");
+    r = await c.readLine();
+  }
+  if (r.startsWith("+OK")) return r;
+  if (r.startsWith("-ERR")) throw authRejected(req, r);
+  throw c.protocolError("to the XOAUTH2 response", r);
+}
