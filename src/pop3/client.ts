@@ -1,0 +1,211 @@
+/** A small high-level POP3 client (RFC 1939 + CAPA RFC 2449 + SASL RFC 5034 + STLS RFC 2595) over one session. */
+import type { Readable } from "node:stream";
+import type { TokenProvider } from "../auth/types.js";
+import { XoauthError } from "../errors.js";
+import type { LIMITS } from "../limits.js";
+import { connect, type TlsMode, timingsOf, upgradeToTls } from "../net/connect.js";
+import { authPlain, authXoauth2 } from "./commands/auth.js";
+import { capa } from "./commands/capa.js";
+import { dele } from "./commands/dele.js";
+import { list, listOne } from "./commands/list.js";
+import { noop } from "./commands/noop.js";
+import { quit } from "./commands/quit.js";
+import { retr } from "./commands/retr.js";
+import { rset } from "./commands/rset.js";
+import { stat } from "./commands/stat.js";
+import { stls } from "./commands/stls.js";
+import { top } from "./commands/top.js";
+import { uidl, uidlOne } from "./commands/uidl.js";
+import { pass, user } from "./commands/user.js";
+import type { FramerLimits } from "./framer.js";
+import type { Capabilities, ListEntry, Stat, UidlEntry } from "./parser.js";
+import { Pop3Session } from "./session.js";
+
+export interface Pop3ClientOptions {
+  host: string;
+  /** Default 995 for implicit TLS, else 110. */
+  port?: number;
+  tls: TlsMode;
+  /** Extra trusted CA certificates (PEM), added to Node's roots. */
+  ca?: string[];
+  servername?: string;
+  /** Protocol transcript with secrets redacted (unless `revealSecrets(true)`). */
+  onTrace?: (dir: "C" | "S", line: string) => void;
+  timeouts?: Partial<typeof LIMITS.timeouts>;
+  limits?: Partial<FramerLimits>;
+  /** Most commands in flight when the server advertises PIPELINING (default 16). */
+  pipelineWindow?: number;
+}
+
+/** Milliseconds per step, for `test`'s output. */
+export interface Pop3Timings {
+  tcpMs?: number;
+  tlsMs?: number;
+  greetingMs?: number;
+  capaMs?: number;
+  authMs?: number;
+}
+
+/** A token string, a TokenProvider (asked at each authentication), or an async function returning a token. */
+export type TokenSource = string | TokenProvider | (() => Promise<string>);
+
+async function resolveToken(src: TokenSource): Promise<string> {
+  if (typeof src === "string") return src;
+  if (typeof src === "function") return src();
+  return (await src.getToken()).token;
+}
+
+export class Pop3Client {
+  readonly timings: Pop3Timings;
+
+  private constructor(
+    /** The underlying session, for commands the client does not wrap. */
+    readonly session: Pop3Session,
+    /** The greeting line's text (RFC 1939 §4). */
+    readonly greeting: string,
+    /** Capabilities from CAPA (re-read after STLS, RFC 2595 §4). */
+    public capabilities: Capabilities,
+    timings: Pop3Timings,
+  ) {
+    this.timings = timings;
+  }
+
+  /** Connects, reads the greeting and CAPA, and upgrades with STLS when `tls` is `starttls`. */
+  static async connect(opts: Pop3ClientOptions): Promise<Pop3Client> {
+    const port = opts.port ?? (opts.tls === "implicit" ? 995 : 110);
+    const tlsOpts = {
+      ...(opts.ca ? { ca: opts.ca } : {}),
+      ...(opts.servername ? { servername: opts.servername } : {}),
+    };
+    const socket = await connect({ host: opts.host, port, tls: opts.tls, timeouts: opts.timeouts ?? {}, ...tlsOpts });
+    const session = new Pop3Session(socket, {
+      host: opts.host,
+      port,
+      ...(opts.onTrace ? { onTrace: opts.onTrace } : {}),
+      ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+      ...(opts.limits ? { limits: opts.limits } : {}),
+      ...(opts.pipelineWindow ? { pipelineWindow: opts.pipelineWindow } : {}),
+    });
+    try {
+      const timings: Pop3Timings = { ...timingsOf(socket) };
+      let t = Date.now();
+      const greeting = await session.greeting;
+      timings.greetingMs = Date.now() - t;
+      t = Date.now();
+      let caps = await capa(session);
+      timings.capaMs = Date.now() - t;
+      if (opts.tls === "starttls") {
+        await stls(session, (s) =>
+          upgradeToTls(s, { host: opts.host, port, timeoutMs: opts.timeouts?.tlsMs, ...tlsOpts }),
+        );
+        timings.tlsMs = timingsOf(session.currentSocket).tlsMs;
+        caps = await capa(session);
+      }
+      session.pipelining = caps.pipelining;
+      return new Pop3Client(session, greeting.text, caps, timings);
+    } catch (e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  /** SASL XOAUTH2 in the two-step form (RFC 5034 §4); the token source is asked now, not earlier. */
+  async authenticateXoauth2(mailbox: string, token: TokenSource): Promise<void> {
+    if (!this.capabilities.sasl.includes("XOAUTH2")) {
+      throw new XoauthError("XOAUTH2_NOT_OFFERED", "The POP3 server does not offer SASL XOAUTH2 in CAPA.", {
+        details: { command: "CAPA", serverReply: `SASL ${this.capabilities.sasl.join(" ")}`.trim() },
+      });
+    }
+    const t = Date.now();
+    await authXoauth2(this.session, mailbox, await resolveToken(token));
+    this.timings.authMs = Date.now() - t;
+  }
+
+  /** SASL PLAIN in the two-step form (RFC 4616, RFC 5034 §4). */
+  async authenticatePlain(authcid: string, password: string, authzid = ""): Promise<void> {
+    await authPlain(this.session, authcid, password, authzid);
+  }
+
+  /** USER / PASS (RFC 1939 §7). */
+  async login(name: string, password: string): Promise<void> {
+    await user(this.session, name);
+    await pass(this.session, password);
+  }
+
+  /** STAT (RFC 1939 §5). */
+  stat(): Promise<Stat> {
+    return stat(this.session);
+  }
+
+  /** LIST (RFC 1939 §5). */
+  list(): Promise<ListEntry[]>;
+  list(n: number): Promise<ListEntry>;
+  list(n?: number): Promise<ListEntry[] | ListEntry> {
+    return n === undefined ? list(this.session) : listOne(this.session, n);
+  }
+
+  /** UIDL (RFC 1939 §7). */
+  uidl(): Promise<UidlEntry[]>;
+  uidl(n: number): Promise<UidlEntry>;
+  uidl(n?: number): Promise<UidlEntry[] | UidlEntry> {
+    return n === undefined ? uidl(this.session) : uidlOne(this.session, n);
+  }
+
+  /** RETR (RFC 1939 §5): dot-unstuffed bytes; consume or destroy the stream before the next reply is read. */
+  retr(n: number): Promise<Readable> {
+    return retr(this.session, n);
+  }
+
+  /** TOP (RFC 1939 §7). */
+  top(n: number, lines: number): Promise<Readable> {
+    return top(this.session, n, lines);
+  }
+
+  /** RETR of many messages, pipelined when CAPA advertises PIPELINING (RFC 2449 §6.6); yields in order. */
+  async *retrMany(ns: readonly number[]): AsyncGenerator<{ n: number; stream: Readable }> {
+    const pending = ns.map((n) => {
+      const p = retr(this.session, n);
+      p.catch(() => {}); // observed below; never an unhandled rejection
+      return { n, p };
+    });
+    let i = 0;
+    try {
+      for (; i < pending.length; i++) {
+        const { n, p } = pending[i] as (typeof pending)[number];
+        yield { n, stream: await p };
+      }
+    } finally {
+      // Stopped early: the remaining bodies are read and discarded so the session stays usable.
+      for (const { p } of pending.slice(i + 1))
+        p.then(
+          (s) => s.resume(),
+          () => {},
+        );
+    }
+  }
+
+  /** DELE (RFC 1939 §5): takes effect at QUIT. */
+  dele(n: number): Promise<void> {
+    return dele(this.session, n);
+  }
+
+  /** RSET (RFC 1939 §5). */
+  rset(): Promise<void> {
+    return rset(this.session);
+  }
+
+  /** NOOP (RFC 1939 §5). */
+  noop(): Promise<void> {
+    return noop(this.session);
+  }
+
+  /** QUIT (RFC 1939 §6): commits deletions and closes. */
+  quit(): Promise<void> {
+    return quit(this.session);
+  }
+
+  /** Closes without QUIT: deletions are not committed. */
+  close(): void {
+    this.session.close();
+  }
+}

@@ -1,0 +1,67 @@
+/** AUTH (RFC 5034 §4), always in the two-step form: `AUTH MECH` -> `+ ` -> response lines -> `+OK` / `-ERR`. */
+import { XoauthError } from "../../errors.js";
+import { buildPlain } from "../../sasl/plain.js";
+import type { SaslClientMechanism } from "../../sasl/types.js";
+import { parseXoauth2Error, type Xoauth2ErrorContinuation, xoauth2Mechanism } from "../../sasl/xoauth2.js";
+import type { Pop3Transport } from "../protocol.js";
+import { serverError } from "./reply.js";
+
+const MAX_STEPS = 8;
+
+/** What the server said about a failed SASL exchange, for the diagnosis engine. */
+export interface AuthFailure {
+  /** The XOAUTH2 JSON error continuation, when the server sent one. */
+  saslError?: Xoauth2ErrorContinuation;
+}
+
+/**
+ * Runs one SASL exchange (RFC 5034 §4). The initial response is sent after the first `+` (never on the AUTH line).
+ * `-ERR` before any credentials: XOAUTH2_NOT_OFFERED for XOAUTH2; otherwise MAILBOX_ACCESS_DENIED.
+ */
+export async function authenticate(s: Pop3Transport, mech: SaslClientMechanism): Promise<void> {
+  let steps = 0;
+  let sentCredentials = false;
+  let saslError: Xoauth2ErrorContinuation | undefined;
+  const command = `AUTH ${mech.name}`;
+  const res = await s.command({
+    verb: "AUTH",
+    args: mech.name,
+    shape: "single",
+    onContinue(challenge: string): string {
+      if (++steps > MAX_STEPS) {
+        throw new XoauthError("PROTOCOL_ERROR", `The POP3 server sent too many ${mech.name} challenges.`);
+      }
+      if (!sentCredentials) {
+        sentCredentials = true;
+        const initial = mech.start();
+        if (initial !== undefined) return initial;
+      } else if (mech.name === "XOAUTH2") {
+        saslError = parseXoauth2Error(challenge);
+      }
+      return mech.step(challenge);
+    },
+  });
+  if (res.reply.kind === "ok") return;
+  const notOffered = !sentCredentials && mech.name === "XOAUTH2";
+  const err = serverError(command, res.reply, notOffered ? "XOAUTH2_NOT_OFFERED" : "MAILBOX_ACCESS_DENIED");
+  if (saslError) {
+    err.details.params = {
+      ...err.details.params,
+      saslStatus: saslError.status,
+      saslSchemes: saslError.schemes,
+      saslScope: saslError.scope,
+    };
+  }
+  throw err;
+}
+
+/** AUTH XOAUTH2 in two steps (Microsoft's documented form for POP). */
+export function authXoauth2(s: Pop3Transport, user: string, token: string): Promise<void> {
+  return authenticate(s, xoauth2Mechanism({ user, token }));
+}
+
+/** AUTH PLAIN in two steps (RFC 4616 message after the empty challenge). */
+export function authPlain(s: Pop3Transport, user: string, password: string, authzid = ""): Promise<void> {
+  const msg = (): string => buildPlain(user, password, authzid);
+  return authenticate(s, { name: "PLAIN", start: msg, step: msg });
+}

@@ -1,0 +1,192 @@
+/**
+ * POP3 framer (RFC 1939 §3): bytes -> single lines, multi-line text lines, or a streamed message body.
+ * Multi-line data is dot-unstuffed and ends at CRLF "." CRLF, wherever the TCP chunks split it. 8-bit clean.
+ */
+import { XoauthError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+
+/** `line`: single-line replies; `lines`: a multi-line text reply (CAPA, LIST, UIDL); `body`: RETR/TOP bytes. */
+export type FramerMode = "line" | "lines" | "body";
+
+export interface FramerHandlers {
+  /** A single-line reply (status line or SASL continuation), without its line ending. */
+  onLine(line: string): void;
+  /** One line of a multi-line text reply, dot-unstuffed, without its line ending. */
+  onDataLine(line: string): void;
+  /** A piece of a message body, dot-unstuffed, line endings kept as sent. */
+  onBody(chunk: Buffer): void;
+  /** The terminating "." line of a multi-line reply or body was consumed. */
+  onEnd(): void;
+}
+
+export interface FramerLimits {
+  maxLineBytes: number;
+  maxMultilineReplyBytes: number;
+  maxMessageBytes: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+const CR_BYTE = Buffer.from("\r");
+const CR = 13;
+const LF = 10;
+const DOT = 0x2e;
+
+/** Body scanner states: at line start, inside a line, after CR, after a line-initial dot, after ".\r". */
+enum Body {
+  LineStart,
+  Mid,
+  AfterCr,
+  Dot,
+  DotCr,
+}
+
+function limitError(what: string, limit: number): XoauthError {
+  return new XoauthError("LIMIT_EXCEEDED", `The server sent a ${what} longer than ${limit} bytes.`);
+}
+
+/** Push-driven framer: `feed()` bytes in; handlers are called synchronously; errors are thrown as XoauthError. */
+export class Pop3Framer {
+  private buf: Buffer = EMPTY;
+  private mode: FramerMode = "line";
+  private held = false;
+  private st: Body = Body.LineStart;
+  private count = 0;
+  private readonly limits: FramerLimits;
+
+  constructor(
+    private readonly h: FramerHandlers,
+    limits: Partial<FramerLimits> = {},
+  ) {
+    this.limits = { ...LIMITS, ...limits };
+  }
+
+  /** Current mode; handlers may switch it synchronously from `onLine` with `expect()`. */
+  get currentMode(): FramerMode {
+    return this.mode;
+  }
+
+  /** True while paused after a body ended, until `release()`. */
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  /** Bytes received but not yet framed (STLS must see none: RFC 2595 §4 / CVE-2011-0411). */
+  get buffered(): number {
+    return this.buf.length;
+  }
+
+  /** The reply just framed (via `onLine`) continues as multi-line text or a body. */
+  expect(mode: "lines" | "body"): void {
+    this.mode = mode;
+    this.st = Body.LineStart;
+    this.count = 0;
+  }
+
+  /** Resumes framing after a body ended (the session calls this once the body was consumed). */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.drain();
+  }
+
+  feed(chunk: Buffer): void {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    this.drain();
+  }
+
+  private drain(): void {
+    while (!this.held && this.buf.length > 0) {
+      if (this.mode === "body") {
+        const used = this.scanBody(this.buf);
+        this.buf = used >= this.buf.length ? EMPTY : this.buf.subarray(used);
+        continue;
+      }
+      const idx = this.buf.indexOf(LF);
+      if (idx < 0) {
+        if (this.buf.length > this.limits.maxLineBytes) throw limitError("line", this.limits.maxLineBytes);
+        return;
+      }
+      if (idx + 1 > this.limits.maxLineBytes) throw limitError("line", this.limits.maxLineBytes);
+      const end = idx > 0 && this.buf[idx - 1] === CR ? idx - 1 : idx;
+      const raw = this.buf.subarray(0, end);
+      this.buf = idx + 1 >= this.buf.length ? EMPTY : this.buf.subarray(idx + 1);
+      if (this.mode === "line") {
+        this.h.onLine(raw.toString("utf8"));
+        continue;
+      }
+      if (raw.length === 1 && raw[0] === DOT) {
+        this.mode = "line";
+        this.h.onEnd();
+        continue;
+      }
+      this.count += idx + 1;
+      if (this.count > this.limits.maxMultilineReplyBytes) {
+        throw limitError("multi-line reply", this.limits.maxMultilineReplyBytes);
+      }
+      this.h.onDataLine((raw[0] === DOT ? raw.subarray(1) : raw).toString("utf8"));
+    }
+  }
+
+  private emit(b: Buffer): void {
+    if (b.length === 0) return;
+    this.count += b.length;
+    if (this.count > this.limits.maxMessageBytes) throw limitError("message", this.limits.maxMessageBytes);
+    this.h.onBody(b);
+  }
+
+  /** Scans body bytes; returns how many were consumed (all, unless the terminator was found). */
+  private scanBody(b: Buffer): number {
+    const n = b.length;
+    let i = 0;
+    let run = 0;
+    while (i < n) {
+      const c = b[i] as number;
+      switch (this.st) {
+        case Body.LineStart:
+          if (c === DOT) {
+            this.emit(b.subarray(run, i));
+            run = ++i; // the dot is held: either stuffing (dropped) or the start of the terminator
+            this.st = Body.Dot;
+          } else {
+            this.st = c === CR ? Body.AfterCr : Body.Mid;
+            i++;
+          }
+          break;
+        case Body.Mid: {
+          const j = b.indexOf(CR, i);
+          if (j < 0) i = n;
+          else {
+            i = j + 1;
+            this.st = Body.AfterCr;
+          }
+          break;
+        }
+        case Body.AfterCr:
+          this.st = c === LF ? Body.LineStart : c === CR ? Body.AfterCr : Body.Mid;
+          i++;
+          break;
+        case Body.Dot:
+          if (c === CR) {
+            run = ++i; // hold the CR too
+            this.st = Body.DotCr;
+          } else {
+            this.st = Body.Mid; // stuffed dot dropped; c is data
+          }
+          break;
+        case Body.DotCr:
+          if (c === LF) {
+            this.mode = "line";
+            this.held = true;
+            this.h.onEnd();
+            return i + 1;
+          }
+          this.emit(CR_BYTE); // "." + bare CR + more: the dot was stuffing, the CR is data
+          run = i;
+          this.st = Body.AfterCr;
+          break;
+      }
+    }
+    this.emit(b.subarray(run, n));
+    return n;
+  }
+}

@@ -1,0 +1,58 @@
+/** POP3 session vocabulary (RFC 1939 §3): states, allowed commands per state, request / response shapes. */
+import type { Readable } from "node:stream";
+import type { LIMITS } from "../limits.js";
+import type { FramerLimits } from "./framer.js";
+import type { Pop3Reply } from "./parser.js";
+
+/** Session states (RFC 1939 §3); CLOSED once the connection is gone. */
+export type Pop3State = "AUTHORIZATION" | "TRANSACTION" | "UPDATE" | "CLOSED";
+
+/** Commands allowed in each state (RFC 1939 §4-6, RFC 2449 §5, RFC 2595 §4, RFC 5034 §4). */
+export const ALLOWED_COMMANDS: Readonly<Record<Pop3State, ReadonlySet<string>>> = {
+  AUTHORIZATION: new Set(["CAPA", "STLS", "AUTH", "USER", "PASS", "QUIT"]),
+  TRANSACTION: new Set(["CAPA", "STAT", "LIST", "UIDL", "TOP", "RETR", "DELE", "RSET", "NOOP", "QUIT"]),
+  UPDATE: new Set(),
+  CLOSED: new Set(),
+};
+
+/** Commands that may be sent ahead of earlier replies when the server advertises PIPELINING (RFC 2449 §6.6). */
+export const PIPELINABLE = new Set(["STAT", "LIST", "UIDL", "TOP", "RETR", "DELE", "RSET", "NOOP"]);
+
+/** How a `+OK` reply continues: nothing more, multi-line text, or a message body. */
+export type ReplyShape = "single" | "lines" | "body";
+
+export interface Pop3Request {
+  verb: string;
+  /** Everything after the verb (may be empty). */
+  args?: string;
+  shape: ReplyShape;
+  /** What the trace shows instead of the real line (e.g. `PASS <redacted>`). */
+  trace?: string;
+  /** SASL: called for each `+ challenge`; returns the next client line (already marked secret if it is one). */
+  onContinue?: (challenge: string) => string;
+}
+
+export interface Pop3Response {
+  reply: Pop3Reply;
+  /** Multi-line text reply lines (dot-unstuffed), empty otherwise. */
+  lines: string[];
+  /** Message body (RETR/TOP): must be consumed or destroyed before the session reads the next reply. */
+  body?: Readable;
+}
+
+export interface SessionOptions {
+  host: string;
+  port: number;
+  /** Protocol transcript: `C` lines sent, `S` lines received; secrets redacted unless revealed. */
+  onTrace?: (dir: "C" | "S", line: string) => void;
+  timeouts?: Partial<typeof LIMITS.timeouts>;
+  limits?: Partial<FramerLimits>;
+  /** Most commands in flight at once when pipelining. */
+  pipelineWindow?: number;
+}
+
+/** The narrow session interface commands are written against. */
+export interface Pop3Transport {
+  readonly state: Pop3State;
+  command(req: Pop3Request): Promise<Pop3Response>;
+}

@@ -1,0 +1,296 @@
+/**
+ * One POP3 connection (RFC 1939 §3-6): explicit state, a table of commands allowed per state, a FIFO of requests
+ * matched to replies, PIPELINING only when advertised (RFC 2449 §6.6), per-phase timeouts, a redacted trace.
+ */
+import type net from "node:net";
+import { toXoauthError, XoauthError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import { redact } from "../log/redact.js";
+import { mapNetworkError } from "../net/errors.js";
+import { BodyStream } from "./body.js";
+import { Pop3Framer } from "./framer.js";
+import { type Pop3Reply, parseReply } from "./parser.js";
+import {
+  ALLOWED_COMMANDS,
+  PIPELINABLE,
+  type Pop3Request,
+  type Pop3Response,
+  type Pop3State,
+  type SessionOptions,
+} from "./protocol.js";
+
+export type { Pop3Request, Pop3Response, Pop3State, ReplyShape, SessionOptions } from "./protocol.js";
+export { ALLOWED_COMMANDS } from "./protocol.js";
+
+interface Pending {
+  req: Pop3Request;
+  lines: string[];
+  reply?: Pop3Reply;
+  resolve(r: Pop3Response): void;
+  reject(e: XoauthError): void;
+}
+
+export class Pop3Session {
+  private socket: net.Socket;
+  private readonly framer: Pop3Framer;
+  private readonly waiting: Pending[] = [];
+  private readonly inflight: Pending[] = [];
+  private body: BodyStream | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private failure: XoauthError | undefined;
+  private readonly timeouts: typeof LIMITS.timeouts;
+  private readonly listeners = {
+    data: (c: Buffer) => this.guard(() => this.onData(c)),
+    error: (e: Error) => this.fail(mapNetworkError(e, "mail-server", this.opts.host, this.opts.port)),
+    close: () => this.fail(new XoauthError("CONNECTION_CLOSED", "The POP3 server closed the connection.")),
+  };
+  state: Pop3State = "AUTHORIZATION";
+  /** Set from CAPA: send pipelinable commands without waiting (RFC 2449 §6.6). */
+  pipelining = false;
+  /** The server greeting (RFC 1939 §4). */
+  readonly greeting: Promise<Pop3Reply>;
+
+  constructor(
+    socket: net.Socket,
+    private readonly opts: SessionOptions,
+  ) {
+    this.socket = socket;
+    this.timeouts = { ...LIMITS.timeouts, ...opts.timeouts };
+    this.framer = new Pop3Framer(
+      {
+        onLine: (l) => this.onLine(l),
+        onDataLine: (l) => this.onDataLine(l),
+        onBody: (b) => this.onBody(b),
+        onEnd: () => this.onEnd(),
+      },
+      opts.limits,
+    );
+    this.greeting = new Promise<Pop3Response>((resolve, reject) => {
+      this.inflight.push({ req: { verb: "GREETING", shape: "single" }, lines: [], resolve, reject });
+    }).then((r) => r.reply);
+    this.greeting.catch(() => {});
+    this.attach();
+    this.arm();
+  }
+
+  /** Queues a command; resolves with the reply (also `-ERR`: commands decide), rejects on connection failure. */
+  command(req: Pop3Request): Promise<Pop3Response> {
+    if (this.failure || this.state === "CLOSED") {
+      return Promise.reject(this.failure ?? new XoauthError("CONNECTION_CLOSED", "The POP3 connection is closed."));
+    }
+    const p = new Promise<Pop3Response>((resolve, reject) => {
+      this.waiting.push({ req, lines: [], resolve, reject });
+    });
+    this.pump();
+    return p;
+  }
+
+  /** Replaces the socket after `+OK` to STLS (RFC 2595 §4); no bytes may be buffered beyond that reply. */
+  async upgrade(fn: (socket: net.Socket) => Promise<net.Socket>): Promise<void> {
+    if (this.inflight.length > 0 || this.waiting.length > 0 || this.body || this.framer.buffered > 0) {
+      const err = new XoauthError("PROTOCOL_ERROR", "The server sent data after its STLS reply (possible injection).");
+      this.fail(err);
+      throw err;
+    }
+    this.detach();
+    try {
+      this.socket = await fn(this.socket);
+    } catch (e) {
+      this.fail(toXoauthError(e));
+      throw toXoauthError(e);
+    }
+    this.pipelining = false;
+    this.attach();
+  }
+
+  /** The socket in use (TLS after an upgrade). */
+  get currentSocket(): net.Socket {
+    return this.socket;
+  }
+
+  /** Ends the connection without QUIT (no deletions are committed: RFC 1939 §6). */
+  close(): void {
+    this.fail(new XoauthError("CONNECTION_CLOSED", "The POP3 connection was closed by the client."));
+  }
+
+  private attach(): void {
+    this.socket.on("data", this.listeners.data);
+    this.socket.on("error", this.listeners.error);
+    this.socket.on("close", this.listeners.close);
+  }
+
+  private detach(): void {
+    this.socket.off("data", this.listeners.data);
+    this.socket.off("error", this.listeners.error);
+    this.socket.off("close", this.listeners.close);
+  }
+
+  private trace(dir: "C" | "S", line: string): void {
+    try {
+      this.opts.onTrace?.(dir, redact(line));
+    } catch {
+      // a broken trace hook must not break the protocol
+    }
+  }
+
+  private write(line: string, traceAs?: string): void {
+    this.trace("C", traceAs ?? line);
+    this.socket.write(`${line}\r\n`);
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && !this.failure) {
+      const next = this.waiting[0] as Pending;
+      const busy = this.inflight.length + (this.body ? 1 : 0);
+      if (busy > 0) {
+        const window = this.opts.pipelineWindow ?? 16;
+        const canPipeline =
+          this.pipelining &&
+          PIPELINABLE.has(next.req.verb) &&
+          this.inflight.every((p) => PIPELINABLE.has(p.req.verb)) &&
+          busy < window;
+        if (!canPipeline) break;
+      }
+      this.waiting.shift();
+      if (!ALLOWED_COMMANDS[this.state].has(next.req.verb)) {
+        next.reject(new XoauthError("PROTOCOL_ERROR", `${next.req.verb} is not allowed in the ${this.state} state.`));
+        continue;
+      }
+      const line = next.req.args ? `${next.req.verb} ${next.req.args}` : next.req.verb;
+      this.inflight.push(next);
+      if (next.req.verb === "QUIT" && this.state === "TRANSACTION") this.state = "UPDATE";
+      this.write(line, next.req.trace);
+    }
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.failure || this.body?.isPaused || (this.inflight.length === 0 && !this.body)) return;
+    const head = this.inflight[0];
+    const ms = this.body
+      ? this.timeouts.dataIdleMs
+      : head?.req.verb === "GREETING"
+        ? this.timeouts.greetingMs
+        : this.timeouts.commandMs;
+    const what = this.body ? "message data" : (head?.req.verb ?? "reply");
+    this.timer = setTimeout(() => {
+      this.fail(new XoauthError("TIMEOUT", `The POP3 server did not answer ${what} within ${ms} ms.`));
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.fail(toXoauthError(e));
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.failure) return;
+    this.framer.feed(chunk);
+    this.arm();
+  }
+
+  private onLine(line: string): void {
+    const head = this.inflight[0];
+    this.trace("S", line);
+    if (!head) {
+      throw new XoauthError("PROTOCOL_ERROR", "The POP3 server sent a reply nobody asked for.", {
+        details: { serverReply: line.slice(0, 200) },
+      });
+    }
+    const reply = parseReply(line);
+    if (reply.kind === "continue") {
+      if (!head.req.onContinue) {
+        throw new XoauthError("PROTOCOL_ERROR", `The POP3 server sent a continuation to ${head.req.verb}.`, {
+          details: { serverReply: line.slice(0, 200) },
+        });
+      }
+      const next = head.req.onContinue(reply.text);
+      this.write(next);
+      return;
+    }
+    if (reply.kind === "ok" && head.req.shape === "lines") {
+      head.reply = reply;
+      this.framer.expect("lines");
+      return;
+    }
+    this.inflight.shift();
+    if (reply.kind === "ok" && head.req.shape === "body") {
+      const socket = this.socket;
+      const resume = (): void => {
+        socket.resume();
+        this.arm();
+      };
+      this.body = new BodyStream({ pause: () => socket.pause(), resume });
+      this.framer.expect("body");
+      head.resolve({ reply, lines: [], body: this.body.readable });
+    } else {
+      this.transition(head.req.verb, reply);
+      head.resolve({ reply, lines: [] });
+    }
+    this.pump();
+  }
+
+  private transition(verb: string, reply: Pop3Reply): void {
+    if (reply.kind === "ok" && (verb === "AUTH" || verb === "PASS")) this.state = "TRANSACTION";
+    if (verb === "QUIT") {
+      this.state = "CLOSED";
+      this.detach();
+      this.socket.on("error", () => {});
+      this.socket.end();
+    }
+    if (verb === "GREETING" && reply.kind === "err") {
+      throw new XoauthError("MAIL_SERVER_UNREACHABLE", "The POP3 server refused the connection.", {
+        details: { serverReply: reply.raw.slice(0, 200) },
+      });
+    }
+  }
+
+  private onDataLine(line: string): void {
+    const head = this.inflight[0] as Pending;
+    if (head.lines.length >= LIMITS.maxMessagesPerListing) {
+      throw new XoauthError("LIMIT_EXCEEDED", "The POP3 server sent too many lines in one reply.");
+    }
+    this.trace("S", line);
+    head.lines.push(line);
+  }
+
+  private onBody(chunk: Buffer): void {
+    this.body?.push(chunk);
+  }
+
+  private onEnd(): void {
+    this.trace("S", ".");
+    const body = this.body;
+    if (body && this.framer.isHeld) {
+      body.end(() => {
+        if (this.body !== body) return;
+        this.body = undefined;
+        this.guard(() => this.framer.release());
+        this.pump();
+      });
+      return;
+    }
+    const head = this.inflight.shift() as Pending;
+    head.resolve({ reply: head.reply as Pop3Reply, lines: head.lines });
+    this.pump();
+  }
+
+  private fail(err: XoauthError): void {
+    if (this.failure) return;
+    const quitDone = this.state === "CLOSED";
+    this.failure = err;
+    this.state = "CLOSED";
+    if (this.timer) clearTimeout(this.timer);
+    for (const p of [...this.inflight.splice(0), ...this.waiting.splice(0)]) p.reject(err);
+    if (!quitDone) this.body?.fail(err);
+    this.detach();
+    this.socket.on("error", () => {});
+    this.socket.destroy();
+  }
+}

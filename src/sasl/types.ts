@@ -1,0 +1,25 @@
+/** SASL (RFC 4422) client mechanisms as pure step functions: no sockets, no I/O. */
+
+/** What a client mechanism may need; each mechanism uses its own subset. Secret fields are never logged. */
+export interface SaslCredentials {
+  /** Authentication identity (XOAUTH2: the mailbox address). */
+  user: string;
+  /** OAuth 2.0 access token (XOAUTH2). Secret. */
+  token?: string;
+  /** Password (PLAIN, LOGIN). Secret. */
+  password?: string;
+  /** Authorization identity (PLAIN), usually empty. */
+  authzid?: string;
+}
+
+/** One client-side SASL exchange (RFC 4422 §3). All values are base64 as they travel on the wire. */
+export interface SaslClientMechanism {
+  /** The registered mechanism name, e.g. `XOAUTH2`. */
+  readonly name: string;
+  /** The initial response (RFC 4422 §3.3), or undefined when the mechanism has none. */
+  start(): string | undefined;
+  /** The response to a server challenge (base64 in, base64 out; "" is an empty response). */
+  step(challenge: string): string;
+}
+
+export type SaslMechanismFactory = (creds: SaslCredentials) => SaslClientMechanism;
