@@ -1,0 +1,71 @@
+/** What every protocol server of the Exchange fake shares: directory, trust, TLS, faults and the auth log. */
+import { randomBytes } from "node:crypto";
+import type { SecureContext } from "node:tls";
+import type { MailProtocol } from "../../auth/clouds.js";
+import type { ExchangeDirectory } from "./directory.js";
+import { type AuthDecision, type AuthFailureReason, checkAccess, type IdentityTrust } from "./token-check.js";
+
+/** Fault injection for client tests. Mutable at any time. */
+export interface ExchangeFaults {
+  /** Drop the connection after N bytes of a message body (POP3 RETR/TOP, IMAP FETCH body). */
+  dropAfterBytes?: number;
+  /** Pause this long in the middle of every message body sent. */
+  stallMs?: number;
+  /** The next N authentication attempts (any protocol) fail with the generic failure text. */
+  failAuthTimes: number;
+}
+
+export interface AuthLogEntry {
+  at: Date;
+  protocol: MailProtocol;
+  user: string;
+  ok: boolean;
+  reason?: AuthFailureReason | "basic_auth_disabled" | "one_line_auth" | "send_as_denied";
+  detail?: string;
+  /** The token's appid/oid, if decodable (never the token itself). */
+  appid?: string;
+  oid?: string;
+}
+
+export interface ServerContext {
+  directory: ExchangeDirectory;
+  trust: IdentityTrust;
+  /** Host name shown in SMTP replies (`[host]`) and the greeting's server id. */
+  hostName: string;
+  secureContext: SecureContext;
+  tls: { cert: string; key: string };
+  faults: ExchangeFaults;
+  log: AuthLogEntry[];
+  /** Max command line from a client (bytes). */
+  maxLine: number;
+}
+
+/** A base64-ish server id like EXO's greetings carry, e.g. `[UABSADAAMQBDAEEAMAAwADAAMgAuAG...]`. */
+export function serverId(hostName: string): string {
+  const label = `${hostName.split(".")[0]?.toUpperCase() ?? "HOST"}${randomBytes(3).toString("hex").toUpperCase()}`;
+  return Buffer.from(`${label}.PROD.OUTLOOK.COM`, "utf16le").toString("base64");
+}
+
+/** Runs the authorization model, applies the failAuthTimes fault and records the decision. */
+export function authorize(ctx: ServerContext, protocol: MailProtocol, user: string, token: string): AuthDecision {
+  let d = checkAccess({ user, token, protocol, directory: ctx.directory, trust: ctx.trust });
+  if (ctx.faults.failAuthTimes > 0) {
+    ctx.faults.failAuthTimes--;
+    d = { ok: false, reason: "injected_fault", detail: "faults.failAuthTimes" };
+  }
+  const claims = d.claims;
+  record(ctx, {
+    protocol,
+    user,
+    ok: d.ok,
+    ...(d.ok ? {} : { reason: d.reason, detail: d.detail }),
+    ...(claims?.appid ? { appid: String(claims.appid) } : {}),
+    ...(claims?.oid ? { oid: String(claims.oid) } : {}),
+  });
+  return d;
+}
+
+export function record(ctx: ServerContext, e: Omit<AuthLogEntry, "at">): void {
+  if (ctx.log.length >= 10_000) ctx.log.shift();
+  ctx.log.push({ at: new Date(), ...e });
+}

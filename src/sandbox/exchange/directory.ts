@@ -1,0 +1,171 @@
+/**
+ * The Exchange Online authorization model of the fake (reference sections 2-4): mailboxes with per-protocol switches,
+ * service principals registered with `New-ServicePrincipal`, FullAccess (`Add-MailboxPermission`) and SendAs
+ * (`Add-RecipientPermission`) grants, and the tenant-wide SMTP AUTH switch.
+ */
+
+/** One message in a mailbox folder. `uid` is assigned by the directory, strictly increasing per folder. */
+export interface StoredMessage {
+  uid: number;
+  raw: Buffer;
+  flags: Set<string>;
+  internalDate: Date;
+}
+
+export interface FakeMailbox {
+  /** Primary SMTP address, what XOAUTH2 `user=` must name. */
+  address: string;
+  aliases?: string[];
+  /** `Set-CASMailbox -PopEnabled`. */
+  popEnabled: boolean;
+  /** `Set-CASMailbox -ImapEnabled`. */
+  imapEnabled: boolean;
+  /** `Set-CASMailbox -SmtpClientAuthenticationDisabled` inverted; undefined = follow the tenant setting. */
+  smtpClientAuthEnabled?: boolean;
+  /** Folder name -> messages. Always has INBOX. */
+  folders: Map<string, StoredMessage[]>;
+  uidValidity: number;
+  /** Next UID per folder. */
+  uidNext: Map<string, number>;
+}
+
+/** A service principal as `New-ServicePrincipal -AppId <appId> -ObjectId <objectId>` registered it. */
+export interface ExchangeServicePrincipal {
+  appId: string;
+  objectId: string;
+  displayName?: string;
+}
+
+export interface ExchangeTenant {
+  tenantId: string;
+  /** `Set-TransportConfig -SmtpClientAuthenticationDisabled $true`. */
+  smtpClientAuthenticationDisabled: boolean;
+}
+
+/** Failure toggles for tests (behaviour seen in the field, not caused by configuration). */
+export interface DirectoryToggles {
+  /** IMAP: authenticate succeeds, then LIST/SELECT answer "User is authenticated but not connected." for everyone. */
+  notConnectedAfterAuth: boolean;
+}
+
+export const DEFAULT_FOLDERS: readonly string[] = ["INBOX", "Drafts", "Sent Items", "Deleted Items"];
+
+const norm = (s: string): string => s.trim().toLowerCase();
+
+export interface MailboxInit {
+  address: string;
+  aliases?: string[];
+  popEnabled?: boolean;
+  imapEnabled?: boolean;
+  smtpClientAuthEnabled?: boolean;
+  messages?: Buffer[];
+}
+
+type Listener = (mailbox: FakeMailbox, folder: string, msg: StoredMessage) => void;
+
+export class ExchangeDirectory {
+  readonly tenant: ExchangeTenant;
+  readonly mailboxes: FakeMailbox[] = [];
+  readonly servicePrincipals: ExchangeServicePrincipal[] = [];
+  /** FullAccess grants: `${spObjectId}|${mailbox}` (both lower-case). */
+  private readonly fullAccess = new Set<string>();
+  /** SendAs grants: `${spObjectId}|${mailbox}`. */
+  private readonly sendAs = new Set<string>();
+  private readonly listeners = new Set<Listener>();
+  readonly toggles: DirectoryToggles = { notConnectedAfterAuth: false };
+
+  constructor(tenant: { tenantId: string; smtpClientAuthenticationDisabled?: boolean }) {
+    this.tenant = {
+      tenantId: tenant.tenantId,
+      smtpClientAuthenticationDisabled: !!tenant.smtpClientAuthenticationDisabled,
+    };
+  }
+
+  addMailbox(init: MailboxInit): FakeMailbox {
+    if (this.findMailbox(init.address)) throw new Error(`mailbox exists: ${init.address}`);
+    const mb: FakeMailbox = {
+      address: init.address,
+      aliases: init.aliases ?? [],
+      popEnabled: init.popEnabled ?? true,
+      imapEnabled: init.imapEnabled ?? true,
+      smtpClientAuthEnabled: init.smtpClientAuthEnabled,
+      folders: new Map(DEFAULT_FOLDERS.map((f) => [f, []])),
+      uidValidity: 1 + Math.floor(Math.random() * 0x7ffffff),
+      uidNext: new Map(DEFAULT_FOLDERS.map((f) => [f, 1])),
+    };
+    this.mailboxes.push(mb);
+    for (const raw of init.messages ?? []) this.deliver(mb.address, raw);
+    return mb;
+  }
+
+  /** Finds a mailbox by its primary address or an alias (case-insensitive). */
+  findMailbox(address: string): FakeMailbox | undefined {
+    const k = norm(address);
+    return this.mailboxes.find((m) => norm(m.address) === k || (m.aliases ?? []).some((a) => norm(a) === k));
+  }
+
+  /** `New-ServicePrincipal -AppId -ObjectId`. */
+  registerServicePrincipal(sp: ExchangeServicePrincipal): void {
+    this.servicePrincipals.push({ ...sp });
+  }
+
+  /** Exchange matches the token's appid AND oid: registering the App Registration's object id fails here. */
+  findServicePrincipal(appId: string | undefined, objectId: string | undefined): ExchangeServicePrincipal | undefined {
+    if (!appId || !objectId) return undefined;
+    return this.servicePrincipals.find((s) => norm(s.appId) === norm(appId) && norm(s.objectId) === norm(objectId));
+  }
+
+  /** `Add-MailboxPermission -Identity <mailbox> -User <sp objectId> -AccessRights FullAccess`. */
+  grantFullAccess(spObjectId: string, mailbox: string): void {
+    this.fullAccess.add(`${norm(spObjectId)}|${norm(this.primary(mailbox))}`);
+  }
+
+  revokeFullAccess(spObjectId: string, mailbox: string): void {
+    this.fullAccess.delete(`${norm(spObjectId)}|${norm(this.primary(mailbox))}`);
+  }
+
+  /** `Add-RecipientPermission -Identity <mailbox> -Trustee <sp> -AccessRights SendAs`. */
+  grantSendAs(spObjectId: string, mailbox: string): void {
+    this.sendAs.add(`${norm(spObjectId)}|${norm(this.primary(mailbox))}`);
+  }
+
+  revokeSendAs(spObjectId: string, mailbox: string): void {
+    this.sendAs.delete(`${norm(spObjectId)}|${norm(this.primary(mailbox))}`);
+  }
+
+  hasFullAccess(spObjectId: string, mailbox: string): boolean {
+    return this.fullAccess.has(`${norm(spObjectId)}|${norm(this.primary(mailbox))}`);
+  }
+
+  hasSendAs(spObjectId: string, mailbox: string): boolean {
+    return this.sendAs.has(`${norm(spObjectId)}|${norm(this.primary(mailbox))}`);
+  }
+
+  /** SMTP AUTH for this mailbox: the mailbox setting wins over the tenant's (like Set-CASMailbox). */
+  smtpAuthEnabledFor(mb: FakeMailbox): boolean {
+    return mb.smtpClientAuthEnabled ?? !this.tenant.smtpClientAuthenticationDisabled;
+  }
+
+  /** Appends a message to a folder and notifies IDLE listeners. */
+  deliver(address: string, raw: Buffer, folder = "INBOX", flags: string[] = []): StoredMessage {
+    const mb = this.findMailbox(address);
+    if (!mb) throw new Error(`no such mailbox: ${address}`);
+    const list = mb.folders.get(folder);
+    if (!list) throw new Error(`no such folder: ${folder}`);
+    const uid = mb.uidNext.get(folder) ?? 1;
+    mb.uidNext.set(folder, uid + 1);
+    const msg: StoredMessage = { uid, raw: Buffer.from(raw), flags: new Set(flags), internalDate: new Date() };
+    list.push(msg);
+    for (const l of this.listeners) l(mb, folder, msg);
+    return msg;
+  }
+
+  onDeliver(l: Listener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  private primary(address: string): string {
+    return this.findMailbox(address)?.address ?? address;
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * IMAP side of the Exchange fake: enough IMAP4rev1 (RFC 3501) for imapflow and our `test`/`fetch`, with Exchange
+ * Online's greeting, capabilities and texts (reference section 3).
+ *
+ * Where failures surface (decided from reference section 3): everything Exchange learns from the token itself
+ * (signature, issuer, audience, expiry, role) and from the service-principal registration (appid+oid) makes
+ * AUTHENTICATE answer `NO AUTHENTICATE failed.`. A mailbox that does not exist fails there too. The two
+ * mailbox-level causes the reference names for the special case — no FullAccess for the SP, IMAP disabled on the
+ * mailbox — let AUTHENTICATE succeed, and the next LIST/LSUB/SELECT/EXAMINE/STATUS answers
+ * `BAD User is authenticated but not connected.` (as does the `notConnectedAfterAuth` toggle for every session).
+ */
+import { createServer as createTlsServer, type Server } from "node:tls";
+import { LineTooLongError, ServerConn } from "./conn.js";
+import { authorize, record, type ServerContext, serverId } from "./context.js";
+import type { FakeMailbox, StoredMessage } from "./directory.js";
+import { ImapSyntaxError, type ImapToken, readCommand, str, tokenize } from "./imap-parser.js";
+import * as sel from "./imap-selected.js";
+import { MAILBOX_STAGE_REASONS, parseXoauth2Response } from "./token-check.js";
+
+export const IMAP_CAPABILITY =
+  "IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+";
+
+export const IMAP_TEXT = {
+  greeting: "* OK The Microsoft Exchange IMAP4 service is ready.",
+  authOk: "OK AUTHENTICATE completed.",
+  authFail: "NO AUTHENTICATE failed.",
+  loginFail: "NO LOGIN failed.",
+  notConnected: "BAD User is authenticated but not connected.",
+  badState: "BAD Command received in Invalid state.",
+  unknown: "BAD Command Error. 12",
+  badArgs: sel.BAD_ARGS,
+  bye: "* BYE Microsoft Exchange Server IMAP4 server signing off.",
+} as const;
+
+const FLAGS = "(\\Seen \\Answered \\Flagged \\Deleted \\Draft $MDNSent)";
+const MAX_LITERAL = 64 * 1024 * 1024;
+
+type ImapState = "notAuthenticated" | "authenticated" | "notConnected" | "selected";
+
+class ImapSession implements sel.SelectedSession {
+  state: ImapState = "notAuthenticated";
+  mailbox!: FakeMailbox;
+  folder = "INBOX";
+  view: StoredMessage[] = [];
+  readOnly = false;
+  readonly directory;
+  readonly faults;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    readonly conn: ServerConn,
+  ) {
+    this.directory = ctx.directory;
+    this.faults = ctx.faults;
+  }
+
+  send(line: string): void {
+    this.conn.write(`${line}\r\n`);
+  }
+
+  async run(): Promise<void> {
+    this.send(`${IMAP_TEXT.greeting} [${serverId(this.ctx.hostName)}]`);
+    for (;;) {
+      let toks: ImapToken[];
+      try {
+        const raw = await readCommand(this.conn, MAX_LITERAL, MAX_LITERAL + this.ctx.maxLine);
+        if (raw === null) return;
+        toks = tokenize(raw);
+      } catch (e) {
+        if (e instanceof LineTooLongError) {
+          this.send("* BAD Command line too long.");
+          this.conn.destroy();
+          return;
+        }
+        if (e instanceof ImapSyntaxError) {
+          this.send(`* ${IMAP_TEXT.unknown}`);
+          continue;
+        }
+        throw e;
+      }
+      const tag = toks[0]?.t === "atom" ? toks[0].v : "";
+      const verb = str(toks[1])?.toUpperCase() ?? "";
+      if (!/^[\x21-\x7e]+$/.test(tag) || /[(){%*"\\]/.test(tag) || !verb) {
+        this.send(`* ${IMAP_TEXT.unknown}`);
+        continue;
+      }
+      if (this.faults.stallMs) await new Promise((r) => setTimeout(r, this.faults.stallMs));
+      if (!(await this.command(tag, verb, toks.slice(2)))) return;
+    }
+  }
+
+  private r(tag: string, text: string): boolean {
+    return sel.reply(this, tag, text);
+  }
+
+  private async command(tag: string, verb: string, args: ImapToken[]): Promise<boolean> {
+    switch (verb) {
+      case "CAPABILITY":
+        this.send(`* CAPABILITY ${IMAP_CAPABILITY}`);
+        return this.r(tag, "OK CAPABILITY completed.");
+      case "NOOP":
+        if (this.state === "selected") sel.syncNew(this);
+        return this.r(tag, "OK NOOP completed.");
+      case "ID":
+        this.send("* ID NIL");
+        return this.r(tag, "OK ID completed.");
+      case "LOGOUT":
+        this.send(IMAP_TEXT.bye);
+        this.r(tag, "OK LOGOUT completed.");
+        this.conn.close();
+        return false;
+      case "STARTTLS":
+        return this.r(tag, IMAP_TEXT.badState);
+    }
+    if (this.state === "notAuthenticated") {
+      if (verb === "AUTHENTICATE") return this.authenticate(tag, args);
+      if (verb === "LOGIN") {
+        record(this.ctx, { protocol: "imap", user: str(args[0]) ?? "", ok: false, reason: "basic_auth_disabled" });
+        return this.r(tag, IMAP_TEXT.loginFail);
+      }
+      return this.r(tag, IMAP_TEXT.badState);
+    }
+    if (verb === "AUTHENTICATE" || verb === "LOGIN") return this.r(tag, IMAP_TEXT.badState);
+    if (verb === "NAMESPACE") {
+      this.send('* NAMESPACE (("" "/")) NIL NIL');
+      return this.r(tag, "OK NAMESPACE completed.");
+    }
+    const mailboxCmd = ["LIST", "LSUB", "SELECT", "EXAMINE", "STATUS", "CREATE", "DELETE", "RENAME", "SUBSCRIBE"];
+    if (this.state === "notConnected" && mailboxCmd.includes(verb)) return this.r(tag, IMAP_TEXT.notConnected);
+    if (verb === "LIST" || verb === "LSUB") return this.list(tag, verb, args);
+    if (verb === "SELECT" || verb === "EXAMINE") return this.select(tag, verb, args);
+    if (verb === "STATUS") return this.status(tag, args);
+    if (verb === "SUBSCRIBE" || verb === "UNSUBSCRIBE") return this.r(tag, `OK ${verb} completed.`);
+    if (verb === "CREATE" || verb === "DELETE" || verb === "RENAME") return this.r(tag, `NO ${verb} failed.`);
+    if (this.state !== "selected")
+      return this.r(tag, this.isSelectedVerb(verb) ? IMAP_TEXT.badState : IMAP_TEXT.unknown);
+    return this.selected(tag, verb, args);
+  }
+
+  private isSelectedVerb(verb: string): boolean {
+    return [
+      "FETCH",
+      "UID",
+      "SEARCH",
+      "STORE",
+      "EXPUNGE",
+      "CLOSE",
+      "UNSELECT",
+      "IDLE",
+      "COPY",
+      "MOVE",
+      "CHECK",
+    ].includes(verb);
+  }
+
+  private async selected(tag: string, verb: string, args: ImapToken[]): Promise<boolean> {
+    let uid = false;
+    let v = verb;
+    let a = args;
+    if (verb === "UID") {
+      uid = true;
+      v = str(args[0])?.toUpperCase() ?? "";
+      a = args.slice(1);
+      if (!["FETCH", "SEARCH", "STORE", "EXPUNGE", "COPY", "MOVE"].includes(v)) return this.r(tag, IMAP_TEXT.badArgs);
+    }
+    switch (v) {
+      case "FETCH":
+        return sel.fetch(this, tag, a, uid);
+      case "SEARCH":
+        return sel.search(this, tag, a, uid);
+      case "STORE":
+        return sel.store(this, tag, a, uid);
+      case "EXPUNGE":
+        return sel.expunge(this, tag, a, uid);
+      case "COPY":
+      case "MOVE":
+        return sel.copyMove(this, tag, v, a, uid);
+      case "IDLE":
+        return sel.idle(this, tag);
+      case "CHECK":
+        return this.r(tag, "OK CHECK completed.");
+      case "CLOSE":
+      case "UNSELECT":
+        if (v === "CLOSE" && !this.readOnly) sel.expungeMessages(this, undefined, true);
+        this.state = "authenticated";
+        this.view = [];
+        return this.r(tag, `OK ${v} completed.`);
+      default:
+        return this.r(tag, IMAP_TEXT.unknown);
+    }
+  }
+
+  private async authenticate(tag: string, args: ImapToken[]): Promise<boolean> {
+    const mech = str(args[0])?.toUpperCase();
+    let resp = str(args[1]);
+    if (mech !== "XOAUTH2") {
+      record(this.ctx, { protocol: "imap", user: "", ok: false, reason: "basic_auth_disabled" });
+      return this.r(tag, IMAP_TEXT.authFail);
+    }
+    if (resp === undefined) {
+      this.send("+ ");
+      const line = await this.conn.nextLine();
+      if (line === null) return false;
+      resp = line.toString("latin1");
+      if (resp === "*") return this.r(tag, "BAD AUTHENTICATE aborted.");
+    }
+    const parsed = parseXoauth2Response(resp);
+    if (!parsed) {
+      record(this.ctx, { protocol: "imap", user: "", ok: false, reason: "malformed", detail: "bad XOAUTH2 response" });
+      return this.r(tag, IMAP_TEXT.authFail);
+    }
+    const d = authorize(this.ctx, "imap", parsed.user, parsed.token);
+    if (!d.ok && !(MAILBOX_STAGE_REASONS.has(d.reason) && d.mailbox)) return this.r(tag, IMAP_TEXT.authFail);
+    this.mailbox = d.mailbox as FakeMailbox;
+    this.state = d.ok && !this.directory.toggles.notConnectedAfterAuth ? "authenticated" : "notConnected";
+    return this.r(tag, IMAP_TEXT.authOk);
+  }
+
+  private list(tag: string, verb: string, args: ImapToken[]): boolean {
+    const ref = str(args[0]);
+    const pat = str(args[1]);
+    if (ref === undefined || pat === undefined) return this.r(tag, IMAP_TEXT.badArgs);
+    if (pat === "") this.send(`* ${verb} (\\Noselect \\HasChildren) "/" ""`);
+    const re = new RegExp(
+      `^${(ref + pat)
+        .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/%/g, "[^/]*")}$`,
+      "i",
+    );
+    for (const f of this.mailbox.folders.keys()) {
+      if (re.test(f)) this.send(`* ${verb} (\\HasNoChildren) "/" ${f.includes(" ") ? `"${f}"` : f}`);
+    }
+    return this.r(tag, `OK ${verb} completed.`);
+  }
+
+  private findFolder(name: string | undefined): string | undefined {
+    if (name === undefined) return undefined;
+    return [...this.mailbox.folders.keys()].find((f) => f.toLowerCase() === name.toLowerCase());
+  }
+
+  private select(tag: string, verb: string, args: ImapToken[]): boolean {
+    const folder = this.findFolder(str(args[0]));
+    if (!folder) {
+      this.state = "authenticated";
+      return this.r(tag, `NO ${verb} failed.`);
+    }
+    const mb = this.mailbox;
+    this.folder = folder;
+    this.view = [...(mb.folders.get(folder) ?? [])];
+    this.readOnly = verb === "EXAMINE";
+    this.state = "selected";
+    const unseen = this.view.findIndex((m) => !m.flags.has("\\Seen"));
+    this.send(`* ${this.view.length} EXISTS`);
+    this.send("* 0 RECENT");
+    this.send(`* FLAGS ${FLAGS}`);
+    this.send(`* OK [PERMANENTFLAGS ${FLAGS}] Permanent flags`);
+    if (unseen >= 0) this.send(`* OK [UNSEEN ${unseen + 1}] Is the first unseen message`);
+    this.send(`* OK [UIDVALIDITY ${mb.uidValidity}] UIDVALIDITY value`);
+    this.send(`* OK [UIDNEXT ${mb.uidNext.get(folder) ?? 1}] The next unique identifier value`);
+    return this.r(tag, `OK [${this.readOnly ? "READ-ONLY" : "READ-WRITE"}] ${verb} completed.`);
+  }
+
+  private status(tag: string, args: ImapToken[]): boolean {
+    const folder = this.findFolder(str(args[0]));
+    const items = args[1]?.t === "list" ? args[1].v.map((t) => str(t)?.toUpperCase() ?? "") : undefined;
+    if (!folder || !items) return this.r(tag, folder ? IMAP_TEXT.badArgs : "NO STATUS failed.");
+    const msgs = this.mailbox.folders.get(folder) ?? [];
+    const val: Record<string, number> = {
+      MESSAGES: msgs.length,
+      RECENT: 0,
+      UIDNEXT: this.mailbox.uidNext.get(folder) ?? 1,
+      UIDVALIDITY: this.mailbox.uidValidity,
+      UNSEEN: msgs.filter((m) => !m.flags.has("\\Seen")).length,
+    };
+    if (items.some((i) => val[i] === undefined)) return this.r(tag, IMAP_TEXT.badArgs);
+    const q = folder.includes(" ") ? `"${folder}"` : folder;
+    this.send(`* STATUS ${q} (${items.map((i) => `${i} ${val[i]}`).join(" ")})`);
+    return this.r(tag, "OK STATUS completed.");
+  }
+}
+
+/** IMAP over implicit TLS (port 993 style). */
+export function createImapsServer(ctx: ServerContext): Server {
+  return createTlsServer({ secureContext: ctx.secureContext }, (socket) => {
+    socket.on("error", () => {});
+    const conn = new ServerConn(socket, ctx.maxLine);
+    new ImapSession(ctx, conn).run().catch(() => conn.destroy());
+  });
+}
