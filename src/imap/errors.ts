@@ -1,0 +1,141 @@
+/** Maps imapflow / socket failures to XoauthError codes (reference section 3, IMAP). Pure: no I/O. */
+import { XoauthError } from "../errors.js";
+import { redact } from "../log/redact.js";
+import { mapNetworkError, nodeErrorCode } from "../net/errors.js";
+
+/** Exchange's answer to LIST/SELECT when the service principal has no access or IMAP is off for the mailbox. */
+export const NOT_CONNECTED_RE = /User is authenticated but not connected/i;
+
+export interface ImapErrorContext {
+  host: string;
+  port: number;
+  /** The mailbox (XOAUTH2 user). */
+  user: string;
+  /** The command that was running, e.g. `AUTHENTICATE XOAUTH2`, `LIST`, `EXAMINE INBOX`. */
+  command: string;
+  /** Last tagged server reply seen, without tag. */
+  lastTagged?: string;
+  /** Capabilities the server advertised before authentication. */
+  capabilities?: string[];
+  /** Whether the server greeting arrived (failures before it are network failures). */
+  greeted?: boolean;
+}
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_UNTRUSTED",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "CERT_SIGNATURE_FAILURE",
+]);
+const TIMEOUT_CODES = new Set(["CONNECT_TIMEOUT", "GREETING_TIMEOUT", "UPGRADE_TIMEOUT", "ETIMEOUT"]);
+const CLOSED_CODES = new Set(["NoConnection", "EConnectionClosed", "ClosedAfterConnectText", "ClosedAfterConnectTLS"]);
+const LIMIT_CODES = new Set([
+  "LineTooLarge",
+  "LiteralTooLarge",
+  "ResponseTooLarge",
+  "TooManyTokens",
+  "TooManyResponses",
+]);
+
+interface ImapflowError {
+  message?: string;
+  code?: string;
+  response?: unknown;
+  responseStatus?: string;
+  responseText?: string;
+  authenticationFailed?: boolean;
+  serverResponseCode?: string;
+  oauthError?: unknown;
+  tlsFailed?: boolean;
+  name?: string;
+}
+
+function replyOf(e: ImapflowError, ctx: ImapErrorContext): string | undefined {
+  if (ctx.lastTagged && /^(NO|BAD)\b/.test(ctx.lastTagged)) return redact(ctx.lastTagged);
+  const text = typeof e.response === "string" ? e.response : typeof e.responseText === "string" ? e.responseText : "";
+  return text ? redact(text) : undefined;
+}
+
+/** A typed error for any failure of an IMAP connect / command. */
+export function mapImapError(err: unknown, ctx: ImapErrorContext): XoauthError {
+  if (err instanceof XoauthError) return err;
+  const e = (err ?? {}) as ImapflowError;
+  const msg = typeof e.message === "string" ? e.message : String(err);
+  const where = `${ctx.host}:${ctx.port}`;
+  const serverReply = replyOf(e, ctx);
+  const base = {
+    command: ctx.command,
+    serverReply,
+    params: { host: ctx.host, port: String(ctx.port), mailbox: ctx.user },
+  };
+
+  if (serverReply && NOT_CONNECTED_RE.test(serverReply)) {
+    return new XoauthError(
+      "MAILBOX_NOT_CONNECTED",
+      `${where} accepted the token for ${ctx.user} but then refused access to the mailbox (${ctx.command}).`,
+      { cause: err, details: base },
+    );
+  }
+  if (e.authenticationFailed || e.name === "AuthenticationFailure") {
+    const json = e.oauthError && typeof e.oauthError === "object" ? ` ${JSON.stringify(e.oauthError)}` : "";
+    return new XoauthError("MAILBOX_ACCESS_DENIED", `${where} rejected XOAUTH2 login for ${ctx.user}.${json}`, {
+      cause: err,
+      details: base,
+    });
+  }
+  if (/Unsupported authentication mechanism/i.test(msg)) {
+    const capa = ctx.capabilities?.length ? ctx.capabilities.join(" ") : undefined;
+    return new XoauthError("XOAUTH2_NOT_OFFERED", `${where} does not offer AUTH=XOAUTH2.`, {
+      cause: err,
+      details: { ...base, serverReply: capa ? `CAPABILITY ${capa}` : serverReply },
+    });
+  }
+  if (e.tlsFailed) {
+    return new XoauthError("PROTOCOL_ERROR", `${where} does not offer STARTTLS: ${msg}`, { cause: err, details: base });
+  }
+  const code = nodeErrorCode(err);
+  if (code && NETWORK_CODES.has(code)) return mapNetworkError(err, "mail-server", ctx.host, ctx.port);
+  if (code && TIMEOUT_CODES.has(code)) {
+    return new XoauthError("TIMEOUT", `${where} did not answer in time (${code}).`, { cause: err, details: base });
+  }
+  if (code && CLOSED_CODES.has(code)) {
+    return new XoauthError("CONNECTION_CLOSED", `${where} closed the connection during ${ctx.command}.`, {
+      cause: err,
+      details: base,
+    });
+  }
+  if (code && LIMIT_CODES.has(code)) {
+    return new XoauthError("LIMIT_EXCEEDED", `${where} sent more than we accept (${code}).`, {
+      cause: err,
+      details: base,
+    });
+  }
+  if (serverReply || e.responseStatus) {
+    return new XoauthError("PROTOCOL_ERROR", `${where} refused ${ctx.command}: ${serverReply ?? msg}`, {
+      cause: err,
+      details: base,
+    });
+  }
+  if (/^E[A-Z]+$/.test(code ?? "") || (!code && !ctx.greeted)) {
+    return mapNetworkError(err, "mail-server", ctx.host, ctx.port);
+  }
+  return new XoauthError("PROTOCOL_ERROR", `IMAP error from ${where} during ${ctx.command}: ${redact(msg)}`, {
+    cause: err,
+    details: base,
+  });
+}
