@@ -1,7 +1,8 @@
 /** One module per command; each exports a `register(program, ctx)` function. Add new commands here. */
 import type { Command } from "commander";
 import type { RunContext } from "../main.js";
+import { registerToken } from "./token.js";
 
 export type RegisterCommand = (program: Command, ctx: RunContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerToken];

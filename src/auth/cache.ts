@@ -1,0 +1,115 @@
+/**
+ * Token cache: process memory plus one 0600 JSON file in the user's cache dir, keyed by a hash of
+ * authorityHost + tenant + client + scope + sha256(credential), so a changed (or wrong) credential never gets
+ * a token cached for another one. Entries are used until LIMITS.tokenRefreshMarginMs before expiry.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { CredentialSetting } from "../config/credential.js";
+import { LIMITS } from "../limits.js";
+import { markSecret } from "../log/redact.js";
+
+export interface CachedToken {
+  token: string;
+  /** Epoch ms. */
+  expiresOn: number;
+}
+
+export interface CacheKeyParts {
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+  scope: string;
+  credential: CredentialSetting;
+}
+
+const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
+
+export function credentialHash(c: CredentialSetting): string {
+  return c.kind === "secret" ? sha256(`secret\0${c.secret}`) : sha256(`cert\0${c.pem}\0${c.password ?? ""}`);
+}
+
+export function cacheKey(p: CacheKeyParts): string {
+  return sha256(
+    JSON.stringify([
+      p.authorityHost.replace(/\/+$/, "").toLowerCase(),
+      p.tenantId.toLowerCase(),
+      p.clientId.toLowerCase(),
+      p.scope,
+      credentialHash(p.credential),
+    ]),
+  );
+}
+
+/** $XOAUTH_MAIL_CACHE_DIR, else $XDG_CACHE_HOME/xoauth-mail, else ~/.cache/xoauth-mail. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.XOAUTH_MAIL_CACHE_DIR) return env.XOAUTH_MAIL_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
+  return join(base, "xoauth-mail");
+}
+
+export function isFresh(t: CachedToken | undefined, now = Date.now()): t is CachedToken {
+  return !!t && t.expiresOn - LIMITS.tokenRefreshMarginMs > now;
+}
+
+const MAX_CACHE_FILE_BYTES = 4 * 1024 * 1024;
+
+/** The on-disk cache. All failures are silent: a broken cache only costs a token request. */
+export class DiskTokenCache {
+  readonly file: string;
+
+  constructor(readonly dir: string) {
+    this.file = join(dir, "tokens.json");
+  }
+
+  private readAll(): Record<string, CachedToken> {
+    try {
+      const st = statSync(this.file);
+      // Never trust a cache file others could have written or read.
+      if (st.size > MAX_CACHE_FILE_BYTES || (st.mode & 0o077) !== 0) return {};
+      if (typeof process.getuid === "function" && st.uid !== process.getuid()) return {};
+      const data = JSON.parse(readFileSync(this.file, "utf8")) as {
+        version?: number;
+        entries?: Record<string, CachedToken>;
+      };
+      return data.version === 1 && data.entries && typeof data.entries === "object" ? data.entries : {};
+    } catch {
+      return {};
+    }
+  }
+
+  get(key: string): CachedToken | undefined {
+    const e = this.readAll()[key];
+    if (!e || typeof e.token !== "string" || typeof e.expiresOn !== "number" || !isFresh(e)) return undefined;
+    markSecret(e.token);
+    return e;
+  }
+
+  set(key: string, value: CachedToken): void {
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const st = statSync(this.dir);
+      if ((st.mode & 0o077) !== 0 && (typeof process.getuid !== "function" || st.uid === process.getuid())) {
+        chmodSync(this.dir, 0o700);
+      }
+      const now = Date.now();
+      const entries = Object.fromEntries(Object.entries(this.readAll()).filter(([, e]) => e.expiresOn > now));
+      entries[key] = value;
+      const tmp = join(this.dir, `.tokens.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+      writeFileSync(tmp, JSON.stringify({ version: 1, entries }), { mode: 0o600, flag: "wx" });
+      try {
+        renameSync(tmp, this.file);
+      } catch {
+        unlinkSync(tmp);
+      }
+    } catch {
+      // Cache write failures are not fatal.
+    }
+  }
+}
+
+/** Process-wide memory cache and in-flight requests, shared by every provider of the same app. */
+export const memoryCache = new Map<string, CachedToken>();
+export const inFlight = new Map<string, Promise<CachedToken>>();

@@ -1,0 +1,87 @@
+/** Decoding and checking the claims of an Exchange app-only access token (reference section 2). Decode only. */
+import type { ErrorCode } from "../errors.js";
+import { GRAPH_AUDIENCES, isExchangeAudience, type MailProtocol, ROLE_FOR_PROTOCOL } from "./clouds.js";
+import { decodeJwt, type JwtHeader } from "./jwt.js";
+import type { TokenClaims } from "./types.js";
+
+export type ClaimCheckId = "audience" | "role" | "expiry" | "app-only";
+
+export interface ClaimCheck {
+  id: ClaimCheckId;
+  ok: boolean;
+  detail: string;
+  /** The stable code of the problem when not ok. */
+  code?: ErrorCode;
+}
+
+export function decodeClaims(token: string): { header: JwtHeader; claims: TokenClaims } {
+  return decodeJwt(token);
+}
+
+function audienceCheck(aud: string | undefined): ClaimCheck {
+  if (isExchangeAudience(aud)) return { id: "audience", ok: true, detail: `aud ${aud} is Exchange Online` };
+  const norm = (aud ?? "").replace(/\/+$/, "").toLowerCase();
+  const graph = GRAPH_AUDIENCES.some((g) => g.toLowerCase() === norm);
+  return {
+    id: "audience",
+    ok: false,
+    code: "WRONG_AUDIENCE",
+    detail: graph
+      ? `aud ${aud} is Microsoft Graph: the token was requested with the Graph scope; use https://outlook.office365.com/.default`
+      : `aud ${aud ?? "(missing)"} is not Exchange Online; request the scope https://outlook.office365.com/.default`,
+  };
+}
+
+function roleCheck(roles: unknown, protocol: MailProtocol): ClaimCheck {
+  const need = ROLE_FOR_PROTOCOL[protocol];
+  if (!Array.isArray(roles)) {
+    return {
+      id: "role",
+      ok: false,
+      code: "PERMISSION_MISSING",
+      detail: `no roles claim: admin consent was not granted for any application permission (needs ${need})`,
+    };
+  }
+  if (roles.includes(need)) return { id: "role", ok: true, detail: `roles contain ${need}` };
+  return {
+    id: "role",
+    ok: false,
+    code: "PERMISSION_MISSING",
+    detail: `roles [${roles.join(", ")}] lack ${need}: add the application permission and grant admin consent`,
+  };
+}
+
+function expiryCheck(exp: number | undefined, now: number): ClaimCheck {
+  if (typeof exp !== "number") return { id: "expiry", ok: false, code: "TOKEN_EXPIRED", detail: "no exp claim" };
+  const mins = Math.floor((exp * 1000 - now) / 60_000);
+  return exp * 1000 > now
+    ? { id: "expiry", ok: true, detail: `expires ${new Date(exp * 1000).toISOString()} (${mins} min left)` }
+    : {
+        id: "expiry",
+        ok: false,
+        code: "TOKEN_EXPIRED",
+        detail: `expired ${new Date(exp * 1000).toISOString()} (${-mins} min ago)`,
+      };
+}
+
+function appOnlyCheck(c: TokenClaims): ClaimCheck {
+  const delegated = typeof c.scp === "string" || (c.idtyp !== undefined && c.idtyp !== "app");
+  return delegated
+    ? {
+        id: "app-only",
+        ok: false,
+        code: "WRONG_AUDIENCE",
+        detail: `a delegated (user) token (idtyp=${String(c.idtyp ?? "-")}, scp present: ${typeof c.scp === "string"}); xoauth-mail needs an app-only token`,
+      }
+    : { id: "app-only", ok: true, detail: `app-only token (appidacr=${String(c.appidacr ?? "-")})` };
+}
+
+/** Audience, protocol role, expiry and app-only checks, in that order. */
+export function checkClaims(claims: TokenClaims, protocol: MailProtocol, now = Date.now()): ClaimCheck[] {
+  return [
+    audienceCheck(claims.aud),
+    roleCheck(claims.roles, protocol),
+    expiryCheck(claims.exp, now),
+    appOnlyCheck(claims),
+  ];
+}

@@ -1,0 +1,188 @@
+/**
+ * msal's INetworkModule on node:https: our CA list, HTTPS proxy (CONNECT) with NO_PROXY, timeouts and a body cap
+ * from LIMITS, bounded retry of 429/5xx honouring Retry-After. Failures are typed with mapNetworkError and also kept
+ * in a side channel (`lastError`, `lastResponse`) because msal wraps whatever its network module throws.
+ */
+import https from "node:https";
+import { isIP } from "node:net";
+import tls from "node:tls";
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
+import { XoauthError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import { mapNetworkError } from "../net/errors.js";
+import { bypassesProxy, connectTunnel } from "./proxy.js";
+
+export interface HttpClientOptions {
+  /** Extra CA PEMs, trusted in addition to the system roots. */
+  ca?: string[] | undefined;
+  proxy?: string | undefined;
+  noProxy?: string | undefined;
+  timeoutMs?: number;
+  /** Attempts on 429/5xx (default LIMITS.retry.tokenAttempts) and the longest Retry-After honoured. */
+  attempts?: number;
+  maxRetryAfterMs?: number;
+  /** Injected for tests; default setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON, or undefined when the body was not JSON. */
+  json: Record<string, unknown> | undefined;
+}
+
+const sleepMs = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unparsable. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+export class TokenHttpClient implements INetworkModule {
+  /** The typed network error of the last request, if it failed below HTTP. */
+  lastError: XoauthError | undefined;
+  /** The last HTTP response (after retries). */
+  lastResponse: RawResponse | undefined;
+  /** HTTP requests actually sent (retries included). */
+  requestCount = 0;
+  private readonly ca: string[] | undefined;
+
+  constructor(private readonly opts: HttpClientOptions = {}) {
+    this.ca = opts.ca?.length ? [...tls.rootCertificates, ...opts.ca] : undefined;
+  }
+
+  resetSideChannel(): void {
+    this.lastError = undefined;
+    this.lastResponse = undefined;
+  }
+
+  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>("GET", url, options);
+  }
+
+  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>("POST", url, options);
+  }
+
+  private async send<T>(method: string, url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    const attempts = this.opts.attempts ?? LIMITS.retry.tokenAttempts;
+    const maxWait = this.opts.maxRetryAfterMs ?? LIMITS.retry.maxRetryAfterMs;
+    const sleep = this.opts.sleep ?? sleepMs;
+    for (let attempt = 1; ; attempt++) {
+      let res: RawResponse;
+      try {
+        res = await this.once(method, url, options);
+      } catch (e) {
+        const target = new URL(url);
+        const err = mapNetworkError(e, "token-endpoint", target.hostname, target.port || 443);
+        this.lastError = err;
+        throw err;
+      }
+      this.lastResponse = res;
+      const retryable = res.status === 429 || res.status >= 500;
+      if (!retryable || attempt >= attempts)
+        return { status: res.status, headers: res.headers, body: (res.json ?? {}) as T };
+      const wait = retryAfterMs(res.headers["retry-after"]) ?? 500 * 2 ** (attempt - 1);
+      if (wait > maxWait) return { status: res.status, headers: res.headers, body: (res.json ?? {}) as T };
+      await sleep(wait);
+    }
+  }
+
+  private async once(method: string, url: string, options?: NetworkRequestOptions): Promise<RawResponse> {
+    const target = new URL(url);
+    if (target.protocol !== "https:")
+      throw new XoauthError(
+        "USAGE",
+        `Refusing to send credentials over ${target.protocol} (${target.origin}); use https.`,
+      );
+    const host = target.hostname.replace(/^\[|\]$/g, "");
+    const port = Number(target.port) || 443;
+    const timeoutMs = this.opts.timeoutMs ?? LIMITS.timeouts.httpMs;
+    const ac = new AbortController();
+    const timer = setTimeout(
+      () => ac.abort(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: "ETIMEDOUT" })),
+      timeoutMs,
+    );
+    try {
+      const useProxy = this.opts.proxy && !bypassesProxy(host, port, this.opts.noProxy);
+      const tunnel = useProxy
+        ? await connectTunnel(this.opts.proxy as string, host, port, this.opts.ca, ac.signal)
+        : undefined;
+      this.requestCount++;
+      return await new Promise<RawResponse>((resolve, reject) => {
+        const onAbort = (): void => reject(ac.signal.reason);
+        ac.signal.addEventListener("abort", onAbort, { once: true });
+        const servername = isIP(host) ? undefined : host;
+        const req = https.request(
+          {
+            method,
+            host,
+            port,
+            path: `${target.pathname}${target.search}`,
+            headers: {
+              ...options?.headers,
+              ...(options?.body ? { "content-length": String(Buffer.byteLength(options.body)) } : {}),
+            },
+            agent: false,
+            signal: ac.signal,
+            ...(this.ca ? { ca: this.ca } : {}),
+            ...(servername ? { servername } : {}),
+            ...(tunnel
+              ? {
+                  createConnection: () =>
+                    tls.connect({
+                      socket: tunnel,
+                      host,
+                      ...(servername ? { servername } : {}),
+                      ...(this.ca ? { ca: this.ca } : {}),
+                    }),
+                }
+              : {}),
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on("data", (c: Buffer) => {
+              size += c.length;
+              if (size > LIMITS.maxHttpBodyBytes) {
+                req.destroy();
+                reject(
+                  new XoauthError(
+                    "LIMIT_EXCEEDED",
+                    `The token endpoint answered with more than ${LIMITS.maxHttpBodyBytes} bytes.`,
+                  ),
+                );
+                return;
+              }
+              chunks.push(c);
+            });
+            res.on("error", reject);
+            res.on("end", () => {
+              const headers: Record<string, string> = {};
+              for (const [k, v] of Object.entries(res.headers))
+                if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+              let json: Record<string, unknown> | undefined;
+              try {
+                const v = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+                if (v && typeof v === "object" && !Array.isArray(v)) json = v as Record<string, unknown>;
+              } catch {
+                json = undefined;
+              }
+              resolve({ status: res.statusCode ?? 0, headers, json });
+            });
+          },
+        );
+        req.on("error", (e) => reject(ac.signal.aborted ? ac.signal.reason : e));
+        req.end(options?.body);
+      });
+    } catch (e) {
+      throw ac.signal.aborted && !(e instanceof XoauthError) ? ac.signal.reason : e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+/** `xoauth-mail token`: get an app-only access token; print it (passwordeval / PassCmd), decode it, or JSON. */
+import { type Command, Option } from "commander";
+import { type ClaimCheck, checkClaims, decodeClaims } from "../../auth/claims.js";
+import type { MailProtocol } from "../../auth/clouds.js";
+import type { JwtHeader } from "../../auth/jwt.js";
+import { createTokenProvider } from "../../auth/provider.js";
+import type { AccessToken, TokenClaims } from "../../auth/types.js";
+import { type AuthFlags, resolveSettings } from "../../config/settings.js";
+import { toXoauthError } from "../../errors.js";
+import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
+import type { RunContext } from "../main.js";
+import { errorJson, formatError, processOut, writeSecretPayload } from "../output.js";
+
+const EXAMPLES = `
+Examples:
+  # print a token (stdout holds only the token, for passwordeval / PassCmd)
+  AZURE_CLIENT_SECRET=... xoauth-mail token --tenant-id contoso.onmicrosoft.com \\
+      --client-id 00000000-0000-0000-0000-000000000000
+  xoauth-mail token --config ~/.config/xoauth-mail.yaml --account shop --client-secret-file ~/.secret
+  # show claims and check them for IMAP, without printing the token
+  xoauth-mail token --decode --protocol imap
+  # JSON for scripts: {ok, expires_on, claims, checks, access_token}
+  xoauth-mail token --json | jq .checks
+  # certificate credential, local test endpoint with a private CA
+  xoauth-mail token --certificate app.pem --authority-host https://127.0.0.1:8443 --ca-file ca.pem
+
+${AUTH_ENV_HELP}
+
+Exit codes: 0 ok, 2 usage/config, 3 the identity platform refused, 5 network/TLS, 1 unexpected.
+The token is obtained (exit 0) even when --decode checks fail; \`xoauth-mail test\` enforces them.`;
+
+interface TokenFlags extends AuthFlags {
+  decode?: boolean;
+  protocol?: MailProtocol;
+}
+
+function localExpiry(exp: number | undefined, now = Date.now()): string {
+  if (typeof exp !== "number") return "(no exp claim)";
+  const mins = Math.floor((exp * 1000 - now) / 60_000);
+  return `${new Date(exp * 1000).toLocaleString()} (${mins >= 0 ? `${mins} min left` : `expired ${-mins} min ago`})`;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return "(absent)";
+  return Array.isArray(v) ? v.join(", ") || "(empty)" : String(v);
+}
+
+export function formatDecoded(
+  header: JwtHeader,
+  claims: TokenClaims,
+  checks: ClaimCheck[],
+  protocol: MailProtocol,
+  fromCache: boolean,
+): string {
+  const h = ["alg", "typ", "kid", "x5t"].filter((k) => header[k] !== undefined).map((k) => `${k}=${String(header[k])}`);
+  const rows: [string, unknown][] = [
+    ["appid", claims.appid],
+    ["oid", claims.oid],
+    ["tid", claims.tid],
+    ["aud", claims.aud],
+    ["roles", claims.roles],
+    ["idtyp", claims.idtyp],
+    ["appidacr", claims.appidacr],
+    ["iss", claims.iss],
+  ];
+  const lines = [`Header:  ${h.join("  ")}`, "Claims:"];
+  for (const [k, v] of rows) lines.push(`  ${k.padEnd(9)}${show(v)}`);
+  lines.push(`  ${"expires".padEnd(9)}${localExpiry(claims.exp)}`);
+  lines.push(`  ${"source".padEnd(9)}${fromCache ? "cache" : "token endpoint"}`);
+  lines.push(`Checks (${protocol}):`);
+  for (const c of checks)
+    lines.push(`  ${c.ok ? "✓" : "✗"} ${c.id.padEnd(9)}${c.detail}${c.code ? ` [${c.code}]` : ""}`);
+  return `${lines.join("\n")}\n`;
+}
+
+async function run(flags: TokenFlags): Promise<number> {
+  const settings = await resolveSettings(flags);
+  const protocol: MailProtocol = flags.protocol ?? settings.protocol ?? "pop3";
+  const provider = createTokenProvider(settings);
+  const tok: AccessToken = await provider.getToken();
+  if (!flags.json && !flags.decode) {
+    writeSecretPayload(`${tok.token}\n`);
+    return 0;
+  }
+  const { header, claims } = decodeClaims(tok.token);
+  const checks = checkClaims(claims, protocol);
+  if (flags.json) {
+    const out = { ok: true, expires_on: tok.expiresOn.toISOString(), from_cache: tok.fromCache, claims, checks };
+    writeSecretPayload(`${JSON.stringify({ ...out, access_token: tok.token }, null, 2)}\n`);
+    return 0;
+  }
+  processOut.stdout(formatDecoded(header, claims, checks, protocol, tok.fromCache));
+  return 0;
+}
+
+export function registerToken(program: Command, ctx: RunContext): void {
+  const cmd = program
+    .command("token")
+    .summary("get an app-only access token for Exchange Online")
+    .description(
+      "Get an app-only (client credentials) access token for Exchange Online from the Microsoft identity platform.\nPrints only the token on stdout, usable as passwordeval / PassCmd; --decode shows and checks its claims instead.",
+    );
+  addAuthOptions(cmd)
+    .option("--decode", "print header, claims and checks instead of the token")
+    .addOption(
+      new Option("--protocol <protocol>", "protocol whose permission the checks look for (default pop3)").choices([
+        "pop3",
+        "imap",
+        "smtp",
+      ]),
+    )
+    .addHelpText("after", EXAMPLES)
+    .action(async (flags: TokenFlags) => {
+      try {
+        ctx.exitCode = await run(flags);
+      } catch (e) {
+        const err = toXoauthError(e);
+        if (flags.json) processOut.stdout(`${JSON.stringify({ ok: false, error: errorJson(err) }, null, 2)}\n`);
+        else processOut.stderr(formatError(err));
+        ctx.exitCode = err.exitCode;
+      }
+    });
+}

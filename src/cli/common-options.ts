@@ -1,0 +1,42 @@
+/** The options every command that needs a token shares (credentials, cloud, TLS, proxy, config, cache, output). */
+import { type Command, Option } from "commander";
+
+export const AUTH_ENV_HELP = `Credentials and options are resolved flags > environment > config file:
+  AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH,
+  AZURE_CLIENT_CERTIFICATE_PASSWORD, AZURE_AUTHORITY_HOST, HTTPS_PROXY / https_proxy, NO_PROXY,
+  XOAUTH_MAIL_CONFIG (config file path), NODE_EXTRA_CA_CERTS (extra CAs, also honoured).
+Tokens are cached in $XDG_CACHE_HOME/xoauth-mail (or ~/.cache/xoauth-mail; XOAUTH_MAIL_CACHE_DIR overrides),
+mode 0600, until 5 minutes before they expire. --no-cache bypasses the cache.`;
+
+export function addAuthOptions(cmd: Command): Command {
+  return cmd
+    .option("--tenant-id <id>", "Directory (tenant) ID: GUID or verified domain (env AZURE_TENANT_ID)")
+    .option("--client-id <id>", "Application (client) ID of the app registration (env AZURE_CLIENT_ID)")
+    .option("--client-secret-file <path>", "file whose first line is the client secret Value (env AZURE_CLIENT_SECRET)")
+    .option("--client-secret <value>", "client secret on the command line (visible to other users: prefer a file)")
+    .option(
+      "--certificate <path>",
+      "PEM with certificate + private key, instead of a secret (env AZURE_CLIENT_CERTIFICATE_PATH)",
+    )
+    .option(
+      "--certificate-password <password>",
+      "password of the certificate's private key (env AZURE_CLIENT_CERTIFICATE_PASSWORD)",
+    )
+    .addOption(
+      new Option("--cloud <cloud>", "national cloud: authority host, mail hosts and scope").choices([
+        "global",
+        "usgov",
+        "china",
+      ]),
+    )
+    .option("--authority-host <url>", "identity platform URL, overrides --cloud (env AZURE_AUTHORITY_HOST)")
+    .option("--scope <scope>", "token scope (default https://outlook.office365.com/.default for --cloud global)")
+    .option("--ca-file <path>", "PEM CA certificate(s) trusted in addition to the system roots")
+    .option("--proxy <url>", "HTTPS proxy for the token endpoint, http://[user:pass@]host:port (env HTTPS_PROXY)")
+    .option("--config <path>", "YAML config file with named accounts (env XOAUTH_MAIL_CONFIG)")
+    .option("--account <name>", "account of the config file to use")
+    .option("--no-cache", "neither read nor write the token cache")
+    .option("--json", "machine-readable JSON output")
+    .option("--mailbox <address>", "target mailbox (primary SMTP address)")
+    .option("--target-mailbox <address>", "alias of --mailbox");
+}

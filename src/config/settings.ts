@@ -1,0 +1,202 @@
+/**
+ * Resolves every option of a run: flags > environment > config file > cloud defaults.
+ * Env names follow the Azure SDK (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, ...).
+ */
+import { CLOUDS, type Cloud, type CloudName, type MailProtocol } from "../auth/clouds.js";
+import { XoauthError } from "../errors.js";
+import { markSecret } from "../log/redact.js";
+import { type CredentialSetting, resolveCredential } from "./credential.js";
+import { type LoadedConfig, loadConfigFile, selectAccount } from "./load.js";
+import type { AccountConfig, ConfigFile, ServerConfig } from "./schema.js";
+import { pemCertificates, readBoundedFile } from "./secrets.js";
+import { checkClientId, checkTenantId } from "./tenant.js";
+
+export type { CredentialSetting } from "./credential.js";
+
+/** Options as commander hands them over (camelCase). `cache: false` comes from `--no-cache`. */
+export interface AuthFlags {
+  tenantId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  clientSecretFile?: string;
+  certificate?: string;
+  certificatePassword?: string;
+  cloud?: string;
+  authorityHost?: string;
+  scope?: string;
+  caFile?: string;
+  proxy?: string;
+  config?: string;
+  account?: string;
+  cache?: boolean;
+  noCache?: boolean;
+  json?: boolean;
+  mailbox?: string;
+  targetMailbox?: string;
+  protocol?: string;
+  [other: string]: unknown;
+}
+
+export interface Settings {
+  tenantId: string;
+  clientId: string;
+  credential: CredentialSetting;
+  cloud: Cloud;
+  /** Without trailing slash, e.g. `https://login.microsoftonline.com`. */
+  authorityHost: string;
+  scope: string;
+  /** Extra CA PEMs trusted in addition to the system roots (--ca-file, NODE_EXTRA_CA_CERTS); undefined = none. */
+  ca: string[] | undefined;
+  /** HTTPS proxy URL for the token endpoint, and the NO_PROXY list. */
+  proxy: string | undefined;
+  noProxy: string | undefined;
+  noCache: boolean;
+  json: boolean;
+  mailbox: string | undefined;
+  protocol: MailProtocol | undefined;
+  /** Server overrides from the config account. */
+  servers: { pop3?: ServerConfig; imap?: ServerConfig; smtp?: ServerConfig };
+  accountName: string | undefined;
+  /** The selected account (defaults merged), {} without a config file. */
+  account: AccountConfig;
+  /** The whole validated config file, for other commands' own sections; undefined without one. */
+  config: ConfigFile | undefined;
+  configPath: string | undefined;
+  /** Warnings already printed (e.g. secret on the command line). */
+  warnings: string[];
+}
+
+export interface ResolveOptions {
+  /** Where warnings go; default stderr. */
+  warn?: (message: string) => void;
+}
+
+function pick<T>(...values: (T | undefined | null | "")[]): T | undefined {
+  for (const v of values) if (v !== undefined && v !== null && v !== "") return v as T;
+  return undefined;
+}
+
+function required(value: string | undefined, what: string, flag: string, envName: string, key: string): string {
+  if (value) return value.trim();
+  throw new XoauthError(
+    "USAGE",
+    `The ${what} is missing: set ${flag}, the environment variable ${envName}, or \`${key}\` in the config file account.`,
+  );
+}
+
+function parseUrl(value: string, what: string): URL {
+  try {
+    const u = new URL(value);
+    if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error("not http(s)");
+    return u;
+  } catch {
+    throw new XoauthError("USAGE", `${what} "${value}" is not an http(s) URL.`);
+  }
+}
+
+function readCaFile(path: string, flag: string): string[] {
+  const certs = pemCertificates(readBoundedFile(path, "CA", flag));
+  if (!certs.length) throw new XoauthError("CONFIG_INVALID", `The CA file ${path} (${flag}) holds no PEM certificate.`);
+  return certs;
+}
+
+export async function resolveSettings(
+  flags: AuthFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: ResolveOptions = {},
+): Promise<Settings> {
+  const warnings: string[] = [];
+  const warn = (m: string): void => {
+    warnings.push(m);
+    (opts.warn ?? ((s: string) => process.stderr.write(`warning: ${s}\n`)))(m);
+  };
+
+  const configPath = pick(flags.config, env.XOAUTH_MAIL_CONFIG);
+  let loaded: LoadedConfig | undefined;
+  let accountName: string | undefined;
+  let account: AccountConfig = {};
+  if (configPath) {
+    loaded = loadConfigFile(configPath);
+    ({ name: accountName, account } = selectAccount(loaded, flags.account));
+  } else if (flags.account) {
+    throw new XoauthError("USAGE", "--account needs a config file: --config PATH or XOAUTH_MAIL_CONFIG.");
+  }
+
+  const cloudName = pick(flags.cloud, account.cloud) ?? "global";
+  if (!(cloudName in CLOUDS)) {
+    throw new XoauthError("USAGE", `--cloud "${cloudName}" is not one of global, usgov, china.`);
+  }
+  const cloud = CLOUDS[cloudName as CloudName];
+
+  const tenantId = required(
+    pick(flags.tenantId, env.AZURE_TENANT_ID, account.tenantId),
+    "tenant ID",
+    "--tenant-id",
+    "AZURE_TENANT_ID",
+    "tenantId",
+  );
+  checkTenantId(tenantId);
+  const clientId = required(
+    pick(flags.clientId, env.AZURE_CLIENT_ID, account.clientId),
+    "client ID",
+    "--client-id",
+    "AZURE_CLIENT_ID",
+    "clientId",
+  );
+  checkClientId(clientId);
+
+  const authorityHostRaw = pick(flags.authorityHost, env.AZURE_AUTHORITY_HOST, account.authorityHost);
+  const authorityHost = authorityHostRaw
+    ? parseUrl(authorityHostRaw, "--authority-host").origin
+    : cloud.authorityHost.replace(/\/+$/, "");
+  const scope = pick(flags.scope, account.scope) ?? cloud.scope;
+
+  const credential = resolveCredential(flags, env, account, loaded, warn);
+
+  const ca: string[] = [];
+  const caFile = pick(flags.caFile, account.caFile);
+  if (caFile) {
+    ca.push(...readCaFile(caFile, flags.caFile ? "--ca-file" : "caFile in the config file"));
+    // An explicit CA list replaces Node's default store, which holds NODE_EXTRA_CA_CERTS: keep those.
+    if (env.NODE_EXTRA_CA_CERTS) {
+      try {
+        ca.push(...readCaFile(env.NODE_EXTRA_CA_CERTS, "NODE_EXTRA_CA_CERTS"));
+      } catch {
+        // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; so do we (at startup, by Node).
+      }
+    }
+  }
+
+  const proxy = pick(flags.proxy, env.HTTPS_PROXY, env.https_proxy, account.proxy);
+  if (proxy) {
+    parseUrl(proxy, "--proxy");
+    markSecret(new URL(proxy).password || undefined);
+  }
+
+  const protocol = pick(flags.protocol, account.protocol);
+  if (protocol !== undefined && !["pop3", "imap", "smtp"].includes(protocol)) {
+    throw new XoauthError("USAGE", `--protocol "${protocol}" is not one of pop3, imap, smtp.`);
+  }
+
+  return {
+    tenantId,
+    clientId,
+    credential,
+    cloud,
+    authorityHost,
+    scope,
+    ca: ca.length ? ca : undefined,
+    proxy,
+    noProxy: pick(env.NO_PROXY, env.no_proxy),
+    noCache: flags.cache === false || flags.noCache === true,
+    json: flags.json === true,
+    mailbox: pick(flags.mailbox, flags.targetMailbox, account.mailbox),
+    protocol: protocol as MailProtocol | undefined,
+    servers: account.servers ?? {},
+    accountName,
+    account,
+    config: loaded?.raw,
+    configPath: loaded?.path,
+    warnings,
+  };
+}
