@@ -88,7 +88,7 @@ export function deriveFacts(ctx: DiagnosisContext): Facts {
     minutesAgo: claims?.minutesLeft === undefined ? undefined : -claims.minutesLeft,
     sendTestTo: o.sendTestTo,
     stepName: failed ? diagUi(`step.${failed.id}`) : undefined,
-    opensslStarttls: o.tls === "starttls" ? `-starttls ${o.protocol} ` : "",
+    opensslConnect: `-connect ${o.host}:${o.port}${o.tls === "starttls" ? ` -starttls ${o.protocol}` : ""}`,
     serverReply: error?.details.serverReply ?? error?.message,
     errorMessage: error?.message,
   };

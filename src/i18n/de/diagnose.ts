@@ -107,7 +107,7 @@ export const variants: Record<string, CodeText> = {
     ],
     fix: [
       "Dieser CA zusätzlich zu den System-CAs vertrauen: --ca-file /pfad/zur/ca.pem (oder NODE_EXTRA_CA_CERTS); die Prüfung nie abschalten.",
-      "Kette ansehen: openssl s_client -connect {host}:{port} {opensslStarttls}-showcerts",
+      "Kette ansehen: openssl s_client {opensslConnect} -showcerts",
     ],
   },
   TLS_HOSTNAME_MISMATCH: {
@@ -118,7 +118,7 @@ export const variants: Record<string, CodeText> = {
     ],
     fix: [
       "Den offiziellen Hostnamen verwenden: --host outlook.office365.com (POP3/IMAP) bzw. --host smtp.office365.com (SMTP).",
-      "Namen im Zertifikat anzeigen: openssl s_client -connect {host}:{port} {opensslStarttls}</dev/null | openssl x509 -noout -ext subjectAltName",
+      "Namen im Zertifikat anzeigen: openssl s_client {opensslConnect} </dev/null | openssl x509 -noout -ext subjectAltName",
     ],
   },
   XOAUTH2_NOT_OFFERED: {

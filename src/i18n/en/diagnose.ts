@@ -110,7 +110,7 @@ export const variants: Record<string, CodeText> = {
     ],
     fix: [
       "Trust that CA in addition to the system roots: --ca-file /path/to/ca.pem (or NODE_EXTRA_CA_CERTS); never turn verification off.",
-      "Inspect the chain: openssl s_client -connect {host}:{port} {opensslStarttls}-showcerts",
+      "Inspect the chain: openssl s_client {opensslConnect} -showcerts",
     ],
   },
   TLS_HOSTNAME_MISMATCH: {
@@ -121,7 +121,7 @@ export const variants: Record<string, CodeText> = {
     ],
     fix: [
       "Use the official host name: --host outlook.office365.com (POP3/IMAP) or --host smtp.office365.com (SMTP).",
-      "See the names the certificate holds: openssl s_client -connect {host}:{port} {opensslStarttls}</dev/null | openssl x509 -noout -ext subjectAltName",
+      "See the names the certificate holds: openssl s_client {opensslConnect} </dev/null | openssl x509 -noout -ext subjectAltName",
     ],
   },
   XOAUTH2_NOT_OFFERED: {
