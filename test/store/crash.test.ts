@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { Maildir } from "../../src/store/maildir.js";
+import { hashOfFileName, keyHash } from "../../src/store/names.js";
+import { StateStore } from "../../src/store/state.js";
+import { ACCOUNT, body } from "./fixtures/deliver-child.js";
+import { tempDir } from "./helpers.js";
+
+const CHILD = fileURLToPath(new URL("./fixtures/deliver-child.js", import.meta.url));
+const N = 60;
+
+/** Runs the child; kills it with SIGKILL after `killAfterMs` unless it finishes first. Resolves true if it finished. */
+function runChild(dir: string, killAfterMs: number | undefined): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, dir, String(N)], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (c) => {
+      stderr += c;
+    });
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (signal === "SIGKILL") resolve(false);
+      else if (code === 0) resolve(true);
+      else reject(new Error(`child exited ${code}: ${stderr}`));
+    });
+  });
+}
+
+test("SIGKILL at random points while delivering: after recovery no message is lost, duplicated or partial", async (t) => {
+  const dir = await tempDir(t);
+  let kills = 0;
+  for (let i = 0; i < 25; i++) {
+    if (await runChild(dir, 40 + Math.floor(Math.random() * 160))) break;
+    kills++;
+  }
+  const before = (await readdir(join(dir, "new"))).length;
+  t.diagnostic(`child SIGKILLed ${kills} times; ${before} of ${N} delivered before the last run`);
+  assert.equal(await runChild(dir, undefined), true);
+
+  const files = await readdir(join(dir, "new"));
+  const byHash = new Map(files.map((f) => [hashOfFileName(f), f]));
+  assert.equal(byHash.size, files.length, "one file per message key (no duplicates)");
+  assert.equal(files.length, N, `exactly ${N} messages (after ${kills} kills)`);
+  for (let id = 1; id <= N; id++) {
+    const name = byHash.get(keyHash({ ...ACCOUNT, id: `UIDL-${id}` }));
+    assert.ok(name, `message ${id} present`);
+    assert.deepEqual(await readFile(join(dir, "new", name)), body(id), `message ${id} complete and byte-exact`);
+  }
+  const state = await StateStore.load(ACCOUNT, { maildir: dir });
+  await state.recover(await Maildir.open(dir));
+  assert.equal(state.deliveredCount, N);
+  assert.deepEqual(await readdir(join(dir, "tmp")), []);
+  await state.close();
+});
