@@ -282,7 +282,7 @@ class ImapSession implements sel.SelectedSession {
 
 /** IMAP over implicit TLS (port 993 style). */
 export function createImapsServer(ctx: ServerContext): Server {
-  return createTlsServer({ secureContext: ctx.secureContext }, (socket) => {
+  return createTlsServer({ cert: ctx.tls.cert, key: ctx.tls.key }, (socket) => {
     socket.on("error", () => {});
     const conn = new ServerConn(socket, ctx.maxLine);
     new ImapSession(ctx, conn).run().catch(() => conn.destroy());

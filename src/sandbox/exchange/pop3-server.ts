@@ -255,7 +255,7 @@ function handle(ctx: ServerContext, socket: Socket, tls: boolean): void {
 
 /** POP3 over implicit TLS (port 995 style). */
 export function createPop3sServer(ctx: ServerContext): Server {
-  return createTlsServer({ secureContext: ctx.secureContext }, (s) => handle(ctx, s, true));
+  return createTlsServer({ cert: ctx.tls.cert, key: ctx.tls.key }, (s) => handle(ctx, s, true));
 }
 
 /** Plain POP3 offering STLS (port 110 style). */

@@ -178,7 +178,11 @@ export class IdentityFake {
     const isForm = (req.headers["content-type"] ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded");
     const form = new URLSearchParams(isForm ? body : "");
     this.#record(req.method ?? "", url.pathname, form);
-    const correlationId = headerValue(req.headers["client-request-id"]);
+    // msal sends client-request-id in the form body; other clients use the header or the query.
+    const correlationId =
+      headerValue(req.headers["client-request-id"]) ??
+      headerValue(form.get("client-request-id") ?? undefined) ??
+      headerValue(url.searchParams.get("client-request-id") ?? undefined);
     const ctx = { authority: this.url, correlationId, now: new Date() };
     const endpoint = rest === "oauth2/v2.0/token" ? "token" : "other";
     if (endpoint === "token" && req.method === "POST") this.tokenRequests++;
