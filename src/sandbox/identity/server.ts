@@ -21,7 +21,7 @@ const SECRET_FIELDS = new Set(["client_secret", "client_assertion"]);
 export interface IdentityFakeOptions {
   /** CA that issues the server certificate (a fresh one by default; see `caPem`). */
   pki?: TestPki;
-  /** Directory served (default: `defaultSandboxTenant()` is NOT implied — pass it explicitly). */
+  /** Directory served (default empty; `demo` passes `[defaultSandboxTenant()]`). Mutable at runtime. */
   tenants?: FakeTenant[];
   /** `aud` of tokens for `https://outlook.office365.com/.default` (default `https://outlook.office365.com`). */
   audience?: string;
