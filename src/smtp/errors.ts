@@ -1,0 +1,76 @@
+/** Maps SMTP replies and nodemailer / socket failures to XoauthError codes (reference section 3, SMTP). Pure. */
+import { type ErrorCode, XoauthError } from "../errors.js";
+import { redact } from "../log/redact.js";
+import { mapNetworkError } from "../net/errors.js";
+
+export interface SmtpErrorContext {
+  host: string;
+  port: number;
+  user: string;
+  /** The command that failed, e.g. `AUTH XOAUTH2`, `MAIL FROM`, `RCPT TO`, `DATA`. */
+  command: string;
+}
+
+/** The error code an SMTP failure reply stands for, or undefined when it is not a known class. */
+export function classifySmtpReply(reply: string, command: string): ErrorCode | undefined {
+  const r = reply.trim();
+  if (/^535[ -]5\.7\.139\b/.test(r)) return "SMTP_AUTH_DISABLED";
+  if (/5\.2\.252\b|SendAsDenied/i.test(r) || /^550[ -]5\.7\.60\b/.test(r)) return "SEND_AS_DENIED";
+  if (/^535\b/.test(r)) return "MAILBOX_ACCESS_DENIED";
+  if (/^AUTH\b/i.test(command)) {
+    if (/^504\b/.test(r)) return "XOAUTH2_NOT_OFFERED";
+    if (/^5\d\d\b/.test(r) && !/^50[0-2]\b/.test(r)) return "MAILBOX_ACCESS_DENIED";
+  }
+  return undefined;
+}
+
+interface NodemailerError {
+  message?: string;
+  code?: string;
+  originalCode?: string;
+  response?: unknown;
+  responseCode?: number;
+  command?: string;
+}
+
+const NETWORK_TYPES = new Set(["ECONNECTION", "ESOCKET", "ETLS", "EDNS", "ETIMEDOUT", "ECONNREFUSED"]);
+
+/** A typed error for a failed SMTP login or send; the server reply is kept in details.serverReply. */
+export function mapSmtpError(err: unknown, ctx: SmtpErrorContext): XoauthError {
+  if (err instanceof XoauthError) return err;
+  const e = (err ?? {}) as NodemailerError;
+  const where = `${ctx.host}:${ctx.port}`;
+  const reply = typeof e.response === "string" ? redact(e.response.trim()) : undefined;
+  const command =
+    typeof e.command === "string" && e.command !== "API" && e.command !== "CONN" ? e.command : ctx.command;
+  const details = {
+    command,
+    serverReply: reply,
+    params: { host: ctx.host, port: String(ctx.port), mailbox: ctx.user },
+  };
+  const code = reply ? classifySmtpReply(reply, command) : undefined;
+  if (code) {
+    const what: Partial<Record<ErrorCode, string>> = {
+      SMTP_AUTH_DISABLED: `${where} refused SMTP AUTH: it is disabled for this tenant or mailbox.`,
+      SEND_AS_DENIED: `${where} refused to send as ${ctx.user}.`,
+      MAILBOX_ACCESS_DENIED: `${where} rejected XOAUTH2 login for ${ctx.user}.`,
+      XOAUTH2_NOT_OFFERED: `${where} does not accept AUTH XOAUTH2.`,
+    };
+    return new XoauthError(code, what[code] ?? `${where}: ${reply}`, { cause: err, details });
+  }
+  const inner = e.originalCode ?? e.code;
+  if (!reply && inner && (NETWORK_TYPES.has(e.code ?? "") || /^E[A-Z]+$|CERT|SIGNATURE|ALTNAME/.test(inner))) {
+    if (e.code === "ETIMEDOUT" || inner === "ETIMEDOUT") {
+      return new XoauthError("TIMEOUT", `${where} did not answer in time.`, { cause: err, details });
+    }
+    if (!e.originalCode && (e.code === "ECONNECTION" || e.code === "ETLS") && /closed/i.test(e.message ?? "")) {
+      return new XoauthError("CONNECTION_CLOSED", `${where} closed the connection during ${command}.`, {
+        cause: err,
+        details,
+      });
+    }
+    return mapNetworkError({ code: inner, message: e.message, cause: err }, "mail-server", ctx.host, ctx.port);
+  }
+  const text = redact(e.message ?? String(err));
+  return new XoauthError("PROTOCOL_ERROR", `${where} refused ${command}: ${reply ?? text}`, { cause: err, details });
+}
