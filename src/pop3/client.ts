@@ -2,7 +2,6 @@
 import type { Readable } from "node:stream";
 import type { TokenProvider } from "../auth/types.js";
 import { XoauthError } from "../errors.js";
-import type { LIMITS } from "../limits.js";
 import { connect, type TlsMode, timingsOf, upgradeToTls } from "../net/connect.js";
 import { authPlain, authXoauth2 } from "./commands/auth.js";
 import { capa } from "./commands/capa.js";
@@ -19,6 +18,7 @@ import { uidl, uidlOne } from "./commands/uidl.js";
 import { pass, user } from "./commands/user.js";
 import type { FramerLimits } from "./framer.js";
 import type { Capabilities, ListEntry, Stat, UidlEntry } from "./parser.js";
+import type { Pop3Timeouts } from "./protocol.js";
 import { Pop3Session } from "./session.js";
 
 export interface Pop3ClientOptions {
@@ -31,7 +31,7 @@ export interface Pop3ClientOptions {
   servername?: string;
   /** Protocol transcript with secrets redacted (unless `revealSecrets(true)`). */
   onTrace?: (dir: "C" | "S", line: string) => void;
-  timeouts?: Partial<typeof LIMITS.timeouts>;
+  timeouts?: Partial<Pop3Timeouts>;
   limits?: Partial<FramerLimits>;
   /** Most commands in flight when the server advertises PIPELINING (default 16). */
   pipelineWindow?: number;

@@ -21,6 +21,7 @@ export {
   type Pop3Request,
   type Pop3Response,
   type Pop3State,
+  type Pop3Timeouts,
   type Pop3Transport,
   type ReplyShape,
   type SessionOptions,

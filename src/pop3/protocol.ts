@@ -40,12 +40,15 @@ export interface Pop3Response {
   body?: Readable;
 }
 
+/** Per-phase timeouts in milliseconds (defaults: LIMITS.timeouts). */
+export type Pop3Timeouts = { [K in keyof typeof LIMITS.timeouts]: number };
+
 export interface SessionOptions {
   host: string;
   port: number;
   /** Protocol transcript: `C` lines sent, `S` lines received; secrets redacted unless revealed. */
   onTrace?: (dir: "C" | "S", line: string) => void;
-  timeouts?: Partial<typeof LIMITS.timeouts>;
+  timeouts?: Partial<Pop3Timeouts>;
   limits?: Partial<FramerLimits>;
   /** Most commands in flight at once when pipelining. */
   pipelineWindow?: number;

@@ -16,6 +16,7 @@ import {
   type Pop3Request,
   type Pop3Response,
   type Pop3State,
+  type Pop3Timeouts,
   type SessionOptions,
 } from "./protocol.js";
 
@@ -38,7 +39,7 @@ export class Pop3Session {
   private body: BodyStream | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failure: XoauthError | undefined;
-  private readonly timeouts: typeof LIMITS.timeouts;
+  private readonly timeouts: Pop3Timeouts;
   private readonly listeners = {
     data: (c: Buffer) => this.guard(() => this.onData(c)),
     error: (e: Error) => this.fail(mapNetworkError(e, "mail-server", this.opts.host, this.opts.port)),

@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import type { Readable } from "node:stream";
+import { afterEach, test } from "node:test";
+import { Pop3Client } from "../../src/pop3/client.js";
+import { type ScriptedServer, startScriptedServer } from "./scripted-server.js";
+
+let server: ScriptedServer | undefined;
+let client: Pop3Client | undefined;
+afterEach(async () => {
+  client?.close();
+  client = undefined;
+  await server?.close();
+  server = undefined;
+});
+
+const msg = (n: number): string => `Subject: m${n}\r\n\r\n.dot line ${n}\r\n\xe4 8-bit\r\n`;
+const stuffed = (n: number): string => msg(n).replace(/^\./gm, "..");
+
+async function readAll(s: Readable): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const c of s) parts.push(c as Buffer);
+  return Buffer.concat(parts).toString("latin1");
+}
+
+/** A server that answers RETR n with message n; with `pipelining` it advertises PIPELINING and records batching. */
+async function mailServer(pipelining: boolean, count = 20): Promise<{ maxQueued: () => number }> {
+  let pendingRetr = 0;
+  let maxQueued = 0;
+  server = await startScriptedServer("+OK ready", (line, c) => {
+    const [verb, arg] = line.split(" ");
+    if (verb === "CAPA") c.send(`+OK\r\nUIDL\r\nUSER\r\n${pipelining ? "PIPELINING\r\n" : ""}.\r\n`);
+    else if (verb === "USER" || verb === "PASS") c.send("+OK\r\n");
+    else if (verb === "RETR") {
+      pendingRetr++;
+      maxQueued = Math.max(maxQueued, pendingRetr);
+      // answer asynchronously so pipelined commands can pile up
+      setImmediate(() => {
+        pendingRetr--;
+        const n = Number(arg);
+        c.send(n >= 1 && n <= count ? `+OK message follows\r\n${stuffed(n)}.\r\n` : "-ERR no such message\r\n");
+      });
+    } else if (verb === "UIDL")
+      c.send(`+OK\r\n${Array.from({ length: 3 }, (_, i) => `${i + 1} uid-${i + 1}`).join("\r\n")}\r\n.\r\n`);
+    else if (verb === "QUIT") c.send("+OK bye\r\n");
+    else c.send("-ERR unknown\r\n");
+  });
+  return { maxQueued: () => maxQueued };
+}
+
+async function login(): Promise<Pop3Client> {
+  client = await Pop3Client.connect({ host: "127.0.0.1", port: (server as ScriptedServer).port, tls: "none" });
+  await client.login("u", "p");
+  return client;
+}
+
+test("RETR streams the dot-unstuffed, 8-bit message; UIDL lists", async () => {
+  await mailServer(false);
+  const c = await login();
+  assert.deepEqual(await c.uidl(), [
+    { n: 1, uid: "uid-1" },
+    { n: 2, uid: "uid-2" },
+    { n: 3, uid: "uid-3" },
+  ]);
+  assert.equal(await readAll(await c.retr(7)), msg(7));
+  await c.quit();
+});
+
+test("without PIPELINING, retrMany sends one RETR at a time", async () => {
+  const m = await mailServer(false);
+  const c = await login();
+  const got: number[] = [];
+  for await (const { n, stream } of c.retrMany([1, 2, 3, 4, 5])) {
+    assert.equal(await readAll(stream), msg(n));
+    got.push(n);
+  }
+  assert.deepEqual(got, [1, 2, 3, 4, 5]);
+  assert.equal(m.maxQueued(), 1);
+});
+
+test("with PIPELINING, retrMany sends many RETRs before reading replies and yields them in order", async () => {
+  const m = await mailServer(true);
+  const c = await login();
+  assert.equal(c.capabilities.pipelining, true);
+  const ns = Array.from({ length: 20 }, (_, i) => i + 1);
+  const got: number[] = [];
+  for await (const { n, stream } of c.retrMany(ns)) {
+    assert.equal(await readAll(stream), msg(n));
+    got.push(n);
+  }
+  assert.deepEqual(got, ns);
+  assert.ok(m.maxQueued() > 1, `max queued ${m.maxQueued()}`);
+  assert.ok(m.maxQueued() <= 16);
+  await c.quit();
+});
+
+test("the next reply is not processed until the body is consumed; a -ERR RETR is PROTOCOL_ERROR", async () => {
+  await mailServer(true);
+  const c = await login();
+  const first = await c.retr(1);
+  let secondDone = false;
+  const second = c.retr(2).then((s) => {
+    secondDone = true;
+    return s;
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(secondDone, false);
+  assert.equal(await readAll(first), msg(1));
+  assert.equal(await readAll(await second), msg(2));
+  await assert.rejects(c.retr(99), {
+    code: "PROTOCOL_ERROR",
+    details: { command: "RETR 99", serverReply: "-ERR no such message" },
+  });
+});
+
+test("breaking out of retrMany early leaves the session usable", async () => {
+  await mailServer(true);
+  const c = await login();
+  for await (const { stream } of c.retrMany([1, 2, 3, 4])) {
+    await readAll(stream);
+    break;
+  }
+  assert.equal(await readAll(await c.retr(5)), msg(5));
+});
