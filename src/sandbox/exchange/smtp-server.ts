@@ -3,7 +3,8 @@
  *
  * Exact texts: smtp-server prefixes every reply with its own enhanced status code (535 -> 5.7.8). Exchange's texts
  * carry their own (5.7.3, 5.7.139, 5.2.252), so each connection's `send` is wrapped to skip the automatic code when
- * the text already starts with one. The success reply `235 2.7.0 Authentication successful` is smtp-server's own.
+ * the text already starts with one; the 235 success gets Exchange's `2.7.0` explicitly (smtp-server omits it when
+ * enhanced status codes are hidden, which is its default).
  * The greeting cannot be Exchange's verbatim: smtp-server always sends `220 <name> ESMTP <banner>`.
  *
  * SendAs: Exchange accepts MAIL FROM and rejects the message at the end of DATA when the authenticated principal
@@ -49,14 +50,24 @@ interface AuthedUser {
 
 type SendFn = (code: number, data?: string | string[], context?: unknown) => void;
 
-/** Per-connection: don't prefix a text that already carries an enhanced status code. */
+/** Per-connection reply tweaks: keep Exchange's own enhanced status codes; hide AUTH before STARTTLS. */
 function keepExchangeStatusCodes(server: SMTPServer, session: SMTPServerSession): void {
-  const conns = (server as unknown as { connections: Set<{ session: unknown; send: SendFn }> }).connections;
+  type Conn = { session: unknown; secure: boolean; send: SendFn };
+  const conns = (server as unknown as { connections: Set<Conn> }).connections;
   for (const c of conns) {
     if (c.session !== session) continue;
     const orig = c.send.bind(c);
-    c.send = (code, data, context) =>
+    c.send = (code, data, context) => {
+      // Exchange advertises AUTH on 587 only after STARTTLS (smtp-server lists it before and refuses it later).
+      if (Array.isArray(data) && !c.secure)
+        return orig(
+          code,
+          data.filter((l) => !/^AUTH /.test(l)),
+          context,
+        );
+      if (code === 235 && data === "Authentication successful") return orig(code, `2.7.0 ${data}`, false);
       orig(code, data, typeof data === "string" && /^\d\.\d{1,3}\.\d{1,3} /.test(data) ? false : context);
+    };
   }
 }
 
@@ -73,6 +84,7 @@ export function createSmtpServer(ctx: ServerContext, sent: SentMessage[]): SMTPS
     disableReverseLookup: true,
     logger: false,
     closeTimeout: 100,
+    hideENHANCEDSTATUSCODES: false,
     onConnect(session, cb) {
       keepExchangeStatusCodes(server, session);
       cb();

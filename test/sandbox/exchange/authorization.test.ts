@@ -2,17 +2,7 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import type { ExchangeFake, ExchangePorts } from "../../../src/sandbox/exchange/index.js";
-import {
-  APP_ID,
-  APP_OBJECT_ID,
-  MAILBOX,
-  mintToken,
-  RawClient,
-  SP_OID,
-  startFake,
-  TENANT,
-  xoauth2,
-} from "./helpers.js";
+import { APP_ID, APP_OBJECT_ID, MAILBOX, mintToken, RawClient, SP_OID, startFake, TENANT, xoauth2 } from "./helpers.js";
 
 let fake: ExchangeFake;
 let ports: ExchangePorts;
@@ -84,7 +74,10 @@ describe("authorization model: each misconfiguration gives Exchange's generic te
   test("role missing from the token (no admin consent)", async () => {
     assert.equal(await pop(mintToken({ roles: ["IMAP.AccessAsApp"] })), POP_FAIL);
     assert.equal(fake.log.at(-1)?.reason, "role_missing");
-    assert.deepEqual(await imap(mintToken({ roles: undefined })), ["A1 NO AUTHENTICATE failed.", "A2 BAD Command received in Invalid state."]);
+    assert.deepEqual(await imap(mintToken({ roles: undefined })), [
+      "A1 NO AUTHENTICATE failed.",
+      "A2 BAD Command received in Invalid state.",
+    ]);
     assert.equal((await smtpAuth(mintToken({ roles: ["POP.AccessAsApp"] }))).reply, SMTP_FAIL);
   });
 

@@ -14,9 +14,23 @@ export const APP_OBJECT_ID = "1c8b7a3e-5f2d-4e6a-9b0c-7d4e2f1a3b5c";
 export const MAILBOX = "info@contoso.onmicrosoft.com";
 export const ALL_ROLES = ["POP.AccessAsApp", "IMAP.AccessAsApp", "SMTP.SendAsApp"];
 
-let shared: { pki: TestPki; keys: { privateKey: KeyObject; publicKey: KeyObject } } | undefined;
-export function fixtures(): { pki: TestPki; keys: { privateKey: KeyObject; publicKey: KeyObject } } {
-  shared ??= { pki: createTestPki(), keys: generateKeyPairSync("rsa", { modulusLength: 2048 }) };
+interface Fixtures {
+  pki: TestPki;
+  keys: { privateKey: KeyObject; publicKey: KeyObject };
+  tls: { cert: string; key: string };
+}
+let shared: Fixtures | undefined;
+/** One CA, one signing key and one server certificate per test process (RSA key generation is slow). */
+export function fixtures(): Fixtures {
+  if (!shared) {
+    const pki = createTestPki();
+    const sc = pki.issueServerCert(["127.0.0.1", "::1", "localhost"]);
+    shared = {
+      pki,
+      keys: generateKeyPairSync("rsa", { modulusLength: 2048 }),
+      tls: { cert: sc.certPem, key: sc.keyPem },
+    };
+  }
   return shared;
 }
 
@@ -46,7 +60,7 @@ export function xoauth2(user: string, token: string): string {
 }
 
 export async function startFake(): Promise<{ fake: ExchangeFake; ports: ExchangePorts }> {
-  const { pki, keys } = fixtures();
+  const { tls, keys } = fixtures();
   const directory = sandboxDirectory({
     tenantId: TENANT,
     domains: ["contoso.onmicrosoft.com"],
@@ -54,7 +68,7 @@ export async function startFake(): Promise<{ fake: ExchangeFake; ports: Exchange
   });
   const fake = new ExchangeFake({
     directory,
-    pki,
+    tls,
     identity: { publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }).toString() },
     hostName: "AM0PR01MB1234.eurprd01.prod.outlook.com",
   });
