@@ -129,7 +129,7 @@ export async function runSession(raw: Socket, id: string, deps: SessionDeps): Pr
           account,
           outcome: "upstream-fail",
           code: error.code,
-          message: error.message,
+          message: error.details.serverReply ? `${error.message} Server: ${error.details.serverReply}` : error.message,
         });
         await sleep(deps.authFailureDelayMs);
         return { ok: false, kind: "upstream", temporary: isTemporary(error), error };

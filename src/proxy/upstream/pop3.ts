@@ -19,7 +19,7 @@ export async function pop3UpstreamLogin(c: UpstreamConn, req: UpstreamLoginReque
   if (!go.startsWith("+")) throw c.protocolError("to AUTH XOAUTH2", go);
   c.send(ir);
   let r = await c.readLine();
-  if (r.startsWith("+")) {
+  if (!r.startsWith("+OK") && (r === "+" || r.startsWith("+ "))) {
     // Error continuation with base64 JSON: answer with an empty line, then the final failure follows.
     c.send("");
     r = await c.readLine();
