@@ -10,6 +10,9 @@ export const LIMITS = {
   maxHttpBodyBytes: 1024 * 1024,
   /** Largest token / SASL line we accept. */
   maxSaslLineBytes: 32 * 1024,
+  /** Attachment extraction (--attachments): most attachments and most decoded bytes written per message. */
+  maxAttachmentsPerMessage: 100,
+  maxAttachmentBytesPerMessage: 250 * 1024 * 1024,
   /** Max entries of a UIDL / LIST reply. */
   maxMessagesPerListing: 1_000_000,
   timeouts: {
