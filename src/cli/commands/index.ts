@@ -1,8 +1,9 @@
 /** One module per command; each exports a `register(program, ctx)` function. Add new commands here. */
 import type { Command } from "commander";
 import type { RunContext } from "../main.js";
+import { registerTest } from "./test.js";
 import { registerToken } from "./token.js";
 
 export type RegisterCommand = (program: Command, ctx: RunContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerToken];
+export const COMMANDS: RegisterCommand[] = [registerToken, registerTest];

@@ -1,0 +1,198 @@
+/**
+ * `xoauth-mail test`: token -> claims -> TCP -> TLS -> greeting/capabilities -> XOAUTH2 -> mailbox -> logout, each
+ * step with ✓/✗ and milliseconds; on failure exactly one root cause with the fix (src/diagnose).
+ */
+import { type Command, Option } from "commander";
+import type { MailProtocol } from "../../auth/clouds.js";
+import { createTokenProvider } from "../../auth/provider.js";
+import { type AuthFlags, resolveSettings, type Settings } from "../../config/settings.js";
+import { diagnose } from "../../diagnose/engine.js";
+import { formatDiagnosis, formatHeader, formatStep } from "../../diagnose/format.js";
+import { type MailServer, resolveServer } from "../../diagnose/server.js";
+import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
+import type { DiagnosisStep } from "../../diagnose/types.js";
+import { exitCodeOf, toXoauthError, XoauthError } from "../../errors.js";
+import { revealSecrets } from "../../log/redact.js";
+import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
+import type { RunContext } from "../main.js";
+import { processOut } from "../output.js";
+
+const HELP = `
+Steps: options, access token, token claims (audience, role, expiry), TCP connect, TLS, greeting + capabilities
+(XOAUTH2 offered?), authenticate, mailbox access (POP3 STAT; IMAP LIST + EXAMINE INBOX; SMTP EHLO after AUTH and,
+with --send-test-to, one test message), logout. A token claims problem is reported as the root cause, but the
+login is still attempted so the server's answer is shown too.
+
+Defaults: POP3 outlook.office365.com:995 implicit TLS, IMAP outlook.office365.com:993 implicit TLS,
+SMTP smtp.office365.com:587 STARTTLS (other clouds: their hosts). Ports 110/143/587/25 imply --tls starttls.
+
+--json prints {ok, protocol, mailbox, server:{host,port,tls}, steps:[{id,ok,ms,detail}],
+claims:{appid,oid,tid,aud,roles,exp}, diagnosis:{code,summary,causes:[...],fix:[...]}};
+with --protocol all: {ok, results:[<one such object per protocol>]}. diagnosis.code is a stable code (OK on success).
+
+Examples:
+  xoauth-mail test --mailbox shared@contoso.com --tenant-id contoso.onmicrosoft.com --client-id <id> \\
+      --client-secret-file ~/.secret
+  xoauth-mail test --mailbox shared@contoso.com --protocol all --json
+  xoauth-mail test --mailbox shared@contoso.com --protocol smtp --send-test-to me@contoso.com --verbose
+
+${AUTH_ENV_HELP}
+
+Exit codes: 0 ok, 2 usage/config, 3 identity platform or token claims, 4 the mail server refused,
+5 network/TLS, 1 unexpected.`;
+
+interface TestFlags extends AuthFlags {
+  host?: string;
+  port?: string;
+  tls?: string;
+  sendTestTo?: string;
+  verbose?: boolean;
+  showToken?: boolean;
+}
+
+const ALL: MailProtocol[] = ["pop3", "imap", "smtp"];
+
+function protocolsOf(flag: string | undefined, settings: Settings | undefined): MailProtocol[] {
+  if (flag === "all") return ALL;
+  return [(flag as MailProtocol | undefined) ?? settings?.protocol ?? "pop3"];
+}
+
+function resultJson(r: MailTestResult): Record<string, unknown> {
+  return {
+    ok: r.ok,
+    protocol: r.protocol,
+    mailbox: r.mailbox,
+    server: r.server,
+    steps: r.steps.map((s) => ({ id: s.id, ok: s.ok, ms: s.ms, detail: s.detail })),
+    claims: claimsJson(r.claims),
+    diagnosis: r.diagnosis,
+  };
+}
+
+/** The result of a run that stopped at the options step (usage / config error). */
+function optionsFailure(flags: TestFlags, e: unknown, ms: number): MailTestResult {
+  const err = toXoauthError(e);
+  const protocol = protocolsOf(flags.protocol, undefined)[0] ?? "pop3";
+  const server: MailServer = {
+    host: flags.host ?? "-",
+    port: Number(flags.port) || 0,
+    tls: flags.tls === "starttls" ? "starttls" : "implicit",
+  };
+  const steps: DiagnosisStep[] = [{ id: "options", ok: false, ms, detail: err.message, error: err }];
+  const mailbox = flags.mailbox ?? flags.targetMailbox ?? "";
+  const diagnosis = diagnose({ steps, options: { mailbox, protocol, ...server, cloud: "global" } });
+  return { ok: false, protocol, mailbox, server, steps, claims: undefined, diagnosis };
+}
+
+async function prepare(
+  flags: TestFlags,
+): Promise<{ settings: Settings; mailbox: string; servers: [MailProtocol, MailServer][] }> {
+  if (flags.protocol !== undefined && flags.protocol !== "all" && !ALL.includes(flags.protocol as MailProtocol)) {
+    throw new XoauthError("USAGE", `--protocol "${flags.protocol}" is not one of pop3, imap, smtp, all.`);
+  }
+  const settings = await resolveSettings({ ...flags, protocol: flags.protocol === "all" ? undefined : flags.protocol });
+  const mailbox = settings.mailbox;
+  if (!mailbox) {
+    throw new XoauthError(
+      "USAGE",
+      "The mailbox to test is missing: pass --mailbox ADDRESS (or --target-mailbox, or `mailbox` in the config account).",
+    );
+  }
+  const servers = protocolsOf(flags.protocol, settings).map((p): [MailProtocol, MailServer] => [
+    p,
+    resolveServer(p, settings.cloud, { host: flags.host, port: flags.port, tls: flags.tls }, settings.servers[p]),
+  ]);
+  return { settings, mailbox, servers };
+}
+
+async function run(flags: TestFlags): Promise<number> {
+  revealSecrets(flags.showToken === true);
+  const human = !flags.json;
+  const started = Date.now();
+  let prepared: Awaited<ReturnType<typeof prepare>>;
+  try {
+    prepared = await prepare(flags);
+  } catch (e) {
+    const r = optionsFailure(flags, e, Date.now() - started);
+    if (human) processOut.stderr(formatStep(r.steps[0] as DiagnosisStep) + formatDiagnosis(r.diagnosis));
+    else
+      processOut.stdout(
+        `${JSON.stringify(flags.protocol === "all" ? { ok: false, results: [resultJson(r)] } : resultJson(r), null, 2)}\n`,
+      );
+    return exitCodeOf(r.diagnosis.code === "OK" ? "USAGE" : r.diagnosis.code);
+  }
+  const { settings, mailbox, servers } = prepared;
+  const optionsStep: DiagnosisStep = {
+    id: "options",
+    ok: true,
+    ms: Date.now() - started,
+    detail: `tenant ${settings.tenantId}, client ${settings.clientId}, ${settings.credential.kind}`,
+  };
+  const provider = createTokenProvider(settings);
+  const results: MailTestResult[] = [];
+  for (const [protocol, server] of servers) {
+    if (human) processOut.stdout(`${results.length ? "\n" : ""}${formatHeader(protocol, mailbox, server)}`);
+    const result = await runMailTest({
+      protocol,
+      mailbox,
+      server,
+      cloud: settings.cloud.name,
+      tenantId: settings.tenantId,
+      clientId: settings.clientId,
+      scope: settings.scope,
+      ...(settings.ca ? { ca: settings.ca } : {}),
+      ...(flags.sendTestTo && protocol === "smtp" ? { sendTestTo: flags.sendTestTo } : {}),
+      optionsStep,
+      getToken: () => provider.getToken(),
+      ...(human ? { onStep: (s: DiagnosisStep) => processOut.stdout(formatStep(s)) } : {}),
+      ...(flags.verbose
+        ? { onTrace: (dir: "C" | "S", line: string) => processOut.stderr(`    ${dir}: ${line}\n`) }
+        : {}),
+    });
+    results.push(result);
+    if (human) processOut.stdout(formatDiagnosis(result.diagnosis));
+  }
+  const failed = results.find((r) => !r.ok);
+  if (!human) {
+    const body =
+      flags.protocol === "all"
+        ? { ok: !failed, results: results.map(resultJson) }
+        : resultJson(results[0] as MailTestResult);
+    processOut.stdout(`${JSON.stringify(body, null, 2)}\n`);
+  }
+  return failed && failed.diagnosis.code !== "OK" ? exitCodeOf(failed.diagnosis.code) : 0;
+}
+
+export function registerTest(program: Command, ctx: RunContext): void {
+  const cmd = program
+    .command("test")
+    .summary("check XOAUTH2 login to a mailbox step by step and name the root cause of a failure")
+    .description(
+      "Get a token and log in to the mailbox over POP3, IMAP or SMTP with XOAUTH2, checking every step.\nOn failure it names the root cause and prints the fix with your tenant, app and mailbox filled in.",
+    );
+  addAuthOptions(cmd)
+    .addOption(
+      new Option("--protocol <protocol>", "protocol to test (default pop3)").choices(["pop3", "imap", "smtp", "all"]),
+    )
+    .option("--host <host>", "mail server host (default per cloud and protocol)")
+    .option("--port <port>", "mail server port (default 995 / 993 / 587)")
+    .addOption(
+      new Option("--tls <mode>", "implicit TLS or STARTTLS (default per protocol and port)").choices([
+        "implicit",
+        "starttls",
+      ]),
+    )
+    .option("--send-test-to <address>", "SMTP: also send a short test message to this address")
+    .option("--verbose", "print the protocol transcript (token and base64 redacted) to stderr")
+    .option("--show-token", "with --verbose: do not redact the token in the transcript")
+    .addHelpText("after", HELP)
+    .action(async (flags: TestFlags) => {
+      try {
+        ctx.exitCode = await run(flags);
+      } catch (e) {
+        const err = toXoauthError(e);
+        processOut.stderr(`✗ ${err.code}: ${err.message}\n`);
+        ctx.exitCode = err.exitCode;
+      }
+    });
+}

@@ -1,0 +1,47 @@
+/** Records the checked steps of a `test` run: each step timed, its short detail, and the typed error that stopped it. */
+import { toXoauthError, type XoauthError } from "../../errors.js";
+import { redact } from "../../log/redact.js";
+import type { DiagnosisStep, StepId } from "../types.js";
+
+/** Thrown after a failed step has been recorded: the run stops there. */
+export class StepFailed extends Error {
+  constructor(readonly step: DiagnosisStep) {
+    super(`step ${step.id} failed`);
+  }
+}
+
+export class StepRecorder {
+  readonly steps: DiagnosisStep[] = [];
+
+  constructor(private readonly onStep?: (step: DiagnosisStep) => void) {}
+
+  /** Adds a step whose outcome is already known (e.g. from a library's own timings). */
+  add(id: StepId, ok: boolean, ms: number, detail: string, error?: XoauthError): DiagnosisStep {
+    const step: DiagnosisStep = { id, ok, ms: Math.max(0, Math.round(ms)), detail: redact(detail) };
+    if (error) step.error = error;
+    this.steps.push(step);
+    this.onStep?.(step);
+    return step;
+  }
+
+  /** Runs one step; on failure records it (with the typed error) and throws StepFailed. */
+  async run<T>(id: StepId, fn: () => Promise<T>, detail: (value: T) => string): Promise<T> {
+    const started = Date.now();
+    let value: T;
+    try {
+      value = await fn();
+    } catch (e) {
+      throw this.fail(id, Date.now() - started, e);
+    }
+    this.add(id, true, Date.now() - started, detail(value));
+    return value;
+  }
+
+  /** Records a failed step and returns the StepFailed to throw. */
+  fail(id: StepId, ms: number, e: unknown): StepFailed {
+    const err = toXoauthError(e);
+    const reply = err.details.serverReply;
+    const detail = reply && !err.message.includes(reply) ? `${err.message} (${reply})` : err.message;
+    return new StepFailed(this.add(id, false, ms, detail, err));
+  }
+}

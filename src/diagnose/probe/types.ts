@@ -1,0 +1,23 @@
+/** What a protocol probe needs: where to connect, as which mailbox, with which token. */
+import type { MailProtocol } from "../../auth/clouds.js";
+import type { TlsMode } from "../types.js";
+import type { StepRecorder } from "./recorder.js";
+
+export interface ProbeOptions {
+  protocol: MailProtocol;
+  host: string;
+  port: number;
+  tls: TlsMode;
+  mailbox: string;
+  /** The raw access token (secret). */
+  token: string;
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string[];
+  /** SMTP only: send a short test message to this address. */
+  sendTestTo?: string;
+  /** Redacted protocol transcript (`C` sent, `S` received). */
+  onTrace?: (dir: "C" | "S", line: string) => void;
+}
+
+/** Runs the network steps (connect .. logout) into the recorder; throws StepFailed at the first failing step. */
+export type Probe = (opts: ProbeOptions, rec: StepRecorder) => Promise<void>;

@@ -1,0 +1,138 @@
+/**
+ * One `test` run for one protocol: token -> claims -> the protocol probe, each step recorded, then the diagnosis.
+ * A claims problem is recorded but the login is still attempted: the server's answer confirms it.
+ */
+import type { CloudName, MailProtocol } from "../auth/clouds.js";
+import { ROLE_FOR_PROTOCOL } from "../auth/clouds.js";
+import { decodeJwt } from "../auth/jwt.js";
+import type { AccessToken, TokenClaims } from "../auth/types.js";
+import { markSecret } from "../log/redact.js";
+import { diagnose } from "./engine.js";
+import { claimFacts } from "./facts.js";
+import { PROBES, StepFailed, StepRecorder } from "./probe/run.js";
+import type { MailServer } from "./server.js";
+import type { Diagnosis, DiagnosisContext, DiagnosisOptions, DiagnosisStep } from "./types.js";
+
+export interface MailTestInput {
+  protocol: MailProtocol;
+  mailbox: string;
+  server: MailServer;
+  cloud: CloudName;
+  tenantId?: string;
+  clientId?: string;
+  scope?: string;
+  ca?: string[];
+  sendTestTo?: string;
+  /** The already finished options step (settings resolution). */
+  optionsStep?: DiagnosisStep;
+  getToken: () => Promise<AccessToken>;
+  onStep?: (step: DiagnosisStep) => void;
+  onTrace?: (dir: "C" | "S", line: string) => void;
+}
+
+/** The stable `--json` shape of the claims. */
+export interface ClaimsJson {
+  appid: string | null;
+  oid: string | null;
+  tid: string | null;
+  aud: string | null;
+  roles: string[] | null;
+  exp: number | null;
+}
+
+export interface MailTestResult {
+  ok: boolean;
+  protocol: MailProtocol;
+  mailbox: string;
+  server: MailServer;
+  steps: DiagnosisStep[];
+  claims: TokenClaims | undefined;
+  diagnosis: Diagnosis;
+}
+
+const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+
+export function claimsJson(c: TokenClaims | undefined): ClaimsJson | null {
+  if (!c) return null;
+  return {
+    appid: str(c.appid),
+    oid: str(c.oid),
+    tid: str(c.tid),
+    aud: str(c.aud),
+    roles: Array.isArray(c.roles) ? c.roles.filter((r) => typeof r === "string") : null,
+    exp: typeof c.exp === "number" ? c.exp : null,
+  };
+}
+
+function claimsDetail(ctx: DiagnosisContext): { ok: boolean; detail: string } {
+  const f = claimFacts(ctx);
+  const c = ctx.claims;
+  if (!f || !c) return { ok: false, detail: "no claims" };
+  const role = ROLE_FOR_PROTOCOL[ctx.options.protocol];
+  const problems: string[] = [];
+  if (!f.audOk) problems.push(`aud ${f.aud ?? "(missing)"} is not Exchange Online`);
+  if (!f.hasRoles) problems.push("no roles claim (admin consent missing)");
+  else if (!f.roleOk) problems.push(`roles lack ${role}`);
+  if (f.expired) problems.push(`expired ${-(f.minutesLeft ?? 0)} min ago`);
+  if (problems.length) return { ok: false, detail: problems.join("; ") };
+  return { ok: true, detail: `aud ${f.aud}, role ${role}, ${f.minutesLeft} min left, oid ${str(c.oid) ?? "-"}` };
+}
+
+export async function runMailTest(input: MailTestInput): Promise<MailTestResult> {
+  const rec = new StepRecorder(input.onStep);
+  const options: DiagnosisOptions = {
+    mailbox: input.mailbox,
+    protocol: input.protocol,
+    host: input.server.host,
+    port: input.server.port,
+    tls: input.server.tls,
+    cloud: input.cloud,
+    ...(input.tenantId ? { tenantId: input.tenantId } : {}),
+    ...(input.clientId ? { clientId: input.clientId } : {}),
+    ...(input.scope ? { scope: input.scope } : {}),
+    ...(input.sendTestTo ? { sendTestTo: input.sendTestTo } : {}),
+  };
+  const ctx: DiagnosisContext = { steps: rec.steps, options };
+  if (input.optionsStep) rec.add("options", true, input.optionsStep.ms, input.optionsStep.detail);
+  try {
+    const tok = await rec.run("token", input.getToken, (t) => {
+      const mins = Math.floor((t.expiresOn.getTime() - Date.now()) / 60_000);
+      return `${t.fromCache ? "from cache" : "from the token endpoint"}, expires in ${mins} min`;
+    });
+    markSecret(tok.token);
+    const t0 = Date.now();
+    try {
+      ctx.claims = decodeJwt(tok.token).claims;
+    } catch (e) {
+      throw rec.fail("claims", Date.now() - t0, e);
+    }
+    const checked = claimsDetail(ctx);
+    rec.add("claims", checked.ok, Date.now() - t0, checked.detail);
+    await PROBES[input.protocol](
+      {
+        protocol: input.protocol,
+        host: input.server.host,
+        port: input.server.port,
+        tls: input.server.tls,
+        mailbox: input.mailbox,
+        token: tok.token,
+        ...(input.ca ? { ca: input.ca } : {}),
+        ...(input.sendTestTo ? { sendTestTo: input.sendTestTo } : {}),
+        ...(input.onTrace ? { onTrace: input.onTrace } : {}),
+      },
+      rec,
+    );
+  } catch (e) {
+    if (!(e instanceof StepFailed)) throw e;
+  }
+  const diagnosis = diagnose(ctx);
+  return {
+    ok: diagnosis.code === "OK",
+    protocol: input.protocol,
+    mailbox: input.mailbox,
+    server: input.server,
+    steps: rec.steps,
+    claims: ctx.claims,
+    diagnosis,
+  };
+}
