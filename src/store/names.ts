@@ -59,3 +59,17 @@ export function deliveryName(key: MessageKey, opts: { nowMs?: number; host?: str
 export function hashOfFileName(fileName: string): string | undefined {
   return HASH_IN_NAME.exec(fileName)?.[1];
 }
+
+/**
+ * POP3 servers without UIDL (RFC 1939 §7 makes it optional): a stable id per message from the header block of
+ * `TOP n 0` and the `LIST` size; identical copies in one listing get `#2`, `#3`, ... in listing order.
+ */
+export function syntheticUidls(messages: readonly { headers: Uint8Array; size: number }[]): string[] {
+  const seen = new Map<string, number>();
+  return messages.map(({ headers, size }) => {
+    const base = `h:${createHash("sha256").update(headers).digest("base64url").slice(0, 32)}:${size}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}#${n}`;
+  });
+}

@@ -174,3 +174,19 @@ test("the index is rebuilt from disk: deleting a delivered file makes it unknown
   await md.rescan();
   assert.equal(md.findDelivered(key(9)), undefined);
 });
+
+test("synthetic UIDLs for servers without UIDL are stable, size-sensitive and unique within a listing", async () => {
+  const { syntheticUidls } = await import("../../src/store/names.js");
+  const h1 = Buffer.from("Received: x\r\nMessage-ID: <1@x>\r\n\r\n");
+  const h2 = Buffer.from("Received: y\r\nMessage-ID: <2@x>\r\n\r\n");
+  const ids = syntheticUidls([
+    { headers: h1, size: 10 },
+    { headers: h2, size: 10 },
+    { headers: h1, size: 10 },
+    { headers: h1, size: 11 },
+  ]);
+  assert.equal(new Set(ids).size, 4);
+  assert.equal(ids[2], `${ids[0]}#2`);
+  assert.deepEqual(syntheticUidls([{ headers: Buffer.from(h1), size: 10 }]), [ids[0]]);
+  assert.match(ids[0]!, /^h:[\w-]{32}:10$/);
+});
