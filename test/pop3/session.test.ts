@@ -166,3 +166,32 @@ test("USER/PASS: password redacted in the trace; -ERR is MAILBOX_ACCESS_DENIED",
   assert.ok(trace.includes("C: PASS <redacted>"));
   assert.ok(!trace.some((l) => l.includes("hunter2")));
 });
+
+test("random bytes from the server only ever produce XoauthError", async () => {
+  const { default: fc } = await import("fast-check");
+  const { XoauthError } = await import("../../src/errors.js");
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (junk) => {
+      server = await startScriptedServer("+OK hi", (line, c) => {
+        if (line === "CAPA") {
+          c.send("+OK\r\nSASL XOAUTH2\r\n.\r\n");
+          c.send(Buffer.from(junk).toString("latin1"));
+          setTimeout(() => c.end(), 5);
+        }
+      });
+      try {
+        const c = await connect();
+        await c.authenticateXoauth2(MAILBOX, TOKEN);
+        await c.stat();
+        await c.list();
+      } catch (e) {
+        assert.ok(e instanceof XoauthError, String(e));
+      } finally {
+        client?.close();
+        await server.close();
+        server = undefined;
+      }
+    }),
+    { numRuns: 40 },
+  );
+});

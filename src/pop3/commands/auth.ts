@@ -8,12 +8,6 @@ import { serverError } from "./reply.js";
 
 const MAX_STEPS = 8;
 
-/** What the server said about a failed SASL exchange, for the diagnosis engine. */
-export interface AuthFailure {
-  /** The XOAUTH2 JSON error continuation, when the server sent one. */
-  saslError?: Xoauth2ErrorContinuation;
-}
-
 /**
  * Runs one SASL exchange (RFC 5034 §4). The initial response is sent after the first `+` (never on the AUTH line).
  * `-ERR` before any credentials: XOAUTH2_NOT_OFFERED for XOAUTH2; otherwise MAILBOX_ACCESS_DENIED.
