@@ -94,6 +94,8 @@ export function createTokenProvider(settings: ProviderSettings, opts: ProviderOp
     } catch (e) {
       throw mapFailure(e, http, ctx);
     }
+    const last = http.lastResponse;
+    if (last && last.status !== 200) throw mapFailure(undefined, http, ctx);
     if (!result?.accessToken) {
       throw new XoauthError("TOKEN_ENDPOINT_ERROR", "The token endpoint answered without an access token.");
     }
