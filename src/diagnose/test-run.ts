@@ -23,6 +23,7 @@ export interface MailTestInput {
   scope?: string;
   ca?: string[];
   sendTestTo?: string;
+  timeoutMs?: number;
   /** The already finished options step (settings resolution). */
   optionsStep?: DiagnosisStep;
   getToken: () => Promise<AccessToken>;
@@ -118,6 +119,7 @@ export async function runMailTest(input: MailTestInput): Promise<MailTestResult>
         token: tok.token,
         ...(input.ca ? { ca: input.ca } : {}),
         ...(input.sendTestTo ? { sendTestTo: input.sendTestTo } : {}),
+        ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
         ...(input.onTrace ? { onTrace: input.onTrace } : {}),
       },
       rec,

@@ -48,6 +48,7 @@ interface TestFlags extends AuthFlags {
   sendTestTo?: string;
   verbose?: boolean;
   showToken?: boolean;
+  timeout?: string;
 }
 
 const ALL: MailProtocol[] = ["pop3", "imap", "smtp"];
@@ -89,6 +90,9 @@ async function prepare(
 ): Promise<{ settings: Settings; mailbox: string; servers: [MailProtocol, MailServer][] }> {
   if (flags.protocol !== undefined && flags.protocol !== "all" && !ALL.includes(flags.protocol as MailProtocol)) {
     throw new XoauthError("USAGE", `--protocol "${flags.protocol}" is not one of pop3, imap, smtp, all.`);
+  }
+  if (flags.timeout !== undefined && !(Number(flags.timeout) > 0)) {
+    throw new XoauthError("USAGE", `--timeout "${flags.timeout}" is not a positive number of milliseconds.`);
   }
   const settings = await resolveSettings({ ...flags, protocol: flags.protocol === "all" ? undefined : flags.protocol });
   const mailbox = settings.mailbox;
@@ -142,6 +146,7 @@ async function run(flags: TestFlags): Promise<number> {
       scope: settings.scope,
       ...(settings.ca ? { ca: settings.ca } : {}),
       ...(flags.sendTestTo && protocol === "smtp" ? { sendTestTo: flags.sendTestTo } : {}),
+      ...(flags.timeout ? { timeoutMs: Number(flags.timeout) } : {}),
       optionsStep,
       getToken: () => provider.getToken(),
       ...(human ? { onStep: (s: DiagnosisStep) => processOut.stdout(formatStep(s)) } : {}),
@@ -183,6 +188,7 @@ export function registerTest(program: Command, ctx: RunContext): void {
       ]),
     )
     .option("--send-test-to <address>", "SMTP: also send a short test message to this address")
+    .option("--timeout <ms>", "per-phase timeout in milliseconds (default 15 s connect, 30 s greeting, 60 s command)")
     .option("--verbose", "print the protocol transcript (token and base64 redacted) to stderr")
     .option("--show-token", "with --verbose: do not redact the token in the transcript")
     .addHelpText("after", HELP)

@@ -45,6 +45,7 @@ export const probeImap: Probe = async (o, rec) => {
       user: o.mailbox,
       token: o.token,
       ...(o.ca ? { ca: o.ca } : {}),
+      ...(o.timeoutMs ? { timeouts: { connectMs: o.timeoutMs, greetingMs: o.timeoutMs, commandMs: o.timeoutMs } } : {}),
       ...(o.onTrace ? { onTrace: (e) => e.dir !== "info" && o.onTrace?.(e.dir === "c" ? "C" : "S", e.line) } : {}),
     });
   } catch (e) {

@@ -27,20 +27,32 @@ const capsDetail = (c: Capabilities): string => `SASL ${c.sasl.join(" ") || "-"}
 
 async function tcpAndTls(o: ProbeOptions, rec: StepRecorder): Promise<net.Socket> {
   const ca = o.ca ? { ca: o.ca } : {};
+  const t = o.timeoutMs;
+  const timeouts = t ? { connectMs: t, tlsMs: t } : {};
   const tcp = await rec.run(
     "connect",
-    () => connect({ host: o.host, port: o.port, tls: "starttls" }),
+    () => connect({ host: o.host, port: o.port, tls: "starttls", timeouts }),
     (s) => {
       return `${s.remoteAddress ?? o.host}:${s.remotePort ?? o.port}`;
     },
   );
   if (o.tls !== "implicit") return tcp;
-  return rec.run("tls", () => upgradeToTls(tcp, { host: o.host, port: o.port, ...ca }), tlsDetail);
+  return rec.run(
+    "tls",
+    () => upgradeToTls(tcp, { host: o.host, port: o.port, ...ca, ...(t ? { timeoutMs: t } : {}) }),
+    tlsDetail,
+  );
 }
 
 export const probePop3: Probe = async (o, rec) => {
   const socket = await tcpAndTls(o, rec);
-  const session = new Pop3Session(socket, { host: o.host, port: o.port, ...(o.onTrace ? { onTrace: o.onTrace } : {}) });
+  const t = o.timeoutMs;
+  const session = new Pop3Session(socket, {
+    host: o.host,
+    port: o.port,
+    ...(o.onTrace ? { onTrace: o.onTrace } : {}),
+    ...(t ? { timeouts: { greetingMs: t, commandMs: t, tlsMs: t } } : {}),
+  });
   try {
     let greeting = "";
     await rec.run(
@@ -57,7 +69,14 @@ export const probePop3: Probe = async (o, rec) => {
       await rec.run(
         "tls",
         async () => {
-          await stls(session, (s) => upgradeToTls(s, { host: o.host, port: o.port, ...(o.ca ? { ca: o.ca } : {}) }));
+          await stls(session, (s) =>
+            upgradeToTls(s, {
+              host: o.host,
+              port: o.port,
+              ...(o.ca ? { ca: o.ca } : {}),
+              ...(t ? { timeoutMs: t } : {}),
+            }),
+          );
           const c = await capa(session);
           requireXoauth2(c);
           return c;

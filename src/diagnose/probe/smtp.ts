@@ -39,6 +39,7 @@ function smtpOptions(o: ProbeOptions): SmtpOptions {
     user: o.mailbox,
     token: o.token,
     ...(o.ca ? { ca: o.ca } : {}),
+    ...(o.timeoutMs ? { timeouts: { connectMs: o.timeoutMs, greetingMs: o.timeoutMs, commandMs: o.timeoutMs } } : {}),
     ...(o.onTrace ? { onTrace: (e) => e.dir !== "info" && o.onTrace?.(e.dir === "c" ? "C" : "S", e.line) } : {}),
   };
 }

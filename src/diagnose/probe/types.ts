@@ -15,6 +15,8 @@ export interface ProbeOptions {
   ca?: string[];
   /** SMTP only: send a short test message to this address. */
   sendTestTo?: string;
+  /** Overrides every per-phase timeout (connect, TLS, greeting, command), in ms. */
+  timeoutMs?: number;
   /** Redacted protocol transcript (`C` sent, `S` received). */
   onTrace?: (dir: "C" | "S", line: string) => void;
 }
