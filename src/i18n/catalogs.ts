@@ -2,11 +2,15 @@
 
 import { authCodes as deAuth, authUi as deAuthUi } from "./de/auth.js";
 import { codes as deDiagnose, ui as deDiagnoseUi } from "./de/diagnose.js";
+import { proxyCodes as deProxy, proxyUi as deProxyUi } from "./de/proxy.js";
 import { authCodes as enAuth, authUi as enAuthUi } from "./en/auth.js";
 import { codes as enDiagnose, ui as enDiagnoseUi } from "./en/diagnose.js";
+import { proxyCodes as enProxy, proxyUi as enProxyUi } from "./en/proxy.js";
 import { registerCatalog } from "./index.js";
 
 registerCatalog("en", enDiagnose, enDiagnoseUi);
 registerCatalog("de", deDiagnose, deDiagnoseUi);
 registerCatalog("en", enAuth, enAuthUi);
 registerCatalog("de", deAuth, deAuthUi);
+registerCatalog("en", enProxy, enProxyUi);
+registerCatalog("de", deProxy, deProxyUi);

@@ -1,9 +1,10 @@
 /** One module per command; each exports a `register(program, ctx)` function. Add new commands here. */
 import type { Command } from "commander";
 import type { RunContext } from "../main.js";
+import { registerProxy } from "./proxy.js";
 import { registerTest } from "./test.js";
 import { registerToken } from "./token.js";
 
 export type RegisterCommand = (program: Command, ctx: RunContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerToken, registerTest];
+export const COMMANDS: RegisterCommand[] = [registerToken, registerTest, registerProxy];

@@ -1,0 +1,142 @@
+/**
+ * `xoauth-mail proxy`: legacy clients log in with a local password; the proxy logs in upstream with XOAUTH2.
+ * Policy (config, files, signals, logging) lives here; the mechanism lives in src/proxy.
+ */
+import { type Command, Option } from "commander";
+import { createTokenProvider } from "../../auth/provider.js";
+import { loadConfigFile } from "../../config/load.js";
+import { pemCertificates, readBoundedFile } from "../../config/secrets.js";
+import { resolveSettings } from "../../config/settings.js";
+import { XoauthError } from "../../errors.js";
+import { t } from "../../i18n/index.js";
+import { parseProxySection, resolveListeners } from "../../proxy/config.js";
+import { createProxyLogger, type LogFormat } from "../../proxy/log.js";
+import { hashPassword } from "../../proxy/password.js";
+import { type LocalUser, startProxy } from "../../proxy/server.js";
+import type { UpstreamAccount } from "../../proxy/types.js";
+import { createUpstreamLogin } from "../../proxy/upstream/index.js";
+import type { RunContext } from "../main.js";
+import { processOut } from "../output.js";
+
+const EXAMPLES = `
+Examples:
+  xoauth-mail proxy hash-password            # prompts (no echo), prints scrypt$... for proxy.users[].passwordHash
+  echo -n 'secret' | xoauth-mail proxy hash-password
+  xoauth-mail proxy --config /etc/xoauth-mail/proxy.yaml --log-format json
+
+Config (YAML, next to the accounts section; see docs/proxy.md):
+  proxy:
+    listeners:
+      - { name: pop3, protocol: pop3, listen: { port: 1110 } }        # 127.0.0.1, no TLS, upstream :995
+      - { name: smtp, protocol: smtp, listen: { host: 0.0.0.0, port: 587 },
+          localTls: starttls, cert: /etc/ssl/proxy.crt, key: /etc/ssl/proxy.key }
+    users:
+      - { username: erp, passwordHash: "scrypt$16384$8$1$...", account: shop }
+
+Exit codes: 0 stopped by SIGTERM/SIGINT, 2 config invalid, 5 cannot listen, 1 unexpected.`;
+
+interface ProxyFlags {
+  config?: string;
+  logFormat?: LogFormat;
+  caFile?: string;
+  drainSeconds?: string;
+}
+
+async function readPassword(): Promise<string> {
+  if (!process.stdin.isTTY) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of process.stdin) {
+      size += (c as Buffer).length;
+      if (size > 4096) throw new XoauthError("USAGE", "The password on stdin is longer than 4096 bytes.");
+      chunks.push(c as Buffer);
+    }
+    return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
+  }
+  const { password } = await import("@inquirer/prompts");
+  const a = await password({ message: t("proxy.prompt.password") });
+  const b = await password({ message: t("proxy.prompt.repeat") });
+  if (a !== b) throw new XoauthError("USAGE", t("proxy.password.mismatch"));
+  return a;
+}
+
+async function runProxy(flags: ProxyFlags): Promise<void> {
+  if (!flags.config) throw new XoauthError("USAGE", t("proxy.config.missing"));
+  const cfg = loadConfigFile(flags.config);
+  const section = parseProxySection((cfg.raw as Record<string, unknown>).proxy);
+  const accountNames = new Set(Object.keys(cfg.raw.accounts ?? {}));
+  const listeners = resolveListeners(section, accountNames);
+  const ca: string[] = [];
+  if (flags.caFile) ca.push(...pemCertificates(readBoundedFile(flags.caFile, "CA", "--ca-file")));
+  const accounts = new Map<string, UpstreamAccount>();
+  for (const name of new Set(section.users.map((u) => u.account))) {
+    const s = await resolveSettings({
+      config: flags.config,
+      account: name,
+      ...(flags.caFile ? { caFile: flags.caFile } : {}),
+    });
+    if (!s.mailbox) throw new XoauthError("CONFIG_INVALID", t("proxy.account.noMailbox", { account: name }));
+    // Accounts with the same app share one cached token (the provider's cache key is tenant + client + scope).
+    accounts.set(name, { name, mailbox: s.mailbox, tokens: createTokenProvider(s) });
+    for (const c of s.ca ?? []) if (!ca.includes(c)) ca.push(c);
+  }
+  const users: LocalUser[] = section.users.map((u) => ({
+    username: u.username,
+    passwordHash: u.passwordHash,
+    account: accounts.get(u.account) as UpstreamAccount,
+  }));
+  const tls: Record<string, { cert: string; key: string }> = {};
+  for (const l of listeners) {
+    if (l.localTls !== "none" && l.cert && l.key) {
+      tls[l.name] = { cert: readBoundedFile(l.cert, "certificate", "cert"), key: readBoundedFile(l.key, "key", "key") };
+    }
+  }
+  const logger = createProxyLogger(flags.logFormat ?? "text", (line) => processOut.stderr(line));
+  const server = await startProxy({
+    listeners,
+    users,
+    upstream: createUpstreamLogin(ca.length ? { ca } : {}),
+    logger,
+    tls,
+    authFailureDelayMs: section.authFailureDelayMs,
+  });
+  const drainMs = Math.max(0, Number(flags.drainSeconds ?? "30")) * 1000;
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string): void => {
+      logger({
+        level: "info",
+        event: "stopping",
+        message: t("proxy.stopping", { signal: sig, seconds: drainMs / 1000 }),
+      });
+      void server.close(drainMs).then(() => {
+        logger({ level: "info", event: "stopped" });
+        resolve();
+      });
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+}
+
+export function registerProxy(program: Command, ctx: RunContext): void {
+  const cmd = program
+    .command("proxy")
+    .description("Run a local POP3/IMAP/SMTP proxy: clients log in with a password, the proxy uses XOAUTH2 upstream.")
+    .option("--config <path>", "YAML config file with accounts and a proxy section (env XOAUTH_MAIL_CONFIG)")
+    .addOption(new Option("--log-format <format>", "log lines on stderr").choices(["text", "json"]).default("text"))
+    .option("--ca-file <path>", "PEM CA certificate(s) trusted for the upstream TLS, in addition to the system roots")
+    .option("--drain-seconds <n>", "on SIGTERM, wait this long for open sessions", "30")
+    .addHelpText("after", EXAMPLES)
+    .action(async (flags: ProxyFlags) => {
+      await runProxy({ ...flags, config: flags.config ?? process.env.XOAUTH_MAIL_CONFIG });
+      ctx.exitCode = 0;
+    });
+  cmd
+    .command("hash-password")
+    .description("Read a password (stdin, or a prompt without echo) and print its scrypt hash for the config.")
+    .action(async () => {
+      const pw = await readPassword();
+      if (pw.length < 8) throw new XoauthError("USAGE", t("proxy.password.short"));
+      processOut.stdout(`${await hashPassword(pw)}\n`);
+    });
+}

@@ -1,0 +1,15 @@
+import type { CodeCatalog, UiCatalog } from "../types.js";
+
+/** Proxy: Codes teilt der Proxy mit anderen Bereichen (deren Texte stehen dort); hier die Texte der Oberfläche. */
+export const proxyCodes: CodeCatalog = {};
+
+export const proxyUi: UiCatalog = {
+  "proxy.prompt.password": "Passwort für den Alt-Client:",
+  "proxy.prompt.repeat": "Passwort wiederholen:",
+  "proxy.password.mismatch": "Die beiden Passwörter stimmen nicht überein.",
+  "proxy.password.short": "Bitte ein Passwort mit mindestens 8 Zeichen verwenden.",
+  "proxy.config.missing": "proxy braucht --config DATEI (siehe --help).",
+  "proxy.account.noMailbox":
+    'Für das Konto "{account}" ist kein Postfach hinterlegt; der Proxy braucht eines (mailbox im Konto eintragen).',
+  "proxy.stopping": "{signal}: keine neuen Verbindungen mehr, offene Sitzungen bis zu {seconds} s abwarten",
+};

@@ -1,0 +1,14 @@
+import type { CodeCatalog, UiCatalog } from "../types.js";
+
+/** Proxy: codes are shared with other areas (their texts live there); these are the proxy's UI strings. */
+export const proxyCodes: CodeCatalog = {};
+
+export const proxyUi: UiCatalog = {
+  "proxy.prompt.password": "Password for the legacy client:",
+  "proxy.prompt.repeat": "Repeat it:",
+  "proxy.password.mismatch": "The two passwords differ.",
+  "proxy.password.short": "Use a password of at least 8 characters.",
+  "proxy.config.missing": "proxy needs --config FILE (see --help).",
+  "proxy.account.noMailbox": 'Account "{account}" has no mailbox; the proxy needs one (set mailbox in the account).',
+  "proxy.stopping": "{signal}: no new connections, draining up to {seconds} s",
+};
