@@ -25,7 +25,8 @@ export interface ImapObserver {
   lastTagged?: string;
 }
 
-const CAPA_RE = /\bCAPABILITY ([^\]\r\n]*)/i;
+/** `* CAPABILITY ...` (RFC 3501 §7.2.1) or a `[CAPABILITY ...]` response code (§7.1) — not `OK CAPABILITY completed`. */
+const CAPA_RE = /^\* CAPABILITY ([^\r\n]*)|\[CAPABILITY ([^\]]*)\]/i;
 const TAGGED_RE = /^([A-Za-z0-9.]+) (OK|NO|BAD)\b ?(.*)$/;
 
 export function createImapObserver(onTrace: TraceFn | undefined, now: () => number = Date.now): ImapObserver {
@@ -40,7 +41,8 @@ export function createImapObserver(onTrace: TraceFn | undefined, now: () => numb
     if (e.src === "s") {
       if (obs.greetingAt === undefined) obs.greetingAt = now();
       const capa = CAPA_RE.exec(msg);
-      if (capa?.[1] && obs.authSentAt === undefined) obs.preAuthCapabilities = capa[1].trim().split(/\s+/);
+      const capaList = capa?.[1] ?? capa?.[2];
+      if (capaList && obs.authSentAt === undefined) obs.preAuthCapabilities = capaList.trim().split(/\s+/);
       const tagged = TAGGED_RE.exec(msg);
       if (tagged) {
         obs.lastTagged = `${tagged[2]}${tagged[3] ? ` ${tagged[3]}` : ""}`;

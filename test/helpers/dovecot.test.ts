@@ -1,10 +1,17 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
-import { type Dovecot, describeDovecot, LEGACY_PASSWORD, LEGACY_USER, startDovecot } from "./dovecot.js";
+import {
+  type Dovecot,
+  describeDovecot,
+  dovecotSuiteMode,
+  LEGACY_PASSWORD,
+  LEGACY_USER,
+  startDovecot,
+} from "./dovecot.js";
 import { createTestTokenSigner } from "./dovecot-tokens.js";
 
 const MAILBOX = "alice@contoso.com";
@@ -145,5 +152,14 @@ describeDovecot("real Dovecot harness", () => {
     assert.ok(files.length >= 1);
     const v = await dc.setUidValidity(MAILBOX, 4242);
     assert.equal(v, 4242);
+  });
+});
+
+describe("describeDovecot policy", () => {
+  it("runs when Dovecot is installed, fails without it, skips only on explicit opt-out", () => {
+    assert.equal(dovecotSuiteMode(true, {}), "run");
+    assert.equal(dovecotSuiteMode(false, {}), "fail");
+    assert.equal(dovecotSuiteMode(false, { XOAUTH_MAIL_SKIP_DOVECOT: "true" }), "fail");
+    assert.equal(dovecotSuiteMode(false, { XOAUTH_MAIL_SKIP_DOVECOT: "1" }), "skip");
   });
 });
