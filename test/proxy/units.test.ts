@@ -1,0 +1,121 @@
+/** Pure parts of the proxy: password hashes, config policy, IMAP tokenizer, SASL PLAIN/LOGIN decoding, logs. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { defaultUpstream, parseProxySection, resolveListeners } from "../../src/proxy/config.js";
+import { rewriteImapCapabilities } from "../../src/proxy/frontends/imap.js";
+import { tokenize } from "../../src/proxy/frontends/imap-command.js";
+import { createProxyLogger } from "../../src/proxy/log.js";
+import { hashPassword, parsePasswordHash, verifyPassword } from "../../src/proxy/password.js";
+import { decodeBase64, parsePlainResponse } from "../../src/proxy/sasl-server.js";
+
+const FAST = { N: 1024, r: 8, p: 1 };
+
+describe("password hashes", () => {
+  it("verifies the right password and rejects a wrong one", async () => {
+    const h = await hashPassword("right one", FAST);
+    assert.match(h, /^scrypt\$1024\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    assert.equal(await verifyPassword("right one", h), true);
+    assert.equal(await verifyPassword("right onE", h), false);
+  });
+  it("refuses malformed or resource-exhausting parameters", () => {
+    for (const bad of [
+      "plain",
+      "scrypt$1000$8$1$c2FsdHNhbHQ=$aGFzaA==",
+      "scrypt$2097152$8$1$c2FsdHNhbHQ=$x",
+      "bcrypt$1$2$3$4$5",
+    ]) {
+      assert.throws(() => parsePasswordHash(bad), { code: "CONFIG_INVALID" });
+    }
+  });
+});
+
+describe("proxy config", () => {
+  const hash = "scrypt$1024$8$1$c2FsdHNhbHRzYWx0$MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+  const section = (listener: Record<string, unknown>) =>
+    parseProxySection({
+      listeners: [{ name: "l", protocol: "pop3", listen: { port: 1110 }, ...listener }],
+      users: [{ username: "u", passwordHash: hash, account: "a" }],
+    });
+  it("defaults to 127.0.0.1, no local TLS, and Microsoft's endpoints per protocol", () => {
+    const [l] = resolveListeners(section({}), new Set(["a"]));
+    assert.equal(l?.listen.host, "127.0.0.1");
+    assert.deepEqual(l?.upstream, { host: "outlook.office365.com", port: 995, tls: "implicit" });
+    assert.deepEqual(defaultUpstream("smtp"), { host: "smtp.office365.com", port: 587, tls: "starttls" });
+    assert.deepEqual(defaultUpstream("imap", "usgov"), { host: "outlook.office365.us", port: 993, tls: "implicit" });
+  });
+  it("refuses a non-loopback address without local TLS, and TLS without cert/key", () => {
+    assert.throws(
+      () => resolveListeners(section({ listen: { host: "0.0.0.0", port: 1 } }), new Set(["a"])),
+      /without local TLS/,
+    );
+    assert.throws(() => resolveListeners(section({ localTls: "starttls" }), new Set(["a"])), /needs cert and key/);
+    const ok = resolveListeners(
+      section({ listen: { host: "0.0.0.0", port: 1 }, localTls: "implicit", cert: "c", key: "k" }),
+      new Set(["a"]),
+    );
+    assert.equal(ok.length, 1);
+  });
+  it("refuses unknown accounts and unknown keys", () => {
+    assert.throws(() => resolveListeners(section({}), new Set(["other"])), /account "a" is not defined/);
+    assert.throws(() => section({ bogus: 1 }), { code: "CONFIG_INVALID" });
+  });
+});
+
+describe("IMAP tokenizer", () => {
+  it("splits atoms and quoted strings with escapes", () => {
+    assert.deepEqual(tokenize('a1 LOGIN "us er" "p\\"a\\\\ss"'), ["a1", "LOGIN", "us er", 'p"a\\ss']);
+  });
+  it("round-trips any quoted string (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 50 }).filter((s) => !/[\r\n]/.test(s)),
+        (s) => {
+          const q = `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+          assert.deepEqual(tokenize(`t LOGIN ${q} x`), ["t", "LOGIN", s, "x"]);
+        },
+      ),
+    );
+  });
+  it("hides the proxy's own auth capabilities after login", () => {
+    assert.deepEqual(rewriteImapCapabilities(["IMAP4rev1", "AUTH=XOAUTH2", "SASL-IR", "STARTTLS", "IDLE"]), [
+      "IMAP4rev1",
+      "IDLE",
+    ]);
+  });
+});
+
+describe("SASL decoding", () => {
+  it("parses PLAIN with and without authzid, refuses impersonation and junk", () => {
+    const b = (s: string) => Buffer.from(s).toString("base64");
+    assert.deepEqual(parsePlainResponse(b("\0u\0p w")), { username: "u", password: "p w" });
+    assert.deepEqual(parsePlainResponse(b("u\0u\0p")), { username: "u", password: "p" });
+    assert.equal(parsePlainResponse(b("admin\0u\0p")), undefined);
+    assert.equal(parsePlainResponse(b("\0u\0")), undefined);
+    assert.equal(parsePlainResponse("!!!"), undefined);
+    assert.equal(decodeBase64("abc"), undefined);
+    assert.equal(decodeBase64("=")?.length, 0);
+  });
+});
+
+describe("proxy logs", () => {
+  it("writes JSON records with the documented fields and redacts tokens in messages", () => {
+    const lines: string[] = [];
+    const log = createProxyLogger("json", (l) => lines.push(l));
+    log({
+      level: "info",
+      session: "s1",
+      listener: "pop3",
+      event: "close",
+      bytesUp: 1,
+      bytesDown: 2,
+      outcome: "ok",
+      message: "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2lnbmF0dXJl",
+    });
+    const rec = JSON.parse(lines[0] ?? "{}");
+    assert.equal(rec.event, "close");
+    assert.equal(rec.bytesDown, 2);
+    assert.equal(rec.message, "<redacted>");
+    assert.match(rec.ts, /^\d{4}-\d\d-\d\dT/);
+  });
+});
