@@ -1,0 +1,122 @@
+/** The token provider in-process against the identity fake: caching, in-flight sharing, typed errors. */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { memoryCache } from "../../src/auth/cache.js";
+import { createTokenProvider, type ProviderSettings } from "../../src/auth/provider.js";
+import type { XoauthError } from "../../src/errors.js";
+import "../../src/i18n/catalogs.js";
+import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
+
+const tenant = defaultSandboxTenant();
+const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;
+const SECRET = app.secrets[0]?.value as string;
+let fake: IdentityFake;
+let dir: string;
+let n = 0;
+
+before(async () => {
+  fake = new IdentityFake({ tenants: [tenant] });
+  await fake.start();
+  dir = mkdtempSync(join(tmpdir(), "xoauth-provider-"));
+});
+after(async () => {
+  await fake.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => memoryCache.clear());
+
+function settings(over: Partial<ProviderSettings> = {}): ProviderSettings {
+  return {
+    tenantId: tenant.tenantId,
+    clientId: app.clientId,
+    credential: { kind: "secret", secret: SECRET, source: "env" },
+    authorityHost: fake.url,
+    scope: "https://outlook.office365.com/.default",
+    ca: [fake.caPem],
+    proxy: undefined,
+    noProxy: undefined,
+    noCache: false,
+    ...over,
+  };
+}
+
+const env = () => ({ XOAUTH_MAIL_CACHE_DIR: join(dir, `c${++n}`) });
+
+describe("createTokenProvider", () => {
+  test("concurrent getToken() calls of providers for the same app share one request", async () => {
+    const e = env();
+    const before = fake.tokenRequests;
+    const providers = [0, 1, 2, 3, 4].map(() => createTokenProvider(settings(), { env: e }));
+    const toks = await Promise.all(providers.map((p) => p.getToken()));
+    assert.equal(fake.tokenRequests - before, 1);
+    assert.equal(new Set(toks.map((t) => t.token)).size, 1);
+    const again = await (providers[0] as (typeof providers)[0]).getToken();
+    assert.equal(again.fromCache, true);
+    assert.equal(fake.tokenRequests - before, 1);
+  });
+
+  test("a provider with a changed secret is never served the cached token", async () => {
+    const e = env();
+    await createTokenProvider(settings(), { env: e }).getToken();
+    const wrong = createTokenProvider(
+      settings({ credential: { kind: "secret", secret: "changed~secret~value~42", source: "env" } }),
+      { env: e },
+    );
+    await assert.rejects(wrong.getToken(), (err: XoauthError) => err.code === "CLIENT_SECRET_INVALID");
+  });
+
+  test("the disk cache serves a new process (memory cleared) without a request; noCache bypasses it", async () => {
+    const e = env();
+    const first = await createTokenProvider(settings(), { env: e }).getToken();
+    memoryCache.clear();
+    const before = fake.tokenRequests;
+    const second = await createTokenProvider(settings(), { env: e }).getToken();
+    assert.equal(second.token, first.token);
+    assert.equal(second.fromCache, true);
+    assert.equal(fake.tokenRequests, before);
+    const third = await createTokenProvider(settings({ noCache: true }), { env: e }).getToken();
+    assert.equal(third.fromCache, false);
+    assert.equal(fake.tokenRequests, before + 1);
+  });
+
+  test("msal makes no discovery request: only the token POST reaches the fake", async () => {
+    const start = fake.requests.length;
+    await createTokenProvider(settings({ noCache: true }), { env: env() }).getToken({ forceRefresh: true });
+    const paths = fake.requests.slice(start).map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(paths, [`POST /${tenant.tenantId}/oauth2/v2.0/token`]);
+  });
+
+  test("a GUID-shaped secret rejected with AADSTS7000215 says the secret's ID was used", async () => {
+    const p = createTokenProvider(
+      settings({ credential: { kind: "secret", secret: app.secrets[0]?.id as string, source: "env" }, noCache: true }),
+      { env: env() },
+    );
+    await assert.rejects(p.getToken(), (err: XoauthError) => {
+      assert.equal(err.code, "CLIENT_SECRET_INVALID");
+      assert.equal(err.details.aadsts, 7000215);
+      assert.match(err.why ?? "", /ID, not its Value/);
+      return true;
+    });
+  });
+
+  test("5xx then success is retried; 5xx on every attempt is TOKEN_ENDPOINT_ERROR naming the status", async () => {
+    const sleep = async () => {};
+    fake.script.failNext(1, { status: 503 });
+    const ok = await createTokenProvider(settings({ noCache: true }), { env: env(), http: { sleep } }).getToken();
+    assert.equal(ok.fromCache, false);
+    fake.script.failNext(3, { status: 500 });
+    await assert.rejects(
+      createTokenProvider(settings({ noCache: true }), { env: env(), http: { sleep } }).getToken(),
+      (err: XoauthError) => err.code === "TOKEN_ENDPOINT_ERROR" && /HTTP 500/.test(err.message),
+    );
+    fake.script.clear();
+  });
+
+  test("an untrusted endpoint is TLS_UNTRUSTED even though msal wraps network errors", async () => {
+    const p = createTokenProvider(settings({ ca: undefined, noCache: true }), { env: env() });
+    await assert.rejects(p.getToken(), (err: XoauthError) => err.code === "TLS_UNTRUSTED");
+  });
+});

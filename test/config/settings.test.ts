@@ -1,0 +1,265 @@
+import assert from "node:assert/strict";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { resolveSettings } from "../../src/config/settings.js";
+import { XoauthError } from "../../src/errors.js";
+import { createTestPki } from "../../src/sandbox/pki.js";
+
+const T1 = "11111111-1111-4111-8111-111111111111";
+const T2 = "22222222-2222-4222-8222-222222222222";
+const C1 = "33333333-3333-4333-8333-333333333333";
+const C2 = "44444444-4444-4444-8444-444444444444";
+
+let dir: string;
+let certFile: string;
+const quiet = { warn: () => {} };
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "xoauth-settings-"));
+  const pki = createTestPki();
+  certFile = join(dir, "app.pem");
+  writeFileSync(certFile, pki.issueClientCert("app").combinedPem, { mode: 0o600 });
+  writeFileSync(join(dir, "ca.pem"), pki.ca.certPem);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string, mode = 0o600): string {
+  const p = join(dir, name);
+  writeFileSync(p, content, { mode });
+  chmodSync(p, mode);
+  return p;
+}
+
+async function rejectsWith(p: Promise<unknown>, code: string, re: RegExp): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof XoauthError, String(e));
+    assert.equal(e.code, code);
+    assert.match(e.message, re);
+    return true;
+  });
+}
+
+describe("resolveSettings precedence", () => {
+  test("flags beat environment, environment beats the config file", async () => {
+    const cfg = file(
+      "p.yaml",
+      `accounts:\n  a:\n    tenantId: ${T2}\n    clientId: ${C2}\n    secret: {env: CFG_SECRET}\n`,
+    );
+    const env = { AZURE_TENANT_ID: T1, AZURE_CLIENT_SECRET: "env-secret-value", CFG_SECRET: "cfg-secret-value" };
+    const s = await resolveSettings({ config: cfg, clientId: C1 }, env, quiet);
+    assert.equal(s.tenantId, T1, "env beats config");
+    assert.equal(s.clientId, C1, "flag beats config");
+    assert.deepEqual(s.credential, { kind: "secret", secret: "env-secret-value", source: "env" });
+    const s2 = await resolveSettings(
+      { config: cfg, tenantId: T2 },
+      { AZURE_TENANT_ID: T1, CFG_SECRET: "cfg-secret-value" },
+      quiet,
+    );
+    assert.equal(s2.tenantId, T2, "flag beats env");
+    assert.equal(s2.clientId, C2);
+    assert.deepEqual(s2.credential, { kind: "secret", secret: "cfg-secret-value", source: "config-env" });
+  });
+
+  test("XOAUTH_MAIL_CONFIG names the config file and defaults are merged under the account", async () => {
+    const cfg = file(
+      "d.yaml",
+      `defaults:\n  tenantId: ${T1}\n  cloud: usgov\naccounts:\n  shop:\n    clientId: ${C1}\n    mailbox: shop@contoso.com\n    secret: {file: ${join(dir, "sec.txt")}}\n    servers:\n      pop3: {host: 127.0.0.1, port: 1995, tls: implicit}\n`,
+    );
+    file("sec.txt", "file-secret-value\nignored second line\n");
+    const s = await resolveSettings({}, { XOAUTH_MAIL_CONFIG: cfg }, quiet);
+    assert.equal(s.accountName, "shop");
+    assert.equal(s.tenantId, T1);
+    assert.equal(s.cloud.name, "usgov");
+    assert.equal(s.authorityHost, "https://login.microsoftonline.us");
+    assert.equal(s.scope, "https://outlook.office365.us/.default");
+    assert.equal(s.mailbox, "shop@contoso.com");
+    assert.deepEqual(s.servers.pop3, { host: "127.0.0.1", port: 1995, tls: "implicit" });
+    assert.deepEqual(s.credential, { kind: "secret", secret: "file-secret-value", source: "config-file" });
+    assert.equal(s.configPath, cfg);
+  });
+
+  test("--authority-host and --scope override the cloud; --no-cache and --target-mailbox are honoured", async () => {
+    const s = await resolveSettings(
+      {
+        tenantId: T1,
+        clientId: C1,
+        clientSecret: "x-secret-value",
+        cloud: "china",
+        authorityHost: "https://127.0.0.1:8443/",
+        scope: "api://x/.default",
+        cache: false,
+        targetMailbox: "a@b.c",
+      },
+      {},
+      quiet,
+    );
+    assert.equal(s.authorityHost, "https://127.0.0.1:8443");
+    assert.equal(s.scope, "api://x/.default");
+    assert.equal(s.cloud.name, "china");
+    assert.equal(s.noCache, true);
+    assert.equal(s.mailbox, "a@b.c");
+  });
+
+  test("HTTPS_PROXY / https_proxy and NO_PROXY come from the environment, --proxy wins", async () => {
+    const base = { tenantId: T1, clientId: C1, clientSecret: "x-secret-value" };
+    const s = await resolveSettings(base, { https_proxy: "http://p1:3128", NO_PROXY: "localhost" }, quiet);
+    assert.equal(s.proxy, "http://p1:3128");
+    assert.equal(s.noProxy, "localhost");
+    const s2 = await resolveSettings({ ...base, proxy: "http://p2:8080" }, { HTTPS_PROXY: "http://p1:3128" }, quiet);
+    assert.equal(s2.proxy, "http://p2:8080");
+  });
+
+  test("--ca-file adds its certificates (extra CAs, system roots stay trusted)", async () => {
+    const s = await resolveSettings(
+      { tenantId: T1, clientId: C1, clientSecret: "x-secret-value", caFile: join(dir, "ca.pem") },
+      {},
+      quiet,
+    );
+    assert.equal(s.ca?.length, 1);
+    assert.match(s.ca?.[0] ?? "", /BEGIN CERTIFICATE/);
+    const none = await resolveSettings({ tenantId: T1, clientId: C1, clientSecret: "x-secret-value" }, {}, quiet);
+    assert.equal(none.ca, undefined);
+  });
+});
+
+describe("resolveSettings credentials", () => {
+  test("--client-secret works but warns that the command line is visible", async () => {
+    const warnings: string[] = [];
+    const s = await resolveSettings(
+      { tenantId: T1, clientId: C1, clientSecret: "cli-secret-value" },
+      {},
+      { warn: (m) => warnings.push(m) },
+    );
+    assert.equal(s.credential.kind, "secret");
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? "", /command line.*other users/);
+    assert.ok(!(warnings[0] ?? "").includes("cli-secret-value"));
+  });
+
+  test("a certificate from AZURE_CLIENT_CERTIFICATE_PATH with its password", async () => {
+    const s = await resolveSettings(
+      { tenantId: T1, clientId: C1 },
+      { AZURE_CLIENT_CERTIFICATE_PATH: certFile, AZURE_CLIENT_CERTIFICATE_PASSWORD: "pw-123456" },
+      quiet,
+    );
+    assert.equal(s.credential.kind, "certificate");
+    assert.equal(s.credential.kind === "certificate" && s.credential.password, "pw-123456");
+  });
+
+  test("two credentials on the command line are a usage error", async () => {
+    await rejectsWith(
+      resolveSettings({ tenantId: T1, clientId: C1, clientSecret: "a-secret-value", certificate: certFile }, {}, quiet),
+      "USAGE",
+      /only one credential/,
+    );
+  });
+
+  test("an inline clientSecret in a group-readable file is accepted with a warning; in a 0600 file silently", async () => {
+    const body = `accounts:\n  a:\n    tenantId: ${T1}\n    clientId: ${C1}\n    clientSecret: inline-secret-value\n`;
+    const open = file("open.yaml", body, 0o644);
+    const warnings: string[] = [];
+    const s = await resolveSettings({ config: open }, {}, { warn: (m) => warnings.push(m) });
+    assert.equal(s.credential.kind === "secret" && s.credential.source, "config-inline");
+    assert.match(warnings.join(" "), /other users may read it.*chmod 600/);
+    const closed = file("closed.yaml", body, 0o600);
+    const w2: string[] = [];
+    await resolveSettings({ config: closed }, {}, { warn: (m) => w2.push(m) });
+    assert.deepEqual(w2, []);
+  });
+
+  test("no credential at all names every way to give one", async () => {
+    await rejectsWith(
+      resolveSettings({ tenantId: T1, clientId: C1 }, {}, quiet),
+      "USAGE",
+      /--client-secret-file.*AZURE_CLIENT_SECRET.*--certificate/,
+    );
+  });
+
+  test("a secret reference to an unset variable says which variable", async () => {
+    const cfg = file(
+      "unset.yaml",
+      `accounts:\n  a:\n    tenantId: ${T1}\n    clientId: ${C1}\n    secret: {env: NOPE_SECRET}\n`,
+    );
+    await rejectsWith(resolveSettings({ config: cfg }, {}, quiet), "CONFIG_INVALID", /NOPE_SECRET/);
+  });
+});
+
+describe("resolveSettings validation", () => {
+  test("a missing tenant ID names the flag, the variable and the config key", async () => {
+    await rejectsWith(
+      resolveSettings({ clientId: C1, clientSecret: "x-secret-value" }, {}, quiet),
+      "USAGE",
+      /--tenant-id.*AZURE_TENANT_ID.*tenantId/,
+    );
+  });
+
+  test("a tenant that is neither GUID nor DNS name is TENANT_INVALID before any request", async () => {
+    await rejectsWith(
+      resolveSettings({ tenantId: "contoso", clientId: C1, clientSecret: "x-secret-value" }, {}, quiet),
+      "TENANT_INVALID",
+      /AADSTS900023/,
+    );
+  });
+
+  test("/organizations is TENANT_INVALID with the fix to use the tenant ID", async () => {
+    await assert.rejects(
+      resolveSettings({ tenantId: "organizations", clientId: C1, clientSecret: "x-secret-value" }, {}, quiet),
+      (e: XoauthError) => {
+        assert.equal(e.code, "TENANT_INVALID");
+        assert.match(e.fix.join(" "), /tenant ID/i);
+        return true;
+      },
+    );
+  });
+
+  test("a domain name is a valid tenant", async () => {
+    const s = await resolveSettings(
+      { tenantId: "contoso.onmicrosoft.com", clientId: C1, clientSecret: "x-secret-value" },
+      {},
+      quiet,
+    );
+    assert.equal(s.tenantId, "contoso.onmicrosoft.com");
+  });
+
+  test("a client ID that is not a GUID is CONFIG_INVALID", async () => {
+    await rejectsWith(
+      resolveSettings({ tenantId: T1, clientId: "my-app", clientSecret: "x-secret-value" }, {}, quiet),
+      "CONFIG_INVALID",
+      /not a GUID/,
+    );
+  });
+
+  test("an invalid config file names the offending key", async () => {
+    const cfg = file("bad.yaml", `accounts:\n  a:\n    tenantId: ${T1}\n    servers:\n      pop3: {port: 99999}\n`);
+    await rejectsWith(
+      resolveSettings({ config: cfg }, {}, quiet),
+      "CONFIG_INVALID",
+      /accounts\.a\.servers\.pop3\.port/,
+    );
+  });
+
+  test("an unknown --account lists the accounts there are", async () => {
+    const cfg = file("acc.yaml", `accounts:\n  one: {tenantId: ${T1}}\n  two: {tenantId: ${T2}}\n`);
+    await rejectsWith(
+      resolveSettings({ config: cfg, account: "three" }, {}, quiet),
+      "CONFIG_INVALID",
+      /"three".*one, two/,
+    );
+  });
+
+  test("--account without a config file is a usage error", async () => {
+    await rejectsWith(resolveSettings({ account: "x" }, {}, quiet), "USAGE", /--config/);
+  });
+
+  test("unknown sections stay in the raw config for other commands", async () => {
+    const cfg = file(
+      "ext.yaml",
+      `fetch:\n  maildir: /tmp/m\naccounts:\n  a: {tenantId: ${T1}, clientId: ${C1}, clientSecret: x-secret-value, future: 1}\n`,
+    );
+    const s = await resolveSettings({ config: cfg }, {}, quiet);
+    assert.deepEqual((s.config as Record<string, unknown>).fetch, { maildir: "/tmp/m" });
+    assert.equal((s.account as Record<string, unknown>).future, 1);
+  });
+});
