@@ -3,9 +3,11 @@
 import { authCodes as deAuth, authUi as deAuthUi } from "./de/auth.js";
 import { codes as deDiagnose, ui as deDiagnoseUi } from "./de/diagnose.js";
 import { proxyCodes as deProxy, proxyUi as deProxyUi } from "./de/proxy.js";
+import { storeCodes as deStore } from "./de/store.js";
 import { authCodes as enAuth, authUi as enAuthUi } from "./en/auth.js";
 import { codes as enDiagnose, ui as enDiagnoseUi } from "./en/diagnose.js";
 import { proxyCodes as enProxy, proxyUi as enProxyUi } from "./en/proxy.js";
+import { storeCodes as enStore } from "./en/store.js";
 import { registerCatalog } from "./index.js";
 
 registerCatalog("en", enDiagnose, enDiagnoseUi);
@@ -14,3 +16,5 @@ registerCatalog("en", enAuth, enAuthUi);
 registerCatalog("de", deAuth, deAuthUi);
 registerCatalog("en", enProxy, enProxyUi);
 registerCatalog("de", deProxy, deProxyUi);
+registerCatalog("en", enStore);
+registerCatalog("de", deStore);
