@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Runs the compiled test files (dist/test/**/*.test.js) with node's test runner.
+// Node 20's `--test DIR` would also run helpers and fixtures, and it has no glob support, hence this list.
+// Usage: node scripts/run-tests.mjs [substring ...]   (only files whose path contains one of the substrings)
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+
+function find(dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...find(p));
+    else if (e.name.endsWith(".test.js")) out.push(p);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = find("dist/test")
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
+if (files.length === 0) {
+  console.error("run-tests: no test files found (did the build run?)");
+  process.exit(1);
+}
+const child = spawn(process.execPath, ["--test", "--test-concurrency=2", "--test-timeout=180000", ...files], {
+  stdio: "inherit",
+});
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
