@@ -1,10 +1,12 @@
 /** Imports every area's catalog so they register. Import this once from entry points (CLI, library index). */
 
 import { authCodes as deAuth, authUi as deAuthUi } from "./de/auth.js";
+import { demoCodes as deDemo, demoUi as deDemoUi } from "./de/demo.js";
 import { codes as deDiagnose, ui as deDiagnoseUi } from "./de/diagnose.js";
 import { proxyCodes as deProxy, proxyUi as deProxyUi } from "./de/proxy.js";
 import { storeCodes as deStore } from "./de/store.js";
 import { authCodes as enAuth, authUi as enAuthUi } from "./en/auth.js";
+import { demoCodes as enDemo, demoUi as enDemoUi } from "./en/demo.js";
 import { codes as enDiagnose, ui as enDiagnoseUi } from "./en/diagnose.js";
 import { proxyCodes as enProxy, proxyUi as enProxyUi } from "./en/proxy.js";
 import { storeCodes as enStore } from "./en/store.js";
@@ -18,3 +20,5 @@ registerCatalog("en", enProxy, enProxyUi);
 registerCatalog("de", deProxy, deProxyUi);
 registerCatalog("en", enStore);
 registerCatalog("de", deStore);
+registerCatalog("en", enDemo, enDemoUi);
+registerCatalog("de", deDemo, deDemoUi);

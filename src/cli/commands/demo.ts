@@ -1,0 +1,263 @@
+/**
+ * `xoauth-mail demo`: the whole product in a few seconds, without a tenant: start the local identity platform and
+ * Exchange fakes, get a token, run `test` over POP3 and IMAP, `fetch` twice (exactly once), break the mailbox
+ * permission and show the diagnosis, repair it. Narrated (en/de) or `--json` for CI; exit 0 only if every expected
+ * outcome happened.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { CLOUDS, type MailProtocol } from "../../auth/clouds.js";
+import { decodeJwt } from "../../auth/jwt.js";
+import { createTokenProvider, type XoauthTokenProvider } from "../../auth/provider.js";
+import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
+import type { DiagnosisStep } from "../../diagnose/types.js";
+import { exitCodeOf, toXoauthError } from "../../errors.js";
+import { fetchAccount } from "../../fetch/engine.js";
+import { t } from "../../i18n/index.js";
+import { type LocalTenant, startLocalTenant } from "../../sandbox/local-tenant.js";
+import type { RunContext } from "../main.js";
+import { processOut } from "../output.js";
+
+/** The misconfiguration the demo introduces, and the diagnosis it must produce. */
+export const DEMO_EXPECTED_DIAGNOSIS = "MAILBOX_NOT_CONNECTED";
+
+const HELP = `
+Runs everything in-process on 127.0.0.1 (random ports, a throwaway test CA, TLS verified against it) and stops it
+at the end. Nothing is read from or written to your config, token cache or the internet.
+
+--json prints {ok, ms, maildir, tenant:{...}, steps:[{id, ok, ms, ...}]} with the step ids
+token, test-pop3, test-imap, fetch, fetch-again, diagnose-misconfiguration (expected: ${DEMO_EXPECTED_DIAGNOSIS}),
+test-after-fix. Exit code 0 only if every step had its expected outcome.`;
+
+export interface DemoStep {
+  id: string;
+  ok: boolean;
+  ms: number;
+  [field: string]: unknown;
+}
+
+interface DemoFlags {
+  json?: boolean;
+  maildir?: string;
+}
+
+class Narrator {
+  readonly steps: DemoStep[] = [];
+  constructor(private readonly human: boolean) {}
+  say(key: string, params: Record<string, unknown> = {}): void {
+    if (this.human) processOut.stdout(`${t(key, params)}\n`);
+  }
+  line(text: string): void {
+    if (this.human) processOut.stdout(`${text}\n`);
+  }
+  add(step: DemoStep): DemoStep {
+    this.steps.push(step);
+    return step;
+  }
+  get failed(): DemoStep | undefined {
+    return this.steps.find((s) => !s.ok);
+  }
+}
+
+const PROTOCOL_NAME: Record<MailProtocol, string> = { pop3: "POP3", imap: "IMAP", smtp: "SMTP" };
+const HIDDEN_STEPS = new Set(["options", "token", "claims"]);
+
+/** One compact line: `✓ POP3  TCP 1 ms · TLS 9 ms · greeting 2 ms · XOAUTH2 3 ms · mailbox 1 ms · logout 0 ms`. */
+function compact(r: MailTestResult): string {
+  const parts = r.steps
+    .filter((s) => !HIDDEN_STEPS.has(s.id))
+    .map((s) => `${s.ok ? "" : "✗ "}${t(`demo.step.${s.id}`)} ${s.ms} ms`);
+  const failedEarly = r.steps.find((s) => !s.ok && HIDDEN_STEPS.has(s.id));
+  if (failedEarly) parts.unshift(`✗ ${failedEarly.id}: ${failedEarly.detail}`);
+  return `   ${r.ok ? "✓" : "✗"} ${PROTOCOL_NAME[r.protocol]}  ${parts.join(" · ")}`;
+}
+
+function testStep(id: string, r: MailTestResult, ms: number, ok: boolean): DemoStep {
+  return {
+    id,
+    ok,
+    ms,
+    protocol: r.protocol,
+    code: r.diagnosis.code,
+    steps: r.steps.map((s: DiagnosisStep) => ({ id: s.id, ok: s.ok, ms: s.ms, detail: s.detail })),
+    claims: claimsJson(r.claims),
+    diagnosis: r.diagnosis,
+  };
+}
+
+async function mailTest(tn: LocalTenant, provider: XoauthTokenProvider, protocol: MailProtocol) {
+  const port = protocol === "pop3" ? tn.ports.pop3s : tn.ports.imaps;
+  return runMailTest({
+    protocol,
+    mailbox: tn.mailbox,
+    server: { host: tn.host, port, tls: "implicit" },
+    cloud: "global",
+    tenantId: tn.tenantId,
+    clientId: tn.clientId,
+    scope: CLOUDS.global.scope,
+    ca: [tn.caPem],
+    timeoutMs: 10_000,
+    getToken: () => provider.getToken(),
+  });
+}
+
+async function fetchOnce(tn: LocalTenant, provider: XoauthTokenProvider, maildir: string) {
+  return fetchAccount({
+    account: tn.mailbox,
+    protocol: "pop3",
+    server: { host: tn.host, port: tn.ports.pop3s, tls: "implicit", ca: [tn.caPem] },
+    tokenProvider: provider,
+    maildir,
+    delete: false,
+    retries: 0,
+  });
+}
+
+async function scenario(tn: LocalTenant, n: Narrator, maildir: string, tempMaildir: boolean): Promise<void> {
+  const provider = createTokenProvider({
+    tenantId: tn.tenantId,
+    clientId: tn.clientId,
+    credential: { kind: "secret", secret: tn.clientSecret, source: "flag" },
+    authorityHost: tn.authorityHost,
+    scope: CLOUDS.global.scope,
+    ca: [tn.caPem],
+    proxy: undefined,
+    noProxy: undefined,
+    noCache: true,
+  });
+
+  n.say("demo.token", { tenant: tn.domain });
+  let t0 = Date.now();
+  const tok = await provider.getToken();
+  const claims = claimsJson(decodeJwt(tok.token).claims);
+  const minutes = Math.floor((tok.expiresOn.getTime() - Date.now()) / 60_000);
+  const roles = claims?.roles ?? [];
+  const tokenOk = claims?.appid === tn.clientId && roles.includes("POP.AccessAsApp") && minutes > 0;
+  n.add({ id: "token", ok: tokenOk, ms: Date.now() - t0, appid: claims?.appid, roles, expires_in_min: minutes });
+  n.say("demo.token.detail", { appid: claims?.appid, roles: roles.join(", "), minutes });
+
+  n.say("demo.test");
+  for (const protocol of ["pop3", "imap"] as const) {
+    t0 = Date.now();
+    const r = await mailTest(tn, provider, protocol);
+    n.add(testStep(`test-${protocol}`, r, Date.now() - t0, r.ok));
+    n.line(compact(r));
+    if (!r.ok) n.say("demo.diagnosis", { code: r.diagnosis.code, summary: r.diagnosis.summary });
+  }
+
+  n.say("demo.fetch", { maildir });
+  if (tempMaildir) n.say("demo.fetch.temp");
+  for (const [id, expected] of [
+    ["fetch", tn.sampleCount],
+    ["fetch-again", 0],
+  ] as const) {
+    const s = await fetchOnce(tn, provider, maildir);
+    const ok = s.ok && s.fetched === expected;
+    n.add({ id, ok, ms: s.ms, expected, fetched: s.fetched, skipped: s.skipped, bytes: s.bytes, errors: s.errors });
+    if (!s.ok) n.say("demo.unexpected", { code: s.errors[0]?.code, message: s.errors[0]?.message });
+    else if (!ok) n.say("demo.fetch.wrong", { expected, count: s.fetched });
+    else if (id === "fetch") n.say("demo.fetch.first", { count: s.fetched, bytes: s.bytes, ms: s.ms });
+    else n.say("demo.fetch.again", { count: s.fetched, skipped: s.skipped });
+  }
+
+  const spOid = tn.app.servicePrincipalObjectId;
+  n.say("demo.break", { mailbox: tn.mailbox });
+  tn.exchange.directory.revokeFullAccess(spOid, tn.mailbox);
+  t0 = Date.now();
+  const broken = await mailTest(tn, provider, "imap");
+  const d = broken.diagnosis;
+  const diagnosed = !broken.ok && d.code === DEMO_EXPECTED_DIAGNOSIS;
+  n.add({
+    ...testStep("diagnose-misconfiguration", broken, Date.now() - t0, diagnosed),
+    expected: DEMO_EXPECTED_DIAGNOSIS,
+  });
+  n.line(compact(broken));
+  n.say("demo.diagnosis", { code: d.code, summary: d.summary });
+  if (d.causes[0]) n.say("demo.cause", { cause: d.causes[0] });
+  const fixes = d.fix.filter((f) => /Connect-ExchangeOnline|Add-MailboxPermission/.test(f));
+  if (fixes.length) {
+    n.say("demo.fix");
+    for (const f of fixes) n.line(`     ${f}`);
+  }
+  if (!diagnosed) n.say("demo.expected.wrong", { expected: DEMO_EXPECTED_DIAGNOSIS, code: d.code });
+
+  tn.exchange.directory.grantFullAccess(spOid, tn.mailbox);
+  n.say("demo.repair");
+  t0 = Date.now();
+  const repaired = await mailTest(tn, provider, "imap");
+  n.add(testStep("test-after-fix", repaired, Date.now() - t0, repaired.ok));
+  n.line(compact(repaired));
+}
+
+async function run(flags: DemoFlags): Promise<number> {
+  const started = Date.now();
+  const n = new Narrator(!flags.json);
+  const tempMaildir = !flags.maildir;
+  const workDir = tempMaildir ? mkdtempSync(join(tmpdir(), "xoauth-mail-demo-")) : undefined;
+  const maildir = flags.maildir ? resolve(flags.maildir) : join(workDir as string, "Maildir");
+  let tn: LocalTenant | undefined;
+  let error: ReturnType<typeof toXoauthError> | undefined;
+  try {
+    tn = await startLocalTenant();
+    n.say("demo.title", { host: tn.host });
+    n.say("demo.started", {
+      authority: tn.authorityHost,
+      pop3s: tn.ports.pop3s,
+      imaps: tn.ports.imaps,
+      smtp: tn.ports.smtp,
+      mailbox: tn.mailbox,
+      count: tn.sampleCount,
+    });
+    await scenario(tn, n, maildir, tempMaildir);
+  } catch (e) {
+    error = toXoauthError(e);
+    n.add({ id: "unexpected", ok: false, ms: 0, code: error.code, message: error.message });
+    n.say("demo.unexpected", { code: error.code, message: error.message });
+  } finally {
+    await tn?.stop();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  }
+  const failed = n.failed;
+  const ms = Date.now() - started;
+  if (flags.json) {
+    const tenant = tn
+      ? { authority_host: tn.authorityHost, tenant_id: tn.tenantId, client_id: tn.clientId, mailbox: tn.mailbox }
+      : null;
+    const body = { ok: !failed, ms, maildir: tempMaildir ? null : maildir, tenant, steps: n.steps };
+    processOut.stdout(`${JSON.stringify(body, null, 2)}\n`);
+  } else {
+    n.line(failed ? t("demo.done.fail", { failed: failed.id }) : t("demo.done.ok", { ms }));
+    if (!failed) n.say("demo.next");
+  }
+  if (!failed) return 0;
+  return error
+    ? error.exitCode
+    : typeof failed.code === "string" && failed.code !== "OK"
+      ? exitCodeOfSafe(failed.code)
+      : 1;
+}
+
+function exitCodeOfSafe(code: string): number {
+  try {
+    return exitCodeOf(code as Parameters<typeof exitCodeOf>[0]) || 1;
+  } catch {
+    return 1;
+  }
+}
+
+export function registerDemo(program: Command, ctx: RunContext): void {
+  program
+    .command("demo")
+    .summary("see it all work against a local Exchange Online fake (no tenant, no internet)")
+    .description(
+      "Start a local identity platform and Exchange Online fake, get a token, test POP3 and IMAP, fetch messages\nexactly once, then break a mailbox permission and show the diagnosis with the exact fix.",
+    )
+    .option("--json", "machine-readable result: {ok, steps:[...]}")
+    .option("--maildir <dir>", "fetch into this Maildir and keep it (default: a temporary directory, removed)")
+    .addHelpText("after", HELP)
+    .action(async (flags: DemoFlags) => {
+      ctx.exitCode = await run(flags);
+    });
+}

@@ -1,0 +1,113 @@
+/**
+ * A complete local "tenant" for `demo` and `sandbox`: the identity platform fake and the Exchange Online fake,
+ * in-process on 127.0.0.1, sharing one test PKI (TLS verified against its CA), with the sandbox app registered
+ * correctly (New-ServicePrincipal with the Enterprise Application's object id, FullAccess + SendAs) and a mailbox
+ * holding a few sample messages.
+ *
+ * Ports with `portBase` N: identity N, POP3S N+1, IMAPS N+2, SMTP (STARTTLS) N+3, POP3 with STLS N+4.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ExchangeFake, type ExchangePorts, sampleMessages, sandboxDirectory } from "./exchange/index.js";
+import { defaultSandboxTenant, type FakeApp, type FakeTenant, IdentityFake } from "./identity/index.js";
+import { createTestPki } from "./pki.js";
+
+export interface LocalTenantOptions {
+  /** Fixed ports from this base (see the module comment); default: ephemeral ports. */
+  portBase?: number;
+  /** Bind address (default 127.0.0.1). */
+  host?: string;
+}
+
+export interface LocalTenantPorts extends ExchangePorts {
+  identity: number;
+}
+
+export interface LocalTenant {
+  readonly identity: IdentityFake;
+  readonly exchange: ExchangeFake;
+  readonly tenant: FakeTenant;
+  readonly app: FakeApp;
+  readonly ports: LocalTenantPorts;
+  /** `https://127.0.0.1:PORT`: the value for `--authority-host`. */
+  readonly authorityHost: string;
+  /** Host the mail servers listen on (for `--host`). */
+  readonly host: string;
+  /** PEM of the CA that issued every server certificate (for `--ca-file`). */
+  readonly caPem: string;
+  readonly tenantId: string;
+  readonly domain: string;
+  readonly clientId: string;
+  /** The app's client secret Value. Secret: write it to a 0600 file, never print it. */
+  readonly clientSecret: string;
+  readonly mailbox: string;
+  /** How many sample messages the mailbox held at start. */
+  readonly sampleCount: number;
+  stop(): Promise<void>;
+}
+
+/** Highest port base that still leaves room for N+4. */
+export const MAX_PORT_BASE = 65535 - 4;
+
+export function portsFromBase(base: number): LocalTenantPorts {
+  return { identity: base, pop3s: base + 1, imaps: base + 2, smtp: base + 3, pop3: base + 4 };
+}
+
+export async function startLocalTenant(opts: LocalTenantOptions = {}): Promise<LocalTenant> {
+  const host = opts.host ?? "127.0.0.1";
+  const fixed = opts.portBase !== undefined ? portsFromBase(opts.portBase) : undefined;
+  const pki = createTestPki({ commonName: "xoauth-mail sandbox CA" });
+  const tenant = defaultSandboxTenant();
+  const app = tenant.apps[0] as FakeApp;
+  const secret = app.secrets[0]?.value as string;
+  const identity = new IdentityFake({ pki, tenants: [tenant], host, ...(fixed ? { port: fixed.identity } : {}) });
+  await identity.start();
+  const directory = sandboxDirectory(tenant);
+  const mailbox = directory.mailboxes[0]?.address as string;
+  const exchange = new ExchangeFake({
+    directory,
+    pki,
+    host,
+    identity: { publicKeyPem: identity.signingKey.publicKeyPem },
+    ...(fixed ? { ports: { pop3s: fixed.pop3s, imaps: fixed.imaps, smtp: fixed.smtp, pop3: fixed.pop3 } } : {}),
+  });
+  let mailPorts: ExchangePorts;
+  try {
+    mailPorts = await exchange.start();
+  } catch (e) {
+    await exchange.stop();
+    await identity.stop();
+    throw e;
+  }
+  const identityPort = Number(new URL(identity.url).port);
+  return {
+    identity,
+    exchange,
+    tenant,
+    app,
+    ports: { identity: identityPort, ...mailPorts },
+    authorityHost: identity.url,
+    host,
+    caPem: pki.ca.certPem,
+    tenantId: tenant.tenantId,
+    domain: tenant.domains[0] as string,
+    clientId: app.clientId,
+    clientSecret: secret,
+    mailbox,
+    sampleCount: sampleMessages(mailbox).length,
+    async stop() {
+      await Promise.all([exchange.stop(), identity.stop()]);
+    },
+  };
+}
+
+/** Files for pointing commands at the tenant: `ca.pem` (0644) and `client-secret` (0600) in `dir`. */
+export function writeTenantFiles(t: LocalTenant, dir: string): { caFile: string; secretFile: string } {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const caFile = join(dir, "ca.pem");
+  writeFileSync(caFile, t.caPem, { mode: 0o644 });
+  const secretFile = join(dir, "client-secret");
+  writeFileSync(secretFile, `${t.clientSecret}\n`, { mode: 0o600 });
+  chmodSync(secretFile, 0o600);
+  return { caFile, secretFile };
+}
