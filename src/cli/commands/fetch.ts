@@ -1,0 +1,208 @@
+/** `xoauth-mail fetch`: exactly-once download of new mail into a Maildir over POP3 or IMAP (once or as a daemon). */
+import { type Command, Option } from "commander";
+import { toXoauthError, XoauthError } from "../../errors.js";
+import { type PlanFlags, type PlannedAccount, planAccounts } from "../../fetch/accounts.js";
+import { parseDuration, runDaemon } from "../../fetch/daemon.js";
+import { fetchAccount } from "../../fetch/engine.js";
+import { createLogger, type FetchLogger, type LogFormat, logEvent } from "../../fetch/log.js";
+import { ProgressBar } from "../../fetch/progress.js";
+import { formatSummary } from "../../fetch/summary.js";
+import type { FetchSummary } from "../../fetch/types.js";
+import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
+import type { RunContext } from "../main.js";
+import { errorJson, formatError, processOut } from "../output.js";
+
+const EXAMPLES = `
+Examples:
+  # everything new in the Inbox into ~/Maildir, leave it on the server (a rerun fetches nothing twice)
+  xoauth-mail fetch --config ~/.config/xoauth-mail.yaml --account shop --maildir ~/Maildir
+  # IMAP, delete on the server once stored durably, run a processor per message
+  xoauth-mail fetch --mailbox info@contoso.com --protocol imap --delete --maildir /srv/mail \\
+      --exec '/opt/erp/import-mail "$1"' --exec-required
+  # daemon: wait for new mail with IMAP IDLE, JSON logs for the log collector
+  xoauth-mail fetch --all --config /etc/xoauth-mail.yaml --maildir /srv/mail --protocol imap --idle --log-format json
+
+Exactly-once: a message is deleted on the server (--delete) only after it is fsynced in new/ and recorded in
+<maildir>/.xoauth-mail/; a killed run resumes where it stopped, without losing or duplicating a message.
+--exec CMD runs through /bin/sh with the file path as $1 (and XOAUTH_MAIL_FILE).
+--json prints {ok, account, protocol, fetched, bytes, deleted, skipped, errors, ms} (an array with --all).
+--all fetches every account of the config file, each into its \`maildir\` or <--maildir>/<account name>.
+
+${AUTH_ENV_HELP}
+
+Exit codes: 0 ok, 2 usage/config, 3 identity platform, 4 mail server refused, 5 network/TLS, 6 local (Maildir, --exec).`;
+
+interface FetchFlags extends PlanFlags {
+  delete?: boolean;
+  keep?: boolean;
+  limit?: string;
+  exec?: string;
+  execRequired?: boolean;
+  attachments?: string;
+  every?: string;
+  idle?: boolean;
+  logFormat?: LogFormat;
+  timeout?: string;
+  retries?: string;
+  retryDelay?: string;
+  verbose?: boolean;
+}
+
+function intFlag(v: string | undefined, flag: string, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new XoauthError("USAGE", `${flag} "${v}" must be an integer >= ${min}.`);
+  return n;
+}
+
+function checkFlags(f: FetchFlags): void {
+  if (f.delete && f.keep) throw new XoauthError("USAGE", "--delete and --keep exclude each other.");
+  if (f.every && f.idle) throw new XoauthError("USAGE", "--every and --idle exclude each other.");
+  if (f.execRequired && !f.exec) throw new XoauthError("USAGE", "--exec-required needs --exec CMD.");
+  if (f.idle && (f.protocol ?? "imap") !== "imap") throw new XoauthError("USAGE", "--idle needs --protocol imap.");
+}
+
+async function fetchAll(
+  accounts: PlannedAccount[],
+  f: FetchFlags,
+  signal: AbortSignal,
+  logger: FetchLogger,
+  bar: ProgressBar | undefined,
+): Promise<(FetchSummary & { error?: XoauthError })[]> {
+  const timeoutMs = f.timeout !== undefined ? (intFlag(f.timeout, "--timeout", 1) ?? 0) * 1000 : undefined;
+  const out: (FetchSummary & { error?: XoauthError })[] = [];
+  for (const a of accounts) {
+    if (signal.aborted) break;
+    const summary = await fetchAccount({
+      account: a.mailbox,
+      protocol: a.protocol,
+      server: a.server,
+      tokenProvider: a.provider,
+      maildir: a.maildir,
+      ...(a.folder ? { folder: a.folder } : {}),
+      delete: f.delete === true,
+      ...(f.limit !== undefined ? { limit: intFlag(f.limit, "--limit", 1) as number } : {}),
+      ...(f.exec ? { exec: f.exec, execRequired: f.execRequired === true } : {}),
+      ...(f.attachments ? { attachmentsDir: f.attachments } : {}),
+      ...(timeoutMs ? { timeouts: { commandMs: timeoutMs, dataIdleMs: timeoutMs, greetingMs: timeoutMs } } : {}),
+      ...(f.retries !== undefined ? { retries: intFlag(f.retries, "--retries", 0) as number } : {}),
+      ...(f.retryDelay !== undefined ? { backoffMs: intFlag(f.retryDelay, "--retry-delay", 0) as number } : {}),
+      signal,
+      onEvent: (e) => {
+        bar?.onEvent(e);
+        if (e.type === "retry" || e.type === "uidvalidity" || e.type === "warning" || e.type === "hook") bar?.clear();
+        logEvent(logger, a.mailbox, e, f.verbose === true);
+      },
+    });
+    bar?.clear();
+    out.push(summary);
+  }
+  return out;
+}
+
+function report(results: (FetchSummary & { error?: XoauthError })[], f: FetchFlags, daemon: boolean): void {
+  const plain = results.map(({ error: _e, ...s }) => s);
+  if (f.json && !daemon) {
+    const payload = plain.length === 1 && !f.all ? plain[0] : plain;
+    processOut.stdout(`${JSON.stringify(payload, null, 2)}\n`);
+    return;
+  }
+  for (const r of results) {
+    if (daemon) {
+      createLogger(f.logFormat ?? "text", processOut.stderr).log(r.ok ? "info" : "error", "cycle done", {
+        ...r,
+        error: undefined,
+      });
+    } else processOut.stdout(formatSummary(r));
+    if (r.error && !f.json) processOut.stderr(formatError(r.error));
+  }
+}
+
+async function run(f: FetchFlags, signal: AbortSignal): Promise<number> {
+  checkFlags(f);
+  const accounts = await planAccounts(f);
+  const logger = createLogger(f.logFormat ?? "text", processOut.stderr);
+  const tty = process.stderr.isTTY === true && !f.json && (f.logFormat ?? "text") === "text";
+  const bar = tty && !f.every && !f.idle ? new ProgressBar((s) => process.stderr.write(s)) : undefined;
+  const firstError = (rs: { error?: XoauthError }[]) => rs.find((r) => r.error)?.error;
+  if (!f.every && !f.idle) {
+    const results = await fetchAll(accounts, f, signal, logger, bar);
+    report(results, f, false);
+    return firstError(results)?.exitCode ?? 0;
+  }
+  const everyMs = f.every ? parseDuration(f.every) : undefined;
+  const first = accounts[0] as PlannedAccount;
+  logger.log("info", `daemon started (${f.idle ? "IMAP IDLE" : `every ${f.every}`})`, { accounts: accounts.length });
+  await runDaemon({
+    signal,
+    logger,
+    ...(everyMs ? { everyMs } : {}),
+    ...(f.idle
+      ? {
+          idle: {
+            server: first.server,
+            account: first.mailbox,
+            folder: first.folder ?? "INBOX",
+            getToken: async () => (await first.provider.getToken()).token,
+          },
+        }
+      : {}),
+    cycle: async () => {
+      const results = await fetchAll(accounts, f, signal, logger, undefined);
+      report(results, f, true);
+      return firstError(results) === undefined;
+    },
+  });
+  return 0;
+}
+
+export function registerFetch(program: Command, ctx: RunContext): void {
+  const cmd = program
+    .command("fetch")
+    .summary("download new mail exactly once into a Maildir (POP3 or IMAP)")
+    .description(
+      "Download every new message of an Exchange Online mailbox into a Maildir, exactly once: crash-safe, streamed,\nwith optional deletion on the server, processing hooks and a daemon mode.",
+    );
+  addAuthOptions(cmd)
+    .option("--maildir <dir>", "Maildir to deliver into (created if missing); with --all the root for all accounts")
+    .addOption(new Option("--protocol <protocol>", "pop3 (default) or imap").choices(["pop3", "imap"]))
+    .option("--delete", "delete each message on the server once it is stored durably")
+    .option("--keep", "leave messages on the server (default); reruns skip what was delivered")
+    .option("--folder <name>", "IMAP folder (default INBOX)")
+    .option("--limit <n>", "fetch at most N new messages")
+    .option("--exec <cmd>", "run CMD (via /bin/sh) per delivered message; the file path is $1")
+    .option("--exec-required", "a failing --exec stops the run and keeps that message on the server")
+    .option("--attachments <dir>", "extract attachments (safe names) plus a JSON sidecar per message into DIR")
+    .option("--every <duration>", "daemon: fetch again every DURATION (e.g. 5m)")
+    .option("--idle", "daemon (IMAP): wait for new mail with IDLE, fetch within seconds")
+    .addOption(new Option("--log-format <format>", "log lines on stderr").choices(["text", "json"]).default("text"))
+    .option("--all", "fetch every account of the config file")
+    .option("--host <host>", "mail server (default per cloud: outlook.office365.com)")
+    .option("--port <port>", "port (default 995 POP3S / 993 IMAPS; 110 / 143 with --tls starttls)")
+    .addOption(new Option("--tls <mode>", "implicit TLS (default) or STARTTLS/STLS").choices(["implicit", "starttls"]))
+    .option("--timeout <seconds>", "network inactivity timeout (default 60 s per command, 120 s while streaming)")
+    .option("--retries <n>", "reconnects without progress before giving up (default 3)")
+    .option("--retry-delay <ms>", "first reconnect delay, doubled per failure (default 1000)")
+    .option("--verbose", "log every delivered message")
+    .addHelpText("after", EXAMPLES)
+    .action(async (flags: FetchFlags) => {
+      const ac = new AbortController();
+      const stop = (sig: NodeJS.Signals) => {
+        if (ac.signal.aborted) process.exit(128 + (sig === "SIGINT" ? 2 : 15));
+        ac.abort();
+      };
+      process.on("SIGTERM", stop);
+      process.on("SIGINT", stop);
+      try {
+        ctx.exitCode = await run(flags, ac.signal);
+      } catch (e) {
+        const err = toXoauthError(e);
+        if (flags.json) processOut.stdout(`${JSON.stringify({ ok: false, error: errorJson(err) }, null, 2)}\n`);
+        else processOut.stderr(formatError(err));
+        ctx.exitCode = err.exitCode;
+      } finally {
+        process.off("SIGTERM", stop);
+        process.off("SIGINT", stop);
+      }
+    });
+}

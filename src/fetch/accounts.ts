@@ -1,0 +1,115 @@
+/**
+ * Turning CLI flags + settings into engine options, for one account or every configured account (`--all`).
+ * Accounts that share an app registration share ONE token provider: one token request serves them all.
+ */
+import { join } from "node:path";
+import { createTokenProvider } from "../auth/provider.js";
+import type { TokenProvider } from "../auth/types.js";
+import { loadConfigFile } from "../config/load.js";
+import { type AuthFlags, resolveSettings, type Settings } from "../config/settings.js";
+import { XoauthError } from "../errors.js";
+import type { FetchProtocol, FetchServer } from "./types.js";
+
+export interface ServerFlags {
+  host?: string;
+  port?: string;
+  tls?: "implicit" | "starttls";
+}
+
+export interface PlannedAccount {
+  /** Config account name (undefined without a config file). */
+  name: string | undefined;
+  mailbox: string;
+  protocol: FetchProtocol;
+  server: FetchServer;
+  maildir: string;
+  folder: string | undefined;
+  provider: TokenProvider;
+}
+
+const DEFAULT_PORTS: Record<FetchProtocol, Record<"implicit" | "starttls", number>> = {
+  pop3: { implicit: 995, starttls: 110 },
+  imap: { implicit: 993, starttls: 143 },
+};
+
+/** Host/port/TLS: flags > config account `servers.<protocol>` > cloud defaults (995/993 implicit TLS). */
+export function resolveServer(s: Settings, protocol: FetchProtocol, f: ServerFlags): FetchServer {
+  const cfg = s.servers[protocol] ?? {};
+  const tls = f.tls ?? cfg.tls ?? "implicit";
+  const host = f.host ?? cfg.host ?? (protocol === "pop3" ? s.cloud.pop3Host : s.cloud.imapHost);
+  let port = cfg.port ?? DEFAULT_PORTS[protocol][tls];
+  if (f.port !== undefined) {
+    port = Number(f.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new XoauthError("USAGE", `--port "${f.port}" is not a port number (1-65535).`);
+    }
+  }
+  return { host, port, tls, ...(s.ca ? { ca: s.ca } : {}) };
+}
+
+function providerKey(s: Settings): string {
+  const cred = s.credential.kind === "secret" ? `secret:${s.credential.secret}` : `cert:${s.credential.path ?? ""}`;
+  return JSON.stringify([s.authorityHost, s.tenantId, s.clientId, s.scope, cred, s.noCache]);
+}
+
+export interface PlanFlags extends AuthFlags, ServerFlags {
+  maildir?: string;
+  folder?: string;
+  all?: boolean;
+}
+
+function planOne(
+  s: Settings,
+  flags: PlanFlags,
+  providers: Map<string, TokenProvider>,
+  maildir: string,
+): PlannedAccount {
+  const protocol = (flags.protocol ?? s.protocol ?? "pop3") as string;
+  if (protocol !== "pop3" && protocol !== "imap") {
+    throw new XoauthError("USAGE", `fetch speaks pop3 or imap, not "${protocol}".`);
+  }
+  if (!s.mailbox) {
+    throw new XoauthError("USAGE", "The mailbox is missing: set --mailbox ADDR or `mailbox` in the config account.");
+  }
+  const key = providerKey(s);
+  let provider = providers.get(key);
+  if (!provider) {
+    provider = createTokenProvider(s);
+    providers.set(key, provider);
+  }
+  const folderCfg = typeof s.account.folder === "string" ? s.account.folder : undefined;
+  return {
+    name: s.accountName,
+    mailbox: s.mailbox,
+    protocol,
+    server: resolveServer(s, protocol, flags),
+    maildir,
+    folder: flags.folder ?? folderCfg,
+    provider,
+  };
+}
+
+/** One account (the usual case) or, with `--all`, every account of the config file. */
+export async function planAccounts(flags: PlanFlags): Promise<PlannedAccount[]> {
+  const providers = new Map<string, TokenProvider>();
+  if (!flags.all) {
+    const s = await resolveSettings(flags);
+    const maildir = flags.maildir ?? (typeof s.account.maildir === "string" ? s.account.maildir : undefined);
+    if (!maildir) throw new XoauthError("USAGE", "--maildir DIR is required (or `maildir` in the config account).");
+    return [planOne(s, flags, providers, maildir)];
+  }
+  const path = flags.config ?? process.env.XOAUTH_MAIL_CONFIG;
+  const names = path ? Object.keys(loadConfigFile(path).raw.accounts ?? {}) : [];
+  if (names.length === 0) {
+    throw new XoauthError("USAGE", "--all needs a config file with accounts: --config PATH or XOAUTH_MAIL_CONFIG.");
+  }
+  const out: PlannedAccount[] = [];
+  for (const name of names) {
+    const s = await resolveSettings({ ...flags, account: name, mailbox: undefined, targetMailbox: undefined });
+    const own = typeof s.account.maildir === "string" ? s.account.maildir : undefined;
+    const maildir = own ?? (flags.maildir ? join(flags.maildir, name) : undefined);
+    if (!maildir) throw new XoauthError("USAGE", `Account "${name}": set \`maildir\` in the config or --maildir ROOT.`);
+    out.push(planOne(s, flags, providers, maildir));
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+/**
+ * The fetch engine for one account: opens the Maildir and the state (lock + crash recovery), then runs connection
+ * passes of the protocol until everything is fetched; a dropped connection / timeout reconnects (fresh token from the
+ * provider) and resumes, with bounded, exponentially backed-off retries. Protocol: docs/exactly-once.md.
+ */
+import { join } from "node:path";
+import { toXoauthError, type XoauthError } from "../errors.js";
+import { Maildir } from "../store/maildir.js";
+import { accountHash, StateStore } from "../store/state.js";
+import { FetchContext } from "./context.js";
+import { Hooks } from "./hooks.js";
+import { imapPass } from "./imap-fetch.js";
+import { pop3Pass } from "./pop3-fetch.js";
+import type { FetchOptions, FetchSummary } from "./types.js";
+
+/** Failures worth a reconnect: the network, not the server's or the user's "no". */
+const RETRYABLE = new Set(["CONNECTION_CLOSED", "TIMEOUT", "MAIL_SERVER_UNREACHABLE"]);
+const MAX_BACKOFF_MS = 30_000;
+/** Reconnects in one run even with progress in between (a flapping link must end somewhere). */
+const MAX_RECONNECTS = 50;
+
+export function isRetryable(err: XoauthError): boolean {
+  return RETRYABLE.has(err.code);
+}
+
+export function backoffDelay(base: number, attempt: number, cap = MAX_BACKOFF_MS): number {
+  return Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Fetches one account; never throws: failures end up in `summary.errors` with `ok: false`. */
+export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & { error?: XoauthError }> {
+  const started = Date.now();
+  const folder = opts.protocol === "imap" ? (opts.folder ?? "INBOX") : undefined;
+  const ref = { account: opts.account, protocol: opts.protocol, ...(folder ? { folder } : {}) };
+  let ctx: FetchContext | undefined;
+  let error: XoauthError | undefined;
+  let state: StateStore | undefined;
+  try {
+    const md = await Maildir.open(opts.maildir);
+    state = await StateStore.load(ref, { maildir: md.dir });
+    await state.recover(md);
+    const hooks = await Hooks.load(opts, join(md.dir, ".xoauth-mail"), accountHash(ref));
+    ctx = new FetchContext(opts, md, state, hooks);
+    await passes(ctx);
+  } catch (err) {
+    error = toXoauthError(err);
+  } finally {
+    try {
+      await state?.close();
+    } catch (err) {
+      error ??= toXoauthError(err);
+    }
+  }
+  const c = ctx?.counters ?? { fetched: 0, bytes: 0, deleted: 0, skipped: 0 };
+  return {
+    ok: error === undefined,
+    account: opts.account,
+    protocol: opts.protocol,
+    ...c,
+    errors: error ? [{ code: error.code, message: error.message }] : [],
+    ms: Date.now() - started,
+    ...(error ? { error } : {}),
+  };
+}
+
+async function passes(ctx: FetchContext): Promise<void> {
+  const { opts } = ctx;
+  const retries = opts.retries ?? 3;
+  let failures = 0;
+  for (let attempt = 0; ; attempt++) {
+    ctx.progress = false;
+    try {
+      if (opts.protocol === "pop3") await pop3Pass(ctx, attempt);
+      else await imapPass(ctx, attempt);
+      return;
+    } catch (err) {
+      const e = toXoauthError(err);
+      if (ctx.progress) failures = 0;
+      failures++;
+      if (!isRetryable(e) || failures > retries || attempt >= MAX_RECONNECTS || ctx.aborted) throw e;
+      const delayMs = backoffDelay(opts.backoffMs ?? 1000, failures);
+      ctx.emit({ type: "retry", attempt: attempt + 1, delayMs, code: e.code, message: e.message });
+      await sleep(delayMs, opts.signal);
+      if (ctx.aborted) throw e;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * One POP3 connection pass (RFC 1939): CAPA + XOAUTH2 (done by Pop3Client), LIST/UIDL, skip what the state knows,
+ * RETR in batches (pipelined when PIPELINING is advertised) streamed straight into tmp/, one durable sync per batch,
+ * state record, only then DELE (--delete), and QUIT to commit the deletions.
+ */
+import { pipeline } from "node:stream/promises";
+import { Pop3Client } from "../pop3/client.js";
+import { deliveryName } from "../store/names.js";
+import type { BatchItem, FetchContext } from "./context.js";
+import { listMessages, type Pop3Message } from "./pop3-ids.js";
+
+export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void> {
+  const { opts, md, state } = ctx;
+  const token = await opts.tokenProvider.getToken();
+  const t = opts.timeouts ?? {};
+  const client = await Pop3Client.connect({
+    host: opts.server.host,
+    port: opts.server.port,
+    tls: opts.server.tls,
+    ...(opts.server.ca ? { ca: opts.server.ca } : {}),
+    ...(opts.server.servername ? { servername: opts.server.servername } : {}),
+    timeouts: {
+      ...(t.connectMs ? { connectMs: t.connectMs, tlsMs: t.connectMs } : {}),
+      ...(t.greetingMs ? { greetingMs: t.greetingMs } : {}),
+      ...(t.commandMs ? { commandMs: t.commandMs } : {}),
+      ...(t.dataIdleMs ? { dataIdleMs: t.dataIdleMs } : {}),
+    },
+  });
+  try {
+    await client.authenticateXoauth2(opts.account, token.token);
+    ctx.emit({ type: "connected", attempt });
+    const { messages, uidl } = await listMessages(client);
+    if (!uidl) ctx.emit({ type: "warning", message: "server has no UIDL: messages identified by header hash + size" });
+    state.prune(messages.map((m) => m.id));
+    await ctx.settleOwedHooks();
+
+    const todo: Pop3Message[] = [];
+    const deleted: string[] = [];
+    let skipped = 0;
+    for (const m of messages) {
+      if (!state.isDelivered(m.id)) todo.push(m);
+      else {
+        skipped++;
+        if (ctx.mayDelete(m.id)) {
+          await client.dele(m.n);
+          deleted.push(m.id);
+        }
+      }
+    }
+    if (attempt === 0) ctx.counters.skipped = skipped;
+    const planned = todo.slice(0, Math.min(todo.length, ctx.remaining));
+    ctx.emit({ type: "plan", messages: planned.length, bytes: planned.reduce((n, m) => n + m.size, 0), skipped });
+
+    const byN = new Map(planned.map((m) => [m.n, m]));
+    const batchBytes = opts.batchBytes ?? 32 * 1024 * 1024;
+    let i = 0;
+    while (i < planned.length && !ctx.aborted && !ctx.blocked) {
+      const group: Pop3Message[] = [];
+      let bytes = 0;
+      while (i < planned.length && group.length < ctx.batchMessages && (group.length === 0 || bytes < batchBytes)) {
+        const m = planned[i++] as Pop3Message;
+        group.push(m);
+        bytes += m.size;
+      }
+      const batch = md.batch<BatchItem>();
+      let failure: unknown;
+      try {
+        for await (const { n, stream } of client.retrMany(group.map((m) => m.n))) {
+          const m = byN.get(n) as Pop3Message;
+          const name = deliveryName({ account: opts.account, protocol: "pop3", id: m.id });
+          const d = await md.beginDelivery(name);
+          try {
+            await pipeline(stream, d.writable);
+          } catch (err) {
+            await d.abort();
+            throw err;
+          }
+          batch.add(d, { id: m.id, record: m.id, ref: n, name, bytes: d.bytes });
+          if (ctx.aborted) break;
+        }
+      } catch (err) {
+        failure = err;
+      }
+      const deletable = await ctx.commit(batch);
+      if (failure !== undefined) throw failure;
+      if (ctx.aborted) {
+        // The rest of the pipelined RETRs may still be in flight: leave without QUIT (no deletions committed now;
+        // the next run deletes what is recorded as delivered).
+        return;
+      }
+      if (opts.delete) {
+        const ids = new Map(group.map((m) => [m.n, m.id]));
+        await Promise.all(deletable.map((n) => client.dele(n)));
+        for (const n of deletable) deleted.push(ids.get(n) as string);
+      }
+    }
+    await client.quit();
+    if (deleted.length > 0) {
+      state.markDeleted(deleted);
+      await state.flush();
+      ctx.counters.deleted += deleted.length;
+      ctx.emit({ type: "deleted", count: deleted.length });
+    }
+    if (ctx.blocked) throw ctx.blocked;
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Message identity on POP3: UIDL (RFC 1939 §7) when the server has it. Without UIDL (the command answers -ERR), the
+ * id is derived from the message itself: SHA-256 of its header block (TOP n 0) plus its LIST size. That id is stable
+ * across sessions, so exactly-once still holds; two byte-identical header blocks of the same size count as one
+ * message (documented in docs/fetch.md).
+ */
+import { createHash } from "node:crypto";
+import type { Pop3Client } from "../pop3/client.js";
+import type { ListEntry } from "../pop3/parser.js";
+
+export interface Pop3Message {
+  n: number;
+  id: string;
+  size: number;
+}
+
+export async function headerId(client: Pop3Client, n: number, size: number): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of await client.top(n, 0)) h.update(chunk as Buffer);
+  return `hdr-${h.digest("hex").slice(0, 32)}-${size}`;
+}
+
+/** Ids for every listed message; `uidl: false` when the server refused UIDL and header ids were used. */
+export async function listMessages(client: Pop3Client): Promise<{ messages: Pop3Message[]; uidl: boolean }> {
+  const list: ListEntry[] = await client.list();
+  const sizes = new Map(list.map((e) => [e.n, e.size]));
+  let uidl = true;
+  let ids: Map<number, string>;
+  try {
+    ids = new Map((await client.uidl()).map((e) => [e.n, e.uid]));
+  } catch (err) {
+    if ((err as { details?: { command?: string } }).details?.command !== "UIDL") throw err;
+    uidl = false;
+    ids = new Map();
+    for (const e of list) ids.set(e.n, await headerId(client, e.n, e.size));
+  }
+  const messages: Pop3Message[] = [];
+  for (const [n, id] of ids) messages.push({ n, id, size: sizes.get(n) ?? 0 });
+  messages.sort((a, b) => a.n - b.n);
+  return { messages, uidl };
+}

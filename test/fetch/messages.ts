@@ -1,0 +1,49 @@
+/** Awkward test messages (generated, deterministic) and how a server hands them back (CRLF line ends). */
+import { randomBytes } from "node:crypto";
+
+function msg(n: number, body: Buffer | string, extraHeaders: string[] = []): Buffer {
+  const head = [
+    `From: sender${n}@fabrikam.example`,
+    "To: erp-inbox@contoso.com",
+    `Subject: test message ${n}`,
+    `Message-ID: <m${n}.${randomBytes(4).toString("hex")}@fabrikam.example>`,
+    "MIME-Version: 1.0",
+    ...extraHeaders,
+    "",
+    "",
+  ].join("\r\n");
+  return Buffer.concat([Buffer.from(head), typeof body === "string" ? Buffer.from(body) : body]);
+}
+
+/** Messages that break naive clients: dot lines, 8-bit, bare LF, no final newline, very long lines. */
+export function awkwardMessages(): Buffer[] {
+  const eight = Buffer.from("Grüße, straße, 日本語 \xff\xfe raw bytes\r\n", "latin1");
+  return [
+    msg(1, ".\r\n..two dots\r\n.leading dot\r\n. \r\nend\r\n"),
+    msg(2, Buffer.concat([Buffer.from("8-bit: "), Buffer.from("äöü € ✓\r\n"), eight]), [
+      "Content-Type: text/plain; charset=utf-8",
+      "Content-Transfer-Encoding: 8bit",
+    ]),
+    msg(3, "bare\nLF\nlines\n"),
+    msg(4, "no final newline"),
+    msg(5, `${"x".repeat(200_000)}\r\nshort\r\n${"y".repeat(70_000)}\r\n`),
+    msg(6, ".\r\n"),
+  ];
+}
+
+/** What the server returns for `raw`: line ends normalised to CRLF (Dovecot stores LF, sends CRLF). */
+export function asServed(raw: Buffer): Buffer {
+  return Buffer.from(raw.toString("latin1").replace(/\r?\n/g, "\r\n"), "latin1");
+}
+
+/** A plain CRLF message of about `size` bytes with a unique Message-ID. */
+export function plainMessage(n: number, size = 2000): Buffer {
+  const line = `line of message ${n} ${"z".repeat(60)}\r\n`;
+  return msg(n, line.repeat(Math.max(1, Math.floor(size / line.length))));
+}
+
+/** POP3 (RFC 1939 §3) needs CRLF before the terminating ".": a message without a final newline gains one. */
+export function asServedPop3(raw: Buffer): Buffer {
+  const b = asServed(raw);
+  return b.subarray(-2).toString() === "\r\n" ? b : Buffer.concat([b, Buffer.from("\r\n")]);
+}
