@@ -8,7 +8,8 @@ import type { SmtpOptions } from "../../smtp/types.js";
 import type { StepId } from "../types.js";
 import type { Probe, ProbeOptions } from "./types.js";
 
-function failedStep(err: XoauthError): StepId {
+/** The `test` step an SMTP login failure belongs to (also used by `send`). */
+export function failedStep(err: XoauthError): StepId {
   const cmd = (err.details.command ?? "connect").toUpperCase();
   switch (err.code) {
     case "TLS_UNTRUSTED":
