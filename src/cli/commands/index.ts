@@ -4,9 +4,17 @@ import type { RunContext } from "../main.js";
 import { registerDemo } from "./demo.js";
 import { registerFetch } from "./fetch.js";
 import { registerProxy } from "./proxy.js";
+import { registerSend } from "./send.js";
 import { registerTest } from "./test.js";
 import { registerToken } from "./token.js";
 
 export type RegisterCommand = (program: Command, ctx: RunContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerToken, registerFetch, registerTest, registerProxy, registerDemo];
+export const COMMANDS: RegisterCommand[] = [
+  registerToken,
+  registerFetch,
+  registerTest,
+  registerProxy,
+  registerSend,
+  registerDemo,
+];

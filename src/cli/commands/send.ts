@@ -1,0 +1,262 @@
+/**
+ * `xoauth-mail send`: one message over SMTP submission with XOAUTH2 (two-step), either a raw .eml sent byte for
+ * byte (file or stdin) or a simple message from --subject/--body/--attach. Failures get one diagnosed root cause.
+ */
+import { type Command, Option } from "commander";
+import { createTokenProvider } from "../../auth/provider.js";
+import { type AuthFlags, resolveSettings, type Settings } from "../../config/settings.js";
+import { diagnose } from "../../diagnose/engine.js";
+import { formatDiagnosis } from "../../diagnose/format.js";
+import { type MailServer, resolveServer } from "../../diagnose/server.js";
+import type { Diagnosis, DiagnosisStep } from "../../diagnose/types.js";
+import { exitCodeOf, toXoauthError, XoauthError } from "../../errors.js";
+import { t } from "../../i18n/index.js";
+import { parseAddress, parseAddressList } from "../../send/address.js";
+import { checkComposeFiles, type Envelope, type OutgoingMessage } from "../../send/message.js";
+import { runSend, type SendRunResult } from "../../send/run.js";
+import { openRawSource } from "../../send/source.js";
+import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
+import type { RunContext } from "../main.js";
+import { processOut } from "../output.js";
+
+const HELP = `
+The message is either a complete RFC 5322 message (FILE.eml, or - for stdin), sent byte for byte (only bare LF
+line endings become CRLF, as SMTP requires; at most 200 MB), or a simple text message built from --subject,
+--body / --body-file and --attach. The envelope sender is --from (default: --mailbox); the recipients are
+--to, --cc and --bcc (each repeatable, or comma-separated). With a raw message, --cc and --bcc only add envelope
+recipients: the message's own headers are never changed. Bcc recipients never appear in a header.
+
+Sending as another address (--from) needs SendAs on that address for the app's service principal.
+Default server: smtp.office365.com:587 with STARTTLS (other clouds: their host).
+
+--json prints {ok, messageId, envelope:{from,to}, response, accepted, rejected, ms, mailbox, server} on success,
+and {ok:false, mailbox, server, ms, steps:[{id,ok,ms,detail}], diagnosis:{code,summary,causes,fix}} on failure
+(diagnosis.code is the same stable code \`test\` reports).
+
+Examples:
+  xoauth-mail send --mailbox reports@contoso.com --to ops@contoso.com report.eml
+  generate-report | xoauth-mail send --mailbox reports@contoso.com --to ops@contoso.com,cfo@contoso.com -
+  xoauth-mail send --mailbox reports@contoso.com --to ops@contoso.com --subject "Nightly export" \\
+      --body "See attachment." --attach export.csv --json
+  xoauth-mail send --mailbox shared@contoso.com --from noreply@contoso.com --to a@fabrikam.com \\
+      --subject Hi --body-file body.txt --verbose
+
+${AUTH_ENV_HELP}
+
+Exit codes: 0 sent, 2 usage/config, 3 identity platform or token, 4 the mail server refused (login, SendAs,
+recipients), 5 network/TLS, 1 unexpected.`;
+
+interface SendFlags extends AuthFlags {
+  from?: string;
+  to?: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject?: string;
+  body?: string;
+  bodyFile?: string;
+  attach?: string[];
+  host?: string;
+  port?: string;
+  tls?: string;
+  timeout?: string;
+  verbose?: boolean;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+interface Prepared {
+  settings: Settings;
+  mailbox: string;
+  server: MailServer;
+  envelope: Envelope;
+  message: OutgoingMessage;
+}
+
+async function prepare(flags: SendFlags, file: string | undefined): Promise<Prepared> {
+  if (flags.timeout !== undefined && !(Number(flags.timeout) > 0)) {
+    throw new XoauthError("USAGE", `--timeout "${flags.timeout}" is not a positive number of milliseconds.`);
+  }
+  const composing = [flags.subject, flags.body, flags.bodyFile].some((v) => v !== undefined) || !!flags.attach?.length;
+  if (file !== undefined && composing) {
+    throw new XoauthError(
+      "USAGE",
+      `Pass either a message file (${file}) or --subject/--body/--body-file/--attach, not both.`,
+    );
+  }
+  if (file === undefined && !composing) {
+    throw new XoauthError(
+      "USAGE",
+      "No message: pass FILE.eml, - to read the message from stdin, or --subject with --body/--body-file.",
+    );
+  }
+  if (flags.body !== undefined && flags.bodyFile !== undefined) {
+    throw new XoauthError("USAGE", "Pass either --body or --body-file, not both.");
+  }
+  const to = parseAddressList(flags.to, "--to");
+  const cc = parseAddressList(flags.cc, "--cc");
+  const bcc = parseAddressList(flags.bcc, "--bcc");
+  const all = [...new Set([...to, ...cc, ...bcc])];
+  if (all.length === 0) throw new XoauthError("USAGE", "No recipient: pass --to ADDRESS (repeatable).");
+  const settings = await resolveSettings({ ...flags, protocol: "smtp" });
+  const mailbox = settings.mailbox;
+  if (!mailbox) {
+    throw new XoauthError(
+      "USAGE",
+      "The sending mailbox is missing: pass --mailbox ADDRESS (or `mailbox` in the config account).",
+    );
+  }
+  parseAddress(mailbox, "--mailbox");
+  const from = flags.from === undefined ? mailbox : parseAddress(flags.from, "--from");
+  const server = resolveServer(
+    "smtp",
+    settings.cloud,
+    { host: flags.host, port: flags.port, tls: flags.tls },
+    settings.servers.smtp,
+  );
+  let message: OutgoingMessage;
+  if (file !== undefined) {
+    message = { kind: "raw", source: await openRawSource(file) };
+  } else {
+    const fields = {
+      from,
+      to,
+      cc,
+      subject: flags.subject ?? "",
+      ...(flags.body !== undefined ? { body: flags.body } : {}),
+      ...(flags.bodyFile !== undefined ? { bodyFile: flags.bodyFile } : {}),
+      attachments: flags.attach ?? [],
+    };
+    checkComposeFiles(fields);
+    message = { kind: "compose", fields };
+  }
+  return { settings, mailbox, server, envelope: { from, to: all }, message };
+}
+
+function failureJson(mailbox: string, server: MailServer | null, r: Partial<SendRunResult>, d: Diagnosis) {
+  return {
+    ok: false,
+    mailbox,
+    server,
+    ms: r.ms ?? 0,
+    steps: (r.steps ?? []).map((s) => ({ id: s.id, ok: s.ok, ms: s.ms, detail: s.detail })),
+    diagnosis: d,
+  };
+}
+
+function usageFailure(flags: SendFlags, e: unknown): { steps: DiagnosisStep[]; diagnosis: Diagnosis } {
+  const err = toXoauthError(e);
+  if (err.code === "USAGE" && err.fix.length === 0) err.fix = ["Run `xoauth-mail send --help` for usage and examples."];
+  const steps: DiagnosisStep[] = [{ id: "options", ok: false, ms: 0, detail: err.message, error: err }];
+  const mailbox = flags.mailbox ?? flags.targetMailbox ?? "";
+  const diagnosis = diagnose({
+    steps,
+    options: { mailbox, protocol: "smtp", host: flags.host ?? "-", port: 0, tls: "starttls", cloud: "global" },
+  });
+  return { steps, diagnosis };
+}
+
+async function run(flags: SendFlags, file: string | undefined): Promise<number> {
+  const started = Date.now();
+  let p: Prepared;
+  try {
+    p = await prepare(flags, file);
+  } catch (e) {
+    const { steps, diagnosis: d } = usageFailure(flags, e);
+    if (flags.json) {
+      const r = { ms: Date.now() - started, steps };
+      processOut.stdout(`${JSON.stringify(failureJson(flags.mailbox ?? "", null, r, d), null, 2)}\n`);
+    } else processOut.stderr(formatDiagnosis(d));
+    return exitCodeOf(d.code === "OK" ? "USAGE" : d.code);
+  }
+  const { settings, mailbox, server } = p;
+  if (flags.verbose) {
+    const tls = server.tls === "implicit" ? "implicit TLS" : "STARTTLS";
+    processOut.stderr(`${t("send.header", { mailbox, host: server.host, port: server.port, tls })}\n`);
+  }
+  const provider = createTokenProvider(settings);
+  const r = await runSend({
+    mailbox,
+    envelope: p.envelope,
+    message: p.message,
+    server,
+    cloud: settings.cloud.name,
+    tenantId: settings.tenantId,
+    clientId: settings.clientId,
+    scope: settings.scope,
+    ...(settings.ca ? { ca: settings.ca } : {}),
+    ...(flags.timeout ? { timeoutMs: Number(flags.timeout) } : {}),
+    optionsStep: { id: "options", ok: true, ms: Date.now() - started, detail: "" },
+    getToken: () => provider.getToken(),
+    ...(flags.verbose
+      ? { onTrace: (e) => e.dir !== "info" && processOut.stderr(`    ${e.dir === "c" ? "C" : "S"}: ${e.line}\n`) }
+      : {}),
+  });
+  if (!r.ok || !r.sent) {
+    const d = r.diagnosis ?? usageFailure(flags, new XoauthError("UNEXPECTED", "send failed")).diagnosis;
+    if (flags.json) processOut.stdout(`${JSON.stringify(failureJson(mailbox, server, r, d), null, 2)}\n`);
+    else processOut.stderr(formatDiagnosis(d));
+    return d.code === "OK" ? 1 : exitCodeOf(d.code);
+  }
+  const s = r.sent;
+  if (flags.json) {
+    const body = {
+      ok: true,
+      messageId: s.messageId ?? null,
+      envelope: s.envelope,
+      response: s.response,
+      accepted: s.accepted,
+      rejected: s.rejected,
+      ms: r.ms,
+      mailbox,
+      server,
+    };
+    processOut.stdout(`${JSON.stringify(body, null, 2)}\n`);
+  } else {
+    const params = {
+      messageId: s.messageId ?? "",
+      from: s.envelope.from,
+      count: s.accepted.length,
+      host: server.host,
+      port: server.port,
+      ms: r.ms,
+      response: s.response,
+    };
+    processOut.stdout(`${t("send.sent", params)}\n`);
+    if (s.rejected.length) processOut.stderr(`${t("send.rejected", { rejected: s.rejected.join(", ") })}\n`);
+  }
+  return 0;
+}
+
+export function registerSend(program: Command, ctx: RunContext): void {
+  const cmd = program
+    .command("send")
+    .summary("send one message over SMTP with XOAUTH2 (raw .eml byte for byte, or --subject/--body/--attach)")
+    .description(
+      "Send one message from a mailbox over SMTP submission with OAuth 2.0 (XOAUTH2).\nOn failure it names the root cause (SMTP AUTH disabled, SendAs missing, no access) and the fix.",
+    )
+    .argument("[file]", "the message: an RFC 5322 .eml file, or - for stdin");
+  addAuthOptions(cmd)
+    .option("--from <address>", "envelope sender and From of a composed message (default: --mailbox)")
+    .option("--to <address>", "recipient (repeatable; or comma-separated)", collect)
+    .option("--cc <address>", "Cc recipient (repeatable); for a raw message: envelope only", collect)
+    .option("--bcc <address>", "Bcc recipient (repeatable): envelope only, never in a header", collect)
+    .option("--subject <text>", "subject of a composed message")
+    .option("--body <text>", "text body of a composed message")
+    .option("--body-file <path>", "file with the text body (UTF-8) of a composed message")
+    .option("--attach <file>", "attach a file to a composed message (repeatable)", collect)
+    .option("--host <host>", "SMTP server (default smtp.office365.com, or the cloud's)")
+    .option("--port <port>", "SMTP port (default 587; 465 implies implicit TLS)")
+    .addOption(new Option("--tls <mode>", "STARTTLS (default) or implicit TLS").choices(["implicit", "starttls"]))
+    .option("--timeout <ms>", "per-phase timeout in milliseconds (default 15 s connect, 30 s greeting, 60 s command)")
+    .option("--verbose", "print the SMTP transcript to stderr (token redacted; the message itself is never printed)")
+    .addHelpText("after", HELP)
+    .action(async (file: string | undefined, flags: SendFlags) => {
+      try {
+        ctx.exitCode = await run(flags, file);
+      } catch (e) {
+        const err = toXoauthError(e);
+        processOut.stderr(`✗ ${err.code}: ${err.message}\n`);
+        ctx.exitCode = err.exitCode;
+      }
+    });
+}

@@ -1,0 +1,124 @@
+/**
+ * One `send` run: token -> claims -> login + send, each step recorded like `test` does, and on failure exactly one
+ * root cause from the diagnosis engine (SMTP_AUTH_DISABLED, SEND_AS_DENIED, MAILBOX_ACCESS_DENIED, TLS, ...).
+ */
+import type { CloudName } from "../auth/clouds.js";
+import { ROLE_FOR_PROTOCOL } from "../auth/clouds.js";
+import { decodeJwt } from "../auth/jwt.js";
+import type { AccessToken, TokenClaims } from "../auth/types.js";
+import { diagnose } from "../diagnose/engine.js";
+import { claimFacts } from "../diagnose/facts.js";
+import { StepFailed, StepRecorder } from "../diagnose/probe/recorder.js";
+import { failedStep } from "../diagnose/probe/smtp.js";
+import type { MailServer } from "../diagnose/server.js";
+import type { Diagnosis, DiagnosisContext, DiagnosisStep } from "../diagnose/types.js";
+import { markSecret } from "../log/redact.js";
+import type { TraceFn } from "../smtp/index.js";
+import type { Envelope, OutgoingMessage } from "./message.js";
+import { SendFailed, type SentMessage, sendOne } from "./transport.js";
+
+export interface SendRunInput {
+  /** The authenticated mailbox (XOAUTH2 `user=`). */
+  mailbox: string;
+  envelope: Envelope;
+  message: OutgoingMessage;
+  server: MailServer;
+  cloud: CloudName;
+  tenantId?: string;
+  clientId?: string;
+  scope?: string;
+  ca?: string[];
+  timeoutMs?: number;
+  optionsStep?: DiagnosisStep;
+  getToken: () => Promise<AccessToken>;
+  onTrace?: TraceFn;
+}
+
+export interface SendRunResult {
+  ok: boolean;
+  steps: DiagnosisStep[];
+  claims: TokenClaims | undefined;
+  sent: SentMessage | undefined;
+  /** Only on failure. */
+  diagnosis: Diagnosis | undefined;
+  ms: number;
+}
+
+const SEND_STEPS = ["connect", "tls", "greeting", "auth"] as const;
+
+export async function runSend(input: SendRunInput): Promise<SendRunResult> {
+  const started = Date.now();
+  const rec = new StepRecorder();
+  const ctx: DiagnosisContext = {
+    steps: rec.steps,
+    options: {
+      mailbox: input.mailbox,
+      protocol: "smtp",
+      host: input.server.host,
+      port: input.server.port,
+      tls: input.server.tls,
+      cloud: input.cloud,
+      ...(input.tenantId ? { tenantId: input.tenantId } : {}),
+      ...(input.clientId ? { clientId: input.clientId } : {}),
+      ...(input.scope ? { scope: input.scope } : {}),
+    },
+  };
+  if (input.optionsStep) rec.add("options", true, input.optionsStep.ms, input.optionsStep.detail);
+  let sent: SentMessage | undefined;
+  try {
+    const tok = await rec.run("token", input.getToken, (t) => (t.fromCache ? "from cache" : "from the token endpoint"));
+    markSecret(tok.token);
+    const t0 = Date.now();
+    try {
+      ctx.claims = decodeJwt(tok.token).claims;
+    } catch (e) {
+      throw rec.fail("claims", Date.now() - t0, e);
+    }
+    const f = claimFacts(ctx);
+    const claimsOk = !!f && f.audOk && f.roleOk && !f.expired;
+    rec.add(
+      "claims",
+      claimsOk,
+      Date.now() - t0,
+      claimsOk ? `role ${ROLE_FOR_PROTOCOL.smtp}` : "token claims look wrong",
+    );
+    const s = input.server;
+    const t1 = Date.now();
+    try {
+      sent = await sendOne(
+        {
+          host: s.host,
+          port: s.port,
+          tls: s.tls,
+          user: input.mailbox,
+          token: tok.token,
+          ...(input.ca ? { ca: input.ca } : {}),
+          ...(input.onTrace ? { onTrace: input.onTrace } : {}),
+          ...(input.timeoutMs
+            ? { timeouts: { connectMs: input.timeoutMs, greetingMs: input.timeoutMs, commandMs: input.timeoutMs } }
+            : {}),
+        },
+        input.message,
+        input.envelope,
+      );
+    } catch (e) {
+      if (!(e instanceof SendFailed)) throw e;
+      const at = e.afterLogin ? "send" : failedStep(e.error);
+      const passed = at === "send" ? SEND_STEPS.length : (SEND_STEPS as readonly string[]).indexOf(at);
+      for (const id of SEND_STEPS.slice(0, Math.max(0, passed))) rec.add(id, true, 0, "");
+      throw rec.fail(at, Date.now() - t1, e.error);
+    }
+    rec.add("send", true, Date.now() - t1, sent.response);
+  } catch (e) {
+    if (!(e instanceof StepFailed)) throw e;
+  }
+  const failed = rec.steps.find((s) => !s.ok && s.id !== "claims");
+  if (!failed && sent) return { ok: true, steps: rec.steps, claims: ctx.claims, sent, diagnosis: undefined, ms: ms() };
+  // SendAs is needed on the From address: name that one in the fix.
+  if (failed?.error?.code === "SEND_AS_DENIED") ctx.options.mailbox = input.envelope.from;
+  return { ok: false, steps: rec.steps, claims: ctx.claims, sent, diagnosis: diagnose(ctx), ms: ms() };
+
+  function ms(): number {
+    return Date.now() - started;
+  }
+}
