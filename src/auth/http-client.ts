@@ -127,7 +127,8 @@ export class TokenHttpClient implements INetworkModule {
               ...options?.headers,
               ...(options?.body ? { "content-length": String(Buffer.byteLength(options.body)) } : {}),
             },
-            agent: false,
+            // With a tunnel, no agent so that `createConnection` is used; otherwise a fresh one (no pooling).
+            ...(tunnel ? {} : { agent: false }),
             signal: ac.signal,
             ...(this.ca ? { ca: this.ca } : {}),
             ...(servername ? { servername } : {}),

@@ -1,6 +1,8 @@
 /** The token provider in-process against the identity fake: caching, in-flight sharing, typed errors. */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
@@ -118,5 +120,45 @@ describe("createTokenProvider", () => {
   test("an untrusted endpoint is TLS_UNTRUSTED even though msal wraps network errors", async () => {
     const p = createTokenProvider(settings({ ca: undefined, noCache: true }), { env: env() });
     await assert.rejects(p.getToken(), (err: XoauthError) => err.code === "TLS_UNTRUSTED");
+  });
+
+  test("HTTPS_PROXY: the request goes through a CONNECT tunnel; NO_PROXY bypasses it", async () => {
+    const seen: string[] = [];
+    const proxy = createHttpServer();
+    const sockets = new Set<{ destroy(): void }>();
+    let tunnelled = 0;
+    proxy.on("connect", (req, client, head) => {
+      seen.push(String(req.url));
+      sockets.add(client);
+      const [host, port] = String(req.url).split(":");
+      const upstream = connect(Number(port), host, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      sockets.add(upstream);
+      upstream.on("data", (d: Buffer) => {
+        tunnelled += d.length;
+      });
+      upstream.on("error", () => client.destroy());
+      client.on("error", () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    try {
+      const tok = await createTokenProvider(settings({ proxy: proxyUrl, noCache: true }), { env: env() }).getToken();
+      assert.equal(tok.fromCache, false);
+      assert.deepEqual(seen, [new URL(fake.url).host]);
+      assert.ok(tunnelled > 0, "the token answer came back through the tunnel");
+      await createTokenProvider(settings({ proxy: proxyUrl, noProxy: "127.0.0.1", noCache: true }), {
+        env: env(),
+      }).getToken();
+      assert.equal(seen.length, 1, "NO_PROXY host went direct");
+    } finally {
+      for (const s of sockets) s.destroy();
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
   });
 });
