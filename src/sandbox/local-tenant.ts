@@ -6,8 +6,10 @@
  *
  * Ports with `portBase` N: identity N, POP3S N+1, IMAPS N+2, SMTP (STARTTLS) N+3, POP3 with STLS N+4.
  */
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { markSecret } from "../log/redact.js";
 import { ExchangeFake, type ExchangePorts, sampleMessages, sandboxDirectory } from "./exchange/index.js";
 import { defaultSandboxTenant, type FakeApp, type FakeTenant, IdentityFake } from "./identity/index.js";
 import { createTestPki } from "./pki.js";
@@ -17,6 +19,11 @@ export interface LocalTenantOptions {
   portBase?: number;
   /** Bind address (default 127.0.0.1). */
   host?: string;
+  /**
+   * Keep the fixed sample secret of `defaultSandboxTenant()` (default: a fresh random one per start, so a token cached
+   * from an earlier run, signed with that run's key, is never reused: the cache key includes the credential).
+   */
+  fixedSecret?: boolean;
 }
 
 export interface LocalTenantPorts extends ExchangePorts {
@@ -59,7 +66,10 @@ export async function startLocalTenant(opts: LocalTenantOptions = {}): Promise<L
   const pki = createTestPki({ commonName: "xoauth-mail sandbox CA" });
   const tenant = defaultSandboxTenant();
   const app = tenant.apps[0] as FakeApp;
-  const secret = app.secrets[0]?.value as string;
+  const first = app.secrets[0] as { value: string };
+  if (!opts.fixedSecret) first.value = `Sbx8Q~${randomBytes(24).toString("base64url")}`;
+  const secret = first.value;
+  markSecret(secret);
   const identity = new IdentityFake({ pki, tenants: [tenant], host, ...(fixed ? { port: fixed.identity } : {}) });
   await identity.start();
   const directory = sandboxDirectory(tenant);

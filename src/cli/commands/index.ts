@@ -4,6 +4,7 @@ import type { RunContext } from "../main.js";
 import { registerDemo } from "./demo.js";
 import { registerFetch } from "./fetch.js";
 import { registerProxy } from "./proxy.js";
+import { registerSandbox } from "./sandbox.js";
 import { registerSend } from "./send.js";
 import { registerTest } from "./test.js";
 import { registerToken } from "./token.js";
@@ -17,4 +18,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerProxy,
   registerSend,
   registerDemo,
+  registerSandbox,
 ];

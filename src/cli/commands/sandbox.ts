@@ -1,0 +1,193 @@
+/**
+ * `xoauth-mail sandbox`: keeps the local tenant of `demo` running until Ctrl-C / SIGTERM and prints the options (and
+ * writes a config file) that point any xoauth-mail command, the proxy or a user's own integration tests at it.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { stringify } from "yaml";
+import { ConfigFileSchema } from "../../config/schema.js";
+import { XoauthError } from "../../errors.js";
+import { t } from "../../i18n/index.js";
+import { type LocalTenant, MAX_PORT_BASE, startLocalTenant, writeTenantFiles } from "../../sandbox/local-tenant.js";
+import type { RunContext } from "../main.js";
+import { processOut } from "../output.js";
+
+const HELP = `
+Ports: without --port-base each server gets a free random port. With --port-base N:
+  N   identity platform (HTTPS, token endpoint and discovery)
+  N+1 POP3 with implicit TLS      N+2 IMAP with implicit TLS
+  N+3 SMTP submission (STARTTLS)  N+4 POP3 with STLS
+All listen on 127.0.0.1 only; the certificates come from a fresh test CA written to DIR/ca.pem.
+
+DIR (default: a temporary directory, removed on exit) receives ca.pem, client-secret (mode 0600) and config.yaml
+(account "sandbox", the secret referenced as a file), so that e.g.
+  xoauth-mail test --config DIR/config.yaml --protocol all
+works. --json prints one JSON object {dir, config, ca_file, secret_file, authority_host, tenant_id, client_id,
+mailbox, ports:{identity,pop3s,imaps,smtp,pop3}, args:[...]} instead of the text.
+The sandbox app is registered correctly (all three roles, New-ServicePrincipal, FullAccess, SendAs); the client
+secret is new on every start.`;
+
+interface SandboxFlags {
+  portBase?: string;
+  dir?: string;
+  json?: boolean;
+}
+
+export interface SandboxFiles {
+  dir: string;
+  caFile: string;
+  secretFile: string;
+  config: string;
+}
+
+/** The options that point a command at the tenant (credentials, CA, mailbox; servers are per protocol). */
+export function sandboxArgs(tn: LocalTenant, f: SandboxFiles): string[] {
+  return [
+    "--authority-host",
+    tn.authorityHost,
+    "--ca-file",
+    f.caFile,
+    "--tenant-id",
+    tn.tenantId,
+    "--client-id",
+    tn.clientId,
+    "--client-secret-file",
+    f.secretFile,
+    "--mailbox",
+    tn.mailbox,
+  ];
+}
+
+/** The YAML config (schema of src/config) for the tenant, validated before it is written. */
+export function sandboxConfig(tn: LocalTenant, f: Omit<SandboxFiles, "config">): string {
+  const data = {
+    defaultAccount: "sandbox",
+    accounts: {
+      sandbox: {
+        tenantId: tn.tenantId,
+        clientId: tn.clientId,
+        secret: { file: f.secretFile },
+        authorityHost: tn.authorityHost,
+        caFile: f.caFile,
+        mailbox: tn.mailbox,
+        protocol: "pop3",
+        servers: {
+          pop3: { host: tn.host, port: tn.ports.pop3s, tls: "implicit" },
+          imap: { host: tn.host, port: tn.ports.imaps, tls: "implicit" },
+          smtp: { host: tn.host, port: tn.ports.smtp, tls: "starttls" },
+        },
+      },
+    },
+  };
+  ConfigFileSchema.parse(data);
+  return `# xoauth-mail sandbox: a local tenant on ${tn.host}; valid only while \`xoauth-mail sandbox\` runs.\n${stringify(data)}`;
+}
+
+function parsePortBase(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PORT_BASE) {
+    throw new XoauthError("USAGE", `--port-base "${raw}" is not a port number from 1 to ${MAX_PORT_BASE}.`);
+  }
+  return n;
+}
+
+function banner(tn: LocalTenant, f: SandboxFiles): string {
+  const quote = (a: string): string => (/^[\w@%+=:,./~-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  const p = tn.ports;
+  return [
+    t("sandbox.title"),
+    "",
+    t("sandbox.options"),
+    `  ${sandboxArgs(tn, f).map(quote).join(" ")}`,
+    "",
+    t("sandbox.servers"),
+    `  pop3  --host ${tn.host} --port ${p.pop3s}   (implicit TLS; STLS: --port ${p.pop3} --tls starttls)`,
+    `  imap  --host ${tn.host} --port ${p.imaps}   (implicit TLS)`,
+    `  smtp  --host ${tn.host} --port ${p.smtp}   (STARTTLS)`,
+    "",
+    t("sandbox.config"),
+    `  ${f.config}`,
+    "",
+    t("sandbox.try"),
+    `  xoauth-mail test --config ${quote(f.config)} --protocol all`,
+    `  xoauth-mail token --decode --config ${quote(f.config)}`,
+    "",
+  ].join("\n");
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const on = (sig: NodeJS.Signals): void => {
+      process.off("SIGINT", on);
+      process.off("SIGTERM", on);
+      done(sig);
+    };
+    process.on("SIGINT", on);
+    process.on("SIGTERM", on);
+  });
+}
+
+async function run(flags: SandboxFlags): Promise<number> {
+  const portBase = parsePortBase(flags.portBase);
+  const dir = flags.dir ? resolve(flags.dir) : mkdtempSync(join(tmpdir(), "xoauth-mail-sandbox-"));
+  const tempDir = !flags.dir;
+  let tn: LocalTenant | undefined;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    tn = await startLocalTenant(portBase === undefined ? {} : { portBase }).catch((e: NodeJS.ErrnoException) => {
+      if (e?.code !== "EADDRINUSE") throw e;
+      throw new XoauthError("USAGE", `A sandbox port is already in use (${e.message}); choose another --port-base.`, {
+        cause: e,
+      });
+    });
+    const { caFile, secretFile } = writeTenantFiles(tn, dir);
+    const config = join(dir, "config.yaml");
+    writeFileSync(config, sandboxConfig(tn, { dir, caFile, secretFile }), { mode: 0o600 });
+    const files: SandboxFiles = { dir, caFile, secretFile, config };
+    const signal = waitForSignal();
+    if (flags.json) {
+      const info = {
+        dir,
+        config,
+        ca_file: caFile,
+        secret_file: secretFile,
+        authority_host: tn.authorityHost,
+        tenant_id: tn.tenantId,
+        client_id: tn.clientId,
+        mailbox: tn.mailbox,
+        host: tn.host,
+        ports: tn.ports,
+        args: sandboxArgs(tn, files),
+      };
+      processOut.stdout(`${JSON.stringify(info)}\n`);
+    } else {
+      processOut.stdout(banner(tn, files));
+    }
+    const sig = await signal;
+    processOut.stderr(`${t("sandbox.stopping", { signal: sig })}\n`);
+    return 0;
+  } finally {
+    await tn?.stop();
+    if (tempDir) rmSync(dir, { recursive: true, force: true });
+    if (tn) processOut.stderr(`${t("sandbox.stopped")}\n`);
+  }
+}
+
+export function registerSandbox(program: Command, ctx: RunContext): void {
+  program
+    .command("sandbox")
+    .summary("keep a local Exchange Online tenant running and print the options to use it")
+    .description(
+      "Run the local identity platform and Exchange Online fake of `demo` until Ctrl-C or SIGTERM, and print the\noptions (and write a config file) that point any xoauth-mail command or your own tests at it.",
+    )
+    .option("--port-base <n>", "fixed ports N..N+4 instead of random ones (see below)")
+    .option("--dir <dir>", "where ca.pem, client-secret (0600) and config.yaml go (default: temporary, removed)")
+    .option("--json", "print the connection details as one JSON object")
+    .addHelpText("after", HELP)
+    .action(async (flags: SandboxFlags) => {
+      ctx.exitCode = await run(flags);
+    });
+}
