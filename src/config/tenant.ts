@@ -1,5 +1,6 @@
 /** Local checks of tenant and client identifiers, so obvious mistakes fail without a network request. */
 import { XoauthError } from "../errors.js";
+import { t } from "../i18n/index.js";
 
 export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DNS_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
@@ -18,10 +19,8 @@ export function checkTenantId(tenantId: string): void {
       "TENANT_INVALID",
       `Tenant "${tenantId}" is a multi-tenant alias; client credentials need the tenant itself (the identity platform answers AADSTS9001023).`,
       {
-        why: "The /common and /organizations endpoints cannot issue app-only tokens.",
-        fix: [
-          "Use the tenant ID: Entra admin center > Identity > Overview > Tenant ID, then --tenant-id <that GUID> (or AZURE_TENANT_ID).",
-        ],
+        why: t("auth.multiTenant.why", params),
+        fix: [t("auth.multiTenant.fix", params)],
         details: { params },
       },
     );

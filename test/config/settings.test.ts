@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { resolveSettings } from "../../src/config/settings.js";
 import { XoauthError } from "../../src/errors.js";
+import "../../src/i18n/catalogs.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
 
 const T1 = "11111111-1111-4111-8111-111111111111";
