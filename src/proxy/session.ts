@@ -104,7 +104,6 @@ export async function runSession(raw: Socket, id: string, deps: SessionDeps): Pr
           event: "login",
           user,
           outcome: "local-reject",
-          code: "MAILBOX_ACCESS_DENIED",
         });
         await sleep(deps.authFailureDelayMs);
         return { ok: false, kind: "local" };

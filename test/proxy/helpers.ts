@@ -53,6 +53,8 @@ export async function startTestProxy(opts: {
   ca: string;
   serverPem?: { cert: string; key: string };
   loginTimeoutMs?: number;
+  /** More local users (same account), e.g. with a password a client's config syntax can hold without escapes. */
+  extraUsers?: { username: string; password: string }[];
 }): Promise<TestProxy> {
   const logs: ProxyLogRecord[] = [];
   const upstreamConnects: UpstreamLoginRequest[] = [];
@@ -69,6 +71,13 @@ export async function startTestProxy(opts: {
   const server = await startProxy({
     listeners,
     users: [
+      ...(await Promise.all(
+        (opts.extraUsers ?? []).map(async (u) => ({
+          username: u.username,
+          passwordHash: await hashPassword(u.password, { N: 1024, r: 8, p: 1 }),
+          account: { name: "main", mailbox: opts.mailbox, tokens: opts.tokens },
+        })),
+      )),
       {
         username: LOCAL_USER,
         passwordHash: await localHash(),

@@ -1,6 +1,7 @@
 /** Real legacy clients (Python poplib/imaplib/smtplib) through the proxy to real Dovecot with XOAUTH2 upstream. */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, it } from "node:test";
@@ -20,6 +21,8 @@ import {
 import { IMAP_CLIENT, POP3_CLIENT, SMTP_CLIENT } from "./py-clients.js";
 
 const MAILBOX = "alice@contoso.com";
+const fetchmailPath = (): string | undefined =>
+  ["/usr/bin/fetchmail", "/usr/local/bin/fetchmail"].find((p) => existsSync(p));
 
 describeDovecot("proxy with real legacy clients and real Dovecot", () => {
   let pki: TestPki;
@@ -51,6 +54,7 @@ describeDovecot("proxy with real legacy clients and real Dovecot", () => {
     proxy = await startTestProxy({
       mailbox: MAILBOX,
       tokens,
+      extraUsers: [{ username: "fetch-user", password: "fetch-pass-2" }],
       ca: pki.ca.certPem,
       serverPem: (({ certPem, keyPem }) => ({ cert: certPem, key: keyPem }))(pki.issueServerCert()),
       listeners: [
@@ -323,5 +327,44 @@ describeDovecot("proxy with real legacy clients and real Dovecot", () => {
     }
     const closes = proxy.logs.filter((l) => l.event === "close" && l.outcome === "ok");
     assert.ok(closes.every((l) => typeof l.bytesUp === "number" && typeof l.bytesDown === "number"));
+  });
+
+  it("Debian's fetchmail fetches the mailbox with a password through the proxy (byte-exact)", {
+    skip: !fetchmailPath(),
+  }, async () => {
+    const out = join(tmp, "fetched.eml");
+    const rc = join(tmp, "fetchmailrc");
+    // fetchmail's rc strings cannot hold a double quote, so this user has a plain password.
+    const q = (v: string) => `"${v}"`;
+    writeFileSync(
+      rc,
+      `poll 127.0.0.1 service ${proxy.port("pop3")} protocol pop3 auth password timeout 10\n` +
+        `  user "fetch-user" password "fetch-pass-2" is root here\n` +
+        `  sslproto "" keep fetchall mda ${q(`/bin/sh -c 'cat > ${out}'`)}\n`,
+      { mode: 0o600 },
+    );
+    // Async spawn: the proxy runs in this process, a synchronous child would block it.
+    const child = spawn(
+      fetchmailPath() as string,
+      ["-f", rc, "--nosyslog", "-N", "-v", "--pidfile", join(tmp, "fm.pid")],
+      {
+        env: { ...process.env, HOME: tmp, FETCHMAILHOME: tmp },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let log = "";
+    child.stdout.on("data", (d) => {
+      log += d;
+    });
+    child.stderr.on("data", (d) => {
+      log += d;
+    });
+    const status = await new Promise<number | null>((res) => child.on("close", res));
+    const r = { status, stdout: log, stderr: "" };
+    assert.equal(r.status, 0, `${r.stdout}\n${JSON.stringify(proxy.logs.slice(-2))}`);
+    const got = readFileSync(out);
+    // fetchmail prepends its own Received: header and hands the MDA LF line endings; the rest is unchanged.
+    const want = Buffer.from(message.toString("latin1").replace(/\r\n/g, "\n"), "latin1");
+    assert.ok(got.subarray(got.length - want.length).equals(want), "message body unchanged");
   });
 });
