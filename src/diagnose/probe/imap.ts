@@ -8,7 +8,6 @@ import { toXoauthError } from "../../errors.js";
 import { connectImap } from "../../imap/session.js";
 import type { ImapSession } from "../../imap/types.js";
 import type { StepId } from "../types.js";
-import type { StepRecorder } from "./recorder.js";
 import type { Probe } from "./types.js";
 
 /** The step a connectImap failure belongs to. */
