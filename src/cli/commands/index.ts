@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { RunContext } from "../main.js";
 import { registerDemo } from "./demo.js";
 import { registerFetch } from "./fetch.js";
+import { registerInit } from "./init.js";
 import { registerProxy } from "./proxy.js";
 import { registerSandbox } from "./sandbox.js";
 import { registerSend } from "./send.js";
@@ -19,4 +20,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerSend,
   registerDemo,
   registerSandbox,
+  registerInit,
 ];
