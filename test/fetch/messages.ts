@@ -47,3 +47,28 @@ export function asServedPop3(raw: Buffer): Buffer {
   const b = asServed(raw);
   return b.subarray(-2).toString() === "\r\n" ? b : Buffer.concat([b, Buffer.from("\r\n")]);
 }
+
+/** A multipart message with a base64 attachment of `attachmentBytes` random bytes (CRLF throughout). */
+export function bigAttachmentMessage(attachmentBytes: number): Buffer {
+  const b64 = randomBytes(attachmentBytes).toString("base64").replace(/.{76}/g, "$&\r\n");
+  const head = [
+    "From: scanner@fabrikam.example",
+    "To: erp-inbox@contoso.com",
+    "Subject: big scan",
+    `Message-ID: <big.${randomBytes(4).toString("hex")}@fabrikam.example>`,
+    "MIME-Version: 1.0",
+    'Content-Type: multipart/mixed; boundary="b1"',
+    "",
+    "--b1",
+    "Content-Type: text/plain",
+    "",
+    "see attachment",
+    "--b1",
+    'Content-Type: application/octet-stream; name="scan.bin"',
+    'Content-Disposition: attachment; filename="scan.bin"',
+    "Content-Transfer-Encoding: base64",
+    "",
+    "",
+  ].join("\r\n");
+  return Buffer.concat([Buffer.from(head), Buffer.from(b64), Buffer.from("\r\n--b1--\r\n")]);
+}

@@ -45,6 +45,7 @@ interface FetchFlags extends PlanFlags {
   timeout?: string;
   retries?: string;
   retryDelay?: string;
+  batch?: string;
   verbose?: boolean;
 }
 
@@ -86,6 +87,7 @@ async function fetchAll(
       ...(f.attachments ? { attachmentsDir: f.attachments } : {}),
       ...(timeoutMs ? { timeouts: { commandMs: timeoutMs, dataIdleMs: timeoutMs, greetingMs: timeoutMs } } : {}),
       ...(f.retries !== undefined ? { retries: intFlag(f.retries, "--retries", 0) as number } : {}),
+      ...(f.batch !== undefined ? { batchMessages: intFlag(f.batch, "--batch", 1) as number } : {}),
       ...(f.retryDelay !== undefined ? { backoffMs: intFlag(f.retryDelay, "--retry-delay", 0) as number } : {}),
       signal,
       onEvent: (e) => {
@@ -183,6 +185,7 @@ export function registerFetch(program: Command, ctx: RunContext): void {
     .option("--timeout <seconds>", "network inactivity timeout (default 60 s per command, 120 s while streaming)")
     .option("--retries <n>", "reconnects without progress before giving up (default 3)")
     .option("--retry-delay <ms>", "first reconnect delay, doubled per failure (default 1000)")
+    .option("--batch <n>", "messages made durable (one directory fsync) before acknowledging them (default 64)")
     .option("--verbose", "log every delivered message")
     .addHelpText("after", EXAMPLES)
     .action(async (flags: FetchFlags) => {
