@@ -17,3 +17,11 @@ export interface ClientIo {
 
 /** A frontend result: a logged-in upstream, or undefined when the client left. */
 export type { UpstreamSession } from "./types.js";
+
+/** Splits a POP3/SMTP command line into its upper-cased verb and the raw rest (RFC 1939 section 3, RFC 5321 4.1.1). */
+export function splitCommand(line: string): { verb: string; arg: string } {
+  const sp = line.indexOf(" ");
+  return sp < 0
+    ? { verb: line.toUpperCase(), arg: "" }
+    : { verb: line.slice(0, sp).toUpperCase(), arg: line.slice(sp + 1) };
+}

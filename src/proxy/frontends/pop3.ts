@@ -2,7 +2,7 @@
  * POP3 server side until login (RFC 1939, RFC 2449 CAPA, RFC 5034 SASL, RFC 2595 STLS, RFC 3206 codes).
  * Offers USER/PASS and SASL PLAIN/LOGIN; never XOAUTH2.
  */
-import type { ClientIo } from "../client-io.js";
+import { type ClientIo, splitCommand } from "../client-io.js";
 import {
   LOGIN_PASSWORD_CHALLENGE,
   LOGIN_USERNAME_CHALLENGE,
@@ -60,9 +60,7 @@ export async function pop3Frontend(io: ClientIo, login: LoginFn): Promise<Upstre
   let failures = 0;
   for (;;) {
     const line = await io.readLine();
-    const sp = line.indexOf(" ");
-    const verb = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
-    const arg = sp < 0 ? "" : line.slice(sp + 1);
+    const { verb, arg } = splitCommand(line);
     let creds: PasswordCredentials | undefined;
     if (verb !== "PASS") user = verb === "USER" ? user : undefined;
     switch (verb) {

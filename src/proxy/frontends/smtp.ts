@@ -2,7 +2,7 @@
  * SMTP submission server side until AUTH (RFC 5321, RFC 3207 STARTTLS, RFC 4954 AUTH): offers AUTH PLAIN LOGIN;
  * MAIL/RCPT/DATA before AUTH are refused, so the proxy never relays without a login.
  */
-import type { ClientIo } from "../client-io.js";
+import { type ClientIo, splitCommand } from "../client-io.js";
 import {
   LOGIN_PASSWORD_CHALLENGE,
   LOGIN_USERNAME_CHALLENGE,
@@ -57,9 +57,8 @@ export async function smtpFrontend(io: ClientIo, login: LoginFn): Promise<Upstre
   let failures = 0;
   for (let n = 0; n < MAX_COMMANDS; n++) {
     const line = await io.readLine();
-    const sp = line.indexOf(" ");
-    const verb = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
-    const arg = sp < 0 ? "" : line.slice(sp + 1).trim();
+    const { verb, arg: rawArg } = splitCommand(line);
+    const arg = rawArg.trim();
     switch (verb) {
       case "EHLO":
       case "HELO":

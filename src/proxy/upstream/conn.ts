@@ -2,8 +2,8 @@
 import type { Socket } from "node:net";
 import { XoauthError } from "../../errors.js";
 import { LIMITS } from "../../limits.js";
-import { markSecret } from "../../log/redact.js";
 import { upgradeToTls } from "../../net/connect.js";
+import { buildXoauth2, parseXoauth2Error, type Xoauth2ErrorContinuation } from "../../sasl/xoauth2.js";
 import { LineReader } from "../line-reader.js";
 import type { UpstreamAccount, UpstreamLoginRequest } from "../types.js";
 
@@ -68,23 +68,35 @@ export class UpstreamConn {
   }
 }
 
-/** The base64 XOAUTH2 initial response (reference section 3), marked secret where it is born. */
+/** The base64 XOAUTH2 initial response (reference section 3) for the account's mailbox, marked secret. */
 export async function xoauth2Response(account: UpstreamAccount): Promise<string> {
   const { token } = await account.tokens.getToken();
-  markSecret(token);
-  const b64 = Buffer.from(`user=${account.mailbox}\x01auth=Bearer ${token}\x01\x01`, "utf8").toString("base64");
-  markSecret(b64);
-  return b64;
+  return buildXoauth2(account.mailbox, token);
 }
 
-/** An upstream refusal of our XOAUTH2 login, with the server's reply for diagnosis. */
-export function authRejected(req: UpstreamLoginRequest, reply: string): XoauthError {
+/**
+ * The server's base64 JSON error continuation (`+ eyJ...`, `334 eyJ...`), decoded; the caller answers it with an
+ * empty line and reads the final failure.
+ */
+export function saslErrorOf(continuationText: string): Xoauth2ErrorContinuation | undefined {
+  return parseXoauth2Error(continuationText.trim());
+}
+
+/** An upstream refusal of our XOAUTH2 login, with the server's reply (and SASL error status) for diagnosis. */
+export function authRejected(req: UpstreamLoginRequest, reply: string, sasl?: Xoauth2ErrorContinuation): XoauthError {
   const code = / 5\.7\.139 /.test(reply) ? "SMTP_AUTH_DISABLED" : "MAILBOX_ACCESS_DENIED";
   return new XoauthError(
     code,
     `The mail server ${req.target.host}:${req.target.port} refused the XOAUTH2 login for ${req.account.mailbox}.`,
     {
-      details: { command: "AUTH XOAUTH2", serverReply: reply.slice(0, 300), params: { mailbox: req.account.mailbox } },
+      details: {
+        command: "AUTH XOAUTH2",
+        serverReply: reply.slice(0, 300),
+        params: {
+          mailbox: req.account.mailbox,
+          ...(sasl ? { saslStatus: sasl.status, saslSchemes: sasl.schemes, saslScope: sasl.scope } : {}),
+        },
+      },
     },
   );
 }

@@ -1,7 +1,7 @@
 /** Upstream IMAP login: greeting, optional STARTTLS, `AUTHENTICATE XOAUTH2` with SASL-IR (RFC 9051, RFC 4959). */
 
 import type { UpstreamLoginRequest } from "../types.js";
-import { authRejected, type UpstreamConn, xoauth2Response } from "./conn.js";
+import { authRejected, saslErrorOf, type UpstreamConn, xoauth2Response } from "./conn.js";
 
 const MAX_UNTAGGED = 200;
 
@@ -18,12 +18,18 @@ function capsFrom(text: string): string[] | undefined {
   return u?.[1] ? u[1].split(" ").filter(Boolean) : undefined;
 }
 
-async function tagged(c: UpstreamConn, tag: string, onUntagged: (l: string) => void): Promise<string> {
+async function tagged(
+  c: UpstreamConn,
+  tag: string,
+  onUntagged: (l: string) => void,
+  onContinuation?: (text: string) => void,
+): Promise<string> {
   for (let i = 0; i < MAX_UNTAGGED; i++) {
     const l = await c.readLine();
     if (l.startsWith(`${tag} `)) return l.slice(tag.length + 1);
-    if (l.startsWith("+")) {
+    if (l.startsWith("+") && onContinuation) {
       // SASL error continuation (base64 JSON): answer with an empty line, the tagged NO follows.
+      onContinuation(l.slice(1));
       c.send("");
       continue;
     }
@@ -45,14 +51,22 @@ export async function imapUpstreamLogin(c: UpstreamConn, req: UpstreamLoginReque
   const ir = await xoauth2Response(req.account);
   c.send(`xp1 AUTHENTICATE XOAUTH2 ${ir}`);
   let caps: string[] | undefined;
-  const r = await tagged(c, "xp1", (l) => {
-    caps = capsFrom(l) ?? caps;
-  });
+  let sasl: ReturnType<typeof saslErrorOf>;
+  const r = await tagged(
+    c,
+    "xp1",
+    (l) => {
+      caps = capsFrom(l) ?? caps;
+    },
+    (text) => {
+      sasl = saslErrorOf(text);
+    },
+  );
   if (/^OK\b/i.test(r)) {
     const okText = r.slice(2).trim();
     caps = capsFrom(okText) ?? caps;
     return caps ? { okText, capabilities: caps } : { okText };
   }
-  if (/^(NO|BAD)\b/i.test(r)) throw authRejected(req, r);
+  if (/^(NO|BAD)\b/i.test(r)) throw authRejected(req, r, sasl);
   throw c.protocolError("to AUTHENTICATE XOAUTH2", r);
 }

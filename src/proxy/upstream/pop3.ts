@@ -1,7 +1,7 @@
 /** Upstream POP3 login: greeting, optional STLS, two-step `AUTH XOAUTH2` (reference section 3; RFC 5034). */
 
 import type { UpstreamLoginRequest } from "../types.js";
-import { authRejected, type UpstreamConn, xoauth2Response } from "./conn.js";
+import { authRejected, saslErrorOf, type UpstreamConn, xoauth2Response } from "./conn.js";
 
 export async function pop3UpstreamLogin(c: UpstreamConn, req: UpstreamLoginRequest): Promise<string> {
   const greeting = await c.readLine();
@@ -19,12 +19,14 @@ export async function pop3UpstreamLogin(c: UpstreamConn, req: UpstreamLoginReque
   if (!go.startsWith("+")) throw c.protocolError("to AUTH XOAUTH2", go);
   c.send(ir);
   let r = await c.readLine();
-  if (!r.startsWith("+OK") && (r === "+" || r.startsWith("+ "))) {
+  let sasl: ReturnType<typeof saslErrorOf>;
+  if (r === "+" || r.startsWith("+ ")) {
     // Error continuation with base64 JSON: answer with an empty line, then the final failure follows.
+    sasl = saslErrorOf(r.slice(1));
     c.send("");
     r = await c.readLine();
   }
   if (r.startsWith("+OK")) return r;
-  if (r.startsWith("-ERR")) throw authRejected(req, r);
+  if (r.startsWith("-ERR")) throw authRejected(req, r, sasl);
   throw c.protocolError("to the XOAUTH2 response", r);
 }

@@ -1,7 +1,7 @@
 /** Upstream SMTP submission login: EHLO, STARTTLS, EHLO, two-step `AUTH XOAUTH2` (RFC 5321, 3207, 4954). */
 import { XoauthError } from "../../errors.js";
 import type { UpstreamLoginRequest } from "../types.js";
-import { authRejected, type UpstreamConn, xoauth2Response } from "./conn.js";
+import { authRejected, saslErrorOf, type UpstreamConn, xoauth2Response } from "./conn.js";
 
 const MAX_REPLY_LINES = 200;
 
@@ -48,10 +48,13 @@ export async function smtpUpstreamLogin(c: UpstreamConn, req: UpstreamLoginReque
   if (go.code !== 334) throw authRejected(req, go.lines.join(" | "));
   c.send(ir);
   let r = await readSmtpReply(c);
+  let sasl: ReturnType<typeof saslErrorOf>;
   if (r.code === 334) {
+    // Error continuation with base64 JSON (RFC 4954 section 4): answer with an empty line, the failure follows.
+    sasl = saslErrorOf(r.lines.map((l) => l.slice(4)).join(""));
     c.send("");
     r = await readSmtpReply(c);
   }
   if (r.code === 235) return r.lines.join("\r\n");
-  throw authRejected(req, r.lines.join(" | "));
+  throw authRejected(req, r.lines.join(" | "), sasl);
 }
