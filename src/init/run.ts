@@ -120,7 +120,8 @@ class Flow {
     return this.o.asker.input(t("init.ask.client"), { validate: (v) => clientIdProblem(v) ?? true });
   }
 
-  async credential(reask: boolean): Promise<InitCredential> {
+  /** `prevKind`: asked again after a rejection, the same kind of credential is asked directly. */
+  async credential(reask: boolean, prevKind?: InitCredential["kind"]): Promise<InitCredential> {
     const { asker } = this.o;
     const given = reask ? undefined : this.o.given.credential;
     if (given !== undefined || !asker) {
@@ -129,14 +130,12 @@ class Flow {
       else valid(secretProblem(given.secret));
       return given;
     }
-    const kind = await asker.select(
-      t("init.ask.credKind"),
-      [
+    const kind: InitCredential["kind"] =
+      prevKind ??
+      (await asker.select(t("init.ask.credKind"), [
         { name: t("init.cred.secret"), value: "secret" },
         { name: t("init.cred.certificate"), value: "certificate" },
-      ],
-      reask && this.o.given.credential?.kind === "certificate" ? "certificate" : "secret",
-    );
+      ]));
     if (kind === "secret") {
       const secret = await asker.secret(t("init.ask.secret"), { validate: (v) => secretProblem(v) ?? true });
       markSecret(secret);
@@ -203,7 +202,7 @@ class Flow {
         this.say("init.token.again");
         if (field === "tenant") a.tenantId = await this.tenant(true);
         else if (field === "client") a.clientId = await this.client(true);
-        else a.credential = await this.credential(true);
+        else a.credential = await this.credential(true, a.credential.kind);
       }
     }
   }
