@@ -13,7 +13,7 @@ import { decodeJwt } from "../../auth/jwt.js";
 import { createTokenProvider, type XoauthTokenProvider } from "../../auth/provider.js";
 import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
 import type { DiagnosisStep } from "../../diagnose/types.js";
-import { exitCodeOf, toXoauthError } from "../../errors.js";
+import { ERROR_CODES, type ErrorCode, exitCodeOf, toXoauthError } from "../../errors.js";
 import { fetchAccount } from "../../fetch/engine.js";
 import { t } from "../../i18n/index.js";
 import { type LocalTenant, startLocalTenant } from "../../sandbox/local-tenant.js";
@@ -232,19 +232,9 @@ async function run(flags: DemoFlags): Promise<number> {
     if (!failed) n.say("demo.next");
   }
   if (!failed) return 0;
-  return error
-    ? error.exitCode
-    : typeof failed.code === "string" && failed.code !== "OK"
-      ? exitCodeOfSafe(failed.code)
-      : 1;
-}
-
-function exitCodeOfSafe(code: string): number {
-  try {
-    return exitCodeOf(code as Parameters<typeof exitCodeOf>[0]) || 1;
-  } catch {
-    return 1;
-  }
+  if (error) return error.exitCode;
+  const code = typeof failed.code === "string" && (ERROR_CODES as readonly string[]).includes(failed.code);
+  return code ? exitCodeOf(failed.code as ErrorCode) : 1;
 }
 
 export function registerDemo(program: Command, ctx: RunContext): void {
