@@ -122,7 +122,7 @@ export async function openRawSource(path: string, opts: OpenRawOptions = {}): Pr
         total += chunk.length;
         if (total > max) {
           failure = tooBig(name, max);
-          throw failure;
+          break;
         }
         yield chunk;
       }
@@ -130,9 +130,10 @@ export async function openRawSource(path: string, opts: OpenRawOptions = {}): Pr
       failure ??= new XoauthError("USAGE", `Reading the message from ${name} failed: ${(e as Error).message}`, {
         cause: e,
       });
-      input.destroy();
-      throw failure;
     }
+    input.destroy();
+    // A copy: nodemailer overwrites `code` of the stream error it receives; `error()` keeps the typed one.
+    if (failure) throw new Error(failure.message);
   }
   return {
     stream: Readable.from(bytes(), { objectMode: false }),

@@ -213,7 +213,7 @@ async function run(flags: SendFlags, file: string | undefined): Promise<number> 
     processOut.stdout(`${JSON.stringify(body, null, 2)}\n`);
   } else {
     const params = {
-      messageId: s.messageId ?? "",
+      messageId: s.messageId ?? "(no Message-ID)",
       from: s.envelope.from,
       count: s.accepted.length,
       host: server.host,
