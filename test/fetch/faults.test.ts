@@ -1,0 +1,176 @@
+/**
+ * Fault injection with the Exchange-like fake (in-process engine, fast): connection dropped mid-RETR, server stall
+ * (timeout), 429 from the token endpoint, a fresh token asked at every reconnect. No loss, no duplicate.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, it } from "node:test";
+import { createTokenProvider } from "../../src/auth/provider.js";
+import type { TokenProvider } from "../../src/auth/types.js";
+import { fetchAccount } from "../../src/fetch/engine.js";
+import type { FetchEvent, FetchOptions } from "../../src/fetch/types.js";
+import { ExchangeFake, type ExchangePorts, sandboxDirectory } from "../../src/sandbox/exchange/index.js";
+import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
+import { createTestPki } from "../../src/sandbox/pki.js";
+import { deliveredHashes, sha256 } from "./env.js";
+import { plainMessage } from "./messages.js";
+
+const tenant = defaultSandboxTenant();
+const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;
+let identity: IdentityFake;
+let exo: ExchangeFake;
+let ports: ExchangePorts;
+let dir: string;
+let ca: string;
+let address: string;
+let n = 0;
+
+function provider(): TokenProvider {
+  return createTokenProvider(
+    {
+      tenantId: tenant.tenantId,
+      clientId: app.clientId,
+      credential: { kind: "secret", secret: app.secrets[0]?.value as string, source: "flag" },
+      authorityHost: identity.url,
+      scope: "https://outlook.office365.com/.default",
+      ca: [ca],
+      proxy: undefined,
+      noProxy: undefined,
+      noCache: true,
+    } as Parameters<typeof createTokenProvider>[0],
+    { http: { sleep: async () => {} } },
+  );
+}
+
+function options(over: Partial<FetchOptions>): FetchOptions {
+  return {
+    account: address,
+    protocol: "pop3",
+    server: { host: "127.0.0.1", port: ports.pop3s, tls: "implicit", ca: [ca] },
+    tokenProvider: provider(),
+    maildir: join(dir, `md-${++n}`),
+    delete: true,
+    backoffMs: 10,
+    ...over,
+  };
+}
+
+/** Fresh mailbox content: the given messages only. */
+function fill(messages: Buffer[]): void {
+  const mb = exo.directory.findMailbox(address);
+  if (mb) mb.folders.get("INBOX")?.splice(0);
+  for (const m of messages) exo.directory.deliver(address, m);
+}
+
+before(async () => {
+  const pki = createTestPki();
+  ca = pki.ca.certPem;
+  identity = new IdentityFake({ pki, tenants: [tenant] });
+  await identity.start();
+  const directory = sandboxDirectory(tenant);
+  address = `info@${tenant.domains[0]}`;
+  exo = new ExchangeFake({ directory, pki, identity: { publicKeyPem: identity.signingKey.publicKeyPem } });
+  ports = await exo.start();
+  dir = mkdtempSync(join(tmpdir(), "xoauth-fetch-faults-"));
+});
+after(async () => {
+  await exo?.stop();
+  await identity?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+for (const protocol of ["pop3", "imap"] as const) {
+  it(`${protocol}: a connection dropped mid-body reconnects with a fresh token and resumes without loss or duplicate`, async () => {
+    const msgs = Array.from({ length: 6 }, (_, i) => plainMessage(i, 20_000));
+    fill(msgs);
+    exo.faults.dropAfterBytes = 7000;
+    const events: FetchEvent[] = [];
+    let tokens = 0;
+    const base = provider();
+    const counting: TokenProvider = { getToken: (o) => (tokens++, base.getToken(o)) };
+    const o = options({
+      protocol,
+      tokenProvider: counting,
+      ...(protocol === "imap" ? { server: { host: "127.0.0.1", port: ports.imaps, tls: "implicit", ca: [ca] } } : {}),
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === "retry") delete exo.faults.dropAfterBytes;
+      },
+    });
+    const s = await fetchAccount(o);
+    assert.equal(s.ok, true, JSON.stringify(s.errors));
+    assert.equal(s.fetched, msgs.length);
+    assert.ok(
+      events.some((e) => e.type === "retry" && e.code === "CONNECTION_CLOSED"),
+      "a retry happened",
+    );
+    assert.ok(tokens >= 2, "the provider is asked again before the reconnect");
+    assert.deepEqual(deliveredHashes(o.maildir), msgs.map(sha256).sort());
+  });
+}
+
+it("a stalled server times out (TIMEOUT, exit class network) and a retry after the stall completes", async () => {
+  const msgs = [plainMessage(1, 5000)];
+  fill(msgs);
+  exo.faults.stallMs = 2000;
+  const failing = await fetchAccount(options({ timeouts: { dataIdleMs: 300, commandMs: 300 }, retries: 0 }));
+  assert.equal(failing.ok, false);
+  assert.equal(failing.errors[0]?.code, "TIMEOUT");
+  assert.equal(failing.error?.exitCode, 5);
+  const o = options({
+    timeouts: { dataIdleMs: 300, commandMs: 300 },
+    onEvent: (e) => {
+      if (e.type === "retry") delete exo.faults.stallMs;
+    },
+  });
+  const ok = await fetchAccount(o);
+  delete exo.faults.stallMs;
+  assert.equal(ok.ok, true, JSON.stringify(ok.errors));
+  assert.deepEqual(deliveredHashes(o.maildir), msgs.map(sha256).sort());
+});
+
+it("429 from the token endpoint is retried by the provider; the fetch succeeds", async () => {
+  const msgs = [plainMessage(2, 3000)];
+  fill(msgs);
+  const before = identity.tokenRequests;
+  identity.script.failNext(1, { status: 429, retryAfterSec: 1 });
+  const s = await fetchAccount(options({}));
+  assert.equal(s.ok, true, JSON.stringify(s.errors));
+  assert.equal(identity.tokenRequests - before, 2);
+});
+
+it("persistent 429 ends the run with THROTTLED (exit 3) and touches nothing", async () => {
+  fill([plainMessage(3, 3000)]);
+  identity.script.failNext(5, { status: 429, retryAfterSec: 0 });
+  const s = await fetchAccount(options({}));
+  identity.script.clear();
+  assert.equal(s.ok, false);
+  assert.equal(s.errors[0]?.code, "THROTTLED");
+  assert.equal(s.error?.exitCode, 3);
+  assert.equal(s.fetched, 0);
+});
+
+it("--exec runs per message, --attachments writes files + sidecar; a failing --exec-required keeps mail on the server", async () => {
+  const { bigAttachmentMessage } = await import("./messages.js");
+  const { readdirSync, readFileSync } = await import("node:fs");
+  fill([bigAttachmentMessage(10_000), plainMessage(7, 2000)]);
+  const log = join(dir, "exec.log");
+  const att = join(dir, "att");
+  const failing = await fetchAccount(options({ maildir: join(dir, "md-hooks"), exec: "exit 3", execRequired: true }));
+  assert.equal(failing.ok, false);
+  assert.equal(failing.errors[0]?.code, "EXEC_FAILED");
+  assert.equal(failing.deleted, 0);
+  const ok = await fetchAccount(
+    options({ maildir: join(dir, "md-hooks"), exec: `echo "$1" >> ${log}`, execRequired: true, attachmentsDir: att }),
+  );
+  assert.equal(ok.ok, true, JSON.stringify(ok.errors));
+  assert.equal(ok.deleted, 2, "owed hooks re-ran, then both were deleted");
+  const lines = readFileSync(log, "utf8").trim().split("\n");
+  assert.equal(lines.length, 2);
+  for (const l of lines) assert.match(l, /md-hooks\/new\/\d+\.xm[0-9a-f]{32}\./);
+  const files = readdirSync(att);
+  assert.ok(files.includes("scan.bin"), files.join(","));
+  assert.equal(files.filter((f) => f.endsWith(".json")).length, 2);
+});
