@@ -2,11 +2,13 @@
  * Resolves every option of a run: flags > environment > config file > cloud defaults.
  * Env names follow the Azure SDK (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, ...).
  */
+
 import { CLOUDS, type Cloud, type CloudName, type MailProtocol } from "../auth/clouds.js";
 import { XoauthError } from "../errors.js";
 import { markSecret } from "../log/redact.js";
 import { type CredentialSetting, resolveCredential } from "./credential.js";
 import { type LoadedConfig, loadConfigFile, selectAccount } from "./load.js";
+import { configPathToLoad, defaultConfigPath } from "./paths.js";
 import type { AccountConfig, ConfigFile, ServerConfig } from "./schema.js";
 import { pemCertificates, readBoundedFile } from "./secrets.js";
 import { checkClientId, checkTenantId } from "./tenant.js";
@@ -111,7 +113,7 @@ export async function resolveSettings(
     (opts.warn ?? ((s: string) => process.stderr.write(`warning: ${s}\n`)))(m);
   };
 
-  const configPath = pick(flags.config, env.XOAUTH_MAIL_CONFIG);
+  const configPath = configPathToLoad(flags.config, env);
   let loaded: LoadedConfig | undefined;
   let accountName: string | undefined;
   let account: AccountConfig = {};
@@ -119,7 +121,10 @@ export async function resolveSettings(
     loaded = loadConfigFile(configPath);
     ({ name: accountName, account } = selectAccount(loaded, flags.account));
   } else if (flags.account) {
-    throw new XoauthError("USAGE", "--account needs a config file: --config PATH or XOAUTH_MAIL_CONFIG.");
+    throw new XoauthError(
+      "USAGE",
+      `--account needs a config file: --config PATH, XOAUTH_MAIL_CONFIG, or ${defaultConfigPath(env)} (written by \`xoauth-mail init\`).`,
+    );
   }
 
   const cloudName = pick(flags.cloud, account.cloud) ?? "global";

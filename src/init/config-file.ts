@@ -4,7 +4,6 @@
  * comments; the write is atomic (temp file + rename).
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Document, parseDocument } from "yaml";
 import { ConfigFileSchema } from "../config/schema.js";
@@ -12,10 +11,7 @@ import { XoauthError } from "../errors.js";
 import type { InitAnswers, InitConnection } from "./types.js";
 
 /** $XDG_CONFIG_HOME/xoauth-mail/config.yaml, else ~/.config/xoauth-mail/config.yaml. */
-export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
-  return join(base, "xoauth-mail", "config.yaml");
-}
+export { defaultConfigPath } from "../config/paths.js";
 
 export function accountNameProblem(name: string): string | undefined {
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)

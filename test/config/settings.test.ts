@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -61,6 +61,25 @@ describe("resolveSettings precedence", () => {
     assert.equal(s2.tenantId, T2, "flag beats env");
     assert.equal(s2.clientId, C2);
     assert.deepEqual(s2.credential, { kind: "secret", secret: "cfg-secret-value", source: "config-env" });
+  });
+
+  test("without --config or XOAUTH_MAIL_CONFIG the file init writes ($XDG_CONFIG_HOME/xoauth-mail/config.yaml) is used", async () => {
+    const xdg = join(dir, "xdg");
+    mkdirSync(join(xdg, "xoauth-mail"), { recursive: true });
+    writeFileSync(
+      join(xdg, "xoauth-mail", "config.yaml"),
+      `accounts:\n  main:\n    tenantId: ${T1}\n    clientId: ${C1}\n    mailbox: main@contoso.com\n    secret: {env: MAIN_SECRET}\n`,
+      { mode: 0o600 },
+    );
+    const s = await resolveSettings({}, { XDG_CONFIG_HOME: xdg, MAIN_SECRET: "main-secret-value" }, quiet);
+    assert.equal(s.configPath, join(xdg, "xoauth-mail", "config.yaml"));
+    assert.equal(s.mailbox, "main@contoso.com");
+    const none = await resolveSettings(
+      { tenantId: T1, clientId: C1 },
+      { XDG_CONFIG_HOME: join(dir, "empty-xdg"), AZURE_CLIENT_SECRET: "x-secret-value" },
+      quiet,
+    );
+    assert.equal(none.configPath, undefined, "no file at the default path: no config");
   });
 
   test("XOAUTH_MAIL_CONFIG names the config file and defaults are merged under the account", async () => {

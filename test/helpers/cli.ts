@@ -28,6 +28,8 @@ export interface CliOptions {
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C" };
   if (process.env.HOME) env.HOME = process.env.HOME;
+  // Never pick up the developer's own ~/.config/xoauth-mail/config.yaml.
+  env.XDG_CONFIG_HOME = "/nonexistent/xoauth-mail-test-config";
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
