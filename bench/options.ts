@@ -1,0 +1,46 @@
+/** Command line of `npm run bench`: default (~10 min), --quick (~1 min smoke), --rounds N, --only a,b. */
+export interface Options {
+  quick: boolean;
+  rounds: number;
+  latencyRounds: number;
+  bulkMessages: number;
+  bulkBytes: number;
+  latencyMessages: number;
+  bigBytes: number;
+  tokenMailboxes: number;
+  concurrentSessions: number;
+  /** Scenarios to run (default all): loopback, latency, memory, tokens, proxy. */
+  only: Set<string>;
+  /** Also write a CPU profile of one xoauth-mail POP3 + IMAP fetch and print the top frames. */
+  profile: boolean;
+}
+
+export const SCENARIOS = ["loopback", "latency", "memory", "tokens", "proxy"] as const;
+
+export function parseOptions(argv: string[]): Options {
+  const quick = argv.includes("--quick");
+  const num = (flag: string, dflt: number) => {
+    const i = argv.indexOf(flag);
+    if (i === -1) return dflt;
+    const v = Number(argv[i + 1]);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} needs a positive integer`);
+    return v;
+  };
+  const onlyIdx = argv.indexOf("--only");
+  const only = new Set<string>(onlyIdx === -1 ? SCENARIOS : (argv[onlyIdx + 1] ?? "").split(","));
+  for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario: ${s}`);
+  const rounds = num("--rounds", quick ? 1 : 3);
+  return {
+    quick,
+    rounds,
+    latencyRounds: num("--rounds", quick ? 1 : 3),
+    bulkMessages: quick ? 200 : 2000,
+    bulkBytes: (quick ? 20 : 200) * 1_048_576,
+    latencyMessages: quick ? 50 : 200,
+    bigBytes: 100 * 1_048_576,
+    tokenMailboxes: 20,
+    concurrentSessions: 200,
+    only,
+    profile: argv.includes("--profile"),
+  };
+}

@@ -1,0 +1,29 @@
+/** A peer = one way of downloading a whole mailbox into a fresh local store, run as its own process. */
+import type { BenchEnv } from "../env.js";
+
+export interface Target {
+  host: string;
+  /** Implicit-TLS port (POP3S 995-style or IMAPS 993-style) unless `tls` is false. */
+  port: number;
+  tls: boolean;
+  protocol: "pop3" | "imap";
+  mailbox: string;
+  password: string;
+  /** How many messages the mailbox holds: every run must deliver exactly this many. */
+  messages: number;
+}
+
+export interface Peer {
+  id: string;
+  /** Table label, e.g. "getmail6 6.18.11 (POP3)". */
+  label: string;
+  protocol: "pop3" | "imap";
+  /** How it logs in and where it writes: printed under the table. */
+  note: string;
+  /** Downloads everything once into a fresh store; returns wall milliseconds (process start to exit). */
+  run(env: BenchEnv, target: Target): Promise<number>;
+}
+
+export function assertCount(peer: string, got: number, want: number): void {
+  if (got !== want) throw new Error(`${peer}: delivered ${got} messages, expected ${want}`);
+}

@@ -1,0 +1,44 @@
+/** Section 2 of issue #6: the whole bulk mailbox over loopback, every peer, several rounds. */
+import type { BenchEnv } from "../env.js";
+import { BENCH_PASSWORD } from "../env.js";
+import type { Options } from "../options.js";
+import { barePeer } from "../peers/bare.js";
+import { fetchmailPeer } from "../peers/fetchmail.js";
+import { getmailPeer } from "../peers/getmail.js";
+import { imaplibPeer, poplibPeer } from "../peers/python.js";
+import type { Target } from "../peers/types.js";
+import { xoauthPeer } from "../peers/xoauth.js";
+import { comparePeers, type PeerResult } from "./compare.js";
+
+export function targetsFor(
+  box: { mailbox: string; messages: number },
+  ports: { pop3: number; imap: number },
+): Record<"pop3" | "imap", Target> {
+  const base = { host: "127.0.0.1", tls: true, mailbox: box.mailbox, password: BENCH_PASSWORD, messages: box.messages };
+  return {
+    pop3: { ...base, protocol: "pop3", port: ports.pop3 },
+    imap: { ...base, protocol: "imap", port: ports.imap },
+  };
+}
+
+export async function loopbackScenario(
+  env: BenchEnv,
+  o: Options,
+  box: { mailbox: string; messages: number },
+  log: (s: string) => void,
+): Promise<PeerResult[]> {
+  log(`loopback: ${box.messages} messages, ${o.rounds} round(s) per peer`);
+  const peers = [
+    xoauthPeer("pop3"),
+    xoauthPeer("imap"),
+    getmailPeer("pop3"),
+    getmailPeer("imap"),
+    fetchmailPeer(),
+    poplibPeer(),
+    imaplibPeer(),
+    barePeer(),
+  ];
+  const targets = targetsFor(box, { pop3: env.dc.ports.pop3s, imap: env.dc.ports.imaps });
+  // Warm-up: Dovecot's index cache, the page cache, and the token cache (a user's second run).
+  return comparePeers(env, peers, targets, o.rounds, log, [xoauthPeer("pop3"), xoauthPeer("imap")]);
+}
