@@ -14,6 +14,8 @@ import { initCodes as enInit, initUi as enInitUi } from "./en/init.js";
 import { proxyCodes as enProxy, proxyUi as enProxyUi } from "./en/proxy.js";
 import { sendCodes as enSend, sendUi as enSendUi } from "./en/send.js";
 import { storeCodes as enStore } from "./en/store.js";
+import { fetchCodes as deFetch, fetchUi as deFetchUi } from "./de/fetch.js";
+import { fetchCodes as enFetch, fetchUi as enFetchUi } from "./en/fetch.js";
 import { registerCatalog } from "./index.js";
 
 registerCatalog("en", enDiagnose, enDiagnoseUi);
@@ -30,3 +32,5 @@ registerCatalog("en", enSend, enSendUi);
 registerCatalog("de", deSend, deSendUi);
 registerCatalog("en", enInit, enInitUi);
 registerCatalog("de", deInit, deInitUi);
+registerCatalog("en", enFetch, enFetchUi);
+registerCatalog("de", deFetch, deFetchUi);
