@@ -3,8 +3,10 @@
  * `raw.proxy` on its own; `resolveListeners` fills upstream defaults per cloud and enforces the TLS policy.
  */
 import { isIP } from "node:net";
+import { createSecureContext } from "node:tls";
 import { z } from "zod";
 import { CLOUDS, type CloudName } from "../auth/clouds.js";
+import { readBoundedFile } from "../config/secrets.js";
 import { XoauthError } from "../errors.js";
 import { parsePasswordHash } from "./password.js";
 
@@ -78,14 +80,62 @@ function bad(msg: string): XoauthError {
   return new XoauthError("CONFIG_INVALID", msg);
 }
 
+/** `listeners[1] (smtp-lan).localTls` for an issue path; names the listener or user when the data has one. */
+function issuePath(data: unknown, path: PropertyKey[]): string {
+  let out = "proxy";
+  let node: unknown = data;
+  for (const p of path) {
+    node = node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[p] : undefined;
+    if (typeof p === "number") {
+      const o = node as { name?: unknown; username?: unknown } | undefined;
+      const label = typeof o?.name === "string" ? o.name : typeof o?.username === "string" ? o.username : undefined;
+      out += `[${p}]${label ? ` (${label})` : ""}`;
+    } else {
+      out += `.${String(p)}`;
+    }
+  }
+  return out;
+}
+
 /** Parses the `proxy:` section; throws CONFIG_INVALID naming the offending field. */
 export function parseProxySection(data: unknown): ProxySection {
+  if (data === undefined || data === null) {
+    throw bad("The config file has no proxy: section (listeners and users); see docs/proxy.md.");
+  }
   const r = ProxySectionSchema.safeParse(data);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => `proxy.${i.path.map(String).join(".")}: ${i.message}`).join("; ");
+    const issues = r.error.issues.map((i) => `${issuePath(data, i.path)}: ${i.message}`).join("; ");
     throw bad(`The proxy section of the config is invalid: ${issues}`);
   }
   return r.data;
+}
+
+/**
+ * Reads each TLS listener's cert and key (bounded) and checks that they form a usable pair, so a missing file or a
+ * key that does not match its certificate stops the start with CONFIG_INVALID instead of failing the first client.
+ */
+export function loadListenerTls(listeners: readonly ResolvedListener[]): Record<string, { cert: string; key: string }> {
+  const out: Record<string, { cert: string; key: string }> = {};
+  for (const l of listeners) {
+    if (l.localTls === "none" || !l.cert || !l.key) continue;
+    const where = `proxy.listeners.${l.name}`;
+    const pem = {
+      cert: readBoundedFile(l.cert, "certificate", `${where}.cert`),
+      key: readBoundedFile(l.key, "private key", `${where}.key`),
+    };
+    try {
+      createSecureContext(pem);
+    } catch (e) {
+      throw new XoauthError(
+        "CONFIG_INVALID",
+        `${where}: the cert ${l.cert} and key ${l.key} are not a usable PEM certificate and matching private key ` +
+          `(${(e as Error).message}).`,
+        { cause: e, details: { params: { path: l.cert } } },
+      );
+    }
+    out[l.name] = pem;
+  }
+  return out;
 }
 
 /** Fills defaults and enforces policy: no password over the network in clear, unique names, valid hashes. */
@@ -116,9 +166,14 @@ export function resolveListeners(section: ProxySection, knownAccounts: ReadonlyS
   for (const u of section.users) {
     if (users.has(u.username)) throw bad(`proxy.users: the user name "${u.username}" is used twice.`);
     users.add(u.username);
-    parsePasswordHash(u.passwordHash);
+    try {
+      parsePasswordHash(u.passwordHash);
+    } catch (e) {
+      throw bad(`proxy.users.${u.username}.passwordHash: ${(e as Error).message}`);
+    }
     if (!knownAccounts.has(u.account)) {
-      throw bad(`proxy.users.${u.username}: account "${u.account}" is not defined under accounts.`);
+      const known = [...knownAccounts].join(", ") || "none";
+      throw bad(`proxy.users.${u.username}: account "${u.account}" is not defined under accounts (defined: ${known}).`);
     }
   }
   return out;

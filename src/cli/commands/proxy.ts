@@ -3,13 +3,15 @@
  * Policy (config, files, signals, logging) lives here; the mechanism lives in src/proxy.
  */
 import { type Command, Option } from "commander";
+import { cacheKey } from "../../auth/cache.js";
 import { createTokenProvider } from "../../auth/provider.js";
+import type { TokenProvider } from "../../auth/types.js";
 import { loadConfigFile } from "../../config/load.js";
 import { pemCertificates, readBoundedFile } from "../../config/secrets.js";
 import { resolveSettings } from "../../config/settings.js";
 import { XoauthError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
-import { parseProxySection, resolveListeners } from "../../proxy/config.js";
+import { loadListenerTls, parseProxySection, resolveListeners } from "../../proxy/config.js";
 import { createProxyLogger, type LogFormat } from "../../proxy/log.js";
 import { hashPassword } from "../../proxy/password.js";
 import { type LocalUser, startProxy } from "../../proxy/server.js";
@@ -33,7 +35,7 @@ Config (YAML, next to the accounts section; see docs/proxy.md):
     users:
       - { username: erp, passwordHash: "scrypt$16384$8$1$...", account: shop }
 
-Exit codes: 0 stopped by SIGTERM/SIGINT, 2 config invalid, 5 cannot listen, 1 unexpected.`;
+Exit codes: 0 stopped by SIGTERM/SIGINT, 2 config invalid or cannot listen, 1 unexpected.`;
 
 interface ProxyFlags {
   config?: string;
@@ -69,6 +71,8 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
   const ca: string[] = [];
   if (flags.caFile) ca.push(...pemCertificates(readBoundedFile(flags.caFile, "CA", "--ca-file")));
   const accounts = new Map<string, UpstreamAccount>();
+  // Accounts with the same app (authority, tenant, client, scope, credential) share one provider, so one token.
+  const providers = new Map<string, TokenProvider>();
   for (const name of new Set(section.users.map((u) => u.account))) {
     const s = await resolveSettings({
       config: flags.config,
@@ -76,8 +80,10 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
       ...(flags.caFile ? { caFile: flags.caFile } : {}),
     });
     if (!s.mailbox) throw new XoauthError("CONFIG_INVALID", t("proxy.account.noMailbox", { account: name }));
-    // Accounts with the same app share one cached token (the provider's cache key is tenant + client + scope).
-    accounts.set(name, { name, mailbox: s.mailbox, tokens: createTokenProvider(s) });
+    const key = cacheKey(s);
+    const tokens = providers.get(key) ?? createTokenProvider(s);
+    providers.set(key, tokens);
+    accounts.set(name, { name, mailbox: s.mailbox, tokens });
     for (const c of s.ca ?? []) if (!ca.includes(c)) ca.push(c);
   }
   const users: LocalUser[] = section.users.map((u) => ({
@@ -85,12 +91,7 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
     passwordHash: u.passwordHash,
     account: accounts.get(u.account) as UpstreamAccount,
   }));
-  const tls: Record<string, { cert: string; key: string }> = {};
-  for (const l of listeners) {
-    if (l.localTls !== "none" && l.cert && l.key) {
-      tls[l.name] = { cert: readBoundedFile(l.cert, "certificate", "cert"), key: readBoundedFile(l.key, "key", "key") };
-    }
-  }
+  const tls = loadListenerTls(listeners);
   const logger = createProxyLogger(flags.logFormat ?? "text", (line) => processOut.stderr(line));
   const server = await startProxy({
     listeners,
