@@ -3,6 +3,7 @@
 import { authCodes as deAuth, authUi as deAuthUi } from "./de/auth.js";
 import { demoCodes as deDemo, demoUi as deDemoUi } from "./de/demo.js";
 import { codes as deDiagnose, ui as deDiagnoseUi } from "./de/diagnose.js";
+import { fetchCodes as deFetch, fetchUi as deFetchUi } from "./de/fetch.js";
 import { initCodes as deInit, initUi as deInitUi } from "./de/init.js";
 import { proxyCodes as deProxy, proxyUi as deProxyUi } from "./de/proxy.js";
 import { sendCodes as deSend, sendUi as deSendUi } from "./de/send.js";
@@ -10,12 +11,11 @@ import { storeCodes as deStore } from "./de/store.js";
 import { authCodes as enAuth, authUi as enAuthUi } from "./en/auth.js";
 import { demoCodes as enDemo, demoUi as enDemoUi } from "./en/demo.js";
 import { codes as enDiagnose, ui as enDiagnoseUi } from "./en/diagnose.js";
+import { fetchCodes as enFetch, fetchUi as enFetchUi } from "./en/fetch.js";
 import { initCodes as enInit, initUi as enInitUi } from "./en/init.js";
 import { proxyCodes as enProxy, proxyUi as enProxyUi } from "./en/proxy.js";
 import { sendCodes as enSend, sendUi as enSendUi } from "./en/send.js";
 import { storeCodes as enStore } from "./en/store.js";
-import { fetchCodes as deFetch, fetchUi as deFetchUi } from "./de/fetch.js";
-import { fetchCodes as enFetch, fetchUi as enFetchUi } from "./en/fetch.js";
 import { registerCatalog } from "./index.js";
 
 registerCatalog("en", enDiagnose, enDiagnoseUi);
