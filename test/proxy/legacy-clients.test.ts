@@ -241,29 +241,22 @@ describeDovecot("proxy with real legacy clients and real Dovecot", () => {
     assert.equal(proxy.upstreamConnects.length, c0);
   });
 
+  /** One failing login per protocol (POP3 USER/PASS, IMAP LOGIN, SMTP AUTH `smtpAuth`): the parsed client results. */
+  async function loginAllThree(smtpAuth: "plain" | "login") {
+    const run = async (script: string, args: Record<string, unknown>) =>
+      JSON.parse((await runPython(script, { ...base(), tls: "none", ...args })).stdout);
+    return {
+      p: await run(POP3_CLIENT, { port: proxy.port("pop3"), auth: "user" }),
+      i: await run(IMAP_CLIENT, { port: proxy.port("imap"), auth: "login" }),
+      s: await run(SMTP_CLIENT, { port: proxy.port("smtp"), auth: smtpAuth, from: MAILBOX, to: "x@y.z", msg: "00" }),
+    };
+  }
+
   it("upstream refusal (expired token) is answered in each protocol and logged with a diagnosis code", async () => {
     tokenMode = "expired";
-    const p = JSON.parse(
-      (await runPython(POP3_CLIENT, { ...base(), port: proxy.port("pop3"), tls: "none", auth: "user" })).stdout,
-    );
+    const { p, i, s } = await loginAllThree("plain");
     assert.match(p.error, /-ERR \[AUTH\] Authentication failed/);
-    const i = JSON.parse(
-      (await runPython(IMAP_CLIENT, { ...base(), port: proxy.port("imap"), tls: "none", auth: "login" })).stdout,
-    );
     assert.match(i.error, /AUTHENTICATIONFAILED/);
-    const s = JSON.parse(
-      (
-        await runPython(SMTP_CLIENT, {
-          ...base(),
-          port: proxy.port("smtp"),
-          tls: "none",
-          auth: "plain",
-          from: MAILBOX,
-          to: "x@y.z",
-          msg: "00",
-        })
-      ).stdout,
-    );
     assert.equal(s.code, 535);
     const fails = proxy.logs.filter((l) => l.outcome === "upstream-fail");
     assert.ok(fails.length >= 3);
@@ -273,27 +266,9 @@ describeDovecot("proxy with real legacy clients and real Dovecot", () => {
 
   it("token endpoint down is a temporary failure: -ERR [SYS/TEMP] / NO [UNAVAILABLE] / 454", async () => {
     tokenMode = "unreachable";
-    const p = JSON.parse(
-      (await runPython(POP3_CLIENT, { ...base(), port: proxy.port("pop3"), tls: "none", auth: "user" })).stdout,
-    );
+    const { p, i, s } = await loginAllThree("login");
     assert.match(p.error, /-ERR \[SYS\/TEMP\]/);
-    const i = JSON.parse(
-      (await runPython(IMAP_CLIENT, { ...base(), port: proxy.port("imap"), tls: "none", auth: "login" })).stdout,
-    );
     assert.match(i.error, /UNAVAILABLE/);
-    const s = JSON.parse(
-      (
-        await runPython(SMTP_CLIENT, {
-          ...base(),
-          port: proxy.port("smtp"),
-          tls: "none",
-          auth: "login",
-          from: MAILBOX,
-          to: "x@y.z",
-          msg: "00",
-        })
-      ).stdout,
-    );
     assert.equal(s.code, 454);
     assert.ok(proxy.logs.some((l) => l.code === "TOKEN_ENDPOINT_UNREACHABLE"));
   });
