@@ -3,7 +3,7 @@ import { Command, CommanderError } from "commander";
 import { exitCodeOf, toXoauthError, XoauthError } from "../errors.js";
 import "../i18n/catalogs.js";
 import { detectLang, setLang } from "../i18n/index.js";
-import { COMMANDS } from "./commands/index.js";
+import { loadCommands, type RegisterCommand } from "./commands/index.js";
 import { formatError, processOut } from "./output.js";
 
 export const EXIT_CODES_HELP = `Exit codes:
@@ -20,7 +20,7 @@ export interface RunContext {
   exitCode: number;
 }
 
-export function buildProgram(ctx: RunContext): Command {
+export function buildProgram(ctx: RunContext, commands: RegisterCommand[]): Command {
   const program = new Command();
   program
     .name("xoauth-mail")
@@ -35,14 +35,14 @@ export function buildProgram(ctx: RunContext): Command {
     .hook("preAction", (thisCommand) => {
       setLang(detectLang(thisCommand.opts().lang as string | undefined));
     });
-  for (const register of COMMANDS) register(program, ctx);
+  for (const register of commands) register(program, ctx);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const ctx: RunContext = { exitCode: 0 };
   setLang(detectLang(undefined));
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, await loadCommands(argv.slice(2)));
   try {
     await program.parseAsync(argv);
     return ctx.exitCode;

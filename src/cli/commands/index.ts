@@ -1,24 +1,49 @@
-/** One module per command; each exports a `register(program, ctx)` function. Add new commands here. */
+/**
+ * One module per command; each exports a `register(program, ctx)` function. Add new commands here.
+ * Modules are loaded lazily: a run of `xoauth-mail token` loads only the token command and what it imports
+ * (not imapflow, nodemailer, mailparser, ...), which keeps start-up time and memory low (`token` is used as a
+ * password command by other tools; `fetch` has a memory budget).
+ */
 import type { Command } from "commander";
 import type { RunContext } from "../main.js";
-import { registerDemo } from "./demo.js";
-import { registerFetch } from "./fetch.js";
-import { registerInit } from "./init.js";
-import { registerProxy } from "./proxy.js";
-import { registerSandbox } from "./sandbox.js";
-import { registerSend } from "./send.js";
-import { registerTest } from "./test.js";
-import { registerToken } from "./token.js";
 
 export type RegisterCommand = (program: Command, ctx: RunContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [
-  registerToken,
-  registerFetch,
-  registerTest,
-  registerProxy,
-  registerSend,
-  registerDemo,
-  registerSandbox,
-  registerInit,
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<RegisterCommand>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  { name: "token", load: async () => (await import("./token.js")).registerToken },
+  { name: "test", load: async () => (await import("./test.js")).registerTest },
+  { name: "fetch", load: async () => (await import("./fetch.js")).registerFetch },
+  { name: "send", load: async () => (await import("./send.js")).registerSend },
+  { name: "proxy", load: async () => (await import("./proxy.js")).registerProxy },
+  { name: "demo", load: async () => (await import("./demo.js")).registerDemo },
+  { name: "sandbox", load: async () => (await import("./sandbox.js")).registerSandbox },
+  { name: "init", load: async () => (await import("./init.js")).registerInit },
 ];
+
+/** Global options that take a value (they come before the command name). */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(["--lang"]);
+
+/** The command named on the command line, or undefined (no command, `help`, or an unknown name: load all). */
+export function selectedCommand(args: readonly string[]): CommandEntry | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith("-")) continue;
+    return COMMANDS.find((c) => c.name === a);
+  }
+  return undefined;
+}
+
+/** Loads the commands this run needs: the named one, or all of them (for help and for errors on unknown names). */
+export async function loadCommands(args: readonly string[]): Promise<RegisterCommand[]> {
+  const one = selectedCommand(args);
+  return Promise.all((one ? [one] : COMMANDS).map((c) => c.load()));
+}
