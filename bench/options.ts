@@ -33,7 +33,7 @@ export function parseOptions(argv: string[]): Options {
   return {
     quick,
     rounds,
-    latencyRounds: num("--rounds", quick ? 1 : 3),
+    latencyRounds: num("--rounds", quick ? 1 : 2),
     bulkMessages: quick ? 200 : 2000,
     bulkBytes: (quick ? 20 : 200) * 1_048_576,
     latencyMessages: quick ? 50 : 200,

@@ -1,23 +1,57 @@
 /**
  * `npm run bench` (issue #6): xoauth-mail against getmail6, fetchmail, hand-written Python and a bare client, on one
- * real Dovecot, in one run; writes bench/RESULTS.md and prints it. `--quick` is the ~1 minute smoke variant.
+ * real Dovecot, in one run; writes bench/RESULTS.md and prints it. `--quick` is the ~1 minute smoke variant,
+ * `--rounds N` sets the rounds, `--only loopback,latency,memory,tokens,proxy` picks scenarios, `--profile` adds a
+ * CPU profile of one fetch per protocol.
  */
+import { writeFileSync } from "node:fs";
 import { cleanupAll, installSignalHandlers } from "./cleanup.js";
 import { startBenchEnv } from "./env.js";
 import { parseOptions } from "./options.js";
-import { loopbackScenario } from "./scenarios/loopback.js";
+import { RESULTS_MD } from "./paths.js";
+import { profileFetch } from "./profile.js";
+import { type Results, renderResults } from "./report.js";
+import { latencyScenario, ONE_WAY_MS } from "./scenarios/latency.js";
+import { loopbackScenario, targetsFor } from "./scenarios/loopback.js";
+import { memoryScenario } from "./scenarios/memory.js";
+import { proxyScenario } from "./scenarios/proxy.js";
+import { tokensScenario } from "./scenarios/tokens.js";
 import { fillMailboxes } from "./setup.js";
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<void> {
-  const o = parseOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const o = parseOptions(argv);
   installSignalHandlers();
   const t0 = Date.now();
   const env = await startBenchEnv();
   const boxes = fillMailboxes(env, o, log);
-  if (o.only.has("loopback")) await loopbackScenario(env, o, boxes.bulk, log);
-  log(`bench finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const r: Results = {
+    command: `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
+    setup:
+      `seed 20240601; bulk ${boxes.bulk.messages} messages / ${(boxes.bulk.bytes / 1_048_576).toFixed(0)} MB ` +
+      "(80% 2-20 KB, 17% 20-500 KB, 3% 0.5-5 MB); " +
+      `${boxes.small.messages} small (2-20 KB) for the RTT test; one ${(boxes.big.bytes / 1_048_576).toFixed(0)} MB message; ` +
+      `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}), after an untimed warm-up.`,
+    totalSeconds: 0,
+  };
+  if (o.only.has("loopback")) r.loopback = { rows: await loopbackScenario(env, o, boxes.bulk, log), ...boxes.bulk };
+  if (o.only.has("latency"))
+    r.latency = { rows: await latencyScenario(env, o, boxes.small, log), ...boxes.small, rttMs: 2 * ONE_WAY_MS };
+  if (o.only.has("memory")) r.memory = { rows: await memoryScenario(env, boxes.big, log), bytes: boxes.big.bytes };
+  if (o.only.has("tokens")) r.tokens = await tokensScenario(env, boxes.many, log);
+  if (o.only.has("proxy"))
+    r.proxy = { ...(await proxyScenario(env, o, boxes.bulk, boxes.many, log)), bytes: boxes.bulk.bytes };
+  if (o.profile) {
+    const t = targetsFor(boxes.bulk, { pop3: env.dc.ports.pop3s, imap: env.dc.ports.imaps });
+    r.profile = `${await profileFetch(env, t.pop3, log)}\n${await profileFetch(env, t.imap, log)}`;
+  }
+  r.totalSeconds = (Date.now() - t0) / 1000;
+  const md = renderResults(r);
+  writeFileSync(RESULTS_MD, md);
+  process.stdout.write(`${md}\n`);
+  log(`wrote ${RESULTS_MD}`);
 }
 
 main()

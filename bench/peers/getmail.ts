@@ -26,6 +26,7 @@ export function getmailPeer(protocol: "pop3" | "imap"): Peer {
     id: `getmail-${protocol}`,
     label: name,
     protocol,
+    maxRounds: 2,
     note:
       protocol === "pop3"
         ? "SimplePOP3SSLRetriever, USER/PASS with the Dovecot password (getmail6 has no XOAUTH2 for POP3), Maildir (fsync per message), read_all, no delete"

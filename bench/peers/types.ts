@@ -20,6 +20,8 @@ export interface Peer {
   protocol: "pop3" | "imap";
   /** How it logs in and where it writes: printed under the table. */
   note: string;
+  /** Slow peers run fewer rounds to keep the default bench near 10 minutes (the table shows rounds per row). */
+  maxRounds?: number;
   /** Downloads everything once into a fresh store; returns wall milliseconds (process start to exit). */
   run(env: BenchEnv, target: Target): Promise<number>;
 }

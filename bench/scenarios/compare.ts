@@ -23,6 +23,7 @@ export async function comparePeers(
   const times = new Map<Peer, number[]>(peers.map((p) => [p, []]));
   for (let r = 1; r <= rounds; r++) {
     for (const p of peers) {
+      if (r > (p.maxRounds ?? rounds)) continue;
       const ms = await p.run(env, targets[p.protocol]);
       times.get(p)?.push(ms);
       log(`  round ${r}/${rounds}  ${p.label.padEnd(44)} ${(ms / 1000).toFixed(2)} s`);
