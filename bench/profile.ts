@@ -9,6 +9,7 @@ import { runXoauth } from "./peers/xoauth.js";
 interface CpuNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface CpuProfile {
   nodes: CpuNode[];
@@ -16,17 +17,31 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Self time per function (ms), highest first. */
-export function topFrames(profile: CpuProfile, n = 12): { frame: string; ms: number; pct: number }[] {
+function frameName(cf: CpuNode["callFrame"] | undefined): string {
+  if (!cf) return "?";
+  const file = cf.url ? cf.url.replace(/^.*\/(node_modules|dist)\//, "$1/").replace(/^file:\/\//, "") : "";
+  return `${cf.functionName || "(anonymous)"}${file ? ` ${file}:${cf.lineNumber + 1}` : ""}`;
+}
+
+/** Self time per function (ms) with its nearest caller in our own code (dist/), highest first. */
+export function topFrames(profile: CpuProfile, n = 14): { frame: string; ms: number; pct: number }[] {
   const byId = new Map(profile.nodes.map((nd) => [nd.id, nd]));
+  const parent = new Map<number, number>();
+  for (const nd of profile.nodes) for (const c of nd.children ?? []) parent.set(c, nd.id);
+  const ownCaller = (id: number): string => {
+    for (let p = parent.get(id); p !== undefined; p = parent.get(p)) {
+      const cf = byId.get(p)?.callFrame;
+      if (cf?.url.includes("/dist/src/")) return ` <- ${frameName(cf)}`;
+    }
+    return "";
+  };
   const self = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
     const dt = (profile.timeDeltas[i] ?? 0) / 1000;
     total += dt;
     const cf = byId.get(id)?.callFrame;
-    const file = cf?.url ? cf.url.replace(/^.*\/(node_modules|dist|node:)/, "$1").replace(/^file:\/\//, "") : "";
-    const key = cf ? `${cf.functionName || "(anonymous)"} ${file}${file ? `:${cf.lineNumber + 1}` : ""}` : "?";
+    const key = `${frameName(cf)}${cf?.url.includes("/dist/src/") ? "" : ownCaller(id)}`;
     self.set(key, (self.get(key) ?? 0) + dt);
   });
   return [...self.entries()]
