@@ -25,7 +25,7 @@ interface Target {
   met: boolean;
 }
 
-const median = (rows: PeerResult[], id: string) => rows.find((r) => r.peer.id === id)?.timing.median;
+const median = (rows: PeerResult[], id: string) => rows.find((r) => r.peer.id === id)?.timing?.median;
 const x = (v: number) => `${v.toFixed(2)}x`;
 
 function peerTable(rows: PeerResult[], bytes: number): string[] {
@@ -34,13 +34,17 @@ function peerTable(rows: PeerResult[], bytes: number): string[] {
     "|---|---|---|---|---|",
   ];
   for (const r of rows) {
-    const ours = median(rows, `xoauth-${r.peer.protocol}`) as number;
+    const ours = median(rows, `xoauth-${r.peer.protocol}`) ?? Number.NaN;
+    if (!r.timing) {
+      out.push(`| ${r.peer.label} | failed (${r.failures.length}x): ${r.failures[0] ?? ""} | 0 | - | - |`);
+      continue;
+    }
     let ratio = x(r.timing.median / ours);
     if (r.peer.id.startsWith("xoauth-")) ratio = "1.00x (reference)";
     if (r.peer.id === "bare")
       ratio = `${x(r.timing.median / ours)} (POP3 at ${((100 * r.timing.median) / ours).toFixed(0)}% of the ceiling)`;
     out.push(
-      `| ${r.peer.label} | ${fmtTiming(r.timing)} | ${r.timing.rounds} | ${mbPerSec(bytes, r.timing.median)} | ${ratio} |`,
+      `| ${r.peer.label} | ${fmtTiming(r.timing)} | ${r.timing.rounds}${r.failures.length > 0 ? ` (+${r.failures.length} failed)` : ""} | ${mbPerSec(bytes, r.timing.median)} | ${ratio} |`,
     );
   }
   return out;

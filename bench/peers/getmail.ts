@@ -26,7 +26,7 @@ export function getmailPeer(protocol: "pop3" | "imap"): Peer {
     id: `getmail-${protocol}`,
     label: name,
     protocol,
-    maxRounds: 2,
+    maxRounds: 1,
     note:
       protocol === "pop3"
         ? "SimplePOP3SSLRetriever, USER/PASS with the Dovecot password (getmail6 has no XOAUTH2 for POP3), Maildir (fsync per message), read_all, no delete"
@@ -60,11 +60,19 @@ export function getmailPeer(protocol: "pop3" | "imap"): Peer {
       );
       execFileSync("chown", ["-R", "nobody:nogroup", home]);
       const once = () =>
-        run("getmail", [`--getmaildir=${home}`, `--rcfile=${rc}`], { asNobody: true, env: { HOME: home } });
+        run("getmail", [`--getmaildir=${home}`, `--rcfile=${rc}`], {
+          asNobody: true,
+          env: { HOME: home },
+          timeoutMs: 240_000,
+        });
       let r = await once();
       // getmail6's delivery child can exit before the parent waits for it (lost SIGCHLD wake-up): the run aborts
-      // after `timeout` seconds. Such a run is counted, not timed, and repeated into a fresh Maildir.
-      for (let retry = 0; r.code !== 0 && /waiting child pid \d+ timed out/.test(r.stderr) && retry < 3; retry++) {
+      // after `timeout` seconds, or (IMAP) hangs with a zombie child until our kill. Such a run is counted, not timed, and repeated into a fresh Maildir.
+      for (
+        let retry = 0;
+        r.code !== 0 && (r.code === null || /waiting child pid \d+ timed out/.test(r.stderr)) && retry < 3;
+        retry++
+      ) {
         getmailLostWakeups++;
         for (const d of ["new", "cur", "tmp"]) dropDir(join(md, d));
         for (const d of ["new", "cur", "tmp"]) mkdirSync(join(md, d));

@@ -5,7 +5,9 @@ import { fmtTiming, summarize, type Timing } from "../stats.js";
 
 export interface PeerResult {
   peer: Peer;
-  timing: Timing;
+  /** Undefined when every round failed (see `failures`). */
+  timing: Timing | undefined;
+  failures: string[];
 }
 
 export async function comparePeers(
@@ -21,15 +23,30 @@ export async function comparePeers(
     await p.run(env, targets[p.protocol]);
   }
   const times = new Map<Peer, number[]>(peers.map((p) => [p, []]));
+  const failures = new Map<Peer, string[]>(peers.map((p) => [p, []]));
   for (let r = 1; r <= rounds; r++) {
     for (const p of peers) {
       if (r > (p.maxRounds ?? rounds)) continue;
-      const ms = await p.run(env, targets[p.protocol]);
-      times.get(p)?.push(ms);
-      log(`  round ${r}/${rounds}  ${p.label.padEnd(44)} ${(ms / 1000).toFixed(2)} s`);
+      try {
+        const ms = await p.run(env, targets[p.protocol]);
+        times.get(p)?.push(ms);
+        log(`  round ${r}/${rounds}  ${p.label.padEnd(44)} ${(ms / 1000).toFixed(2)} s`);
+      } catch (err) {
+        // A peer that fails is reported as failed, never timed; the other peers still run.
+        const msg = String((err as Error).message ?? err)
+          .split("\n")
+          .slice(0, 3)
+          .join(" ")
+          .slice(0, 300);
+        failures.get(p)?.push(msg);
+        log(`  round ${r}/${rounds}  ${p.label.padEnd(44)} FAILED: ${msg}`);
+      }
     }
   }
-  const out = peers.map((peer) => ({ peer, timing: summarize(times.get(peer) ?? []) }));
-  for (const r of out) log(`  => ${r.peer.label.padEnd(44)} ${fmtTiming(r.timing)}`);
+  const out = peers.map((peer) => {
+    const t = times.get(peer) ?? [];
+    return { peer, timing: t.length > 0 ? summarize(t) : undefined, failures: failures.get(peer) ?? [] };
+  });
+  for (const r of out) log(`  => ${r.peer.label.padEnd(44)} ${r.timing ? fmtTiming(r.timing) : "failed"}`);
   return out;
 }
