@@ -9,7 +9,7 @@ const PROTOCOL_NAME: Record<MailProtocol, string> = { pop3: "POP3", imap: "IMAP"
 
 export function formatHeader(protocol: MailProtocol, mailbox: string, server: MailServer | undefined): string {
   const where = server
-    ? ` at ${server.host}:${server.port} (${server.tls === "implicit" ? "implicit TLS" : "STARTTLS"})`
+    ? ` ${diagUi("header.at", { host: server.host, port: server.port, tls: diagUi(`tls.${server.tls}`) })}`
     : "";
   return `${PROTOCOL_NAME[protocol]} · ${mailbox || "-"}${where}\n`;
 }
@@ -17,7 +17,7 @@ export function formatHeader(protocol: MailProtocol, mailbox: string, server: Ma
 export function formatStep(step: DiagnosisStep): string {
   const mark = step.ok ? "✓" : "✗";
   const name = diagUi(`step.${step.id}`).padEnd(NAME_WIDTH);
-  const ms = `${step.ms} ms`.padStart(8);
+  const ms = (step.measured === false ? "–" : `${step.ms} ms`).padStart(8);
   const detail = step.detail.length > 110 ? `${step.detail.slice(0, 107)}...` : step.detail;
   return `  ${mark} ${name}${ms}  ${detail}\n`;
 }

@@ -11,6 +11,7 @@ import { diagnose } from "./engine.js";
 import { claimFacts } from "./facts.js";
 import { PROBES, StepFailed, StepRecorder } from "./probe/run.js";
 import type { MailServer } from "./server.js";
+import { diagUi } from "./text.js";
 import type { Diagnosis, DiagnosisContext, DiagnosisOptions, DiagnosisStep } from "./types.js";
 
 export interface MailTestInput {
@@ -65,18 +66,28 @@ export function claimsJson(c: TokenClaims | undefined): ClaimsJson | null {
   };
 }
 
-function claimsDetail(ctx: DiagnosisContext): { ok: boolean; detail: string } {
+/** The claims step: what the token proves for this protocol, or what is wrong with it (also used by `send`). */
+export function claimsDetail(ctx: DiagnosisContext): { ok: boolean; detail: string } {
   const f = claimFacts(ctx);
   const c = ctx.claims;
-  if (!f || !c) return { ok: false, detail: "no claims" };
+  if (!f || !c) return { ok: false, detail: diagUi("step.detail.noClaims") };
   const role = ROLE_FOR_PROTOCOL[ctx.options.protocol];
   const problems: string[] = [];
-  if (!f.audOk) problems.push(`aud ${f.aud ?? "(missing)"} is not Exchange Online`);
-  if (!f.hasRoles) problems.push("no roles claim (admin consent missing)");
-  else if (!f.roleOk) problems.push(`roles lack ${role}`);
-  if (f.expired) problems.push(`expired ${-(f.minutesLeft ?? 0)} min ago`);
+  if (!f.audOk) problems.push(diagUi("step.detail.audNotExchange", { aud: f.aud ?? "-" }));
+  if (!f.hasRoles) problems.push(diagUi("step.detail.noRoles"));
+  else if (!f.roleOk) problems.push(diagUi("step.detail.rolesLack", { role }));
+  if (f.expired) problems.push(diagUi("step.detail.expiredAgo", { minutes: -(f.minutesLeft ?? 0) }));
   if (problems.length) return { ok: false, detail: problems.join("; ") };
-  return { ok: true, detail: `aud ${f.aud}, role ${role}, ${f.minutesLeft} min left, oid ${str(c.oid) ?? "-"}` };
+  return {
+    ok: true,
+    detail: diagUi("step.detail.claimsOk", { aud: f.aud, role, minutes: f.minutesLeft, oid: str(c.oid) ?? "-" }),
+  };
+}
+
+/** The token step's detail: where the token came from and how long it lasts. */
+export function tokenDetail(t: AccessToken): string {
+  const minutes = Math.floor((t.expiresOn.getTime() - Date.now()) / 60_000);
+  return diagUi(t.fromCache ? "step.detail.tokenCache" : "step.detail.tokenEndpoint", { minutes });
 }
 
 export async function runMailTest(input: MailTestInput): Promise<MailTestResult> {
@@ -96,10 +107,7 @@ export async function runMailTest(input: MailTestInput): Promise<MailTestResult>
   const ctx: DiagnosisContext = { steps: rec.steps, options };
   if (input.optionsStep) rec.add("options", true, input.optionsStep.ms, input.optionsStep.detail);
   try {
-    const tok = await rec.run("token", input.getToken, (t) => {
-      const mins = Math.floor((t.expiresOn.getTime() - Date.now()) / 60_000);
-      return `${t.fromCache ? "from cache" : "from the token endpoint"}, expires in ${mins} min`;
-    });
+    const tok = await rec.run("token", input.getToken, tokenDetail);
     markSecret(tok.token);
     const t0 = Date.now();
     try {

@@ -1,12 +1,14 @@
 /** Looks up the diagnosis texts (rule variants and UI strings) in the current language, falling back to English. */
 import { ui as deUi, variants as deVariants } from "../i18n/de/diagnose.js";
+import { stepsUi as deStepsUi } from "../i18n/de/steps.js";
 import { ui as enUi, variants as enVariants } from "../i18n/en/diagnose.js";
+import { stepsUi as enStepsUi } from "../i18n/en/steps.js";
 import { codeText, fill, getLang, type Lang } from "../i18n/index.js";
 import type { CodeText } from "../i18n/types.js";
 import type { Diagnosis, DiagnosisCode } from "./types.js";
 
 const VARIANTS: Record<Lang, Record<string, CodeText>> = { en: enVariants, de: deVariants };
-const UI: Record<Lang, Record<string, string>> = { en: enUi, de: deUi };
+const UI: Record<Lang, Record<string, string>> = { en: { ...enUi, ...enStepsUi }, de: { ...deUi, ...deStepsUi } };
 
 type Params = Record<string, unknown>;
 
@@ -25,7 +27,7 @@ export function variantText(key: string, params: Params, lang: Lang = getLang())
   return c ? filled(c, params) : undefined;
 }
 
-/** A diagnosis UI string (step names, labels). */
+/** A diagnosis UI string (step names, step details, labels). */
 export function diagUi(key: string, params: Params = {}, lang: Lang = getLang()): string {
   const s = UI[lang][key] ?? UI.en[key];
   return s === undefined ? key : fill(s, params);

@@ -22,6 +22,8 @@ export interface DiagnosisStep {
   id: StepId;
   ok: boolean;
   ms: number;
+  /** False when the library did this step together with others, so `ms` (0) is no measurement of its own. */
+  measured?: boolean;
   /** Short human detail (already redacted), e.g. `STAT: 3 messages, 12 KB`. */
   detail: string;
   error?: XoauthError;

@@ -3,14 +3,15 @@
  * root cause from the diagnosis engine (SMTP_AUTH_DISABLED, SEND_AS_DENIED, MAILBOX_ACCESS_DENIED, TLS, ...).
  */
 import type { CloudName } from "../auth/clouds.js";
-import { ROLE_FOR_PROTOCOL } from "../auth/clouds.js";
 import { decodeJwt } from "../auth/jwt.js";
 import type { AccessToken, TokenClaims } from "../auth/types.js";
 import { diagnose } from "../diagnose/engine.js";
-import { claimFacts } from "../diagnose/facts.js";
+import { failedStepStart, PhaseTracker, recordLoginSteps } from "../diagnose/probe/phases.js";
 import { StepFailed, StepRecorder } from "../diagnose/probe/recorder.js";
-import { failedStep } from "../diagnose/probe/smtp.js";
+import { failedStep, loginDetails } from "../diagnose/probe/smtp.js";
 import type { MailServer } from "../diagnose/server.js";
+import { claimsDetail, tokenDetail } from "../diagnose/test-run.js";
+import { diagUi } from "../diagnose/text.js";
 import type { Diagnosis, DiagnosisContext, DiagnosisStep } from "../diagnose/types.js";
 import { markSecret } from "../log/redact.js";
 import type { TraceFn } from "../smtp/index.js";
@@ -44,8 +45,6 @@ export interface SendRunResult {
   ms: number;
 }
 
-const SEND_STEPS = ["connect", "tls", "greeting", "auth"] as const;
-
 export async function runSend(input: SendRunInput): Promise<SendRunResult> {
   const started = Date.now();
   const rec = new StepRecorder();
@@ -66,7 +65,7 @@ export async function runSend(input: SendRunInput): Promise<SendRunResult> {
   if (input.optionsStep) rec.add("options", true, input.optionsStep.ms, input.optionsStep.detail);
   let sent: SentMessage | undefined;
   try {
-    const tok = await rec.run("token", input.getToken, (t) => (t.fromCache ? "from cache" : "from the token endpoint"));
+    const tok = await rec.run("token", input.getToken, tokenDetail);
     markSecret(tok.token);
     const t0 = Date.now();
     try {
@@ -74,16 +73,11 @@ export async function runSend(input: SendRunInput): Promise<SendRunResult> {
     } catch (e) {
       throw rec.fail("claims", Date.now() - t0, e);
     }
-    const f = claimFacts(ctx);
-    const claimsOk = !!f && f.audOk && f.roleOk && !f.expired;
-    rec.add(
-      "claims",
-      claimsOk,
-      Date.now() - t0,
-      claimsOk ? `role ${ROLE_FOR_PROTOCOL.smtp}` : "token claims look wrong",
-    );
+    const checked = claimsDetail(ctx);
+    rec.add("claims", checked.ok, Date.now() - t0, checked.detail);
     const s = input.server;
-    const t1 = Date.now();
+    const phases = new PhaseTracker();
+    const implicit = s.tls === "implicit";
     try {
       sent = await sendOne(
         {
@@ -93,7 +87,10 @@ export async function runSend(input: SendRunInput): Promise<SendRunResult> {
           user: input.mailbox,
           token: tok.token,
           ...(input.ca ? { ca: input.ca } : {}),
-          ...(input.onTrace ? { onTrace: input.onTrace } : {}),
+          onTrace: (e) => {
+            phases.observe(e);
+            input.onTrace?.(e);
+          },
           ...(input.timeoutMs
             ? { timeouts: { connectMs: input.timeoutMs, greetingMs: input.timeoutMs, commandMs: input.timeoutMs } }
             : {}),
@@ -104,11 +101,13 @@ export async function runSend(input: SendRunInput): Promise<SendRunResult> {
     } catch (e) {
       if (!(e instanceof SendFailed)) throw e;
       const at = e.afterLogin ? "send" : failedStep(e.error);
-      const passed = at === "send" ? SEND_STEPS.length : (SEND_STEPS as readonly string[]).indexOf(at);
-      for (const id of SEND_STEPS.slice(0, Math.max(0, passed))) rec.add(id, true, 0, "");
-      throw rec.fail(at, Date.now() - t1, e.error);
+      const t = phases.times;
+      recordLoginSteps(rec, t, implicit, loginDetails(s.host, s.port, s.tls, t), at === "send" ? "auth" : at);
+      if (at === "send") rec.unmeasured("auth", diagUi("step.detail.xoauth2Accepted", { mailbox: input.mailbox }));
+      const from = at === "send" ? (t.authSentAt ?? t.started) : failedStepStart(t, at, implicit);
+      throw rec.fail(at, Date.now() - from, e.error);
     }
-    rec.add("send", true, Date.now() - t1, sent.response);
+    rec.add("send", true, Date.now() - phases.times.started, sent.response);
   } catch (e) {
     if (!(e instanceof StepFailed)) throw e;
   }

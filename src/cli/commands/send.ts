@@ -132,6 +132,16 @@ async function prepare(flags: SendFlags, file: string | undefined): Promise<Prep
   return { settings, mailbox, server, envelope: { from, to: all }, message };
 }
 
+/** The options step's detail: sender, recipient count and what is sent. */
+function optionsDetail(p: Prepared): string {
+  const m = p.message;
+  const message =
+    m.kind === "raw"
+      ? t("step.detail.message.raw", { source: m.source.name })
+      : t("step.detail.message.compose", { attachments: m.fields.attachments.length });
+  return t("step.detail.sendOptions", { from: p.envelope.from, count: p.envelope.to.length, message });
+}
+
 function failureJson(mailbox: string, server: MailServer | null, r: Partial<SendRunResult>, d: Diagnosis) {
   return {
     ok: false,
@@ -170,7 +180,7 @@ async function run(flags: SendFlags, file: string | undefined): Promise<number> 
   }
   const { settings, mailbox, server } = p;
   if (flags.verbose) {
-    const tls = server.tls === "implicit" ? "implicit TLS" : "STARTTLS";
+    const tls = t(`tls.${server.tls}`);
     processOut.stderr(`${t("send.header", { mailbox, host: server.host, port: server.port, tls })}\n`);
   }
   const provider = createTokenProvider(settings);
@@ -185,7 +195,7 @@ async function run(flags: SendFlags, file: string | undefined): Promise<number> 
     scope: settings.scope,
     ...(settings.ca ? { ca: settings.ca } : {}),
     ...(flags.timeout ? { timeoutMs: Number(flags.timeout) } : {}),
-    optionsStep: { id: "options", ok: true, ms: Date.now() - started, detail: "" },
+    optionsStep: { id: "options", ok: true, ms: Date.now() - started, detail: optionsDetail(p) },
     getToken: () => provider.getToken(),
     ...(flags.verbose
       ? { onTrace: (e) => e.dir !== "info" && processOut.stderr(`    ${e.dir === "c" ? "C" : "S"}: ${e.line}\n`) }

@@ -10,6 +10,7 @@ import { diagnose } from "../../diagnose/engine.js";
 import { formatDiagnosis, formatHeader, formatStep } from "../../diagnose/format.js";
 import { type MailServer, resolveServer } from "../../diagnose/server.js";
 import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
+import { diagUi } from "../../diagnose/text.js";
 import type { DiagnosisStep } from "../../diagnose/types.js";
 import { exitCodeOf, toXoauthError, XoauthError } from "../../errors.js";
 import { revealSecrets } from "../../log/redact.js";
@@ -130,7 +131,11 @@ async function run(flags: TestFlags): Promise<number> {
     id: "options",
     ok: true,
     ms: Date.now() - started,
-    detail: `tenant ${settings.tenantId}, client ${settings.clientId}, ${settings.credential.kind}`,
+    detail: diagUi("step.detail.options", {
+      tenantId: settings.tenantId,
+      clientId: settings.clientId,
+      credential: diagUi(`step.detail.credential.${settings.credential.kind}`),
+    }),
   };
   const provider = createTokenProvider(settings);
   const results: MailTestResult[] = [];

@@ -1,12 +1,13 @@
 /** `xoauth-mail token`: get an app-only access token; print it (passwordeval / PassCmd), decode it, or JSON. */
 import { type Command, Option } from "commander";
 import { type ClaimCheck, checkClaims, decodeClaims } from "../../auth/claims.js";
-import type { MailProtocol } from "../../auth/clouds.js";
+import { GRAPH_AUDIENCES, type MailProtocol, ROLE_FOR_PROTOCOL } from "../../auth/clouds.js";
 import type { JwtHeader } from "../../auth/jwt.js";
 import { createTokenProvider } from "../../auth/provider.js";
 import type { AccessToken, TokenClaims } from "../../auth/types.js";
 import { type AuthFlags, resolveSettings } from "../../config/settings.js";
 import { toXoauthError } from "../../errors.js";
+import { getLang, t } from "../../i18n/index.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
 import type { RunContext } from "../main.js";
 import { errorJson, formatError, processOut, writeSecretPayload } from "../output.js";
@@ -35,14 +36,45 @@ interface TokenFlags extends AuthFlags {
 }
 
 function localExpiry(exp: number | undefined, now = Date.now()): string {
-  if (typeof exp !== "number") return "(no exp claim)";
-  const mins = Math.floor((exp * 1000 - now) / 60_000);
-  return `${new Date(exp * 1000).toLocaleString()} (${mins >= 0 ? `${mins} min left` : `expired ${-mins} min ago`})`;
+  if (typeof exp !== "number") return t("token.noExp");
+  const minutes = Math.floor((exp * 1000 - now) / 60_000);
+  const left = minutes >= 0 ? t("token.minLeft", { minutes }) : t("token.expiredAgo", { minutes: -minutes });
+  return `${new Date(exp * 1000).toLocaleString(getLang() === "de" ? "de-DE" : undefined)} (${left})`;
 }
 
 function show(v: unknown): string {
-  if (v === undefined) return "(absent)";
-  return Array.isArray(v) ? v.join(", ") || "(empty)" : String(v);
+  if (v === undefined) return t("token.absent");
+  return Array.isArray(v) ? v.join(", ") || t("token.empty") : String(v);
+}
+
+/** The check's detail in the current language (the --json `checks` keep src/auth/claims.ts's English detail). */
+function checkText(c: ClaimCheck, claims: TokenClaims, protocol: MailProtocol, now = Date.now()): string {
+  const role = ROLE_FOR_PROTOCOL[protocol];
+  const aud = typeof claims.aud === "string" ? claims.aud : "(missing)";
+  const exp = typeof claims.exp === "number" ? claims.exp : undefined;
+  const minutes = exp === undefined ? 0 : Math.abs(Math.floor((exp * 1000 - now) / 60_000));
+  const time = exp === undefined ? "-" : new Date(exp * 1000).toISOString();
+  const key: Record<ClaimCheck["id"], string> = {
+    audience: c.ok
+      ? "ok"
+      : GRAPH_AUDIENCES.some((g) => g.toLowerCase() === aud.replace(/\/+$/, "").toLowerCase())
+        ? "graph"
+        : "other",
+    role: c.ok ? "ok" : Array.isArray(claims.roles) ? "lack" : "noRoles",
+    expiry: exp === undefined ? "none" : c.ok ? "ok" : "expired",
+    "app-only": c.ok ? "ok" : "delegated",
+  };
+  const params = {
+    aud,
+    role,
+    roles: Array.isArray(claims.roles) ? claims.roles.join(", ") : "",
+    time,
+    minutes,
+    appidacr: String(claims.appidacr ?? "-"),
+    idtyp: String(claims.idtyp ?? "-"),
+    scp: String(typeof claims.scp === "string"),
+  };
+  return t(`token.check.${c.id}.${key[c.id]}`, params);
 }
 
 export function formatDecoded(
@@ -63,13 +95,18 @@ export function formatDecoded(
     ["appidacr", claims.appidacr],
     ["iss", claims.iss],
   ];
-  const lines = [`Header:  ${h.join("  ")}`, "Claims:"];
-  for (const [k, v] of rows) lines.push(`  ${k.padEnd(9)}${show(v)}`);
-  lines.push(`  ${"expires".padEnd(9)}${localExpiry(claims.exp)}`);
-  lines.push(`  ${"source".padEnd(9)}${fromCache ? "cache" : "token endpoint"}`);
-  lines.push(`Checks (${protocol}):`);
+  const expires = t("token.expires");
+  const source = t("token.source");
+  const w = Math.max(9, expires.length + 1, source.length + 1);
+  const lines = [`${t("token.header")}:  ${h.join("  ")}`, `${t("token.claims")}:`];
+  for (const [k, v] of rows) lines.push(`  ${k.padEnd(w)}${show(v)}`);
+  lines.push(`  ${expires.padEnd(w)}${localExpiry(claims.exp)}`);
+  lines.push(`  ${source.padEnd(w)}${t(fromCache ? "token.source.cache" : "token.source.endpoint")}`);
+  lines.push(`${t("token.checks", { protocol })}:`);
   for (const c of checks)
-    lines.push(`  ${c.ok ? "✓" : "✗"} ${c.id.padEnd(9)}${c.detail}${c.code ? ` [${c.code}]` : ""}`);
+    lines.push(
+      `  ${c.ok ? "✓" : "✗"} ${c.id.padEnd(9)}${checkText(c, claims, protocol)}${c.code ? ` [${c.code}]` : ""}`,
+    );
   return `${lines.join("\n")}\n`;
 }
 

@@ -1,13 +1,16 @@
 /**
  * IMAP probe over connectImap (imapflow): connect + TLS + greeting + AUTHENTICATE XOAUTH2 happen in one call, so the
- * steps are reconstructed from its timings on success and from the typed error on failure; then LIST + EXAMINE INBOX
+ * steps are timed from the transcript events (src/diagnose/probe/phases.ts), also on failure; then LIST + EXAMINE INBOX
  * (RFC 3501 §6.3.8, §6.3.2) and LOGOUT.
  */
 import type { XoauthError } from "../../errors.js";
 import { toXoauthError } from "../../errors.js";
 import { connectImap } from "../../imap/session.js";
 import type { ImapSession } from "../../imap/types.js";
+import { diagUi } from "../text.js";
 import type { StepId } from "../types.js";
+import { failedStepStart, PhaseTracker, recordLoginSteps } from "./phases.js";
+import { loginDetails } from "./smtp.js";
 import type { Probe } from "./types.js";
 
 /** The step a connectImap failure belongs to. */
@@ -31,10 +34,10 @@ function failedStep(err: XoauthError): StepId {
   }
 }
 
-const ORDER: StepId[] = ["connect", "tls", "greeting", "auth"];
-
 export const probeImap: Probe = async (o, rec) => {
-  const started = Date.now();
+  const phases = new PhaseTracker();
+  const t = phases.times;
+  const implicit = o.tls === "implicit";
   let session: ImapSession;
   try {
     session = await connectImap({
@@ -45,22 +48,25 @@ export const probeImap: Probe = async (o, rec) => {
       token: o.token,
       ...(o.ca ? { ca: o.ca } : {}),
       ...(o.timeoutMs ? { timeouts: { connectMs: o.timeoutMs, greetingMs: o.timeoutMs, commandMs: o.timeoutMs } } : {}),
-      ...(o.onTrace ? { onTrace: (e) => e.dir !== "info" && o.onTrace?.(e.dir === "c" ? "C" : "S", e.line) } : {}),
+      onTrace: (e) => {
+        phases.observe(e);
+        if (e.dir !== "info") o.onTrace?.(e.dir === "c" ? "C" : "S", e.line);
+      },
     });
   } catch (e) {
     const err = toXoauthError(e);
     const at = failedStep(err);
-    for (const id of ORDER.slice(0, ORDER.indexOf(at))) rec.add(id, true, 0, "");
-    throw rec.fail(at, Date.now() - started, err);
+    recordLoginSteps(rec, t, implicit, loginDetails(o.host, o.port, o.tls, t), at);
+    throw rec.fail(at, Date.now() - failedStepStart(t, at, implicit), err);
   }
   try {
-    const t = session.timings;
-    const tlsText = o.tls === "implicit" ? "implicit TLS, certificate trusted" : "STARTTLS, certificate trusted";
-    rec.add("connect", true, t.connectMs ?? 0, `${o.host}:${o.port}${o.tls === "implicit" ? " (incl. TLS)" : ""}`);
-    rec.add("tls", true, t.starttlsMs ?? 0, tlsText);
+    const details = loginDetails(o.host, o.port, o.tls, t);
     const caps = session.preAuthCapabilities.filter((c) => /^AUTH=|^IMAP4|^SASL-IR/i.test(c)).join(" ");
-    rec.add("greeting", true, t.greetingMs ?? 0, caps || "capabilities read");
-    rec.add("auth", true, t.authMs ?? 0, `XOAUTH2 accepted for ${o.mailbox}`);
+    details.greeting = caps || diagUi("step.detail.capsRead");
+    recordLoginSteps(rec, t, implicit, details, "auth");
+    const auth = diagUi("step.detail.xoauth2Accepted", { mailbox: o.mailbox });
+    if (session.timings.authMs === undefined) rec.unmeasured("auth", auth);
+    else rec.add("auth", true, session.timings.authMs, auth);
     await rec.run(
       "mailbox",
       async () => {
@@ -68,7 +74,7 @@ export const probeImap: Probe = async (o, rec) => {
         const inbox = await session.examineInbox();
         return { boxes: boxes.length, exists: inbox.exists };
       },
-      (r) => `LIST: ${r.boxes} folders; EXAMINE INBOX: ${r.exists} messages`,
+      (r) => diagUi("step.detail.imapMailbox", r),
     );
     await rec.run(
       "logout",

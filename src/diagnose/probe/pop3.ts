@@ -12,6 +12,7 @@ import { stat } from "../../pop3/commands/stat.js";
 import { stls } from "../../pop3/commands/stls.js";
 import type { Capabilities } from "../../pop3/parser.js";
 import { Pop3Session } from "../../pop3/session.js";
+import { diagUi } from "../text.js";
 import type { StepRecorder } from "./recorder.js";
 import { tlsDetail } from "./tls-detail.js";
 import type { Probe, ProbeOptions } from "./types.js";
@@ -81,18 +82,18 @@ export const probePop3: Probe = async (o, rec) => {
           requireXoauth2(c);
           return c;
         },
-        (c) => `STLS: ${tlsDetail(session.currentSocket)}; ${capsDetail(c)}`,
+        (c) => diagUi("step.detail.stls", { tls: tlsDetail(session.currentSocket), caps: capsDetail(c) }),
       );
     }
     await rec.run(
       "auth",
       () => authXoauth2(session, o.mailbox, o.token),
-      () => `XOAUTH2 accepted for ${o.mailbox}`,
+      () => diagUi("step.detail.xoauth2Accepted", { mailbox: o.mailbox }),
     );
     await rec.run(
       "mailbox",
       () => stat(session),
-      (s) => `STAT: ${s.count} messages, ${s.size} bytes`,
+      (s) => diagUi("step.detail.stat", { count: s.count, size: s.size }),
     );
     await rec.run(
       "logout",

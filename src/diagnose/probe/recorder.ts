@@ -1,6 +1,7 @@
 /** Records the checked steps of a `test` run: each step timed, its short detail, and the typed error that stopped it. */
 import { toXoauthError, type XoauthError } from "../../errors.js";
 import { redact } from "../../log/redact.js";
+import { diagUi } from "../text.js";
 import type { DiagnosisStep, StepId } from "../types.js";
 
 /** Thrown after a failed step has been recorded: the run stops there. */
@@ -18,6 +19,16 @@ export class StepRecorder {
   /** Adds a step whose outcome is already known (e.g. from a library's own timings). */
   add(id: StepId, ok: boolean, ms: number, detail: string, error?: XoauthError): DiagnosisStep {
     const step: DiagnosisStep = { id, ok, ms: Math.max(0, Math.round(ms)), detail: redact(detail) };
+    return this.push(step, error);
+  }
+
+  /** A step that passed but was done inside one library call with others: no time of its own. */
+  unmeasured(id: StepId, detail = ""): DiagnosisStep {
+    const text = detail ? `${detail} (${diagUi("step.notMeasured")})` : diagUi("step.notMeasured");
+    return this.push({ id, ok: true, ms: 0, measured: false, detail: redact(text) });
+  }
+
+  private push(step: DiagnosisStep, error?: XoauthError): DiagnosisStep {
     if (error) step.error = error;
     this.steps.push(step);
     this.onStep?.(step);
@@ -41,7 +52,8 @@ export class StepRecorder {
   fail(id: StepId, ms: number, e: unknown): StepFailed {
     const err = toXoauthError(e);
     const reply = err.details.serverReply;
-    const detail = reply && !err.message.includes(reply) ? `${err.message} (${reply})` : err.message;
+    const params = { code: err.code, message: err.message, reply };
+    const detail = diagUi(reply && !err.message.includes(reply) ? "step.failed.reply" : "step.failed.noReply", params);
     return new StepFailed(this.add(id, false, ms, detail, err));
   }
 }

@@ -5,7 +5,9 @@
 import { toXoauthError, type XoauthError } from "../../errors.js";
 import { sendMail, smtpLoginCheck } from "../../smtp/index.js";
 import type { SmtpOptions } from "../../smtp/types.js";
+import { diagUi } from "../text.js";
 import type { StepId } from "../types.js";
+import { failedStepStart, type PassedDetails, type PhaseTimes, PhaseTracker, recordLoginSteps } from "./phases.js";
 import type { Probe, ProbeOptions } from "./types.js";
 
 /** The `test` step an SMTP login failure belongs to (also used by `send`). */
@@ -30,9 +32,7 @@ export function failedStep(err: XoauthError): StepId {
   }
 }
 
-const ORDER: StepId[] = ["connect", "tls", "greeting", "auth"];
-
-function smtpOptions(o: ProbeOptions): SmtpOptions {
+function smtpOptions(o: ProbeOptions, phases: PhaseTracker): SmtpOptions {
   return {
     host: o.host,
     port: o.port,
@@ -41,7 +41,19 @@ function smtpOptions(o: ProbeOptions): SmtpOptions {
     token: o.token,
     ...(o.ca ? { ca: o.ca } : {}),
     ...(o.timeoutMs ? { timeouts: { connectMs: o.timeoutMs, greetingMs: o.timeoutMs, commandMs: o.timeoutMs } } : {}),
-    ...(o.onTrace ? { onTrace: (e) => e.dir !== "info" && o.onTrace?.(e.dir === "c" ? "C" : "S", e.line) } : {}),
+    onTrace: (e) => {
+      phases.observe(e);
+      if (e.dir !== "info") o.onTrace?.(e.dir === "c" ? "C" : "S", e.line);
+    },
+  };
+}
+
+/** Details of the connect, TLS and greeting steps, from what the transcript showed. */
+export function loginDetails(host: string, port: number, tls: "implicit" | "starttls", t: PhaseTimes): PassedDetails {
+  return {
+    connect: tls === "implicit" ? diagUi("step.detail.connectInclTls", { host, port }) : `${host}:${port}`,
+    tls: diagUi("step.detail.tlsTrusted", { mode: diagUi(`tls.${tls}`) }),
+    greeting: t.mechanisms ? `AUTH ${t.mechanisms.join(" ")}` : (t.greetingLine ?? "").slice(0, 60),
   };
 }
 
@@ -61,35 +73,35 @@ function testMessage(from: string, to: string): string {
 }
 
 export const probeSmtp: Probe = async (o, rec) => {
-  const started = Date.now();
-  const opts = smtpOptions(o);
+  const phases = new PhaseTracker();
+  const t = phases.times;
+  const opts = smtpOptions(o, phases);
+  const implicit = o.tls === "implicit";
   let result: Awaited<ReturnType<typeof smtpLoginCheck>>;
   try {
     result = await smtpLoginCheck(opts);
   } catch (e) {
     const err = toXoauthError(e);
     const at = failedStep(err);
-    for (const id of ORDER.slice(0, ORDER.indexOf(at))) rec.add(id, true, 0, "");
-    throw rec.fail(at, Date.now() - started, err);
+    recordLoginSteps(rec, t, implicit, loginDetails(o.host, o.port, o.tls, t), at);
+    throw rec.fail(at, Date.now() - failedStepStart(t, at, implicit), err);
   }
-  const t = result.timings;
-  rec.add("connect", true, t.connectMs ?? 0, `${o.host}:${o.port}${o.tls === "implicit" ? " (incl. TLS)" : ""}`);
-  rec.add(
-    "tls",
-    true,
-    t.starttlsMs ?? 0,
-    o.tls === "implicit" ? "implicit TLS, certificate trusted" : "STARTTLS, certificate trusted",
-  );
-  rec.add("greeting", true, t.greetingMs ?? 0, `AUTH ${result.authMechanisms.join(" ") || "-"}`);
-  rec.add("auth", true, t.authMs ?? 0, result.authReply || `XOAUTH2 accepted for ${o.mailbox}`);
-  rec.add("mailbox", true, 0, `EHLO after AUTH: ${result.postAuthExtensions.slice(0, 6).join(" ") || "-"}`);
+  const details = loginDetails(o.host, o.port, o.tls, t);
+  if (result.authMechanisms.length) details.greeting = `AUTH ${result.authMechanisms.join(" ")}`;
+  recordLoginSteps(rec, t, implicit, details, "auth");
+  const auth = result.authReply || diagUi("step.detail.xoauth2Accepted", { mailbox: o.mailbox });
+  if (result.timings.authMs === undefined) rec.unmeasured("auth", auth);
+  else rec.add("auth", true, result.timings.authMs, auth);
+  const ext = result.postAuthExtensions.slice(0, 6).join(" ") || "-";
+  rec.unmeasured("mailbox", diagUi("step.detail.ehloAfterAuth", { extensions: ext }));
   if (o.sendTestTo) {
     const to = o.sendTestTo;
     await rec.run(
       "send",
-      () => sendMail(opts, { from: o.mailbox, to: [to], raw: testMessage(o.mailbox, to) }),
-      (r) => `sent to ${to}: ${r.response}`,
+      () =>
+        sendMail(smtpOptions(o, new PhaseTracker()), { from: o.mailbox, to: [to], raw: testMessage(o.mailbox, to) }),
+      (r) => diagUi("step.detail.sentTo", { to, response: r.response }),
     );
   }
-  rec.add("logout", true, 0, "QUIT");
+  rec.unmeasured("logout", "QUIT");
 };

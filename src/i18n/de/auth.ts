@@ -149,12 +149,14 @@ export const authCodes: CodeCatalog = {
   CONFIG_INVALID: {
     summary: "Die Konfiguration ist ungültig.",
     causes: ["Ein Wert in der Konfigurationsdatei, einer Option oder einer Umgebungsvariable ist falsch."],
-    fix: ["Den in der Meldung genannten Wert korrigieren; siehe `xoauth-mail token --help`."],
+    fix: [
+      "Korrigieren Sie den in der Meldung genannten Wert; `xoauth-mail <Befehl> --help` zeigt die Optionen jedes Befehls.",
+    ],
   },
   USAGE: {
     summary: "Die Befehlszeile ist unvollständig oder fehlerhaft.",
     causes: ["Eine notwendige Option fehlt oder hat einen falschen Wert."],
-    fix: ["Siehe `xoauth-mail token --help`."],
+    fix: ["Optionen und Beispiele des aufgerufenen Befehls zeigt `xoauth-mail <Befehl> --help`."],
   },
 };
 
