@@ -70,7 +70,7 @@ export function getmailPeer(protocol: "pop3" | "imap"): Peer {
       // after `timeout` seconds, or (IMAP) hangs with a zombie child until our kill. Such a run is counted, not timed, and repeated into a fresh Maildir.
       for (
         let retry = 0;
-        r.code !== 0 && (r.code === null || /waiting child pid \d+ timed out/.test(r.stderr)) && retry < 3;
+        r.code !== 0 && (r.code === null || /waiting child pid \d+ timed out/.test(r.stderr)) && retry < 1;
         retry++
       ) {
         getmailLostWakeups++;
