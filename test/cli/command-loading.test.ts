@@ -15,7 +15,12 @@ test("every command module loads and registers under its own name", async () => 
   for (const entry of COMMANDS) {
     const [register] = await loadCommands([entry.name]);
     const names: string[] = [];
-    const fake = { command: (n: string) => (names.push(n.split(" ")[0] as string), stub) };
+    const fake = {
+      command: (n: string) => {
+        names.push(n.split(" ")[0] as string);
+        return stub;
+      },
+    };
     const stub: Record<string, unknown> = new Proxy(
       {},
       { get: (_t, k) => (k === "command" ? fake.command : () => stub) },
