@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 
 type Text = string | { summary: string; causes: string[]; fix: string[] };
 type Catalog = Record<string, Text>;

@@ -52,8 +52,9 @@ export class StepRecorder {
   fail(id: StepId, ms: number, e: unknown): StepFailed {
     const err = toXoauthError(e);
     const reply = err.details.serverReply;
-    const params = { code: err.code, message: err.message, reply };
-    const detail = diagUi(reply && !err.message.includes(reply) ? "step.failed.reply" : "step.failed.noReply", params);
+    // the reply is shown once, after the message (or, in German, after the code)
+    const message = reply ? err.message.replace(reply, "").replace(/[\s:(.]+$/, "") || err.message : err.message;
+    const detail = diagUi(reply ? "step.failed.reply" : "step.failed.noReply", { code: err.code, message, reply });
     return new StepFailed(this.add(id, false, ms, detail, err));
   }
 }
