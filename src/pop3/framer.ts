@@ -44,9 +44,15 @@ function limitError(what: string, limit: number): XoauthError {
   return new XoauthError("LIMIT_EXCEEDED", `The server sent a ${what} longer than ${limit} bytes.`);
 }
 
-/** Push-driven framer: `feed()` bytes in; handlers are called synchronously; errors are thrown as XoauthError. */
+/**
+ * Push-driven framer: `feed()` bytes in; handlers are called synchronously; errors are thrown as XoauthError.
+ * Bytes that arrive while held are queued as they came (never concatenated: a 50 MB body queued behind a small one
+ * must not be re-copied per chunk); `buf` only ever holds the current chunk or a partial line (< maxLineBytes) + one chunk.
+ */
 export class Pop3Framer {
   private buf: Buffer = EMPTY;
+  private readonly queue: Buffer[] = [];
+  private queued = 0;
   private mode: FramerMode = "line";
   private held = false;
   private st: Body = Body.LineStart;
@@ -72,7 +78,7 @@ export class Pop3Framer {
 
   /** Bytes received but not yet framed (STLS must see none: RFC 2595 §4 / CVE-2011-0411). */
   get buffered(): number {
-    return this.buf.length;
+    return this.buf.length + this.queued;
   }
 
   /** The reply just framed (via `onLine`) continues as multi-line text or a body. */
@@ -87,11 +93,32 @@ export class Pop3Framer {
     if (!this.held) return;
     this.held = false;
     this.drain();
+    this.flush();
   }
 
   feed(chunk: Buffer): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (this.held || this.queue.length > 0) {
+      this.queue.push(chunk);
+      this.queued += chunk.length;
+      this.flush();
+      return;
+    }
+    this.append(chunk);
     this.drain();
+  }
+
+  /** Frames queued chunks in arrival order until a body ends (held) or the queue is empty. */
+  private flush(): void {
+    while (!this.held && this.queue.length > 0) {
+      const chunk = this.queue.shift() as Buffer;
+      this.queued -= chunk.length;
+      this.append(chunk);
+      this.drain();
+    }
+  }
+
+  private append(chunk: Buffer): void {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
   }
 
   private drain(): void {

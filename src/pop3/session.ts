@@ -37,6 +37,7 @@ export class Pop3Session {
   private readonly waiting: Pending[] = [];
   private readonly inflight: Pending[] = [];
   private body: BodyStream | undefined;
+  private socketPaused = false;
   private timer: NodeJS.Timeout | undefined;
   private failure: XoauthError | undefined;
   private readonly timeouts: Pop3Timeouts;
@@ -140,6 +141,17 @@ export class Pop3Session {
   }
 
   private pump(): void {
+    // Pipelined commands leave in one TCP segment (no Nagle wait between small writes).
+    this.socket.cork();
+    try {
+      this.send();
+    } finally {
+      this.socket.uncork();
+    }
+    this.arm();
+  }
+
+  private send(): void {
     while (this.waiting.length > 0 && !this.failure) {
       const next = this.waiting[0] as Pending;
       const busy = this.inflight.length + (this.body ? 1 : 0);
@@ -162,13 +174,25 @@ export class Pop3Session {
       if (next.req.verb === "QUIT" && this.state === "TRANSACTION") this.state = "UPDATE";
       this.write(line, next.req.trace);
     }
-    this.arm();
+  }
+
+  /**
+   * Backpressure: the socket is paused while the body's consumer is behind OR a body ended and the framer holds the
+   * bytes after it until that body was consumed (else they pile up unbounded while the consumer finishes).
+   */
+  private syncFlow(): void {
+    if (this.failure) return;
+    const stop = this.framer.isHeld || this.body?.isPaused === true;
+    if (stop === this.socketPaused) return;
+    this.socketPaused = stop;
+    if (stop) this.socket.pause();
+    else this.socket.resume();
   }
 
   private arm(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.failure || this.body?.isPaused || (this.inflight.length === 0 && !this.body)) return;
+    if (this.failure || this.body?.isPaused || this.framer.isHeld || (this.inflight.length === 0 && !this.body)) return;
     const head = this.inflight[0];
     const ms = this.body
       ? this.timeouts.dataIdleMs
@@ -193,6 +217,7 @@ export class Pop3Session {
   private onData(chunk: Buffer): void {
     if (this.failure) return;
     this.framer.feed(chunk);
+    this.syncFlow();
     this.arm();
   }
 
@@ -222,12 +247,11 @@ export class Pop3Session {
     }
     this.inflight.shift();
     if (reply.kind === "ok" && head.req.shape === "body") {
-      const socket = this.socket;
-      const resume = (): void => {
-        socket.resume();
+      const flow = (): void => {
+        this.syncFlow();
         this.arm();
       };
-      this.body = new BodyStream({ pause: () => socket.pause(), resume });
+      this.body = new BodyStream({ pause: flow, resume: flow });
       this.framer.expect("body");
       head.resolve({ reply, lines: [], body: this.body.readable });
     } else {
@@ -273,6 +297,7 @@ export class Pop3Session {
         if (this.body !== body) return;
         this.body = undefined;
         this.guard(() => this.framer.release());
+        this.syncFlow();
         this.pump();
       });
       return;

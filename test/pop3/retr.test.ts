@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Readable } from "node:stream";
 import { afterEach, test } from "node:test";
 import { Pop3Client } from "../../src/pop3/client.js";
-import { type ScriptedServer, startScriptedServer } from "./scripted-server.js";
+import { type ScriptedConn, type ScriptedServer, startScriptedServer } from "./scripted-server.js";
 
 let server: ScriptedServer | undefined;
 let client: Pop3Client | undefined;
@@ -120,4 +120,51 @@ test("breaking out of retrMany early leaves the session usable", async () => {
     break;
   }
   assert.equal(await readAll(await c.retr(5)), msg(5));
+});
+
+/** A message of about `size` bytes with lines that need dot-stuffing and a "\r\n.\r\n"-lookalike in the body. */
+function bigMessage(n: number, size: number): Buffer {
+  const lines = [`Subject: big ${n}`, "", ".starts with a dot", "..two dots", "."];
+  const filler = "0123456789abcdefghijklmnopqrstuvwxyz".repeat(2);
+  for (let i = 0, len = 0; len < size; i++) {
+    const line = i % 97 === 0 ? `.${filler}${i}` : `${filler}${i}`;
+    lines.push(line);
+    len += line.length + 2;
+  }
+  return Buffer.from(`${lines.join("\r\n")}\r\n`, "latin1");
+}
+
+const dotStuff = (b: Buffer): Buffer => Buffer.from(b.toString("latin1").replace(/^\./gm, ".."), "latin1");
+
+test("pipelined RETR small + 24 MB + small sent in large writes: byte-exact, and the client stops reading while a finished body is unread", async () => {
+  const bodies = [Buffer.from(msg(1), "latin1"), bigMessage(2, 24 * 1024 * 1024), Buffer.from(msg(3), "latin1")];
+  let conn: ScriptedConn | undefined;
+  let retrs = 0;
+  server = await startScriptedServer("+OK ready", (line, c) => {
+    const [verb] = line.split(" ");
+    if (verb === "CAPA") c.send("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n");
+    else if (verb === "USER" || verb === "PASS") c.send("+OK\r\n");
+    else if (verb === "RETR" && ++retrs === 3) {
+      // All three replies at once in large writes (as Dovecot does), queued on the server's socket.
+      conn = c;
+      const all = Buffer.concat(bodies.flatMap((b) => [Buffer.from("+OK\r\n"), dotStuff(b), Buffer.from(".\r\n")]));
+      for (let at = 0; at < all.length; at += 256 * 1024) c.sendBytes(all.subarray(at, at + 256 * 1024));
+    } else if (verb === "QUIT") c.send("+OK bye\r\n");
+  });
+  const c = await login();
+  const it = c.retrMany([1, 2, 3]);
+  const first = await it.next();
+  assert.equal(first.done, false);
+  // Body 1 has ended but is not read yet: the client must stop reading instead of buffering the 24 MB behind it.
+  // (Before the fix the framer kept concatenating every incoming chunk onto the held bytes: quadratic copying.)
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(conn, "the server got all three RETRs");
+  const read = c.session.currentSocket.bytesRead;
+  assert.ok(read < 2 * 1024 * 1024, `the client read ${read} bytes ahead of an unread body`);
+  const got = [await readAll(first.value?.stream as Readable)];
+  for await (const { stream } of { [Symbol.asyncIterator]: () => it }) got.push(await readAll(stream));
+  assert.equal(got.length, 3);
+  for (const [i, b] of bodies.entries())
+    assert.ok(Buffer.from(got[i] as string, "latin1").equals(b), `message ${i + 1}`);
+  await c.quit();
 });

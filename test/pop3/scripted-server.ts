@@ -6,6 +6,10 @@ export type Handler = (line: string, conn: ScriptedConn) => void;
 
 export interface ScriptedConn {
   send(data: string): void;
+  /** Sends raw bytes in one write. */
+  sendBytes(data: Buffer): void;
+  /** Bytes written but not yet accepted by the kernel (the peer is not reading: backpressure). */
+  readonly writableLength: number;
   startTls(cert: { certPem: string; keyPem: string }): void;
   end(): void;
   /** Every line received, in order. */
@@ -31,6 +35,12 @@ export async function startScriptedServer(greeting: string, handler: Handler): P
       received,
       send: (d) => {
         if (!sock.destroyed) sock.write(Buffer.from(d, "latin1"));
+      },
+      sendBytes: (d) => {
+        if (!sock.destroyed) sock.write(d);
+      },
+      get writableLength() {
+        return sock.writableLength;
       },
       end: () => sock.end(),
       startTls(cert) {
