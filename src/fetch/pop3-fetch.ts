@@ -65,20 +65,17 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
       const batch = md.batch<BatchItem>();
       let failure: unknown;
       try {
-        for (const run of pipelineRuns(group)) {
-          for await (const { n, stream } of client.retrMany(run.map((m) => m.n))) {
-            const m = byN.get(n) as Pop3Message;
-            const name = deliveryName({ account: opts.account, protocol: "pop3", id: m.id });
-            const d = await md.beginDelivery(name);
-            try {
-              await pipeline(stream, d.writable);
-            } catch (err) {
-              await d.abort();
-              throw err;
-            }
-            batch.add(d, { id: m.id, record: m.id, ref: n, name, bytes: d.bytes });
-            if (ctx.aborted) break;
+        for await (const { n, stream } of client.retrMany(group.map((m) => m.n))) {
+          const m = byN.get(n) as Pop3Message;
+          const name = deliveryName({ account: opts.account, protocol: "pop3", id: m.id });
+          const d = await md.beginDelivery(name);
+          try {
+            await pipeline(stream, d.writable);
+          } catch (err) {
+            await d.abort();
+            throw err;
           }
+          batch.add(d, { id: m.id, record: m.id, ref: n, name, bytes: d.bytes });
           if (ctx.aborted) break;
         }
       } catch (err) {
@@ -108,21 +105,4 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
   } finally {
     client.close();
   }
-}
-
-/** Pipelined RETRs for small messages; a big one goes alone, so nothing queues behind a long body (measured). */
-const PIPELINE_MAX_MESSAGE = 1024 * 1024;
-
-export function pipelineRuns(group: Pop3Message[]): Pop3Message[][] {
-  const runs: Pop3Message[][] = [];
-  let cur: Pop3Message[] = [];
-  for (const m of group) {
-    if (m.size > PIPELINE_MAX_MESSAGE) {
-      if (cur.length) runs.push(cur);
-      runs.push([m]);
-      cur = [];
-    } else cur.push(m);
-  }
-  if (cur.length) runs.push(cur);
-  return runs;
 }
