@@ -4,6 +4,11 @@ export const LIMITS = {
   maxLineBytes: 64 * 1024,
   /** Longest multi-line reply other than a message body (CAPA, LIST, UIDL), in bytes. */
   maxMultilineReplyBytes: 16 * 1024 * 1024,
+  /**
+   * IMAP: largest literal in one server response (imapflow maxLiteralSize). Non-body replies (LIST, ENVELOPE) are far
+   * smaller; fetch downloads bodies in 1 MB partial FETCHes and fetches only messages up to 1 MB in one go.
+   */
+  maxImapLiteralBytes: 4 * 1024 * 1024,
   /** Largest single message we download or proxy (Exchange allows up to 150 MB; we allow headroom). */
   maxMessageBytes: 200 * 1024 * 1024,
   /** Largest HTTP response body we read from the token endpoint. */

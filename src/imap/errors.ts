@@ -52,6 +52,12 @@ const LIMIT_CODES = new Set([
   "TooManyResponses",
 ]);
 
+/** Whether imapflow failed the connection because the server exceeded one of our bounds. */
+export function isLimitError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && LIMIT_CODES.has(code);
+}
+
 interface ImapflowError {
   message?: string;
   code?: string;

@@ -1,13 +1,37 @@
 /** IMAP session over imapflow: XOAUTH2 login (RFC 3501 §6.2.2 AUTHENTICATE), LIST, EXAMINE, LOGOUT. */
+import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { ImapFlow } from "imapflow";
 import type { TokenProvider } from "../auth/types.js";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { markSecret } from "../log/redact.js";
-import { mapImapError, NOT_CONNECTED_RE } from "./errors.js";
+import { isLimitError, mapImapError, NOT_CONNECTED_RE } from "./errors.js";
 import { createImapObserver, type ImapObserver } from "./trace.js";
 import type { ImapConnectOptions, ImapExamineResult, ImapMailboxInfo, ImapSession, ImapTimings } from "./types.js";
+
+/** Our version from package.json (dist/src/imap/ -> package root); "0" when it cannot be read. */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === "string" ? pkg.version : "0";
+  } catch {
+    return "0";
+  }
+}
+
+/** The project README (package.json has no repository URL; the npm page shows the README). */
+const SUPPORT_URL = "https://www.npmjs.com/package/xoauth-mail";
+
+/** RFC 2971 ID sent when the server offers it: this tool, not the imapflow library. */
+export const CLIENT_INFO = {
+  name: "xoauth-mail",
+  version: packageVersion(),
+  vendor: "xoauth-mail",
+  "support-url": SUPPORT_URL,
+};
 
 async function resolveToken(token: TokenProvider | string): Promise<string> {
   const t = typeof token === "string" ? token : (await token.getToken()).token;
@@ -74,10 +98,18 @@ export async function connectImap(opts: ImapConnectOptions): Promise<ImapSession
     greetingTimeout: opts.timeouts?.greetingMs ?? LIMITS.timeouts.greetingMs,
     socketTimeout: opts.timeouts?.commandMs ?? LIMITS.timeouts.commandMs,
     maxLineLength: LIMITS.maxLineBytes,
-    clientInfo: { name: "xoauth-mail" },
+    maxLiteralSize: LIMITS.maxImapLiteralBytes,
+    // One response = framing lines + its literals; leave room for the marker lines of a literal at the limit.
+    maxResponseSize: LIMITS.maxImapLiteralBytes + LIMITS.maxMultilineReplyBytes,
+    clientInfo: CLIENT_INFO,
   } as ConstructorParameters<typeof ImapFlow>[0]);
-  // imapflow reports late socket errors as events; they surface through the pending command instead.
-  client.on("error", () => {});
+  // imapflow reports fatal stream errors (LiteralTooLarge, ...) as events and fails the pending command with a bare
+  // "connection closed"; keep the first one so the command reports the real cause.
+  let fatal: unknown;
+  client.on("error", (err: unknown) => {
+    fatal ??= err;
+  });
+  const cause = (err: unknown) => (fatal !== undefined && isLimitError(fatal) ? fatal : err);
   forceXoauth2(client, opts);
 
   const ctx = (command: string) => ({
@@ -95,7 +127,7 @@ export async function connectImap(opts: ImapConnectOptions): Promise<ImapSession
   } catch (err) {
     client.close();
     const command = obs.authSentAt !== undefined ? "AUTHENTICATE XOAUTH2" : obs.greetingAt ? "CAPABILITY" : "connect";
-    throw mapImapError(err, ctx(command));
+    throw mapImapError(cause(err), ctx(command));
   }
 
   /** Runs one command; a `BAD User is authenticated but not connected.` reply becomes MAILBOX_NOT_CONNECTED. */
@@ -103,7 +135,7 @@ export async function connectImap(opts: ImapConnectOptions): Promise<ImapSession
     try {
       return await fn();
     } catch (err) {
-      throw mapImapError(err, ctx(command));
+      throw mapImapError(cause(err), ctx(command));
     }
   }
 

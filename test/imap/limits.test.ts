@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createServer, type Server, type TLSSocket } from "node:tls";
+import { XoauthError } from "../../src/errors.js";
+import { connectImap } from "../../src/imap/index.js";
+import { LIMITS } from "../../src/limits.js";
+import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
+
+/** A scripted IMAPS server: logs every client command; `LIST "" "*"` answers with a literal of `listLiteral` bytes. */
+function scriptedImap(pki: TestPki, listLiteral: number, seen: string[]): Server {
+  const cert = pki.issueServerCert();
+  return createServer({ key: cert.keyPem, cert: cert.certPem }, (sock: TLSSocket) => {
+    sock.on("error", () => {});
+    sock.write("* OK [CAPABILITY IMAP4rev1 ID AUTH=XOAUTH2] ready\r\n");
+    let buf = "";
+    sock.on("data", (d: Buffer) => {
+      buf += d.toString("latin1");
+      for (let i = buf.indexOf("\r\n"); i >= 0; i = buf.indexOf("\r\n")) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        seen.push(line);
+        const [tag, cmd = ""] = line.split(" ");
+        const verb = cmd.toUpperCase();
+        if (verb === "CAPABILITY") sock.write("* CAPABILITY IMAP4rev1 ID AUTH=XOAUTH2\r\n");
+        if (verb === "ID") sock.write('* ID ("name" "fake")\r\n');
+        if (verb === "LIST" && line.endsWith('"*"')) {
+          sock.write(`* LIST (\\HasNoChildren) "/" {${listLiteral}}\r\n`);
+          const chunk = Buffer.alloc(64 * 1024, 0x61);
+          for (let n = 0; n < listLiteral; n += chunk.length)
+            sock.write(chunk.subarray(0, Math.min(chunk.length, listLiteral - n)));
+          sock.write("\r\n");
+        }
+        if (verb === "LOGOUT") sock.write("* BYE\r\n");
+        sock.write(`${tag} OK done\r\n`);
+      }
+    });
+  });
+}
+
+describe("IMAP response bounds and client ID", () => {
+  let pki: TestPki;
+  const servers: Server[] = [];
+  before(() => {
+    pki = createTestPki();
+  });
+  after(() => {
+    for (const s of servers) s.close();
+  });
+
+  async function start(listLiteral: number, seen: string[]): Promise<number> {
+    const srv = scriptedImap(pki, listLiteral, seen);
+    servers.push(srv);
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    return (srv.address() as { port: number }).port;
+  }
+
+  it("a LIST literal above maxImapLiteralBytes is LIMIT_EXCEEDED, not a closed connection", async () => {
+    const seen: string[] = [];
+    const port = await start(LIMITS.maxImapLiteralBytes + 1, seen);
+    const s = await connectImap({
+      host: "127.0.0.1",
+      port,
+      tls: "implicit",
+      ca: pki.ca.certPem,
+      user: "a@b",
+      token: "t",
+    });
+    try {
+      const err = await s.listMailboxes().then(
+        () => assert.fail("expected a rejection"),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof XoauthError, String(err));
+      assert.equal(err.code, "LIMIT_EXCEEDED");
+      assert.equal(err.details.command, "LIST");
+    } finally {
+      s.close();
+    }
+  });
+
+  it("a LIST literal of 1 MB (the fetch chunk size) is accepted, and the ID names xoauth-mail", async () => {
+    const seen: string[] = [];
+    const port = await start(1024 * 1024, seen);
+    const s = await connectImap({
+      host: "127.0.0.1",
+      port,
+      tls: "implicit",
+      ca: pki.ca.certPem,
+      user: "a@b",
+      token: "t",
+    });
+    try {
+      const boxes = await s.listMailboxes();
+      assert.ok(
+        boxes.some((b) => b.path.length === 1024 * 1024),
+        "the 1 MB mailbox name arrives",
+      );
+    } finally {
+      s.close();
+    }
+    const id = seen.find((l) => / ID \(/i.test(l));
+    assert.ok(id, `no ID command in ${seen.join(" | ")}`);
+    assert.match(id, /"name" "xoauth-mail"/);
+    assert.match(id, /"vendor" "xoauth-mail"/);
+    assert.match(id, /"version" "\d+\.\d+\.\d+[^"]*"/);
+    assert.doesNotMatch(id, /Postal Systems|imapflow/i);
+  });
+});
