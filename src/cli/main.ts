@@ -4,7 +4,7 @@ import { exitCodeOf, toXoauthError, XoauthError } from "../errors.js";
 import "../i18n/catalogs.js";
 import { detectLang, setLang } from "../i18n/index.js";
 import { loadCommands, type RegisterCommand } from "./commands/index.js";
-import { formatError, processOut } from "./output.js";
+import { errorJson, formatError, processOut } from "./output.js";
 
 export const EXIT_CODES_HELP = `Exit codes:
   0  success
@@ -49,10 +49,21 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0) return 0;
+      // commander already printed the message on stderr; --json callers also get it in the documented shape.
+      if (wantsJson(argv)) {
+        const usage = new XoauthError("USAGE", e.message.replace(/^error: /, ""));
+        processOut.stdout(`${JSON.stringify({ ok: false, error: errorJson(usage) }, null, 2)}\n`);
+      }
       return exitCodeOf("USAGE");
     }
     const err = toXoauthError(e);
     processOut.stderr(formatError(err));
     return err instanceof XoauthError ? err.exitCode : 1;
   }
+}
+
+/** True when the user asked for machine-readable output (before the `--` end of options). */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
 }
