@@ -1,4 +1,5 @@
 /** What a protocol frontend may do with the client connection during the login phase. */
+import type { Socket } from "node:net";
 import type { LineReader } from "./line-reader.js";
 
 export interface ClientIo {
@@ -24,4 +25,22 @@ export function splitCommand(line: string): { verb: string; arg: string } {
   return sp < 0
     ? { verb: line.toUpperCase(), arg: "" }
     : { verb: line.slice(0, sp).toUpperCase(), arg: line.slice(sp + 1) };
+}
+
+/** How long a client may take to close its side after our final reply before its socket is destroyed. */
+export const CLOSE_GRACE_MS = 2000;
+
+/**
+ * Sends a final reply and closes: end() alone leaves a paused socket half-open forever (the client's FIN is never
+ * read), so read and discard what still comes, and destroy after a short grace period that keeps no process alive.
+ */
+export function endClient(sock: Socket, reply?: string, graceMs = CLOSE_GRACE_MS): void {
+  if (sock.destroyed) return;
+  sock.on("data", () => {});
+  sock.resume();
+  const timer = setTimeout(() => sock.destroy(), graceMs);
+  timer.unref();
+  sock.once("close", () => clearTimeout(timer));
+  if (reply === undefined) sock.end();
+  else sock.end(reply);
 }

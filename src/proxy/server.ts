@@ -4,6 +4,7 @@ import net, { type Socket } from "node:net";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
+import { endClient } from "./client-io.js";
 import type { ResolvedListener } from "./config.js";
 import type { ProxyLogger } from "./log.js";
 import { verifyAgainstDummy, verifyPassword } from "./password.js";
@@ -28,6 +29,8 @@ export interface ProxyOptions {
   idleTimeoutMs?: number;
   /** Longest line before login (default LIMITS.maxSaslLineBytes). */
   maxLineBytes?: number;
+  /** Grace period for a client to close after a final reply (busy, line too long) before it is cut. */
+  closeGraceMs?: number;
 }
 
 export interface BoundListener {
@@ -40,6 +43,8 @@ export interface ProxyServer {
   listeners: BoundListener[];
   /** Stops accepting, waits up to drainMs for open sessions, then cuts the rest. */
   close(drainMs?: number): Promise<void>;
+  /** Open client sockets (server side) across all listeners, including ones being turned away. */
+  connections(): Promise<number>;
 }
 
 function listen(server: net.Server, host: string, port: number): Promise<number> {
@@ -90,7 +95,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
                 ? "* BYE Too many connections.\r\n"
                 : "421 4.7.0 Too many connections, try again later.\r\n";
           if (l.localTls === "implicit") sock.destroy();
-          else sock.end(busy);
+          else endClient(sock, busy, opts.closeGraceMs);
           return;
         }
         count++;
@@ -106,6 +111,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
           loginTimeoutMs: opts.loginTimeoutMs ?? LIMITS.timeouts.proxyLoginMs,
           idleTimeoutMs: opts.idleTimeoutMs ?? LIMITS.timeouts.proxyIdleMs,
           maxLineBytes: opts.maxLineBytes ?? LIMITS.maxSaslLineBytes,
+          ...(opts.closeGraceMs !== undefined ? { closeGraceMs: opts.closeGraceMs } : {}),
         }).finally(() => {
           count--;
           open.delete(sock);
@@ -140,6 +146,12 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       clearTimeout(timer);
       for (const s of open) s.destroy();
       await Promise.all([...running]);
+    },
+    async connections() {
+      const counts = await Promise.all(
+        servers.map((s) => new Promise<number>((r) => s.getConnections((err, n) => r(err ? 0 : n)))),
+      );
+      return counts.reduce((a, b) => a + b, 0);
     },
   };
 }

@@ -7,7 +7,7 @@ import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type SecureContext, TLSSocket } from "node:tls";
 import { errorClassOf, toXoauthError, type XoauthError } from "../errors.js";
-import type { ClientIo } from "./client-io.js";
+import { type ClientIo, endClient } from "./client-io.js";
 import type { ResolvedListener } from "./config.js";
 import { imapFrontend } from "./frontends/imap.js";
 import { pop3Frontend } from "./frontends/pop3.js";
@@ -27,6 +27,8 @@ export interface SessionDeps {
   loginTimeoutMs: number;
   idleTimeoutMs: number;
   maxLineBytes: number;
+  /** Grace period for the client to close after our final reply (default CLOSE_GRACE_MS). */
+  closeGraceMs?: number;
 }
 
 /** Failures the client may retry later (network, token endpoint); mail-server refusals are final. */
@@ -137,7 +139,7 @@ export async function runSession(raw: Socket, id: string, deps: SessionDeps): Pr
     upstream = await FRONTENDS[listener.protocol](io, login);
     clearTimeout(loginTimer);
     if (!upstream) {
-      client.end();
+      endClient(client, undefined, deps.closeGraceMs);
       logger({ ...base, level: "info", event: "close", user, outcome: "no-login" });
       return;
     }
@@ -149,7 +151,7 @@ export async function runSession(raw: Socket, id: string, deps: SessionDeps): Pr
     clearTimeout(loginTimer);
     const err = toXoauthError(e);
     if (err.code === "LIMIT_EXCEEDED" && !client.destroyed) {
-      client.end(overlongReply(listener.protocol));
+      endClient(client, overlongReply(listener.protocol), deps.closeGraceMs);
     } else client.destroy();
     upstream?.socket.destroy();
     logger({ ...base, level: "warn", event: "close", user, account, outcome: "error", code: err.code });
