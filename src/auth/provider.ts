@@ -2,7 +2,7 @@
  * The token provider: msal-node ConfidentialClientApplication (client credentials) with our network module,
  * pre-supplied authority metadata (no discovery request), our typed errors, and our memory + disk cache.
  */
-import { AuthError, ConfidentialClientApplication, type Configuration, LogLevel } from "@azure/msal-node";
+import type { ConfidentialClientApplication, Configuration } from "@azure/msal-node";
 import type { Settings } from "../config/settings.js";
 import { XoauthError } from "../errors.js";
 import { markSecret } from "../log/redact.js";
@@ -30,7 +30,9 @@ export interface XoauthTokenProvider extends TokenProvider {
   readonly requestCount: number;
 }
 
-function buildMsal(s: ProviderSettings, http: TokenHttpClient): ConfidentialClientApplication {
+/** msal-node is loaded only when a token must be requested (cache hits and other commands never load it). */
+async function buildMsal(s: ProviderSettings, http: TokenHttpClient): Promise<ConfidentialClientApplication> {
+  const { ConfidentialClientApplication, LogLevel } = await import("@azure/msal-node");
   const a = authorityConfig(s.authorityHost, s.tenantId);
   const auth: Configuration["auth"] = {
     clientId: s.clientId,
@@ -66,7 +68,11 @@ function mapFailure(e: unknown, http: TokenHttpClient, ctx: TokenErrorContext): 
       details: { httpStatus: 200 },
     });
   }
-  const what = e instanceof AuthError ? `${e.errorCode}: ${e.errorMessage}` : String((e as Error)?.message ?? e);
+  const ae = e as { errorCode?: unknown; errorMessage?: unknown } | undefined; // msal AuthError, without loading msal
+  const what =
+    typeof ae?.errorCode === "string"
+      ? `${ae.errorCode}: ${String(ae.errorMessage)}`
+      : String((e as Error)?.message ?? e);
   return new XoauthError(r ? "TOKEN_ENDPOINT_ERROR" : "UNEXPECTED", `Token request failed (msal ${what}).`, {
     cause: e,
   });
@@ -86,7 +92,7 @@ export function createTokenProvider(settings: ProviderSettings, opts: ProviderOp
   let msal: ConfidentialClientApplication | undefined;
 
   async function request(): Promise<CachedToken> {
-    msal ??= buildMsal(settings, http);
+    msal ??= await buildMsal(settings, http);
     http.resetSideChannel();
     let result: Awaited<ReturnType<ConfidentialClientApplication["acquireTokenByClientCredential"]>>;
     try {

@@ -4,7 +4,6 @@
  * off exponentially (capped) and are logged; an abort (SIGTERM/SIGINT) ends the loop after the current cycle.
  */
 import { XoauthError } from "../errors.js";
-import { connectImap } from "../imap/session.js";
 import { backoffDelay, sleep } from "./engine.js";
 import type { FetchLogger } from "./log.js";
 import type { FetchServer } from "./types.js";
@@ -84,6 +83,7 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
 
 /** Connects, EXAMINEs the folder and IDLEs until new mail (EXISTS), the re-issue timer, or the abort. */
 export async function waitWithIdle(t: IdleTarget, signal: AbortSignal, reissueMs: number): Promise<string> {
+  const { connectImap } = await import("../imap/session.js"); // imapflow only for --idle
   const s = await connectImap({
     host: t.server.host,
     port: t.server.port,

@@ -9,8 +9,6 @@ import { Maildir } from "../store/maildir.js";
 import { accountHash, StateStore } from "../store/state.js";
 import { FetchContext } from "./context.js";
 import { Hooks } from "./hooks.js";
-import { imapPass } from "./imap-fetch.js";
-import { pop3Pass } from "./pop3-fetch.js";
 import type { FetchOptions, FetchSummary } from "./types.js";
 
 /** Failures worth a reconnect: the network, not the server's or the user's "no". */
@@ -83,8 +81,9 @@ async function passes(ctx: FetchContext): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     ctx.progress = false;
     try {
-      if (opts.protocol === "pop3") await pop3Pass(ctx, attempt);
-      else await imapPass(ctx, attempt);
+      // Loaded on use: a POP3 run never loads imapflow (memory budget of fetch).
+      if (opts.protocol === "pop3") await (await import("./pop3-fetch.js")).pop3Pass(ctx, attempt);
+      else await (await import("./imap-fetch.js")).imapPass(ctx, attempt);
       return;
     } catch (err) {
       const e = toXoauthError(err);

@@ -10,7 +10,6 @@ import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { XoauthError } from "../errors.js";
 import { writeFileAtomic } from "../store/atomic.js";
-import { extractAttachments } from "../store/attachments.js";
 
 const MAX_HOOK_OUTPUT = 4096;
 
@@ -101,6 +100,7 @@ export class Hooks {
     let blocked = false;
     if (this.config.attachmentsDir) {
       try {
+        const { extractAttachments } = await import("../store/attachments.js"); // mailparser only with --attachments
         const r = await extractAttachments(file, this.config.attachmentsDir);
         results.push({ ok: true, detail: `attachments: ${r.attachments.length} -> ${basename(r.sidecarPath)}` });
       } catch (err) {
