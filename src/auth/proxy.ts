@@ -3,6 +3,26 @@ import http from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
 import { XoauthError } from "../errors.js";
+import { t } from "../i18n/index.js";
+import { mapNetworkError } from "../net/errors.js";
+
+/** The proxy URL without credentials, for messages. */
+export function proxyDisplay(proxy: URL): string {
+  return `${proxy.protocol}//${proxy.host}`;
+}
+
+/** A failure to reach the proxy itself names the proxy (not the token endpoint) and points at the proxy settings. */
+export function proxyConnectError(err: unknown, proxy: URL, target: string): XoauthError {
+  const port = Number(proxy.port) || (proxy.protocol === "https:" ? 443 : 80);
+  const mapped = mapNetworkError(err, "token-endpoint", proxy.hostname.replace(/^\[|\]$/g, ""), port);
+  const shown = proxyDisplay(proxy);
+  return new XoauthError(mapped.code, `Cannot reach the HTTPS proxy ${shown} (for ${target}): ${mapped.message}`, {
+    cause: err,
+    why: t("auth.proxy.why", { proxy: shown }),
+    fix: [t("auth.proxy.fix", { proxy: shown })],
+    details: { params: { ...mapped.details.params, proxy: shown } },
+  });
+}
 
 /** True when `host` matches the NO_PROXY list (comma/space separated; `*`, exact names, `.suffix` / `suffix`, ports). */
 export function bypassesProxy(host: string, port: number, noProxy: string | undefined): boolean {
@@ -65,18 +85,19 @@ export function connectTunnel(
       reject(
         new XoauthError(
           "TOKEN_ENDPOINT_UNREACHABLE",
-          `The proxy ${proxy.host} refused to open a tunnel to ${host}:${port} (HTTP ${res.statusCode}).`,
+          `The proxy ${proxyDisplay(proxy)} refused to open a tunnel to ${host}:${port} (HTTP ${res.statusCode}).`,
           {
             why:
               res.statusCode === 407
                 ? "The proxy needs authentication: put user:password into the proxy URL."
                 : "The proxy does not allow connections to the identity platform.",
-            details: { params: { host, port: String(port) } },
+            fix: [t("auth.proxy.fix", { proxy: proxyDisplay(proxy) })],
+            details: { params: { host, port: String(port), proxy: proxyDisplay(proxy) } },
           },
         ),
       );
     });
-    req.once("error", reject);
+    req.once("error", (e) => reject(proxyConnectError(e, proxy, `${host}:${port}`)));
     req.end();
   });
 }

@@ -162,3 +162,25 @@ describe("createTokenProvider", () => {
     }
   });
 });
+
+describe("proxy failures", () => {
+  test("a proxy that is down is named (without credentials) with a fix about --proxy / HTTPS_PROXY / NO_PROXY", async () => {
+    const p = createTokenProvider(settings({ proxy: "http://bob:hunter2@127.0.0.1:1", noCache: true }), {
+      env: env(),
+      http: { sleep: async () => {} },
+    });
+    await assert.rejects(p.getToken(), (err: XoauthError) => {
+      assert.equal(err.code, "TOKEN_ENDPOINT_UNREACHABLE");
+      assert.match(err.message, /proxy http:\/\/127\.0\.0\.1:1\b/);
+      assert.equal(err.details.params?.host, "127.0.0.1");
+      assert.equal(err.details.params?.port, "1");
+      const all = `${err.message} ${err.why} ${err.fix.join(" ")}`;
+      assert.ok(!all.includes("hunter2") && !all.includes("bob"), all);
+      assert.match(err.message, /^Cannot reach the HTTPS proxy /);
+      assert.match(err.fix.join(" "), /--proxy/);
+      assert.match(err.fix.join(" "), /HTTPS_PROXY/);
+      assert.match(err.fix.join(" "), /NO_PROXY/);
+      return true;
+    });
+  });
+});

@@ -161,6 +161,10 @@ export const authCodes: CodeCatalog = {
 };
 
 export const authUi: UiCatalog = {
+  "auth.proxy.why":
+    "Die Verbindung zum HTTPS-Proxy {proxy} ist fehlgeschlagen, bevor der Token-Endpunkt erreicht wurde: Der Proxy läuft nicht, oder die Proxy-Adresse ist falsch.",
+  "auth.proxy.fix":
+    "Die Proxy-Adresse in --proxy bzw. in der Umgebungsvariablen HTTPS_PROXY / https_proxy prüfen (z. B. `curl -v -x {proxy} https://login.microsoftonline.com/`); ist der Token-Endpunkt ohne Proxy erreichbar, seinen Host in NO_PROXY eintragen oder die Proxy-Einstellung entfernen.",
   "auth.tokenEndpointError": "der Token-Endpunkt hat die Anfrage abgelehnt",
   "auth.secretIdHint.why":
     "Der angegebene Schlüssel sieht aus wie eine GUID: das ist die ID des geheimen Schlüssels, nicht sein Wert (der Wert ist eine etwa 40 Zeichen lange Zeichenkette, die nur einmal angezeigt wird).",

@@ -155,6 +155,10 @@ export const authCodes: CodeCatalog = {
 };
 
 export const authUi: UiCatalog = {
+  "auth.proxy.why":
+    "The connection to the HTTPS proxy {proxy} failed before the token endpoint was contacted: the proxy is down, or the proxy address is wrong.",
+  "auth.proxy.fix":
+    "Check the proxy address in --proxy or the HTTPS_PROXY / https_proxy environment variable (e.g. `curl -v -x {proxy} https://login.microsoftonline.com/`); if the token endpoint is reachable without a proxy, add its host to NO_PROXY or remove the proxy setting.",
   "auth.tokenEndpointError": "the token endpoint refused the request",
   "auth.secretIdHint.why":
     "The secret given looks like a GUID: that is the secret's ID, not its Value (the Value is a ~40 character string shown only once).",
