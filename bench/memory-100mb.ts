@@ -48,6 +48,16 @@ try {
   const msg = bigAttachmentMessage(Number(process.env.MEM_ATTACH_MB ?? 75) * 1024 * 1024); // ~100 MB once base64-encoded
   await env.dc.deliver(MAILBOX, msg);
   console.log(`message: ${(msg.length / 1024 / 1024).toFixed(1)} MB`);
+  // Baselines: what loading the command costs (`fetch --help`) and a token request (`token` is a password command).
+  const auth = env.args("pop3", join(env.dir, "unused")).slice(1, 11);
+  const cache = { XOAUTH_MAIL_CACHE_DIR: join(env.dir, "token-cache") };
+  for (const [label, args] of [
+    ["fetch --help", ["fetch", "--help"]],
+    ["token", ["token", ...auth, "--no-cache"]],
+  ] as const) {
+    const r = await measure([...args], cache);
+    console.log(`${label}: peak RSS (VmHWM) ${r.peakMb.toFixed(1)} MB, ${r.ms} ms, exit ${r.code}`);
+  }
   for (const protocol of ["pop3", "imap"] as const) {
     const md = join(env.dir, `md-${protocol}`);
     const r = await measure(env.args(protocol, md, ["--json"]), { XOAUTH_MAIL_CACHE_DIR: join(env.dir, "cache") });
