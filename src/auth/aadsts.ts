@@ -83,6 +83,11 @@ export function mapTokenError(
     opts.why = t("auth.secretIdHint.why", params);
     opts.fix = [t("auth.secretIdHint.fix", params)];
   }
+  if (code === "TOKEN_ENDPOINT_ERROR" && aadsts !== undefined) {
+    // The catalog text covers answers without a number; a number we do not know gets its own look-up line.
+    opts.why = t("auth.unknownAadsts.why", params);
+    opts.fix = [t("auth.unknownAadsts.fix", params)];
+  }
   if (aadsts === 9001023) {
     opts.why = t("auth.multiTenant.why", params);
     opts.fix = [t("auth.multiTenant.fix", params)];

@@ -4,7 +4,7 @@ import { AADSTS_CODES, mapTokenError } from "../../src/auth/aadsts.js";
 import { retryAfterMs } from "../../src/auth/http-client.js";
 import { bypassesProxy } from "../../src/auth/proxy.js";
 import "../../src/i18n/catalogs.js";
-import { codeText } from "../../src/i18n/index.js";
+import { codeText, setLang } from "../../src/i18n/index.js";
 
 const ctx = {
   tenantId: "t-guid",
@@ -47,6 +47,22 @@ describe("mapTokenError", () => {
     const e = mapTokenError(400, body(123456), ctx);
     assert.equal(e.code, "TOKEN_ENDPOINT_ERROR");
     assert.equal(e.details.aadsts, 123456);
+  });
+
+  test("the unknown-AADSTS fix names the number; without a number (HTTP 500, non-JSON) it says so", () => {
+    for (const lang of ["en", "de"] as const) {
+      setLang(lang);
+      const e = mapTokenError(400, body(123456), ctx);
+      assert.match(e.why ?? "", /AADSTS123456\b/, lang);
+      assert.match(e.fix.join(" "), /AADSTS123456\b.*error\?code=123456$/, lang);
+      const bare = mapTokenError(500, undefined, ctx);
+      assert.equal(bare.code, "TOKEN_ENDPOINT_ERROR");
+      assert.equal(bare.why, undefined, "the catalog text applies");
+      const text = codeText("TOKEN_ENDPOINT_ERROR", { ...bare.details.params }, lang);
+      assert.match(text?.causes[0] ?? "", /AADSTS/, lang);
+      assert.doesNotMatch(JSON.stringify(text), /<\w+>|\{\w+\}|error\?code=/, `${lang}: no placeholder, no look-up`);
+    }
+    setLang("en");
   });
 
   test("a bare 429 is THROTTLED; 50196 is THROTTLED", () => {

@@ -111,8 +111,12 @@ export const authCodes: CodeCatalog = {
   },
   TOKEN_ENDPOINT_ERROR: {
     summary: "Der Token-Endpunkt meldet einen Fehler, den xoauth-mail nicht kennt.",
-    causes: ["Siehe AADSTS-Nummer und Serverantwort."],
-    fix: ["AADSTS-Nummer nachschlagen: https://login.microsoftonline.com/error?code=<Nummer>"],
+    causes: [
+      "Die Antwort enthielt keine AADSTS-Fehlernummer (eine Störung des Dienstes, oder ein Proxy bzw. eine Firewall hat an seiner Stelle geantwortet).",
+    ],
+    fix: [
+      "In einigen Minuten erneut versuchen und https://status.cloud.microsoft/ prüfen; bleibt der Fehler, prüfen, ob --authority-host stimmt und kein Proxy bzw. keine Firewall die Antwort verändert (die Serverantwort zeigt, was zurückkam).",
+    ],
   },
   TLS_UNTRUSTED: {
     summary: "Dem TLS-Zertifikat von {host}:{port} wird nicht vertraut.",
@@ -161,6 +165,9 @@ export const authCodes: CodeCatalog = {
 };
 
 export const authUi: UiCatalog = {
+  "auth.unknownAadsts.why":
+    "Microsoft hat mit AADSTS{aadsts} geantwortet, für den xoauth-mail keinen eigenen Hinweis hat; die Serverantwort nennt die Ursache.",
+  "auth.unknownAadsts.fix": "AADSTS{aadsts} nachschlagen: https://login.microsoftonline.com/error?code={aadsts}",
   "auth.proxy.why":
     "Die Verbindung zum HTTPS-Proxy {proxy} ist fehlgeschlagen, bevor der Token-Endpunkt erreicht wurde: Der Proxy läuft nicht, oder die Proxy-Adresse ist falsch.",
   "auth.proxy.fix":

@@ -107,8 +107,12 @@ export const authCodes: CodeCatalog = {
   },
   TOKEN_ENDPOINT_ERROR: {
     summary: "The token endpoint returned an error xoauth-mail does not know.",
-    causes: ["See the AADSTS number and the server reply."],
-    fix: ["Look the AADSTS number up: https://login.microsoftonline.com/error?code=<number>"],
+    causes: [
+      "The answer carried no AADSTS error number (a service outage, or a proxy or firewall answering in its place).",
+    ],
+    fix: [
+      "Retry in a few minutes and check https://status.cloud.microsoft/ ; if it persists, check that --authority-host is right and that no proxy or firewall rewrites the answer (the server reply shows what came back).",
+    ],
   },
   TLS_UNTRUSTED: {
     summary: "The TLS certificate of {host}:{port} is not trusted.",
@@ -155,6 +159,9 @@ export const authCodes: CodeCatalog = {
 };
 
 export const authUi: UiCatalog = {
+  "auth.unknownAadsts.why":
+    "Microsoft answered with AADSTS{aadsts}, which xoauth-mail has no specific advice for; the server reply names the cause.",
+  "auth.unknownAadsts.fix": "Look up AADSTS{aadsts}: https://login.microsoftonline.com/error?code={aadsts}",
   "auth.proxy.why":
     "The connection to the HTTPS proxy {proxy} failed before the token endpoint was contacted: the proxy is down, or the proxy address is wrong.",
   "auth.proxy.fix":
