@@ -38,10 +38,17 @@ function str(v: unknown): string | undefined {
   return typeof v === "string" && v ? v : undefined;
 }
 
-/** First AADSTS number: `error_codes[0]`, else the `AADSTSnnnn` at the start of error_description. */
+/**
+ * The AADSTS number: the first of `error_codes` we have a mapping for, else the first one, else the `AADSTSnnnn` at the
+ * start of error_description.
+ */
 export function aadstsOf(body: Record<string, unknown> | undefined): number | undefined {
-  const codes = body?.error_codes;
-  if (Array.isArray(codes) && typeof codes[0] === "number") return codes[0];
+  const codes = Array.isArray(body?.error_codes)
+    ? body.error_codes.filter((c): c is number => typeof c === "number")
+    : [];
+  const known = codes.find((c) => AADSTS_CODES[c] !== undefined);
+  if (known !== undefined) return known;
+  if (codes[0] !== undefined) return codes[0];
   const m = /^AADSTS(\d+)/.exec(str(body?.error_description) ?? "");
   return m ? Number(m[1]) : undefined;
 }

@@ -65,6 +65,15 @@ describe("mapTokenError", () => {
     setLang("en");
   });
 
+  test("with several error_codes the first known one decides, not just error_codes[0]", () => {
+    const e = mapTokenError(401, { ...body(9999991), error_codes: [9999991, 7000222, 7000215] }, ctx);
+    assert.equal(e.code, "CLIENT_SECRET_EXPIRED");
+    assert.equal(e.details.aadsts, 7000222);
+    const unknown = mapTokenError(400, { ...body(9999991), error_codes: [9999991, 9999992] }, ctx);
+    assert.equal(unknown.code, "TOKEN_ENDPOINT_ERROR");
+    assert.equal(unknown.details.aadsts, 9999991);
+  });
+
   test("a bare 429 is THROTTLED; 50196 is THROTTLED", () => {
     assert.equal(mapTokenError(429, undefined, ctx).code, "THROTTLED");
     assert.equal(mapTokenError(400, body(50196), ctx).code, "THROTTLED");
