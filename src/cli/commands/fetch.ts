@@ -15,12 +15,12 @@ import { errorJson, formatError, processOut } from "../output.js";
 const EXAMPLES = `
 Examples:
   # everything new in the Inbox into ~/Maildir, leave it on the server (a rerun fetches nothing twice)
-  xoauth-mail fetch --config ~/.config/xoauth-mail.yaml --account shop --maildir ~/Maildir
+  xoauth-mail fetch --account shop --maildir ~/Maildir
   # IMAP, delete on the server once stored durably, run a processor per message
   xoauth-mail fetch --mailbox info@contoso.com --protocol imap --delete --maildir /srv/mail \\
       --exec '/opt/erp/import-mail "$1"' --exec-required
   # daemon: wait for new mail with IMAP IDLE, JSON logs for the log collector
-  xoauth-mail fetch --all --config /etc/xoauth-mail.yaml --maildir /srv/mail --protocol imap --idle --log-format json
+  xoauth-mail fetch --all --config /etc/xoauth-mail/config.yaml --maildir /srv/mail --protocol imap --idle --log-format json
 
 Exactly-once: a message is deleted on the server (--delete) only after it is fsynced in new/ and recorded in
 <maildir>/.xoauth-mail/; a killed run resumes where it stopped, without losing or duplicating a message.

@@ -122,7 +122,7 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
 export function registerProxy(program: Command, ctx: RunContext): void {
   const cmd = program
     .command("proxy")
-    .description("Run a local POP3/IMAP/SMTP proxy: clients log in with a password, the proxy uses XOAUTH2 upstream.")
+    .description("run a local POP3/IMAP/SMTP proxy: clients log in with a password, the proxy uses XOAUTH2 upstream")
     .option("--config <path>", "YAML config file with accounts and a proxy section (env XOAUTH_MAIL_CONFIG)")
     .addOption(new Option("--log-format <format>", "log lines on stderr").choices(["text", "json"]).default("text"))
     .option("--ca-file <path>", "PEM CA certificate(s) trusted for the upstream TLS, in addition to the system roots")

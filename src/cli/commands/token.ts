@@ -17,7 +17,7 @@ Examples:
   # print a token (stdout holds only the token, for passwordeval / PassCmd)
   AZURE_CLIENT_SECRET=... xoauth-mail token --tenant-id contoso.onmicrosoft.com \\
       --client-id 00000000-0000-0000-0000-000000000000
-  xoauth-mail token --config ~/.config/xoauth-mail.yaml --account shop --client-secret-file ~/.secret
+  xoauth-mail token --account shop --client-secret-file ~/.secret
   # show claims and check them for IMAP, without printing the token
   xoauth-mail token --decode --protocol imap
   # JSON for scripts: {ok, expires_on, claims, checks, access_token}
