@@ -8,6 +8,7 @@ import { isIP } from "node:net";
 import tls from "node:tls";
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 import { XoauthError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { LIMITS } from "../limits.js";
 import { mapNetworkError } from "../net/errors.js";
 import { bypassesProxy, connectTunnel } from "./proxy.js";
@@ -30,6 +31,20 @@ export interface RawResponse {
   headers: Record<string, string>;
   /** Parsed JSON, or undefined when the body was not JSON. */
   json: Record<string, unknown> | undefined;
+}
+
+function connectTimeout(timeoutMs: number): Error {
+  return Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: "ETIMEDOUT" });
+}
+
+/** The connection worked and the request went out, but no (complete) answer came back in time. */
+function noAnswerError(host: string, port: number, timeoutMs: number): XoauthError {
+  const params = { host, port: String(port), seconds: Math.round(timeoutMs / 100) / 10 };
+  return new XoauthError(
+    "TIMEOUT",
+    `No answer from ${host}:${port} within ${params.seconds} s after the token request was sent.`,
+    { why: t("auth.noAnswer.why", params), fix: [t("auth.noAnswer.fix", params)], details: { params } },
+  );
 }
 
 const sleepMs = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -103,8 +118,10 @@ export class TokenHttpClient implements INetworkModule {
     const port = Number(target.port) || 443;
     const timeoutMs = this.opts.timeoutMs ?? LIMITS.timeouts.httpMs;
     const ac = new AbortController();
+    /** Set once the request is on the wire: a timeout after that is a missing answer, not a blocked connection. */
+    let sent = false;
     const timer = setTimeout(
-      () => ac.abort(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: "ETIMEDOUT" })),
+      () => ac.abort(sent ? noAnswerError(host, port, timeoutMs) : connectTimeout(timeoutMs)),
       timeoutMs,
     );
     try {
@@ -177,6 +194,9 @@ export class TokenHttpClient implements INetworkModule {
             });
           },
         );
+        req.on("finish", () => {
+          sent = true;
+        });
         req.on("error", (e) => reject(ac.signal.aborted ? ac.signal.reason : e));
         req.end(options?.body);
       });

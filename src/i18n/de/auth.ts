@@ -165,6 +165,10 @@ export const authCodes: CodeCatalog = {
 };
 
 export const authUi: UiCatalog = {
+  "auth.noAnswer.why":
+    "Die Verbindung zu {host}:{port} stand und die Anfrage wurde gesendet, aber innerhalb von {seconds} s kam keine Antwort: Der Endpunkt ist überlastet, oder ein Proxy bzw. eine Firewall hält die Antwort zurück.",
+  "auth.noAnswer.fix":
+    "Erneut versuchen; tritt es wiederholt auf, https://status.cloud.microsoft/ und jeden TLS-prüfenden Proxy bzw. jede Firewall zwischen diesem Host und {host} prüfen.",
   "auth.unknownAadsts.why":
     "Microsoft hat mit AADSTS{aadsts} geantwortet, für den xoauth-mail keinen eigenen Hinweis hat; die Serverantwort nennt die Ursache.",
   "auth.unknownAadsts.fix": "AADSTS{aadsts} nachschlagen: https://login.microsoftonline.com/error?code={aadsts}",

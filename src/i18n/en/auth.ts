@@ -159,6 +159,10 @@ export const authCodes: CodeCatalog = {
 };
 
 export const authUi: UiCatalog = {
+  "auth.noAnswer.why":
+    "The connection to {host}:{port} worked and the request was sent, but no answer came within {seconds} s: the endpoint is overloaded, or a proxy or firewall holds the answer back.",
+  "auth.noAnswer.fix":
+    "Retry; if it keeps happening check https://status.cloud.microsoft/ and any TLS-inspecting proxy or firewall between this host and {host}.",
   "auth.unknownAadsts.why":
     "Microsoft answered with AADSTS{aadsts}, which xoauth-mail has no specific advice for; the server reply names the cause.",
   "auth.unknownAadsts.fix": "Look up AADSTS{aadsts}: https://login.microsoftonline.com/error?code={aadsts}",
