@@ -2,6 +2,7 @@
 import { toXoauthError, type XoauthError } from "../errors.js";
 import { codeText, t } from "../i18n/index.js";
 import { redact } from "../log/redact.js";
+import { escapeControl } from "../log/sanitize.js";
 
 export interface Out {
   stdout(text: string): void;
@@ -37,13 +38,13 @@ export function errorJson(err: XoauthError): Record<string, unknown> {
 export function formatError(e: unknown): string {
   const err = toXoauthError(e);
   const text = codeText(err.code, { ...err.details.params });
-  const lines = [`✗ ${t("error.label")} [${err.code}]: ${err.message}`];
+  const lines = [`✗ ${t("error.label")} [${err.code}]: ${escapeControl(err.message)}`];
   const why = err.why ?? text?.causes[0];
-  if (why) lines.push(`  ${t("error.why")}: ${why}`);
+  if (why) lines.push(`  ${t("error.why")}: ${escapeControl(why)}`);
   const fix = err.fix.length ? err.fix : (text?.fix ?? []);
   if (fix.length) {
     lines.push(`  ${t("error.fix")}:`);
-    for (const f of fix) lines.push(`    ${f.split("\n").join("\n    ")}`);
+    for (const f of fix) lines.push(`    ${escapeControl(f, { keepNewlines: true }).split("\n").join("\n    ")}`);
   }
   if (err.details.traceId)
     lines.push(`  Trace ID: ${err.details.traceId}  Correlation ID: ${err.details.correlationId ?? "-"}`);

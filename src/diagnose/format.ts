@@ -1,5 +1,6 @@
 /** Human output of `test`: one line per step, then the diagnosis (what happened, likely causes, exact fix). */
 import type { MailProtocol } from "../auth/clouds.js";
+import { escapeControl } from "../log/sanitize.js";
 import type { MailServer } from "./server.js";
 import { diagUi } from "./text.js";
 import type { Diagnosis, DiagnosisStep } from "./types.js";
@@ -18,23 +19,26 @@ export function formatStep(step: DiagnosisStep): string {
   const mark = step.ok ? "✓" : "✗";
   const name = diagUi(`step.${step.id}`).padEnd(NAME_WIDTH);
   const ms = (step.measured === false ? "–" : `${step.ms} ms`).padStart(8);
-  const detail = step.detail.length > 110 ? `${step.detail.slice(0, 107)}...` : step.detail;
+  const raw = escapeControl(step.detail);
+  const detail = raw.length > 110 ? `${raw.slice(0, 107)}...` : raw;
   return `  ${mark} ${name}${ms}  ${detail}\n`;
 }
 
 export function formatDiagnosis(d: Diagnosis): string {
-  if (d.code === "OK") return `✓ ${d.summary}\n`;
-  const lines = ["", `✗ ${d.code}: ${d.summary}`];
-  if (d.causes.length === 1) lines.push(`  ${diagUi("diag.cause")}: ${d.causes[0]}`);
-  else if (d.causes.length > 1) {
+  const summary = escapeControl(d.summary);
+  if (d.code === "OK") return `✓ ${summary}\n`;
+  const causes = d.causes.map((c) => escapeControl(c));
+  const lines = ["", `✗ ${d.code}: ${summary}`];
+  if (causes.length === 1) lines.push(`  ${diagUi("diag.cause")}: ${causes[0]}`);
+  else if (causes.length > 1) {
     lines.push(`  ${diagUi("diag.causes")}:`);
-    d.causes.forEach((c, i) => {
+    causes.forEach((c, i) => {
       lines.push(`    ${i + 1}. ${c}`);
     });
   }
   if (d.fix.length) {
     lines.push(`  ${diagUi("diag.fix")}:`);
-    for (const f of d.fix) lines.push(`    ${f.split("\n").join("\n    ")}`);
+    for (const f of d.fix) lines.push(`    ${escapeControl(f, { keepNewlines: true }).split("\n").join("\n    ")}`);
   }
   return `${lines.join("\n")}\n`;
 }
