@@ -14,15 +14,17 @@
  * File: `<maildir>/.xoauth-mail/state-<accountHash>.json` (or opts.dir), mode 0600, rewritten atomically.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, stat, unlink } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic.js";
 import { nodeStoreFs, type StoreFs } from "./fsops.js";
 import { acquireLock } from "./lock.js";
 import { type Maildir, storeError } from "./maildir.js";
-import { accountScope, hashOfFileName, keyHash, type MessageKey } from "./names.js";
-import { PREVIOUS_KEPT, type PreviousImapState, type StateFile, stateFileSchema } from "./state-file.js";
+import { accountScope, keyHash, type MessageKey } from "./names.js";
+import { PREVIOUS_KEPT, type PreviousImapState, type StateFile } from "./state-file.js";
+import { type RecoveryReport, readStateFile, recoverMaildir, writeStateFile } from "./state-persist.js";
 import { UidSet } from "./uidset.js";
+
+export type { RecoveryReport } from "./state-persist.js";
 
 export type AccountRef = Pick<MessageKey, "account" | "protocol" | "folder">;
 /** A delivered message: POP3 UIDL / IMAP UID, optionally with its fingerprint (IMAP, see messageFingerprint). */
@@ -35,11 +37,6 @@ export interface StateOptions {
   fs?: StoreFs;
   /** Default true. Off only for read-only inspection. */
   lock?: boolean;
-}
-
-export interface RecoveryReport {
-  /** Our tmp/ files older than this run that were deleted (crash before rename: never acknowledged). */
-  tmpRemoved: string[];
 }
 
 /** Fingerprint for dedupe across a UIDVALIDITY change: Message-ID (as sent, trimmed) + RFC822.SIZE. */
@@ -95,19 +92,8 @@ export class StateStore {
   }
 
   private async read(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw storeError(`Cannot read state file ${this.path}`, err, { path: this.path });
-    }
-    let file: StateFile;
-    try {
-      file = stateFileSchema.parse(JSON.parse(text));
-    } catch (err) {
-      throw storeError(`State file ${this.path} is damaged; move it away to start over`, err, { path: this.path });
-    }
+    const file = await readStateFile(this.path);
+    if (!file) return;
     if (file.pop3) {
       this.popDelivered = new Set(file.pop3.delivered);
       this.popDeleted = new Set(file.pop3.deleted);
@@ -240,22 +226,13 @@ export class StateStore {
   }
 
   /**
-   * Crash recovery: removes OUR tmp/ files older than this run (a crash before rename: never acknowledged, will be
-   * fetched again), and links the Maildir index so isDelivered() finds messages stored but not yet recorded.
+   * Crash recovery (see recoverMaildir): stale tmp/ files removed, new/ fsynced, and the Maildir index linked so
+   * isDelivered() finds messages stored but not yet recorded.
    */
   async recover(maildir: Maildir): Promise<RecoveryReport> {
+    const report = await recoverMaildir(maildir, this.loadedAt);
     this.maildir = maildir;
-    const tmpDir = join(maildir.dir, "tmp");
-    const tmpRemoved: string[] = [];
-    for (const name of await readdir(tmpDir)) {
-      if (hashOfFileName(name) === undefined) continue; // another program's file: not ours to touch
-      const path = join(tmpDir, name);
-      const st = await stat(path).catch(() => undefined);
-      if (!st?.isFile() || st.mtimeMs >= this.loadedAt) continue;
-      await unlink(path).catch(() => undefined);
-      tmpRemoved.push(name);
-    }
-    return { tmpRemoved };
+    return report;
   }
 
   /** Writes the state atomically (tmp + fsync + rename + dir fsync) if anything changed. */
@@ -280,11 +257,7 @@ export class StateStore {
     } else {
       file.pop3 = { delivered: [...this.popDelivered], deleted: [...this.popDeleted] };
     }
-    try {
-      await writeFileAtomic(this.path, JSON.stringify(file), this.fs);
-    } catch (err) {
-      throw storeError(`Cannot write state file ${this.path}: ${(err as Error).message}`, err, { path: this.path });
-    }
+    await writeStateFile(this.path, file, this.fs);
     this.dirty = false;
   }
 

@@ -8,7 +8,7 @@ import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName, type MessageKey } from "../../src/store/names.js";
 import { messageFingerprint, StateStore } from "../../src/store/state.js";
 import { UidSet } from "../../src/store/uidset.js";
-import { tempDir } from "./helpers.js";
+import { recordingFs, tempDir } from "./helpers.js";
 
 const POP = { account: "ops@contoso.com", protocol: "pop3" } as const;
 const IMAP = { account: "ops@contoso.com", protocol: "imap", folder: "INBOX" } as const;
@@ -110,6 +110,25 @@ test("crash after the state was written, before DELE/QUIT: known delivered even 
   assert.equal(run2.isDeleted("U4"), false);
   assert.deepEqual(run2.recovered, []);
   await run2.close();
+});
+
+test("recover() fsyncs new/ before a file found there is recorded as delivered", async (t) => {
+  const dir = await tempDir(t);
+  const md0 = await Maildir.open(dir);
+  // Crash after the rename into new/, before any fsync(new/): the name may not be durable yet.
+  const d = await md0.beginDelivery(deliveryName({ ...POP, id: "U9" }));
+  await d.write(Buffer.from("m\r\n"));
+  await d.commit();
+  const fs = recordingFs();
+  const s = await StateStore.load(POP, { maildir: dir, fs });
+  await s.recover(await Maildir.open(dir, { fs }));
+  assert.deepEqual(
+    fs.calls.filter((c) => c.startsWith("fsyncDir:")),
+    ["fsyncDir:new"],
+  );
+  assert.equal(s.isDelivered("U9"), true);
+  await s.close();
+  assert.equal(fs.calls.indexOf("fsyncDir:new"), 0, "new/ synced before the state recorded U9");
 });
 
 test("recovery finds a message a MUA already moved to cur/ with flags", async (t) => {
