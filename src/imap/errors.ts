@@ -1,7 +1,7 @@
 /** Maps imapflow / socket failures to XoauthError codes (reference section 3, IMAP). Pure: no I/O. */
 import { XoauthError } from "../errors.js";
 import { redact } from "../log/redact.js";
-import { mapNetworkError, nodeErrorCode } from "../net/errors.js";
+import { mapNetworkError, nodeErrorCode, TLS_UNTRUSTED_CODES } from "../net/errors.js";
 
 /** Exchange's answer to LIST/SELECT when the service principal has no access or IMAP is off for the mailbox. */
 export const NOT_CONNECTED_RE = /User is authenticated but not connected/i;
@@ -31,16 +31,7 @@ const NETWORK_CODES = new Set([
   "EHOSTUNREACH",
   "ENETUNREACH",
   "ERR_TLS_CERT_ALTNAME_INVALID",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_UNTRUSTED",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_REVOKED",
-  "CERT_SIGNATURE_FAILURE",
+  ...TLS_UNTRUSTED_CODES,
 ]);
 const TIMEOUT_CODES = new Set(["CONNECT_TIMEOUT", "GREETING_TIMEOUT", "UPGRADE_TIMEOUT", "ETIMEOUT"]);
 const CLOSED_CODES = new Set(["NoConnection", "EConnectionClosed", "ClosedAfterConnectText", "ClosedAfterConnectTLS"]);

@@ -3,7 +3,8 @@ import { type ErrorCode, XoauthError } from "../errors.js";
 
 export type Peer = "token-endpoint" | "mail-server";
 
-const TLS_UNTRUSTED_CODES = new Set([
+/** Node TLS error codes meaning "certificate not trusted" (TLS_UNTRUSTED). */
+export const TLS_UNTRUSTED_CODES: ReadonlySet<string> = new Set([
   "SELF_SIGNED_CERT_IN_CHAIN",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { XoauthError } from "../../src/errors.js";
 import { connectImap, mapImapError } from "../../src/imap/index.js";
+import { TLS_UNTRUSTED_CODES } from "../../src/net/errors.js";
 import type { ExchangeFake, ExchangePorts } from "../../src/sandbox/exchange/index.js";
 import { fixtures, MAILBOX, mintToken, startFake } from "../sandbox/exchange/helpers.js";
 
@@ -32,6 +33,14 @@ describe("IMAP error mapping", () => {
     });
     assert.equal(fromReply.code, "MAILBOX_NOT_CONNECTED");
     assert.equal(fromReply.details.serverReply, "BAD User is authenticated but not connected.");
+  });
+
+  it("every TLS-untrusted code of the network mapper is TLS_UNTRUSTED for IMAP too (one shared list)", () => {
+    assert.ok(TLS_UNTRUSTED_CODES.size >= 10);
+    for (const code of TLS_UNTRUSTED_CODES) {
+      const e = mapImapError(Object.assign(new Error(code), { code }), ctx);
+      assert.equal(e.code, "TLS_UNTRUSTED", code);
+    }
   });
 
   it("maps a tagged NO to AUTHENTICATE as MAILBOX_ACCESS_DENIED and socket errors via the network mapper", () => {
