@@ -24,6 +24,75 @@ export interface LocalTenantOptions {
    * from an earlier run, signed with that run's key, is never reused: the cache key includes the credential).
    */
   fixedSecret?: boolean;
+  /** One misconfiguration to start with (see SANDBOX_SCENARIOS); default: everything set up correctly. */
+  scenario?: SandboxScenario;
+}
+
+/**
+ * Misconfigurations the sandbox can start with, as an admin gets them wrong (reference sections 2-4), each with a
+ * one-line description for `sandbox --help`. (Requesting a Graph scope is the client's choice: pass --scope.)
+ */
+export const SANDBOX_SCENARIOS = {
+  "no-fullaccess": "the service principal has no FullAccess on the mailbox (Add-MailboxPermission missing)",
+  "sp-app-object-id": "New-ServicePrincipal got the App registration's object ID, not the Enterprise app's",
+  "sp-missing": "New-ServicePrincipal was never run for the app",
+  "no-consent": "admin consent missing: tokens carry no roles",
+  "pop-disabled": "POP3 is off for the mailbox (Set-CASMailbox -PopEnabled $false)",
+  "imap-disabled": "IMAP is off for the mailbox (Set-CASMailbox -ImapEnabled $false)",
+  "smtp-auth-disabled": "SMTP AUTH is off tenant-wide (Set-TransportConfig -SmtpClientAuthenticationDisabled $true)",
+  "no-sendas": "the service principal has no SendAs on the mailbox (Add-RecipientPermission missing)",
+} as const;
+
+export type SandboxScenario = keyof typeof SANDBOX_SCENARIOS;
+
+export function isSandboxScenario(name: string): name is SandboxScenario {
+  return Object.hasOwn(SANDBOX_SCENARIOS, name);
+}
+
+/** Breaks the correctly registered tenant in exactly one way. */
+export function applyScenario(
+  scenario: SandboxScenario,
+  t: { exchange: ExchangeFake; app: FakeApp; mailbox: string },
+): void {
+  const dir = t.exchange.directory;
+  const sp = t.app.servicePrincipalObjectId;
+  const mb = dir.findMailbox(t.mailbox);
+  if (!mb) throw new Error(`sandbox mailbox ${t.mailbox} missing`);
+  const dropSp = (): void => {
+    const i = dir.servicePrincipals.findIndex((p) => p.objectId === sp);
+    if (i >= 0) dir.servicePrincipals.splice(i, 1);
+  };
+  switch (scenario) {
+    case "no-fullaccess":
+      dir.revokeFullAccess(sp, t.mailbox);
+      break;
+    case "sp-app-object-id":
+      dropSp();
+      dir.revokeFullAccess(sp, t.mailbox);
+      dir.revokeSendAs(sp, t.mailbox);
+      dir.registerServicePrincipal({ appId: t.app.clientId, objectId: t.app.appObjectId });
+      dir.grantFullAccess(t.app.appObjectId, t.mailbox);
+      dir.grantSendAs(t.app.appObjectId, t.mailbox);
+      break;
+    case "sp-missing":
+      dropSp();
+      break;
+    case "no-consent":
+      t.app.grantedRoles = [];
+      break;
+    case "pop-disabled":
+      mb.popEnabled = false;
+      break;
+    case "imap-disabled":
+      mb.imapEnabled = false;
+      break;
+    case "smtp-auth-disabled":
+      dir.tenant.smtpClientAuthenticationDisabled = true;
+      break;
+    case "no-sendas":
+      dir.revokeSendAs(sp, t.mailbox);
+      break;
+  }
 }
 
 export interface LocalTenantPorts extends ExchangePorts {
@@ -89,6 +158,7 @@ export async function startLocalTenant(opts: LocalTenantOptions = {}): Promise<L
     await identity.stop();
     throw e;
   }
+  if (opts.scenario) applyScenario(opts.scenario, { exchange, app, mailbox });
   const identityPort = Number(new URL(identity.url).port);
   return {
     identity,

@@ -149,6 +149,31 @@ describe("xoauth-mail sandbox", () => {
     assert.equal(existsSync(tempDir), false);
   });
 
+  for (const [scenario, protocol, code] of [
+    ["no-consent", "pop3", "PERMISSION_MISSING"],
+    ["no-fullaccess", "imap", "MAILBOX_NOT_CONNECTED"],
+  ] as const) {
+    it(`--scenario ${scenario}: \`test --json --protocol ${protocol}\` diagnoses ${code}`, async () => {
+      const sb = startSandbox(["--json", "--scenario", scenario]);
+      children.push(sb.child);
+      const info = JSON.parse(await sb.first) as SandboxInfo & { scenario: string | null };
+      assert.equal(info.scenario, scenario);
+      const r = await runCli(["test", "--json", "--no-cache", "--config", info.config, "--protocol", protocol], {
+        timeoutMs: 30_000,
+      });
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.equal((JSON.parse(r.stdout) as { diagnosis: { code: string } }).diagnosis.code, code, r.stdout);
+      sb.child.kill("SIGTERM");
+      assert.deepEqual(await sb.exit, { code: 0, signal: null });
+    });
+  }
+
+  it("rejects an unknown --scenario naming the known ones (exit 2)", async () => {
+    const r = await runCli(["sandbox", "--scenario", "graph-scope"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--scenario "graph-scope" is unknown; use one of: no-fullaccess, /);
+  });
+
   it("rejects a --port-base that leaves no room for its five ports (exit 2)", async () => {
     const r = await runCli(["sandbox", "--port-base", "65534"]);
     assert.equal(r.code, 2);

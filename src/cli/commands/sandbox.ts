@@ -10,7 +10,15 @@ import { stringify } from "yaml";
 import { ConfigFileSchema } from "../../config/schema.js";
 import { XoauthError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
-import { type LocalTenant, MAX_PORT_BASE, startLocalTenant, writeTenantFiles } from "../../sandbox/local-tenant.js";
+import {
+  isSandboxScenario,
+  type LocalTenant,
+  MAX_PORT_BASE,
+  SANDBOX_SCENARIOS,
+  type SandboxScenario,
+  startLocalTenant,
+  writeTenantFiles,
+} from "../../sandbox/local-tenant.js";
 import type { RunContext } from "../main.js";
 import { processOut } from "../output.js";
 
@@ -25,12 +33,17 @@ DIR (default: a temporary directory, removed on exit) receives ca.pem, client-se
 (account "sandbox", the secret referenced as a file), so that e.g.
   xoauth-mail test --config DIR/config.yaml --protocol all
 works. --json prints one JSON object {dir, config, ca_file, secret_file, authority_host, tenant_id, client_id,
-mailbox, ports:{identity,pop3s,imaps,smtp,pop3}, args:[...]} instead of the text.
+mailbox, scenario, ports:{identity,pop3s,imaps,smtp,pop3}, args:[...]} instead of the text.
 The sandbox app is registered correctly (all three roles, New-ServicePrincipal, FullAccess, SendAs); the client
-secret is new on every start.`;
+secret is new on every start. --scenario NAME starts it with one misconfiguration instead, to see what
+\`xoauth-mail test\` diagnoses:
+${Object.entries(SANDBOX_SCENARIOS)
+  .map(([name, what]) => `  ${name.padEnd(20)}${what}`)
+  .join("\n")}`;
 
 interface SandboxFlags {
   portBase?: string;
+  scenario?: string;
   dir?: string;
   json?: boolean;
 }
@@ -94,6 +107,15 @@ function parsePortBase(raw: string | undefined): number | undefined {
   return n;
 }
 
+function parseScenario(raw: string | undefined): SandboxScenario | undefined {
+  if (raw === undefined) return undefined;
+  if (isSandboxScenario(raw)) return raw;
+  throw new XoauthError(
+    "USAGE",
+    `--scenario "${raw}" is unknown; use one of: ${Object.keys(SANDBOX_SCENARIOS).join(", ")}.`,
+  );
+}
+
 function banner(tn: LocalTenant, f: SandboxFiles): string {
   const quote = (a: string): string => (/^[\w@%+=:,./~-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
   const p = tn.ports;
@@ -132,12 +154,16 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 
 async function run(flags: SandboxFlags): Promise<number> {
   const portBase = parsePortBase(flags.portBase);
+  const scenario = parseScenario(flags.scenario);
   const dir = flags.dir ? resolve(flags.dir) : mkdtempSync(join(tmpdir(), "xoauth-mail-sandbox-"));
   const tempDir = !flags.dir;
   let tn: LocalTenant | undefined;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    tn = await startLocalTenant(portBase === undefined ? {} : { portBase }).catch((e: NodeJS.ErrnoException) => {
+    tn = await startLocalTenant({
+      ...(portBase === undefined ? {} : { portBase }),
+      ...(scenario ? { scenario } : {}),
+    }).catch((e: NodeJS.ErrnoException) => {
       if (e?.code !== "EADDRINUSE") throw e;
       throw new XoauthError("USAGE", `A sandbox port is already in use (${e.message}); choose another --port-base.`, {
         cause: e,
@@ -158,6 +184,7 @@ async function run(flags: SandboxFlags): Promise<number> {
         tenant_id: tn.tenantId,
         client_id: tn.clientId,
         mailbox: tn.mailbox,
+        scenario: scenario ?? null,
         host: tn.host,
         ports: tn.ports,
         args: sandboxArgs(tn, files),
@@ -185,6 +212,7 @@ export function registerSandbox(program: Command, ctx: RunContext): void {
     )
     .option("--port-base <n>", "fixed ports N..N+4 instead of random ones (see below)")
     .option("--dir <dir>", "where ca.pem, client-secret (0600) and config.yaml go (default: temporary, removed)")
+    .option("--scenario <name>", "start with one misconfiguration (names below), to see its diagnosis")
     .option("--json", "print the connection details as one JSON object")
     .addHelpText("after", HELP)
     .action(async (flags: SandboxFlags) => {
