@@ -13,6 +13,8 @@ export interface Options {
   only: Set<string>;
   /** Also write a CPU profile of one xoauth-mail POP3 + IMAP fetch and print the top frames. */
   profile: boolean;
+  /** Peer ids to time (default all), e.g. `--peers xoauth-pop3,xoauth-imap,bare` for a quick before/after. */
+  peers: Set<string> | undefined;
 }
 
 export const SCENARIOS = ["loopback", "latency", "memory", "tokens", "proxy"] as const;
@@ -42,5 +44,6 @@ export function parseOptions(argv: string[]): Options {
     concurrentSessions: 200,
     only,
     profile: argv.includes("--profile"),
+    peers: argv.includes("--peers") ? new Set((argv[argv.indexOf("--peers") + 1] ?? "").split(",")) : undefined,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (issue #6): xoauth-mail against getmail6, fetchmail, hand-written Python and a bare client, on one
  * real Dovecot, in one run; writes bench/RESULTS.md and prints it. `--quick` is the ~1 minute smoke variant,
- * `--rounds N` sets the rounds, `--only loopback,latency,memory,tokens,proxy` picks scenarios, `--profile` adds a
+ * `--rounds N` sets the rounds, `--only loopback,latency,memory,tokens,proxy` picks scenarios, `--peers id,id` picks clients, `--profile` adds a
  * CPU profile of one fetch per protocol.
  */
 import { writeFileSync } from "node:fs";

@@ -17,7 +17,9 @@ export async function comparePeers(
   rounds: number,
   log: (s: string) => void,
   warmup: Peer[] = [],
+  only?: Set<string>,
 ): Promise<PeerResult[]> {
+  if (only) peers = peers.filter((p) => only.has(p.id));
   for (const p of warmup) {
     log(`  warm-up: ${p.label}`);
     await p.run(env, targets[p.protocol]);

@@ -36,7 +36,7 @@ export async function latencyScenario(
   ];
   const targets = targetsFor(box, { pop3: pop3.port, imap: imap.port });
   try {
-    return await comparePeers(env, peers, targets, o.latencyRounds, log, [xoauthPeer("pop3")]);
+    return await comparePeers(env, peers, targets, o.latencyRounds, log, [xoauthPeer("pop3")], o.peers);
   } finally {
     await pop3.close();
     await imap.close();

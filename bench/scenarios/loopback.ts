@@ -40,5 +40,5 @@ export async function loopbackScenario(
   ];
   const targets = targetsFor(box, { pop3: env.dc.ports.pop3s, imap: env.dc.ports.imaps });
   // Warm-up: Dovecot's index cache, the page cache, and the token cache (a user's second run).
-  return comparePeers(env, peers, targets, o.rounds, log, [xoauthPeer("pop3"), xoauthPeer("imap")]);
+  return comparePeers(env, peers, targets, o.rounds, log, [xoauthPeer("pop3"), xoauthPeer("imap")], o.peers);
 }

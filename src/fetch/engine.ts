@@ -16,6 +16,11 @@ const RETRYABLE = new Set(["CONNECTION_CLOSED", "TIMEOUT", "MAIL_SERVER_UNREACHA
 const MAX_BACKOFF_MS = 30_000;
 /** Reconnects in one run even with progress in between (a flapping link must end somewhere). */
 const MAX_RECONNECTS = 50;
+/**
+ * Messages up to 1 MiB (16 MiB in all) are collected in memory and written + fsynced by the batch in the
+ * background, so the download never waits for the disk per message; bigger ones stream into tmp/.
+ */
+const SPOOL = { spoolBytes: 1024 * 1024, spoolTotalBytes: 16 * 1024 * 1024 };
 
 export function isRetryable(err: XoauthError): boolean {
   return RETRYABLE.has(err.code);
@@ -47,7 +52,7 @@ export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & {
   let error: XoauthError | undefined;
   let state: StateStore | undefined;
   try {
-    const md = await Maildir.open(opts.maildir);
+    const md = await Maildir.open(opts.maildir, SPOOL);
     state = await StateStore.load(ref, { maildir: md.dir });
     await state.recover(md);
     const hooks = await Hooks.load(opts, join(md.dir, ".xoauth-mail"), accountHash(ref));

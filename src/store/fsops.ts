@@ -37,3 +37,20 @@ export const nodeStoreFs: StoreFs = {
   rename: (from, to) => rename(from, to),
   unlink: (path) => unlink(path),
 };
+
+/** writev(2) until every byte is written (writev may write fewer bytes than asked; go on from where it stopped). */
+export async function writeFully(fh: FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
+  let pending = chunks.filter((c) => c.length > 0);
+  while (pending.length > 0) {
+    let skip = (await fh.writev(pending)).bytesWritten;
+    const rest: Uint8Array[] = [];
+    for (const c of pending) {
+      if (skip >= c.length) skip -= c.length;
+      else {
+        rest.push(skip > 0 ? c.subarray(skip) : c);
+        skip = 0;
+      }
+    }
+    pending = rest;
+  }
+}

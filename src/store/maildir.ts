@@ -4,8 +4,8 @@
  *   const md = await Maildir.open(dir);                  // creates tmp/ new/ cur/ (0700), indexes our files once
  *   if (md.findDelivered(key)) ...                       // already in new/ or cur/ (MUA may have added :2,flags)
  *   const batch = md.batch<string>();
- *   const d = await md.beginDelivery(deliveryName(key)); // tmp/<name>, opened with O_EXCL, mode 0600
- *   await pipeline(bodyStream, d.writable);              // backpressure end to end; never buffers the message
+ *   const d = await md.beginDelivery(deliveryName(key)); // tmp/<name> (O_EXCL, 0600), opened when first needed
+ *   await pipeline(bodyStream, d.writable);              // small messages: spooled in memory; big: streamed
  *   batch.add(d, uidl);                                  // starts fsync(file) + rename(tmp -> new) in the background
  *   ...more messages...
  *   const { delivered, failed } = await batch.sync();    // waits for them, then ONE fsync(new/)
@@ -13,6 +13,9 @@
  *   // on any error before add(): await d.abort()        // removes tmp/<name>
  *
  * Order per message: write -> fsync(file) -> close -> rename into new/; per batch: fsync(new/). See docs/exactly-once.md.
+ * Speed (opt-in, the fetch engine does): a message of up to `spoolBytes` is kept in memory (Maildir-wide budget
+ * `spoolTotalBytes`) and opened, written, fsynced, closed and renamed by commit() in the background, so the download
+ * never waits for the disk per message. Bigger ones (or any while the budget is used up) stream into tmp/.
  */
 import { constants } from "node:fs";
 import { type FileHandle, mkdir, open, readdir } from "node:fs/promises";
@@ -20,13 +23,17 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
-import { nodeStoreFs, type StoreFs } from "./fsops.js";
+import { nodeStoreFs, type StoreFs, writeFully } from "./fsops.js";
 import { hashOfFileName, keyHash, type MessageKey } from "./names.js";
 
 export interface MaildirOptions {
   fs?: StoreFs;
   /** Largest message accepted by a Delivery (default LIMITS.maxMessageBytes). */
   maxMessageBytes?: number;
+  /** Messages up to this size are kept in memory until commit (default 0: every write goes to tmp/ at once). */
+  spoolBytes?: number;
+  /** Memory all spooled, not yet written messages may use together (default 16 MiB). */
+  spoolTotalBytes?: number;
 }
 
 /** Where a delivered message is now, relative to the Maildir root: `new/<name>` or `cur/<name>:2,S`. */
@@ -39,15 +46,25 @@ export function storeError(message: string, cause?: unknown, params?: Record<str
 export class Maildir {
   /** Key hash -> relative path, built once per run by {@link open}, updated on each commit. */
   private readonly delivered = new Map<string, DeliveredPath>();
+  /** Bytes held in memory by deliveries not yet written (bounded by spoolTotalBytes). */
+  private spooled = 0;
 
   private constructor(
     readonly dir: string,
     readonly fs: StoreFs,
     readonly maxMessageBytes: number,
+    readonly spoolBytes: number,
+    readonly spoolTotalBytes: number,
   ) {}
 
   static async open(dir: string, opts: MaildirOptions = {}): Promise<Maildir> {
-    const md = new Maildir(dir, opts.fs ?? nodeStoreFs, opts.maxMessageBytes ?? LIMITS.maxMessageBytes);
+    const md = new Maildir(
+      dir,
+      opts.fs ?? nodeStoreFs,
+      opts.maxMessageBytes ?? LIMITS.maxMessageBytes,
+      opts.spoolBytes ?? 0,
+      opts.spoolTotalBytes ?? 16 * 1024 * 1024,
+    );
     try {
       for (const sub of ["", "tmp", "new", "cur"]) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 });
       await md.rescan();
@@ -79,18 +96,19 @@ export class Maildir {
     return this.delivered.size;
   }
 
-  /** Opens tmp/<name> exclusively (0600). The name must come from deliveryName() for recovery to work. */
+  /** A delivery into tmp/<name>. The name must come from deliveryName() for recovery to work. */
   async beginDelivery(name: string): Promise<Delivery> {
     if (name.length === 0 || /[/\\:\0]/.test(name) || name.startsWith(".")) {
       throw storeError(`Invalid Maildir file name: ${JSON.stringify(name)}`);
     }
-    const tmpPath = join(this.dir, "tmp", name);
-    try {
-      const fh = await open(tmpPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-      return new Delivery(this, name, tmpPath, fh);
-    } catch (err) {
-      throw storeError(`Cannot create ${tmpPath}: ${(err as Error).message}`, err, { path: tmpPath });
-    }
+    return new Delivery(this, name, join(this.dir, "tmp", name));
+  }
+
+  /** @internal Reserves spool memory (false: budget used up), or releases it with a negative count. */
+  reserveSpool(bytes: number): boolean {
+    if (bytes > 0 && this.spooled + bytes > this.spoolTotalBytes) return false;
+    this.spooled += bytes;
+    return true;
   }
 
   /** A group of deliveries made durable together by one directory fsync. */
@@ -120,14 +138,18 @@ type DeliveryState = "open" | "committing" | "committed" | "aborted";
 export class Delivery {
   private state: DeliveryState = "open";
   private written = 0;
-  /** Writable stream into tmp/<name>; each chunk is written before the next is accepted (backpressure). */
+  /** tmp/<name>, opened (O_EXCL, 0600) once the message outgrows the spool, or by commit(). */
+  private fh: FileHandle | undefined;
+  /** Chunks not yet written to fh (they count against the Maildir's spool budget). */
+  private spool: Uint8Array[] = [];
+  private spoolSize = 0;
+  /** Writable stream into the delivery; a chunk is accepted once spooled or written (backpressure). */
   readonly writable: Writable;
 
   constructor(
     private readonly maildir: Maildir,
     readonly name: string,
     readonly tmpPath: string,
-    private readonly fh: FileHandle,
   ) {
     this.writable = new Writable({
       highWaterMark: 64 * 1024,
@@ -158,22 +180,30 @@ export class Delivery {
         details: { params: { limit: this.maildir.maxMessageBytes } },
       });
     }
-    let pending = chunks.filter((c) => c.length > 0);
-    while (pending.length > 0) {
-      // writev may write fewer bytes than asked; continue from where it stopped.
-      const { bytesWritten } = await this.fh.writev(pending);
-      this.written += bytesWritten;
-      let skip = bytesWritten;
-      const rest: Uint8Array[] = [];
-      for (const c of pending) {
-        if (skip >= c.length) skip -= c.length;
-        else {
-          rest.push(skip > 0 ? c.subarray(skip) : c);
-          skip = 0;
-        }
-      }
-      pending = rest;
+    const fresh = chunks.filter((c) => c.length > 0);
+    if (!this.fh && this.spoolSize + total <= this.maildir.spoolBytes && this.maildir.reserveSpool(total)) {
+      this.spool.push(...fresh);
+      this.spoolSize += total;
+      this.written += total;
+      return;
     }
+    await this.writeOut(fresh);
+    this.written += total;
+  }
+
+  /** Opens tmp/<name> if needed and writes the spool, then `chunks`. */
+  private async writeOut(chunks: Uint8Array[]): Promise<void> {
+    if (!this.fh) {
+      try {
+        this.fh = await open(this.tmpPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+      } catch (err) {
+        throw storeError(`Cannot create ${this.tmpPath}: ${(err as Error).message}`, err, { path: this.tmpPath });
+      }
+    }
+    await writeFully(this.fh, [...this.spool, ...chunks]);
+    this.spool = [];
+    this.maildir.reserveSpool(-this.spoolSize);
+    this.spoolSize = 0;
   }
 
   /**
@@ -192,8 +222,11 @@ export class Delivery {
           this.writable.end(() => resolve());
         });
       }
-      await fs.fsyncFile(this.fh, this.tmpPath);
-      await this.fh.close();
+      await this.writeOut([]);
+      const fh = this.fh as FileHandle;
+      await fs.fsyncFile(fh, this.tmpPath);
+      this.fh = undefined;
+      await fh.close();
       await fs.rename(this.tmpPath, newPath);
     } catch (err) {
       this.state = "open";
@@ -210,7 +243,12 @@ export class Delivery {
     if (this.state === "committed" || this.state === "aborted") return;
     this.state = "aborted";
     this.writable.destroy();
-    await this.fh.close().catch(() => undefined);
+    this.maildir.reserveSpool(-this.spoolSize);
+    this.spool = [];
+    this.spoolSize = 0;
+    const fh = this.fh;
+    this.fh = undefined;
+    await fh?.close().catch(() => undefined);
     await this.maildir.fs.unlink(this.tmpPath).catch(() => undefined);
   }
 }

@@ -190,3 +190,37 @@ test("synthetic UIDLs for servers without UIDL are stable, size-sensitive and un
   assert.deepEqual(syntheticUidls([{ headers: Buffer.from(h1), size: 10 }]), [ids[0]]);
   assert.match(ids[0]!, /^h:[\w-]{32}:10$/);
 });
+
+test("a spooled small message touches tmp/ only at commit, and is stored byte for byte", async (t) => {
+  const md = await Maildir.open(await tempDir(t), { spoolBytes: 64 * 1024 });
+  const d = await md.beginDelivery(deliveryName(key("s1")));
+  await pipeline(Readable.from([Buffer.from("Subject: a\r\n\r\n"), Buffer.from("body\r\n")]), d.writable);
+  assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
+  const batch = md.batch<string>();
+  batch.add(d, "s1");
+  assert.deepEqual((await batch.sync()).delivered, ["s1"]);
+  assert.equal(await readFile(join(md.dir, "new", d.name), "utf8"), "Subject: a\r\n\r\nbody\r\n");
+  assert.equal((await stat(join(md.dir, "new", d.name))).mode & 0o777, 0o600);
+});
+
+test("a message bigger than the spool, or beyond the spool budget, streams into tmp/ and is stored whole", async (t) => {
+  const md = await Maildir.open(await tempDir(t), { spoolBytes: 10_000, spoolTotalBytes: 15_000 });
+  const held = await md.beginDelivery(deliveryName(key("held")));
+  await held.write(Buffer.alloc(9_000, 97)); // spooled: 9,000 of the 15,000 budget
+  const over = await md.beginDelivery(deliveryName(key("over")));
+  await over.write(Buffer.alloc(8_000, 98)); // would exceed the budget: written to tmp/ now
+  const big = await md.beginDelivery(deliveryName(key("big")));
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < AWKWARD.length; i += 7919) chunks.push(AWKWARD.subarray(i, i + 7919));
+  await pipeline(Readable.from(chunks), big.writable);
+  assert.deepEqual((await readdir(join(md.dir, "tmp"))).sort(), [big.name, over.name].sort());
+  const batch = md.batch<string>();
+  batch.add(held, "held");
+  batch.add(over, "over");
+  batch.add(big, "big");
+  assert.deepEqual((await batch.sync()).delivered, ["held", "over", "big"]);
+  assert.deepEqual(await readFile(join(md.dir, "new", held.name)), Buffer.alloc(9_000, 97));
+  assert.deepEqual(await readFile(join(md.dir, "new", over.name)), Buffer.alloc(8_000, 98));
+  assert.deepEqual(await readFile(join(md.dir, "new", big.name)), AWKWARD);
+  assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
+});
