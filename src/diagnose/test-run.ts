@@ -66,6 +66,28 @@ export function claimsJson(c: TokenClaims | undefined): ClaimsJson | null {
   };
 }
 
+/**
+ * The first two steps of `test` and `send`: get the token (step "token"), decode it and check its claims for the
+ * protocol (step "claims", recorded even when wrong: the server's answer confirms it). Sets ctx.claims.
+ */
+export async function tokenAndClaimsSteps(
+  rec: StepRecorder,
+  ctx: DiagnosisContext,
+  getToken: () => Promise<AccessToken>,
+): Promise<AccessToken> {
+  const tok = await rec.run("token", getToken, tokenDetail);
+  markSecret(tok.token);
+  const t0 = Date.now();
+  try {
+    ctx.claims = decodeJwt(tok.token).claims;
+  } catch (e) {
+    throw rec.fail("claims", Date.now() - t0, e);
+  }
+  const checked = claimsDetail(ctx);
+  rec.add("claims", checked.ok, Date.now() - t0, checked.detail);
+  return tok;
+}
+
 /** The claims step: what the token proves for this protocol, or what is wrong with it (also used by `send`). */
 export function claimsDetail(ctx: DiagnosisContext): { ok: boolean; detail: string } {
   const f = claimFacts(ctx);
@@ -107,16 +129,7 @@ export async function runMailTest(input: MailTestInput): Promise<MailTestResult>
   const ctx: DiagnosisContext = { steps: rec.steps, options };
   if (input.optionsStep) rec.add("options", true, input.optionsStep.ms, input.optionsStep.detail);
   try {
-    const tok = await rec.run("token", input.getToken, tokenDetail);
-    markSecret(tok.token);
-    const t0 = Date.now();
-    try {
-      ctx.claims = decodeJwt(tok.token).claims;
-    } catch (e) {
-      throw rec.fail("claims", Date.now() - t0, e);
-    }
-    const checked = claimsDetail(ctx);
-    rec.add("claims", checked.ok, Date.now() - t0, checked.detail);
+    const tok = await tokenAndClaimsSteps(rec, ctx, input.getToken);
     await PROBES[input.protocol](
       {
         protocol: input.protocol,

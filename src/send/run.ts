@@ -3,17 +3,15 @@
  * root cause from the diagnosis engine (SMTP_AUTH_DISABLED, SEND_AS_DENIED, MAILBOX_ACCESS_DENIED, TLS, ...).
  */
 import type { CloudName } from "../auth/clouds.js";
-import { decodeJwt } from "../auth/jwt.js";
 import type { AccessToken, TokenClaims } from "../auth/types.js";
 import { diagnose } from "../diagnose/engine.js";
 import { failedStepStart, PhaseTracker, recordLoginSteps } from "../diagnose/probe/phases.js";
 import { StepFailed, StepRecorder } from "../diagnose/probe/recorder.js";
 import { failedStep, loginDetails } from "../diagnose/probe/smtp.js";
 import type { MailServer } from "../diagnose/server.js";
-import { claimsDetail, tokenDetail } from "../diagnose/test-run.js";
+import { tokenAndClaimsSteps } from "../diagnose/test-run.js";
 import { diagUi } from "../diagnose/text.js";
 import type { Diagnosis, DiagnosisContext, DiagnosisStep } from "../diagnose/types.js";
-import { markSecret } from "../log/redact.js";
 import type { TraceFn } from "../smtp/index.js";
 import type { Envelope, OutgoingMessage } from "./message.js";
 import { SendFailed, type SentMessage, sendOne } from "./transport.js";
@@ -65,16 +63,7 @@ export async function runSend(input: SendRunInput): Promise<SendRunResult> {
   if (input.optionsStep) rec.add("options", true, input.optionsStep.ms, input.optionsStep.detail);
   let sent: SentMessage | undefined;
   try {
-    const tok = await rec.run("token", input.getToken, tokenDetail);
-    markSecret(tok.token);
-    const t0 = Date.now();
-    try {
-      ctx.claims = decodeJwt(tok.token).claims;
-    } catch (e) {
-      throw rec.fail("claims", Date.now() - t0, e);
-    }
-    const checked = claimsDetail(ctx);
-    rec.add("claims", checked.ok, Date.now() - t0, checked.detail);
+    const tok = await tokenAndClaimsSteps(rec, ctx, input.getToken);
     const s = input.server;
     const phases = new PhaseTracker();
     const implicit = s.tls === "implicit";
