@@ -1,8 +1,9 @@
 /**
  * One IMAP connection pass (RFC 3501): XOAUTH2 login, SELECT (EXAMINE with --keep), UIDVALIDITY check, UID SEARCH ALL,
- * then per batch: UID FETCH of RFC822.SIZE + ENVELOPE, small messages in ONE `UID FETCH <set> BODY.PEEK[]`, big ones
- * streamed with partial FETCHes (imapflow download(): bounded memory), one durable sync, state record, and only then
- * `\Deleted` + UID EXPUNGE (RFC 4315 UIDPLUS) with --delete.
+ * then per group of up to 1000 UIDs: UID FETCH of RFC822.SIZE + ENVELOPE, small messages in ONE `UID FETCH <set>
+ * BODY.PEEK[]`, big ones streamed with partial FETCHes (imapflow download(): bounded memory); per durability batch
+ * (overlapping the download): one durable sync, state record, and only then `\Deleted` + UID EXPUNGE (RFC 4315
+ * UIDPLUS) with --delete.
  */
 
 import { pipeline } from "node:stream/promises";
@@ -12,11 +13,17 @@ import { connectImap } from "../imap/session.js";
 import type { ImapSession } from "../imap/types.js";
 import { deliveryName } from "../store/names.js";
 import { messageFingerprint } from "../store/state.js";
+import { BatchCommitter } from "./committer.js";
 import { type BatchItem, type FetchContext, fetchError } from "./context.js";
 import { uidSetString } from "./uid-set.js";
 
 /** Partial FETCH size for streamed messages: bounds memory at a few of these. */
 const CHUNK_BYTES = 1024 * 1024;
+/**
+ * UIDs per metadata FETCH + bulk body FETCH. Durability batches (ctx.batchMessages) are cut inside a group, so
+ * the round trips of a run do not grow with the message count below this (200 messages: SEARCH + 2 FETCHes).
+ */
+const FETCH_GROUP = 1000;
 
 interface Meta {
   uid: number;
@@ -77,11 +84,10 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
     ctx.emit({ type: "plan", messages: planned.length, bytes: 0, skipped: done.length });
 
     for (let i = 0; i < planned.length && !ctx.aborted && !ctx.blocked; ) {
-      const group = planned.slice(i, i + ctx.batchMessages);
+      const group = planned.slice(i, i + FETCH_GROUP);
       i += group.length;
       const metas = await fetchMeta(c, group, run);
-      const deletable = await deliverGroup(ctx, c, uidValidity, folder, metas, run);
-      if (opts.delete && !ctx.aborted) await expunge(ctx, c, deletable, run);
+      await deliverGroup(ctx, c, uidValidity, folder, metas, run);
     }
     if (ctx.blocked) throw ctx.blocked;
     await session.logout().catch(() => undefined);
@@ -112,10 +118,13 @@ async function deliverGroup(
   folder: string,
   metas: Meta[],
   run: Run,
-): Promise<number[]> {
+): Promise<void> {
   const { opts, md, state } = ctx;
   const threshold = opts.streamThresholdBytes ?? CHUNK_BYTES;
-  const batch = md.batch<BatchItem>();
+  // Each durability batch is committed (then expunged with --delete) while the download goes on.
+  const committer = new BatchCommitter(ctx, async (uids) => {
+    if (opts.delete) await expunge(ctx, c, uids, run);
+  });
   const afterChange = state.previousUidValidities.length > 0;
   const wanted: Meta[] = [];
   for (const m of metas) {
@@ -151,13 +160,13 @@ async function deliverGroup(
             await d.abort();
             throw err;
           }
-          batch.add(d, item(m, name, d.bytes));
-          if (ctx.aborted) break;
+          committer.add(d, item(m, name, d.bytes));
+          if (ctx.aborted || committer.failed) break;
         }
       });
     }
     for (const m of wanted.filter((w) => w.size > threshold)) {
-      if (ctx.aborted) break;
+      if (ctx.aborted || committer.failed) break;
       const name = deliveryName(key(m.uid));
       const dl = await run(`UID FETCH ${m.uid} BODY.PEEK[]<partial>`, () =>
         c.download(String(m.uid), undefined, { uid: true, chunkSize: CHUNK_BYTES }),
@@ -170,14 +179,13 @@ async function deliverGroup(
         await d.abort();
         throw err;
       }
-      batch.add(d, item(m, name, d.bytes));
+      committer.add(d, item(m, name, d.bytes));
     }
   } catch (err) {
     failure = err;
   }
-  const deletable = await ctx.commit(batch);
+  await committer.finish();
   if (failure !== undefined) throw failure;
-  return deletable;
 }
 
 async function expunge(ctx: FetchContext, c: ImapFlow, uids: number[], run: Run): Promise<void> {

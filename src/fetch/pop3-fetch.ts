@@ -1,13 +1,14 @@
 /**
  * One POP3 connection pass (RFC 1939): CAPA + XOAUTH2 (done by Pop3Client), LIST/UIDL, skip what the state knows,
- * RETR in batches (pipelined when PIPELINING is advertised) streamed straight into tmp/, one durable sync per batch,
- * state record, only then DELE (--delete), and QUIT to commit the deletions.
+ * RETR of every planned message (pipelined when PIPELINING is advertised) streamed into the Maildir, one durable
+ * sync per batch (overlapping the next batch's download), state record, only then DELE (--delete), and QUIT to
+ * commit the deletions.
  */
 import { pipeline } from "node:stream/promises";
 import { Pop3Client } from "../pop3/client.js";
-import type { DeliveryBatch } from "../store/maildir.js";
 import { deliveryName } from "../store/names.js";
-import type { BatchItem, FetchContext } from "./context.js";
+import { BatchCommitter } from "./committer.js";
+import type { FetchContext } from "./context.js";
 import { listMessages, type Pop3Message } from "./pop3-ids.js";
 
 /**
@@ -61,28 +62,14 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
     const planned = todo.slice(0, Math.min(todo.length, ctx.remaining));
     ctx.emit({ type: "plan", messages: planned.length, bytes: planned.reduce((n, m) => n + m.size, 0), skipped });
 
-    // One pipelined RETR stream over all planned messages, cut into batches; a batch's durable commit (+ DELE)
-    // runs while the next batch downloads. Commits stay in order, and DELE only follows its batch's commit.
+    // One pipelined RETR stream over all planned messages, cut into durability batches; each batch's commit (then
+    // its DELEs) runs while the next one downloads.
     const byN = new Map(planned.map((m) => [m.n, m]));
-    const batchBytes = opts.batchBytes ?? 32 * 1024 * 1024;
-    let batch = md.batch<BatchItem>();
-    let bytes = 0;
-    let committed: Promise<void> = Promise.resolve();
-    let commitFailed = false;
-    const commitBatch = (b: DeliveryBatch<BatchItem>): void => {
-      const prev = committed;
-      committed = (async () => {
-        await prev;
-        const deletable = await ctx.commit(b);
-        if (opts.delete && !ctx.aborted) {
-          await Promise.all(deletable.map((n) => client.dele(n)));
-          for (const n of deletable) deleted.push((byN.get(n) as Pop3Message).id);
-        }
-      })();
-      committed.catch(() => {
-        commitFailed = true;
-      });
-    };
+    const committer = new BatchCommitter(ctx, async (refs) => {
+      if (!opts.delete) return;
+      await Promise.all(refs.map((n) => client.dele(n)));
+      for (const n of refs) deleted.push((byN.get(n) as Pop3Message).id);
+    });
     let failure: unknown;
     try {
       for await (const { n, stream } of client.retrMany(planned.map((m) => m.n))) {
@@ -95,20 +82,13 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
           await d.abort();
           throw err;
         }
-        batch.add(d, { id: m.id, record: m.id, ref: n, name, bytes: d.bytes });
-        bytes += m.size;
-        if (batch.size >= ctx.batchMessages || bytes >= batchBytes) {
-          commitBatch(batch);
-          batch = md.batch<BatchItem>();
-          bytes = 0;
-        }
-        if (ctx.aborted || ctx.blocked || commitFailed) break;
+        committer.add(d, { id: m.id, record: m.id, ref: n, name, bytes: d.bytes });
+        if (ctx.aborted || ctx.blocked || committer.failed) break;
       }
     } catch (err) {
       failure = err;
     }
-    commitBatch(batch);
-    await committed;
+    await committer.finish();
     if (failure !== undefined) throw failure;
     if (ctx.aborted) {
       // The rest of the pipelined RETRs may still be in flight: leave without QUIT (no deletions committed now;
