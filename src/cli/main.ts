@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { exitCodeOf, toXoauthError, XoauthError } from "../errors.js";
 import "../i18n/catalogs.js";
 import { detectLang, setLang } from "../i18n/index.js";
+import { packageVersion } from "../version.js";
 import { loadCommands, type RegisterCommand } from "./commands/index.js";
 import { errorJson, formatError, processOut } from "./output.js";
 
@@ -27,6 +28,7 @@ export function buildProgram(ctx: RunContext, commands: RegisterCommand[]): Comm
     .description(
       "OAuth 2.0 app-only (client credentials) access to Exchange Online mailboxes over POP3, IMAP and SMTP with XOAUTH2.",
     )
+    .version(packageVersion(), "-V, --version", "print the version of xoauth-mail")
     .option("--lang <lang>", "language of messages: en or de (default: from LANG / LC_ALL)")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", `\n${EXIT_CODES_HELP}\n`)

@@ -66,3 +66,8 @@ export interface Diagnosis {
   /** Exact next steps with the real values filled in. */
   fix: string[];
 }
+
+/** The stable `--json` form of a step: `measured: false` only where the time is not the step's own. */
+export function stepJson(s: DiagnosisStep): Record<string, unknown> {
+  return { id: s.id, ok: s.ok, ms: s.ms, detail: s.detail, ...(s.measured === false ? { measured: false } : {}) };
+}

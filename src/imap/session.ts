@@ -6,21 +6,10 @@ import type { TokenProvider } from "../auth/types.js";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { markSecret } from "../log/redact.js";
+import { packageVersion } from "../version.js";
 import { isLimitError, mapImapError, NOT_CONNECTED_RE } from "./errors.js";
 import { createImapObserver, type ImapObserver } from "./trace.js";
 import type { ImapConnectOptions, ImapExamineResult, ImapMailboxInfo, ImapSession, ImapTimings } from "./types.js";
-
-/** Our version from package.json (dist/src/imap/ -> package root); "0" when it cannot be read. */
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === "string" ? pkg.version : "0";
-  } catch {
-    return "0";
-  }
-}
 
 /** The project README (package.json has no repository URL; the npm page shows the README). */
 const SUPPORT_URL = "https://www.npmjs.com/package/xoauth-mail";

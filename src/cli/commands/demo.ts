@@ -12,7 +12,7 @@ import { CLOUDS, type MailProtocol } from "../../auth/clouds.js";
 import { decodeJwt } from "../../auth/jwt.js";
 import { createTokenProvider, type XoauthTokenProvider } from "../../auth/provider.js";
 import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
-import type { DiagnosisStep } from "../../diagnose/types.js";
+import { type DiagnosisStep, stepJson } from "../../diagnose/types.js";
 import { ERROR_CODES, type ErrorCode, exitCodeOf, toXoauthError } from "../../errors.js";
 import { fetchAccount } from "../../fetch/engine.js";
 import { t } from "../../i18n/index.js";
@@ -81,7 +81,7 @@ function testStep(id: string, r: MailTestResult, ms: number, ok: boolean): DemoS
     ms,
     protocol: r.protocol,
     code: r.diagnosis.code,
-    steps: r.steps.map((s: DiagnosisStep) => ({ id: s.id, ok: s.ok, ms: s.ms, detail: s.detail })),
+    steps: r.steps.map(stepJson),
     claims: claimsJson(r.claims),
     diagnosis: r.diagnosis,
   };

@@ -8,7 +8,7 @@ import { type AuthFlags, resolveSettings, type Settings } from "../../config/set
 import { diagnose } from "../../diagnose/engine.js";
 import { formatDiagnosis } from "../../diagnose/format.js";
 import { type MailServer, resolveServer } from "../../diagnose/server.js";
-import type { Diagnosis, DiagnosisStep } from "../../diagnose/types.js";
+import { type Diagnosis, type DiagnosisStep, stepJson } from "../../diagnose/types.js";
 import { exitCodeOf, toXoauthError, XoauthError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
 import { parseAddress, parseAddressList } from "../../send/address.js";
@@ -148,7 +148,7 @@ function failureJson(mailbox: string, server: MailServer | null, r: Partial<Send
     mailbox,
     server,
     ms: r.ms ?? 0,
-    steps: (r.steps ?? []).map((s) => ({ id: s.id, ok: s.ok, ms: s.ms, detail: s.detail })),
+    steps: (r.steps ?? []).map(stepJson),
     diagnosis: d,
   };
 }

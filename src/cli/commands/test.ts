@@ -11,7 +11,7 @@ import { formatDiagnosis, formatHeader, formatStep } from "../../diagnose/format
 import { type MailServer, resolveServer } from "../../diagnose/server.js";
 import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
 import { diagUi } from "../../diagnose/text.js";
-import type { DiagnosisStep } from "../../diagnose/types.js";
+import { type DiagnosisStep, stepJson } from "../../diagnose/types.js";
 import { exitCodeOf, toXoauthError, XoauthError } from "../../errors.js";
 import { revealSecrets } from "../../log/redact.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
@@ -65,7 +65,7 @@ function resultJson(r: MailTestResult): Record<string, unknown> {
     protocol: r.protocol,
     mailbox: r.mailbox,
     server: r.server,
-    steps: r.steps.map((s) => ({ id: s.id, ok: s.ok, ms: s.ms, detail: s.detail })),
+    steps: r.steps.map(stepJson),
     claims: claimsJson(r.claims),
     diagnosis: r.diagnosis,
   };

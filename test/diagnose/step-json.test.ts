@@ -1,0 +1,14 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { stepJson } from "../../src/diagnose/types.js";
+
+test("--json steps carry measured:false only for steps without a time of their own", () => {
+  assert.deepEqual(stepJson({ id: "tls", ok: true, ms: 0, detail: "x", measured: false }), {
+    id: "tls",
+    ok: true,
+    ms: 0,
+    detail: "x",
+    measured: false,
+  });
+  assert.deepEqual(stepJson({ id: "tcp", ok: true, ms: 5, detail: "y" }), { id: "tcp", ok: true, ms: 5, detail: "y" });
+});
