@@ -104,12 +104,14 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
   const drainMs = Math.max(0, Number(flags.drainSeconds ?? "30")) * 1000;
   await new Promise<void>((resolve) => {
     const stop = (sig: string): void => {
+      // close() stops the listeners synchronously; only then say so (a client reading the log may connect at once).
+      const closing = server.close(drainMs);
       logger({
         level: "info",
         event: "stopping",
         message: t("proxy.stopping", { signal: sig, seconds: drainMs / 1000 }),
       });
-      void server.close(drainMs).then(() => {
+      void closing.then(() => {
         logger({ level: "info", event: "stopped" });
         resolve();
       });
