@@ -51,13 +51,19 @@ export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & {
   let ctx: FetchContext | undefined;
   let error: XoauthError | undefined;
   let state: StateStore | undefined;
+  // Loaded on use (a POP3 run never loads imapflow: memory budget of fetch), and while the Maildir and state open.
+  const pass =
+    opts.protocol === "pop3"
+      ? import("./pop3-fetch.js").then((m) => m.pop3Pass)
+      : import("./imap-fetch.js").then((m) => m.imapPass);
+  pass.catch(() => {}); // observed in passes()
   try {
     const md = await Maildir.open(opts.maildir, SPOOL);
     state = await StateStore.load(ref, { maildir: md.dir });
     await state.recover(md);
     const hooks = await Hooks.load(opts, join(md.dir, ".xoauth-mail"), accountHash(ref));
     ctx = new FetchContext(opts, md, state, hooks);
-    await passes(ctx);
+    await passes(ctx, await pass);
   } catch (err) {
     error = toXoauthError(err);
   } finally {
@@ -79,16 +85,14 @@ export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & {
   };
 }
 
-async function passes(ctx: FetchContext): Promise<void> {
+async function passes(ctx: FetchContext, pass: (ctx: FetchContext, attempt: number) => Promise<void>): Promise<void> {
   const { opts } = ctx;
   const retries = opts.retries ?? 3;
   let failures = 0;
   for (let attempt = 0; ; attempt++) {
     ctx.progress = false;
     try {
-      // Loaded on use: a POP3 run never loads imapflow (memory budget of fetch).
-      if (opts.protocol === "pop3") await (await import("./pop3-fetch.js")).pop3Pass(ctx, attempt);
-      else await (await import("./imap-fetch.js")).imapPass(ctx, attempt);
+      await pass(ctx, attempt);
       return;
     } catch (err) {
       const e = toXoauthError(err);

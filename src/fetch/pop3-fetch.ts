@@ -19,9 +19,11 @@ const PIPELINE_WINDOW = 64;
 
 export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void> {
   const { opts, md, state } = ctx;
-  const token = await opts.tokenProvider.getToken();
+  // The token (cache read, or a request) and the TCP + TLS connect overlap: both are needed only at AUTH.
+  const tokenP = opts.tokenProvider.getToken();
+  tokenP.catch(() => {});
   const t = opts.timeouts ?? {};
-  const client = await Pop3Client.connect({
+  const connecting = Pop3Client.connect({
     host: opts.server.host,
     port: opts.server.port,
     tls: opts.server.tls,
@@ -35,8 +37,15 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
       ...(t.dataIdleMs ? { dataIdleMs: t.dataIdleMs } : {}),
     },
   });
+  let client: Pop3Client;
   try {
-    await client.authenticateXoauth2(opts.account, token.token);
+    client = await connecting;
+  } catch (err) {
+    await tokenP; // a token failure is the cause to report (it came first before the two overlapped)
+    throw err;
+  }
+  try {
+    await client.authenticateXoauth2(opts.account, (await tokenP).token);
     ctx.emit({ type: "connected", attempt });
     const { messages, uidl } = await listMessages(client);
     if (!uidl) ctx.emit({ type: "warning", message: "server has no UIDL: messages identified by header hash + size" });

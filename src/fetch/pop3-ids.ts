@@ -22,12 +22,16 @@ export async function headerId(client: Pop3Client, n: number, size: number): Pro
 
 /** Ids for every listed message; `uidl: false` when the server refused UIDL and header ids were used. */
 export async function listMessages(client: Pop3Client): Promise<{ messages: Pop3Message[]; uidl: boolean }> {
-  const list: ListEntry[] = await client.list();
+  // LIST and UIDL are pipelined when the server allows it (one round trip for both).
+  const listP = client.list();
+  const uidlP = client.uidl();
+  uidlP.catch(() => {}); // observed below
+  const list: ListEntry[] = await listP;
   const sizes = new Map(list.map((e) => [e.n, e.size]));
   let uidl = true;
   let ids: Map<number, string>;
   try {
-    ids = new Map((await client.uidl()).map((e) => [e.n, e.uid]));
+    ids = new Map((await uidlP).map((e) => [e.n, e.uid]));
   } catch (err) {
     if ((err as { details?: { command?: string } }).details?.command !== "UIDL") throw err;
     uidl = false;
