@@ -164,7 +164,11 @@ function overlongReply(protocol: ResolvedListener["protocol"]): string {
   return "500 5.5.2 Line too long.\r\n";
 }
 
-/** Pipes both ways with backpressure until either side closes; counts bytes; idle timeout on both. */
+/**
+ * Pipes both ways with backpressure until either side closes; idle timeout on both. No per-chunk JS work: bytes are
+ * counted from the sockets' own (plaintext) bytesRead counters at the end, and Nagle is off on both sides so a small
+ * final segment (a reply's last line, an SMTP end-of-data dot) is not held for the peer's delayed ACK.
+ */
 function pipeBoth(
   client: Socket,
   up: UpstreamSession,
@@ -173,8 +177,9 @@ function pipeBoth(
   done: (bytesUp: number, bytesDown: number) => void,
 ): Promise<void> {
   const server = up.socket;
-  let bytesUp = leftover.length;
-  let bytesDown = up.leftover.length;
+  const readBefore = { client: client.bytesRead, server: server.bytesRead };
+  client.setNoDelay(true);
+  server.setNoDelay(true);
   if (up.leftover.length) client.write(up.leftover);
   if (leftover.length) server.write(leftover);
   return new Promise((resolve) => {
@@ -184,15 +189,12 @@ function pipeBoth(
       finished = true;
       client.destroy();
       server.destroy();
-      done(bytesUp, bytesDown);
+      done(
+        leftover.length + client.bytesRead - readBefore.client,
+        up.leftover.length + server.bytesRead - readBefore.server,
+      );
       resolve();
     };
-    client.on("data", (d: Buffer) => {
-      bytesUp += d.length;
-    });
-    server.on("data", (d: Buffer) => {
-      bytesDown += d.length;
-    });
     client.pipe(server);
     server.pipe(client);
     for (const s of [client, server]) {
