@@ -44,3 +44,17 @@ export function endClient(sock: Socket, reply?: string, graceMs = CLOSE_GRACE_MS
   if (reply === undefined) sock.end();
   else sock.end(reply);
 }
+
+/**
+ * A client's STARTTLS / STLS command: refuses with `notAvailable` when the listener does not offer it (or TLS is
+ * already up), else answers `goAhead` and upgrades (true). Replies are complete lines without CRLF.
+ */
+export async function startTlsCommand(io: ClientIo, notAvailable: string, goAhead: string): Promise<boolean> {
+  if (!io.canStartTls) {
+    io.write(`${notAvailable}\r\n`);
+    return false;
+  }
+  io.write(`${goAhead}\r\n`);
+  await io.startTls();
+  return true;
+}

@@ -1,4 +1,5 @@
 /** Server side of the password SASL mechanisms the proxy offers to legacy clients: PLAIN (RFC 4616) and LOGIN. */
+import type { ClientIo } from "./client-io.js";
 
 export interface PasswordCredentials {
   username: string;
@@ -35,3 +36,53 @@ export function parseLoginStep(text: string): string | undefined {
 
 export const LOGIN_USERNAME_CHALLENGE = Buffer.from("Username:").toString("base64");
 export const LOGIN_PASSWORD_CHALLENGE = Buffer.from("Password:").toString("base64");
+
+/** The protocol's wording around the shared SASL exchange (POP3 `+ `/`-ERR`, SMTP `334 `/`501`). */
+export interface SaslWording {
+  /** A server challenge line without CRLF, e.g. `+ ${c}` or `334 ${c}`. */
+  challenge(base64: string): string;
+  cancelled: string;
+  invalid(mech: "PLAIN" | "LOGIN"): string;
+}
+
+/**
+ * `AUTH <mech> [initial-response]` arguments (RFC 5034 section 4, RFC 4954 section 4): the upper-cased mechanism and
+ * the optional initial response; undefined for a mechanism other than PLAIN/LOGIN or extra arguments.
+ */
+export function parseAuthArgs(arg: string): { mech: "PLAIN" | "LOGIN"; initial: string | undefined } | undefined {
+  const [mechRaw, initial, extra] = arg.split(" ");
+  const mech = (mechRaw ?? "").toUpperCase();
+  if ((mech !== "PLAIN" && mech !== "LOGIN") || extra !== undefined) return undefined;
+  return { mech, initial };
+}
+
+/**
+ * Runs a PLAIN or LOGIN exchange (the client cancels with `*`): the credentials, or the reply line (no CRLF) to send
+ * when it was cancelled or malformed.
+ */
+export async function readPasswordSasl(
+  io: Pick<ClientIo, "readLine" | "write">,
+  mech: "PLAIN" | "LOGIN",
+  initial: string | undefined,
+  wording: SaslWording,
+): Promise<PasswordCredentials | string> {
+  const step = async (challenge: string): Promise<string | undefined> => {
+    io.write(`${wording.challenge(challenge)}\r\n`);
+    const l = await io.readLine();
+    return l.trim() === "*" ? undefined : l;
+  };
+  if (mech === "PLAIN") {
+    const resp = initial ?? (await step(""));
+    if (resp === undefined) return wording.cancelled;
+    return parsePlainResponse(resp) ?? wording.invalid(mech);
+  }
+  const u = initial ?? (await step(LOGIN_USERNAME_CHALLENGE));
+  if (u === undefined) return wording.cancelled;
+  const username = parseLoginStep(u);
+  if (!username) return wording.invalid(mech);
+  const p = await step(LOGIN_PASSWORD_CHALLENGE);
+  if (p === undefined) return wording.cancelled;
+  const password = parseLoginStep(p);
+  if (!password) return wording.invalid(mech);
+  return { username, password };
+}

@@ -2,7 +2,7 @@
  * IMAP server side in the not-authenticated state (RFC 9051 sections 6.1-6.2, RFC 4959 SASL-IR, RFC 7888 LITERAL+).
  * Offers LOGIN and AUTHENTICATE PLAIN; never XOAUTH2. On success the client's own tag gets the OK.
  */
-import type { ClientIo } from "../client-io.js";
+import { type ClientIo, startTlsCommand } from "../client-io.js";
 import { parsePlainResponse } from "../sasl-server.js";
 import type { LoginFn, UpstreamSession } from "../types.js";
 import { ImapSyntaxError, readImapCommand } from "./imap-command.js";
@@ -48,12 +48,7 @@ export async function imapFrontend(io: ClientIo, login: LoginFn): Promise<Upstre
         io.write(`* BYE Logging out.\r\n${tag} OK LOGOUT completed.\r\n`);
         return undefined;
       case "STARTTLS":
-        if (!io.canStartTls) {
-          io.write(`${tag} BAD STARTTLS is not available.\r\n`);
-          continue;
-        }
-        io.write(`${tag} OK Begin TLS negotiation now.\r\n`);
-        await io.startTls();
+        await startTlsCommand(io, `${tag} BAD STARTTLS is not available.`, `${tag} OK Begin TLS negotiation now.`);
         continue;
       case "LOGIN":
         if (io.loginNeedsTls) {

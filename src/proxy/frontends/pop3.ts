@@ -2,14 +2,8 @@
  * POP3 server side until login (RFC 1939, RFC 2449 CAPA, RFC 5034 SASL, RFC 2595 STLS, RFC 3206 codes).
  * Offers USER/PASS and SASL PLAIN/LOGIN; never XOAUTH2.
  */
-import { type ClientIo, splitCommand } from "../client-io.js";
-import {
-  LOGIN_PASSWORD_CHALLENGE,
-  LOGIN_USERNAME_CHALLENGE,
-  type PasswordCredentials,
-  parseLoginStep,
-  parsePlainResponse,
-} from "../sasl-server.js";
+import { type ClientIo, splitCommand, startTlsCommand } from "../client-io.js";
+import { type PasswordCredentials, parseAuthArgs, readPasswordSasl, type SaslWording } from "../sasl-server.js";
 import type { LoginFn, LoginResult, UpstreamSession } from "../types.js";
 
 const MAX_FAILURES = 3;
@@ -27,31 +21,11 @@ function failureLine(r: Exclude<LoginResult, { ok: true }>): string {
   return "-ERR [AUTH] Authentication failed.";
 }
 
-async function saslExchange(
-  io: ClientIo,
-  mech: string,
-  initial: string | undefined,
-): Promise<PasswordCredentials | string> {
-  const step = async (challenge: string): Promise<string | undefined> => {
-    io.write(`+ ${challenge}\r\n`);
-    const l = await io.readLine();
-    return l.trim() === "*" ? undefined : l;
-  };
-  if (mech === "PLAIN") {
-    const resp = initial ?? (await step(""));
-    if (resp === undefined) return "-ERR Authentication cancelled.";
-    return parsePlainResponse(resp) ?? "-ERR Invalid SASL PLAIN response.";
-  }
-  const u = initial ?? (await step(LOGIN_USERNAME_CHALLENGE));
-  if (u === undefined) return "-ERR Authentication cancelled.";
-  const username = parseLoginStep(u);
-  if (!username) return "-ERR Invalid SASL LOGIN response.";
-  const p = await step(LOGIN_PASSWORD_CHALLENGE);
-  if (p === undefined) return "-ERR Authentication cancelled.";
-  const password = parseLoginStep(p);
-  if (!password) return "-ERR Invalid SASL LOGIN response.";
-  return { username, password };
-}
+const SASL_WORDING: SaslWording = {
+  challenge: (c) => `+ ${c}`,
+  cancelled: "-ERR Authentication cancelled.",
+  invalid: (mech) => `-ERR Invalid SASL ${mech} response.`,
+};
 
 /** Runs the AUTHORIZATION state; resolves with the upstream session, or undefined when the client quit. */
 export async function pop3Frontend(io: ClientIo, login: LoginFn): Promise<UpstreamSession | undefined> {
@@ -74,12 +48,7 @@ export async function pop3Frontend(io: ClientIo, login: LoginFn): Promise<Upstre
         io.write("+OK Bye.\r\n");
         return undefined;
       case "STLS":
-        if (!io.canStartTls) {
-          io.write("-ERR STLS is not available.\r\n");
-          continue;
-        }
-        io.write("+OK Begin TLS negotiation.\r\n");
-        await io.startTls();
+        await startTlsCommand(io, "-ERR STLS is not available.", "+OK Begin TLS negotiation.");
         continue;
       case "USER":
         if (io.loginNeedsTls) {
@@ -102,9 +71,7 @@ export async function pop3Frontend(io: ClientIo, login: LoginFn): Promise<Upstre
         user = undefined;
         break;
       case "AUTH": {
-        const [mechRaw, initial, extra] = arg.split(" ");
-        const mech = (mechRaw ?? "").toUpperCase();
-        if (!mech) {
+        if (!arg.split(" ")[0]) {
           io.write(io.loginNeedsTls ? "+OK\r\n.\r\n" : "+OK\r\nPLAIN\r\nLOGIN\r\n.\r\n");
           continue;
         }
@@ -112,11 +79,12 @@ export async function pop3Frontend(io: ClientIo, login: LoginFn): Promise<Upstre
           io.write("-ERR [AUTH] Use STLS first.\r\n");
           continue;
         }
-        if ((mech !== "PLAIN" && mech !== "LOGIN") || extra !== undefined) {
+        const auth = parseAuthArgs(arg);
+        if (!auth) {
           io.write("-ERR Unsupported SASL mechanism.\r\n");
           continue;
         }
-        const r = await saslExchange(io, mech, initial);
+        const r = await readPasswordSasl(io, auth.mech, auth.initial, SASL_WORDING);
         if (typeof r === "string") {
           io.write(`${r}\r\n`);
           continue;

@@ -2,14 +2,8 @@
  * SMTP submission server side until AUTH (RFC 5321, RFC 3207 STARTTLS, RFC 4954 AUTH): offers AUTH PLAIN LOGIN;
  * MAIL/RCPT/DATA before AUTH are refused, so the proxy never relays without a login.
  */
-import { type ClientIo, splitCommand } from "../client-io.js";
-import {
-  LOGIN_PASSWORD_CHALLENGE,
-  LOGIN_USERNAME_CHALLENGE,
-  type PasswordCredentials,
-  parseLoginStep,
-  parsePlainResponse,
-} from "../sasl-server.js";
+import { type ClientIo, splitCommand, startTlsCommand } from "../client-io.js";
+import { parseAuthArgs, readPasswordSasl, type SaslWording } from "../sasl-server.js";
 import type { LoginFn, UpstreamSession } from "../types.js";
 
 const MAX_FAILURES = 3;
@@ -23,33 +17,11 @@ export function smtpEhloLines(io: Pick<ClientIo, "canStartTls" | "loginNeedsTls"
   return lines.map((l, i) => `250${i === lines.length - 1 ? " " : "-"}${l}`);
 }
 
-async function saslExchange(
-  io: ClientIo,
-  mech: string,
-  initial: string | undefined,
-): Promise<PasswordCredentials | string> {
-  const step = async (challenge: string): Promise<string | undefined> => {
-    io.write(`334 ${challenge}\r\n`);
-    const l = await io.readLine();
-    return l.trim() === "*" ? undefined : l;
-  };
-  const cancelled = "501 5.7.0 Authentication cancelled.";
-  const invalid = "501 5.5.2 Invalid base64 data.";
-  if (mech === "PLAIN") {
-    const resp = initial ?? (await step(""));
-    if (resp === undefined) return cancelled;
-    return parsePlainResponse(resp) ?? invalid;
-  }
-  const u = initial ?? (await step(LOGIN_USERNAME_CHALLENGE));
-  if (u === undefined) return cancelled;
-  const username = parseLoginStep(u);
-  if (!username) return invalid;
-  const p = await step(LOGIN_PASSWORD_CHALLENGE);
-  if (p === undefined) return cancelled;
-  const password = parseLoginStep(p);
-  if (!password) return invalid;
-  return { username, password };
-}
+const SASL_WORDING: SaslWording = {
+  challenge: (c) => `334 ${c}`,
+  cancelled: "501 5.7.0 Authentication cancelled.",
+  invalid: () => "501 5.5.2 Invalid base64 data.",
+};
 
 export async function smtpFrontend(io: ClientIo, login: LoginFn): Promise<UpstreamSession | undefined> {
   io.write("220 xoauth-mail proxy ESMTP ready\r\n");
@@ -77,13 +49,9 @@ export async function smtpFrontend(io: ClientIo, login: LoginFn): Promise<Upstre
         io.write("221 2.0.0 Bye\r\n");
         return undefined;
       case "STARTTLS":
-        if (!io.canStartTls) {
-          io.write("502 5.5.1 STARTTLS not available.\r\n");
-          continue;
+        if (await startTlsCommand(io, "502 5.5.1 STARTTLS not available.", "220 2.0.0 Ready to start TLS")) {
+          ehloName = undefined; // RFC 3207 section 4.2: the client must EHLO again
         }
-        io.write("220 2.0.0 Ready to start TLS\r\n");
-        await io.startTls();
-        ehloName = undefined; // RFC 3207 section 4.2: the client must EHLO again
         continue;
       case "MAIL":
       case "RCPT":
@@ -100,13 +68,12 @@ export async function smtpFrontend(io: ClientIo, login: LoginFn): Promise<Upstre
           io.write("503 5.5.1 Send EHLO first.\r\n");
           continue;
         }
-        const [mechRaw, initial, extra] = arg.split(" ");
-        const mech = (mechRaw ?? "").toUpperCase();
-        if ((mech !== "PLAIN" && mech !== "LOGIN") || extra !== undefined) {
+        const auth = parseAuthArgs(arg);
+        if (!auth) {
           io.write("504 5.5.4 Unrecognized authentication type.\r\n");
           continue;
         }
-        const r = await saslExchange(io, mech, initial);
+        const r = await readPasswordSasl(io, auth.mech, auth.initial, SASL_WORDING);
         if (typeof r === "string") {
           io.write(`${r}\r\n`);
           continue;
