@@ -9,29 +9,25 @@ import { connectImap } from "../../imap/session.js";
 import type { ImapSession } from "../../imap/types.js";
 import { diagUi } from "../text.js";
 import type { StepId } from "../types.js";
-import { failedStepStart, PhaseTracker, recordLoginSteps } from "./phases.js";
-import { loginDetails } from "./smtp.js";
+import {
+  commonFailedStep,
+  failedStepStart,
+  loginDetails,
+  PhaseTracker,
+  recordLoginSteps,
+  tracedLoginOptions,
+} from "./phases.js";
 import type { Probe } from "./types.js";
 
 /** The step a connectImap failure belongs to. */
 function failedStep(err: XoauthError): StepId {
+  const common = commonFailedStep(err);
+  if (common) return common;
+  if (err.code === "MAILBOX_NOT_CONNECTED") return "auth";
   const cmd = err.details.command ?? "connect";
-  switch (err.code) {
-    case "TLS_UNTRUSTED":
-    case "TLS_HOSTNAME_MISMATCH":
-      return "tls";
-    case "XOAUTH2_NOT_OFFERED":
-      return "greeting";
-    case "MAILBOX_ACCESS_DENIED":
-    case "MAILBOX_NOT_CONNECTED":
-      return "auth";
-    case "MAIL_SERVER_UNREACHABLE":
-      return "connect";
-    default:
-      if (cmd.startsWith("AUTHENTICATE")) return "auth";
-      if (cmd === "CAPABILITY") return "greeting";
-      return "connect";
-  }
+  if (cmd.startsWith("AUTHENTICATE")) return "auth";
+  if (cmd === "CAPABILITY") return "greeting";
+  return "connect";
 }
 
 export const probeImap: Probe = async (o, rec) => {
@@ -40,19 +36,7 @@ export const probeImap: Probe = async (o, rec) => {
   const implicit = o.tls === "implicit";
   let session: ImapSession;
   try {
-    session = await connectImap({
-      host: o.host,
-      port: o.port,
-      tls: o.tls,
-      user: o.mailbox,
-      token: o.token,
-      ...(o.ca ? { ca: o.ca } : {}),
-      ...(o.timeoutMs ? { timeouts: { connectMs: o.timeoutMs, greetingMs: o.timeoutMs, commandMs: o.timeoutMs } } : {}),
-      onTrace: (e) => {
-        phases.observe(e);
-        if (e.dir !== "info") o.onTrace?.(e.dir === "c" ? "C" : "S", e.line);
-      },
-    });
+    session = await connectImap(tracedLoginOptions(o, phases));
   } catch (e) {
     const err = toXoauthError(e);
     const at = failedStep(err);

@@ -4,8 +4,11 @@
  * AUTH sent. On failure the steps before the failing one are shown with their real times; a boundary the transcript
  * did not show is reported as "not measured separately", never as a made-up 0 ms.
  */
-import type { StepId } from "../types.js";
+import type { XoauthError } from "../../errors.js";
+import { diagUi } from "../text.js";
+import type { StepId, TlsMode } from "../types.js";
 import type { StepRecorder } from "./recorder.js";
+import type { ProbeOptions } from "./types.js";
 
 export interface TranscriptEvent {
   dir: "c" | "s" | "info";
@@ -120,4 +123,50 @@ export function failedStepStart(t: PhaseTimes, at: StepId, implicit: boolean): n
     default:
       return t.started;
   }
+}
+
+/** Details of the connect, TLS and greeting steps, from what the transcript showed (IMAP, SMTP, `send`). */
+export function loginDetails(host: string, port: number, tls: TlsMode, t: PhaseTimes): PassedDetails {
+  return {
+    connect: tls === "implicit" ? diagUi("step.detail.connectInclTls", { host, port }) : `${host}:${port}`,
+    tls: diagUi("step.detail.tlsTrusted", { mode: diagUi(`tls.${tls}`) }),
+    greeting: t.mechanisms ? `AUTH ${t.mechanisms.join(" ")}` : (t.greetingLine ?? "").slice(0, 60),
+  };
+}
+
+/** The step of a login failure whose code says it alike for IMAP and SMTP; undefined when the protocol decides. */
+export function commonFailedStep(err: XoauthError): StepId | undefined {
+  switch (err.code) {
+    case "TLS_UNTRUSTED":
+    case "TLS_HOSTNAME_MISMATCH":
+      return "tls";
+    case "XOAUTH2_NOT_OFFERED":
+      return "greeting";
+    case "MAILBOX_ACCESS_DENIED":
+      return "auth";
+    case "MAIL_SERVER_UNREACHABLE":
+      return "connect";
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The connection options the IMAP and SMTP login libraries share: target, mailbox, token, CAs, the one `--timeout`
+ * for every phase, and a transcript hook that feeds `phases` and forwards sent/received lines to the user's trace.
+ */
+export function tracedLoginOptions(o: ProbeOptions, phases: PhaseTracker) {
+  return {
+    host: o.host,
+    port: o.port,
+    tls: o.tls,
+    user: o.mailbox,
+    token: o.token,
+    ...(o.ca ? { ca: o.ca } : {}),
+    ...(o.timeoutMs ? { timeouts: { connectMs: o.timeoutMs, greetingMs: o.timeoutMs, commandMs: o.timeoutMs } } : {}),
+    onTrace: (e: TranscriptEvent): void => {
+      phases.observe(e);
+      if (e.dir !== "info") o.onTrace?.(e.dir === "c" ? "C" : "S", e.line);
+    },
+  };
 }

@@ -7,55 +7,34 @@ import { sendMail, smtpLoginCheck } from "../../smtp/index.js";
 import type { SmtpOptions } from "../../smtp/types.js";
 import { diagUi } from "../text.js";
 import type { StepId } from "../types.js";
-import { failedStepStart, type PassedDetails, type PhaseTimes, PhaseTracker, recordLoginSteps } from "./phases.js";
+import {
+  commonFailedStep,
+  failedStepStart,
+  loginDetails,
+  PhaseTracker,
+  recordLoginSteps,
+  tracedLoginOptions,
+} from "./phases.js";
 import type { Probe, ProbeOptions } from "./types.js";
 
 /** The `test` step an SMTP login failure belongs to (also used by `send`). */
 export function failedStep(err: XoauthError): StepId {
+  const common = commonFailedStep(err);
+  if (common) return common;
+  if (err.code === "SMTP_AUTH_DISABLED") return "auth";
   const cmd = (err.details.command ?? "connect").toUpperCase();
-  switch (err.code) {
-    case "TLS_UNTRUSTED":
-    case "TLS_HOSTNAME_MISMATCH":
-      return "tls";
-    case "XOAUTH2_NOT_OFFERED":
-      return "greeting";
-    case "MAILBOX_ACCESS_DENIED":
-    case "SMTP_AUTH_DISABLED":
-      return "auth";
-    case "MAIL_SERVER_UNREACHABLE":
-      return "connect";
-    default:
-      if (cmd.startsWith("AUTH")) return "auth";
-      if (cmd.startsWith("STARTTLS")) return "tls";
-      if (cmd.startsWith("EHLO") || cmd.startsWith("HELO")) return "greeting";
-      return err.code === "PROTOCOL_ERROR" ? "greeting" : "connect";
-  }
+  if (cmd.startsWith("AUTH")) return "auth";
+  if (cmd.startsWith("STARTTLS")) return "tls";
+  if (cmd.startsWith("EHLO") || cmd.startsWith("HELO")) return "greeting";
+  return err.code === "PROTOCOL_ERROR" ? "greeting" : "connect";
 }
 
 function smtpOptions(o: ProbeOptions, phases: PhaseTracker): SmtpOptions {
-  return {
-    host: o.host,
-    port: o.port,
-    tls: o.tls,
-    user: o.mailbox,
-    token: o.token,
-    ...(o.ca ? { ca: o.ca } : {}),
-    ...(o.timeoutMs ? { timeouts: { connectMs: o.timeoutMs, greetingMs: o.timeoutMs, commandMs: o.timeoutMs } } : {}),
-    onTrace: (e) => {
-      phases.observe(e);
-      if (e.dir !== "info") o.onTrace?.(e.dir === "c" ? "C" : "S", e.line);
-    },
-  };
+  return tracedLoginOptions(o, phases);
 }
 
-/** Details of the connect, TLS and greeting steps, from what the transcript showed. */
-export function loginDetails(host: string, port: number, tls: "implicit" | "starttls", t: PhaseTimes): PassedDetails {
-  return {
-    connect: tls === "implicit" ? diagUi("step.detail.connectInclTls", { host, port }) : `${host}:${port}`,
-    tls: diagUi("step.detail.tlsTrusted", { mode: diagUi(`tls.${tls}`) }),
-    greeting: t.mechanisms ? `AUTH ${t.mechanisms.join(" ")}` : (t.greetingLine ?? "").slice(0, 60),
-  };
-}
+/** Kept here for `send` (src/send/run.ts imports it from this module). */
+export { loginDetails };
 
 function testMessage(from: string, to: string): string {
   const date = new Date().toUTCString().replace("GMT", "+0000");
