@@ -20,7 +20,7 @@ export function formatStep(step: DiagnosisStep): string {
   const name = diagUi(`step.${step.id}`).padEnd(NAME_WIDTH);
   const ms = (step.measured === false ? "–" : `${step.ms} ms`).padStart(8);
   const raw = escapeControl(step.detail);
-  const detail = raw.length > 110 ? `${raw.slice(0, 107)}...` : raw;
+  const detail = raw.length > 140 ? `${raw.slice(0, 137)}...` : raw; // long enough for the full oid GUID
   return `  ${mark} ${name}${ms}  ${detail}\n`;
 }
 
