@@ -2,9 +2,9 @@
 import { Command, CommanderError } from "commander";
 import { exitCodeOf, toXoauthError, XoauthError } from "../errors.js";
 import "../i18n/catalogs.js";
-import { detectLang, setLang } from "../i18n/index.js";
+import { detectLang, setDefaultParam, setLang } from "../i18n/index.js";
 import { packageVersion } from "../version.js";
-import { loadCommands, type RegisterCommand } from "./commands/index.js";
+import { loadCommands, type RegisterCommand, selectedCommand } from "./commands/index.js";
 import { errorJson, formatError, processOut } from "./output.js";
 
 export const EXIT_CODES_HELP = `Exit codes:
@@ -34,8 +34,9 @@ export function buildProgram(ctx: RunContext, commands: RegisterCommand[]): Comm
     .addHelpText("after", `\n${EXIT_CODES_HELP}\n`)
     .exitOverride()
     .configureOutput({ writeOut: (s) => processOut.stdout(s), writeErr: (s) => processOut.stderr(s) })
-    .hook("preAction", (thisCommand) => {
+    .hook("preAction", (thisCommand, actionCommand) => {
       setLang(detectLang(thisCommand.opts().lang as string | undefined));
+      setDefaultParam("command", commandPath(actionCommand));
     });
   for (const register of commands) register(program, ctx);
   return program;
@@ -44,6 +45,8 @@ export function buildProgram(ctx: RunContext, commands: RegisterCommand[]): Comm
 export async function main(argv: string[]): Promise<number> {
   const ctx: RunContext = { exitCode: 0 };
   setLang(detectLang(undefined));
+  const named = selectedCommand(argv.slice(2));
+  if (named) setDefaultParam("command", named.name); // refined by the preAction hook (sub-commands)
   const program = buildProgram(ctx, await loadCommands(argv.slice(2)));
   try {
     await program.parseAsync(argv);
@@ -68,4 +71,11 @@ export async function main(argv: string[]): Promise<number> {
 function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf("--");
   return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+/** "fetch", "proxy hash-password": the command as typed after `xoauth-mail`. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
 }

@@ -35,9 +35,16 @@ export function getLang(): Lang {
   return currentLang;
 }
 
+/** Values every text may use, e.g. `{command}` = the command being run (set by the CLI before its action). */
+const defaultParams: Record<string, unknown> = {};
+
+export function setDefaultParam(name: string, value: unknown): void {
+  defaultParams[name] = value;
+}
+
 export function fill(template: string, params: Record<string, unknown> = {}): string {
   return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
-    const v = params[name];
+    const v = params[name] ?? defaultParams[name];
     return v === undefined || v === null || v === "" ? `<${name}>` : String(v);
   });
 }

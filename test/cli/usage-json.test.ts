@@ -9,6 +9,10 @@ test("a usage error with --json is also reported as JSON on stdout, exit 2", asy
   assert.equal(out.ok, false);
   assert.equal(out.error.code, "USAGE");
   assert.match(out.error.message, /too many arguments/);
+  assert.ok(
+    out.error.fix.some((f: string) => f.includes("`xoauth-mail test --help`")),
+    `the fix names the command that was run: ${JSON.stringify(out.error.fix)}`,
+  );
   assert.match(r.stderr, /too many arguments/);
 });
 

@@ -154,13 +154,13 @@ export const authCodes: CodeCatalog = {
     summary: "Die Konfiguration ist ungültig.",
     causes: ["Ein Wert in der Konfigurationsdatei, einer Option oder einer Umgebungsvariable ist falsch."],
     fix: [
-      "Korrigieren Sie den in der Meldung genannten Wert; `xoauth-mail <Befehl> --help` zeigt die Optionen jedes Befehls.",
+      "Korrigieren Sie den in der Meldung genannten Wert; `xoauth-mail {command} --help` zeigt die Optionen jedes Befehls.",
     ],
   },
   USAGE: {
     summary: "Die Befehlszeile ist unvollständig oder fehlerhaft.",
     causes: ["Eine notwendige Option fehlt oder hat einen falschen Wert."],
-    fix: ["Optionen und Beispiele des aufgerufenen Befehls zeigt `xoauth-mail <Befehl> --help`."],
+    fix: ["Optionen und Beispiele des aufgerufenen Befehls zeigt `xoauth-mail {command} --help`."],
   },
 };
 

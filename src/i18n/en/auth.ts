@@ -149,12 +149,12 @@ export const authCodes: CodeCatalog = {
   CONFIG_INVALID: {
     summary: "The configuration is invalid.",
     causes: ["A value in the config file, a flag or an environment variable is wrong."],
-    fix: ["Fix the value named in the message; `xoauth-mail <command> --help` lists the options of each command."],
+    fix: ["Fix the value named in the message; `xoauth-mail {command} --help` lists the options of each command."],
   },
   USAGE: {
     summary: "The command line is incomplete or wrong.",
     causes: ["A required option is missing or has a wrong value."],
-    fix: ["See `xoauth-mail <command> --help` for the options and examples of the command you ran."],
+    fix: ["See `xoauth-mail {command} --help` for the options and examples of the command you ran."],
   },
 };
 
