@@ -4,18 +4,15 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
   app,
-  caFile,
   dir,
   exchange,
   expectCode,
-  identity,
-  MB,
+  login,
   NO_ROLES,
   runCli,
   runTest,
   SECRET,
   server,
-  TENANT,
   useFakes,
 } from "../diagnose/e2e-fixture.js";
 
@@ -46,24 +43,9 @@ describe("success", () => {
   });
 
   test("human output fits on one screen and the transcript is redacted", async () => {
-    const r = await runCli(
-      [
-        "test",
-        "--authority-host",
-        identity.url,
-        "--ca-file",
-        caFile,
-        "--tenant-id",
-        TENANT,
-        "--client-id",
-        app.clientId,
-        "--mailbox",
-        MB,
-        ...server("pop3"),
-        "--verbose",
-      ],
-      { env: { AZURE_CLIENT_SECRET: SECRET, XOAUTH_MAIL_CACHE_DIR: join(dir, "cache-human") } },
-    );
+    const r = await runCli(["test", ...login(), ...server("pop3"), "--verbose"], {
+      env: { AZURE_CLIENT_SECRET: SECRET, XOAUTH_MAIL_CACHE_DIR: join(dir, "cache-human") },
+    });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const lines = r.stdout.trimEnd().split("\n");
     assert.ok(lines.length <= 24, r.stdout);
@@ -80,16 +62,7 @@ describe("success", () => {
         "--json",
         "--protocol",
         "all",
-        "--authority-host",
-        identity.url,
-        "--ca-file",
-        caFile,
-        "--tenant-id",
-        TENANT,
-        "--client-id",
-        NO_ROLES.clientId,
-        "--mailbox",
-        MB,
+        ...login({ client: NO_ROLES.clientId }),
         "--host",
         "127.0.0.1",
         "--port",

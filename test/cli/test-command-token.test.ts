@@ -6,12 +6,11 @@ import { describe, test } from "node:test";
 import { cacheKey } from "../../src/auth/cache.js";
 import {
   app,
-  caFile,
   dir,
   expectCode,
   IMAP_ONLY,
   identity,
-  MB,
+  login,
   NO_ROLES,
   runCli,
   runTest,
@@ -25,24 +24,9 @@ useFakes();
 
 describe("token and claims", () => {
   test("CLIENT_SECRET_INVALID from the token stage passes through (exit 3)", async () => {
-    const r = await runCli(
-      [
-        "test",
-        "--json",
-        "--authority-host",
-        identity.url,
-        "--ca-file",
-        caFile,
-        "--tenant-id",
-        TENANT,
-        "--client-id",
-        app.clientId,
-        "--mailbox",
-        MB,
-        ...server("pop3"),
-      ],
-      { env: { AZURE_CLIENT_SECRET: "wrong-secret-value", XOAUTH_MAIL_CACHE_DIR: join(dir, "cache-bad") } },
-    );
+    const r = await runCli(["test", "--json", ...login(), ...server("pop3")], {
+      env: { AZURE_CLIENT_SECRET: "wrong-secret-value", XOAUTH_MAIL_CACHE_DIR: join(dir, "cache-bad") },
+    });
     const json = JSON.parse(r.stdout);
     assert.equal(json.diagnosis.code, "CLIENT_SECRET_INVALID");
     assert.equal(r.code, 3);

@@ -4,15 +4,19 @@
  * Compile first: `npx tsc -p tsconfig.json`.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
-import { ExchangeFake, type ExchangePorts, sandboxDirectory } from "../../src/sandbox/exchange/index.js";
-import { defaultSandboxTenant, type FakeApp, type FakeTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
-import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
+import { type ExchangeFake, type ExchangePorts, sandboxDirectory } from "../../src/sandbox/exchange/index.js";
+import {
+  defaultSandboxTenant,
+  type FakeApp,
+  type FakeTenant,
+  type IdentityFake,
+} from "../../src/sandbox/identity/index.js";
+import type { TestPki } from "../../src/sandbox/pki.js";
 import { runCli } from "../helpers/cli.js";
+import { cliJson, type IdentityAndExchange, loginArgs, startIdentityAndExchange } from "../helpers/e2e.js";
 
 export { runCli };
 
@@ -49,15 +53,12 @@ export let dir: string;
 export let caFile: string;
 const servers: Server[] = [];
 let cacheN = 0;
+let fakes: IdentityAndExchange | undefined;
 
 /** Starts the fakes for the calling test file (call at module level). */
 export function useFakes(): void {
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "xoauth-test-e2e-"));
-    pki = createTestPki();
     const tenant: FakeTenant = { ...base, apps: [app, NO_ROLES, IMAP_ONLY, NOT_REGISTERED, WRONG_OID] };
-    identity = new IdentityFake({ pki, tenants: [tenant] });
-    await identity.start();
     const directory = sandboxDirectory({ ...tenant, apps: [app, NO_ROLES, IMAP_ONLY] });
     directory.registerServicePrincipal({ appId: WRONG_OID.clientId, objectId: WRONG_OID.appObjectId });
     directory.addMailbox({ address: MB_NO_FULLACCESS });
@@ -67,17 +68,13 @@ export function useFakes(): void {
     directory.grantFullAccess(app.servicePrincipalObjectId, MB_SMTP_OFF);
     directory.addMailbox({ address: MB_NO_SENDAS });
     directory.grantFullAccess(app.servicePrincipalObjectId, MB_NO_SENDAS);
-    exchange = new ExchangeFake({ directory, pki, identity: { publicKeyPem: identity.signingKey.publicKeyPem } });
-    ports = await exchange.start();
-    caFile = join(dir, "ca.pem");
-    writeFileSync(caFile, pki.ca.certPem);
+    fakes = await startIdentityAndExchange("xoauth-test-e2e-", [tenant], directory);
+    ({ dir, pki, identity, caFile, exchange, ports } = fakes);
   });
 
   after(async () => {
-    await exchange.stop();
-    await identity.stop();
     for (const s of servers) s.close();
-    rmSync(dir, { recursive: true, force: true });
+    await fakes?.stop();
   });
 }
 
@@ -94,31 +91,21 @@ export function server(p: Proto): string[] {
 }
 
 export async function runTest(args: string[], opts: { client?: string; mailbox?: string; cacheDir?: string } = {}) {
-  const r = await runCli(
-    [
-      "test",
-      "--json",
-      "--authority-host",
-      identity.url,
-      "--ca-file",
-      caFile,
-      "--tenant-id",
-      TENANT,
-      "--client-id",
-      opts.client ?? app.clientId,
-      "--mailbox",
-      opts.mailbox ?? MB,
-      ...args,
-    ],
-    { env: { AZURE_CLIENT_SECRET: SECRET, XOAUTH_MAIL_CACHE_DIR: opts.cacheDir ?? join(dir, `cache-${++cacheN}`) } },
-  );
-  let json: Record<string, any>;
-  try {
-    json = JSON.parse(r.stdout);
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-  }
-  return { ...r, json };
+  const r = await runCli(["test", "--json", ...login({ client: opts.client, mailbox: opts.mailbox }), ...args], {
+    env: { AZURE_CLIENT_SECRET: SECRET, XOAUTH_MAIL_CACHE_DIR: opts.cacheDir ?? join(dir, `cache-${++cacheN}`) },
+  });
+  return { ...r, json: cliJson(r) };
+}
+
+/** --authority-host, --ca-file, --tenant-id, --client-id (default: the app) and --mailbox (default: MB). */
+export function login(opts: { client?: string | undefined; mailbox?: string | undefined } = {}): string[] {
+  return loginArgs({
+    identity,
+    caFile,
+    tenantId: TENANT,
+    clientId: opts.client ?? app.clientId,
+    mailbox: opts.mailbox ?? MB,
+  });
 }
 
 export function expectCode(r: Awaited<ReturnType<typeof runTest>>, code: string, exit: number): void {
