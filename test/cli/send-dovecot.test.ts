@@ -3,15 +3,14 @@
  * tokens from the identity fake; Dovecot relays to a local sink. Compile first: `npx tsc -p tsconfig.json`.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { simpleParser } from "mailparser";
-import { defaultSandboxTenant, type FakeApp, IdentityFake } from "../../src/sandbox/identity/index.js";
-import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
+import { defaultSandboxTenant, type FakeApp } from "../../src/sandbox/identity/index.js";
 import { runCli } from "../helpers/cli.js";
-import { type Dovecot, describeDovecot, type SinkMessage, startDovecot } from "../helpers/dovecot.js";
+import { type Dovecot, describeDovecot, type SinkMessage } from "../helpers/dovecot.js";
+import { type IdentityAndDovecot, loginArgs, startIdentityAndDovecot } from "../helpers/e2e.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as FakeApp;
@@ -29,48 +28,28 @@ function withoutTrace(m: SinkMessage): Buffer {
 }
 
 describeDovecot("send through the built CLI to real Dovecot submission", () => {
-  let pki: TestPki;
-  let identity: IdentityFake;
+  let fakes: IdentityAndDovecot;
   let dc: Dovecot;
   let dir: string;
-  let caFile: string;
   let n = 0;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "xoauth-send-dovecot-"));
-    pki = createTestPki();
-    identity = new IdentityFake({ pki, tenants: [tenant] });
-    await identity.start();
-    dc = await startDovecot({
-      pki,
-      issuer: identity.issuerFor(tenant.tenantId),
-      audience: "https://outlook.office365.com",
-      keys: [identity.signingKey],
-    });
-    caFile = join(dir, "ca.pem");
-    writeFileSync(caFile, pki.ca.certPem);
+    fakes = await startIdentityAndDovecot("xoauth-send-dovecot-", tenant);
+    ({ dovecot: dc, dir } = fakes);
   });
   after(async () => {
-    await dc?.stop();
-    await identity?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await fakes?.stop();
   });
+
+  /** --authority-host, --ca-file, --tenant-id, --client-id and --mailbox SENDER. */
+  const login = () => loginArgs({ ...fakes, tenantId: tenant.tenantId, clientId: app.clientId, mailbox: SENDER });
 
   const send = (args: string[], input?: string) =>
     runCli(
       [
         "send",
         "--json",
-        "--authority-host",
-        identity.url,
-        "--ca-file",
-        caFile,
-        "--tenant-id",
-        tenant.tenantId,
-        "--client-id",
-        app.clientId,
-        "--mailbox",
-        SENDER,
+        ...login(),
         "--host",
         "127.0.0.1",
         "--port",
@@ -153,16 +132,7 @@ describeDovecot("send through the built CLI to real Dovecot submission", () => {
       [
         "send",
         "--verbose",
-        "--authority-host",
-        identity.url,
-        "--ca-file",
-        caFile,
-        "--tenant-id",
-        tenant.tenantId,
-        "--client-id",
-        app.clientId,
-        "--mailbox",
-        SENDER,
+        ...login(),
         "--host",
         "127.0.0.1",
         "--port",

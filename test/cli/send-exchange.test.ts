@@ -4,14 +4,12 @@
  * Compile first: `npx tsc -p tsconfig.json`.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ExchangeFake, type ExchangePorts, sandboxDirectory } from "../../src/sandbox/exchange/index.js";
-import { defaultSandboxTenant, type FakeApp, IdentityFake } from "../../src/sandbox/identity/index.js";
-import { createTestPki } from "../../src/sandbox/pki.js";
+import { sandboxDirectory } from "../../src/sandbox/exchange/index.js";
+import { defaultSandboxTenant, type FakeApp } from "../../src/sandbox/identity/index.js";
 import { runCli } from "../helpers/cli.js";
+import { cliJson, type IdentityAndExchange, loginArgs, startIdentityAndExchange } from "../helpers/e2e.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as FakeApp;
@@ -22,74 +20,47 @@ const MB_NO_SENDAS = "fullaccess-only-send@contoso.onmicrosoft.com";
 const EML = "From: info@contoso.onmicrosoft.com\r\nTo: someone@fabrikam.example\r\nSubject: t\r\n\r\nhi\r\n";
 const TOKEN_RE = /eyJ[A-Za-z0-9_-]{8,}\.|dXNlcj1/;
 
-let identity: IdentityFake;
-let exchange: ExchangeFake;
-let ports: ExchangePorts;
-let dir: string;
-let caFile: string;
+let fakes: IdentityAndExchange;
 let n = 0;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "xoauth-send-exo-"));
-  const pki = createTestPki();
-  identity = new IdentityFake({ pki, tenants: [tenant] });
-  await identity.start();
   const directory = sandboxDirectory(tenant);
   directory.addMailbox({ address: MB_NO_FULLACCESS });
   directory.addMailbox({ address: MB_SMTP_OFF, smtpClientAuthEnabled: false });
   directory.grantFullAccess(app.servicePrincipalObjectId, MB_SMTP_OFF);
   directory.addMailbox({ address: MB_NO_SENDAS });
   directory.grantFullAccess(app.servicePrincipalObjectId, MB_NO_SENDAS);
-  exchange = new ExchangeFake({ directory, pki, identity: { publicKeyPem: identity.signingKey.publicKeyPem } });
-  ports = await exchange.start();
-  caFile = join(dir, "ca.pem");
-  writeFileSync(caFile, pki.ca.certPem);
+  fakes = await startIdentityAndExchange("xoauth-send-exo-", [tenant], directory);
 });
 
 after(async () => {
-  await exchange?.stop();
-  await identity?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await fakes?.stop();
 });
+
+/** --authority-host, --ca-file, --tenant-id, --client-id and --mailbox (default: MB). */
+const login = (mailbox = MB) => loginArgs({ ...fakes, tenantId: tenant.tenantId, clientId: app.clientId, mailbox });
 
 function send(args: string[], opts: { mailbox?: string; input?: string; json?: boolean } = {}) {
   return runCli(
     [
       "send",
       ...(opts.json === false ? [] : ["--json"]),
-      "--authority-host",
-      identity.url,
-      "--ca-file",
-      caFile,
-      "--tenant-id",
-      tenant.tenantId,
-      "--client-id",
-      app.clientId,
-      "--mailbox",
-      opts.mailbox ?? MB,
+      ...login(opts.mailbox),
       "--host",
       "127.0.0.1",
       "--port",
-      String(ports.smtp),
+      String(fakes.ports.smtp),
       ...args,
     ],
     {
-      env: { AZURE_CLIENT_SECRET: app.secrets[0]?.value, XOAUTH_MAIL_CACHE_DIR: join(dir, `cache-${++n}`) },
+      env: { AZURE_CLIENT_SECRET: app.secrets[0]?.value, XOAUTH_MAIL_CACHE_DIR: join(fakes.dir, `cache-${++n}`) },
       input: opts.input ?? EML,
     },
   );
 }
 
-function parsed(r: { stdout: string; stderr: string; code: number }): Record<string, any> {
-  try {
-    return JSON.parse(r.stdout);
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-  }
-}
-
 function expectFailure(r: Awaited<ReturnType<typeof send>>, code: string, exit: number): Record<string, any> {
-  const json = parsed(r);
+  const json = cliJson(r);
   assert.equal(json.ok, false);
   assert.equal(json.diagnosis?.code, code, JSON.stringify(json, null, 2));
   assert.equal(r.code, exit, r.stderr);
@@ -102,10 +73,10 @@ describe("send against the Exchange fake", { concurrency: true }, () => {
   test("delivers a raw message byte for byte when the app may send as the mailbox", async () => {
     const eml = EML.replace("Subject: t", "Subject: byte-exact-1");
     const r = await send(["--to", "someone@fabrikam.example", "-"], { input: eml });
-    const json = parsed(r);
+    const json = cliJson(r);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(json.ok, true);
-    const got = exchange.sent.filter((m) => m.raw.includes("Subject: byte-exact-1"));
+    const got = fakes.exchange.sent.filter((m) => m.raw.includes("Subject: byte-exact-1"));
     assert.equal(got.length, 1);
     assert.equal(got[0]?.raw.toString("latin1"), eml);
     assert.equal(got[0]?.from, MB);
@@ -119,7 +90,7 @@ describe("send against the Exchange fake", { concurrency: true }, () => {
       "SMTP_AUTH_DISABLED",
       4,
     );
-    assert.ok(!exchange.sent.some((m) => m.authUser === MB_SMTP_OFF));
+    assert.ok(!fakes.exchange.sent.some((m) => m.authUser === MB_SMTP_OFF));
     const auth = json.steps.find((s: { id: string }) => s.id === "auth");
     assert.equal(auth?.ok, false);
     assert.match(auth.detail, /5\.7\.139/);
@@ -136,7 +107,7 @@ describe("send against the Exchange fake", { concurrency: true }, () => {
       ["send"],
     );
     assert.match(json.diagnosis.summary, /5\.2\.252/);
-    assert.ok(!exchange.sent.some((m) => m.from === MB_NO_FULLACCESS));
+    assert.ok(!fakes.exchange.sent.some((m) => m.from === MB_NO_FULLACCESS));
   });
 
   test("SEND_AS_DENIED for --from another address names that address in the fix", async () => {
@@ -187,16 +158,7 @@ describe("send against the Exchange fake", { concurrency: true }, () => {
       [
         "send",
         "--json",
-        "--authority-host",
-        identity.url,
-        "--ca-file",
-        caFile,
-        "--tenant-id",
-        tenant.tenantId,
-        "--client-id",
-        app.clientId,
-        "--mailbox",
-        MB,
+        ...login(),
         "--host",
         "127.0.0.1",
         "--port",
@@ -208,7 +170,7 @@ describe("send against the Exchange fake", { concurrency: true }, () => {
         "-",
       ],
       {
-        env: { AZURE_CLIENT_SECRET: app.secrets[0]?.value, XOAUTH_MAIL_CACHE_DIR: join(dir, "cache-closed") },
+        env: { AZURE_CLIENT_SECRET: app.secrets[0]?.value, XOAUTH_MAIL_CACHE_DIR: join(fakes.dir, "cache-closed") },
         input: EML,
       },
     );
@@ -220,25 +182,19 @@ describe("send against the Exchange fake", { concurrency: true }, () => {
       [
         "send",
         "--json",
-        "--authority-host",
-        identity.url,
-        "--ca-file",
-        caFile,
-        "--tenant-id",
-        tenant.tenantId,
-        "--client-id",
-        app.clientId,
-        "--mailbox",
-        MB,
+        ...login(),
         "--host",
         "127.0.0.1",
         "--port",
-        String(ports.smtp),
+        String(fakes.ports.smtp),
         "--to",
         "x@fabrikam.example",
         "-",
       ],
-      { env: { AZURE_CLIENT_SECRET: "wrong-secret-value", XOAUTH_MAIL_CACHE_DIR: join(dir, "cache-bad") }, input: EML },
+      {
+        env: { AZURE_CLIENT_SECRET: "wrong-secret-value", XOAUTH_MAIL_CACHE_DIR: join(fakes.dir, "cache-bad") },
+        input: EML,
+      },
     );
     expectFailure(r, "CLIENT_SECRET_INVALID", 3);
   });
@@ -268,7 +224,7 @@ describe("send usage errors (exit 2, nothing sent)", { concurrency: true }, () =
   for (const [name, args, input, re] of cases) {
     test(name, async () => {
       const r = await send(args, input === undefined ? {} : { input });
-      const json = parsed(r);
+      const json = cliJson(r);
       assert.equal(json.ok, false);
       assert.equal(json.diagnosis.code, "USAGE");
       assert.match(json.diagnosis.summary, re);

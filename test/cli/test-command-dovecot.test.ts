@@ -3,53 +3,38 @@
  * success over POP3S, POP3+STLS, IMAPS and submission+STARTTLS; TOKEN_EXPIRED and WRONG_AUDIENCE diagnosed.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { cacheKey } from "../../src/auth/cache.js";
-import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
-import { createTestPki } from "../../src/sandbox/pki.js";
+import { defaultSandboxTenant, type IdentityFake } from "../../src/sandbox/identity/index.js";
 import { runCli } from "../helpers/cli.js";
-import { type Dovecot, describeDovecot, startDovecot } from "../helpers/dovecot.js";
+import { type Dovecot, describeDovecot } from "../helpers/dovecot.js";
+import { cliJson, type IdentityAndDovecot, loginArgs, startIdentityAndDovecot } from "../helpers/e2e.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;
 const SECRET = app.secrets[0]?.value as string;
 const MB = "info@contoso.onmicrosoft.com";
-const AUD = "https://outlook.office365.com";
 
 describeDovecot("xoauth-mail test against real Dovecot", () => {
+  let fakes: IdentityAndDovecot;
   let identity: IdentityFake;
   let dovecot: Dovecot;
   let dir: string;
-  let caFile: string;
   let n = 0;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "xoauth-test-dovecot-"));
-    const pki = createTestPki();
-    identity = new IdentityFake({ pki, tenants: [tenant] });
-    await identity.start();
-    dovecot = await startDovecot({
-      pki,
-      issuer: identity.issuerFor(tenant.tenantId),
-      audience: AUD,
-      keys: [{ kid: identity.signingKey.kid, publicKeyPem: identity.signingKey.publicKeyPem }],
-      mailboxes: [MB],
-    });
+    fakes = await startIdentityAndDovecot("xoauth-test-dovecot-", tenant, [MB]);
+    ({ identity, dovecot, dir } = fakes);
     await dovecot.deliver(
       MB,
       Buffer.from("From: a@b.example\r\nTo: info@contoso.onmicrosoft.com\r\nSubject: hi\r\n\r\nhello\r\n"),
     );
-    caFile = join(dir, "ca.pem");
-    writeFileSync(caFile, pki.ca.certPem);
   });
 
   after(async () => {
-    await dovecot?.stop();
-    await identity?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await fakes?.stop();
   });
 
   async function run(protocol: string, port: number, tls: string, extra: string[] = [], cacheDir?: string) {
@@ -57,16 +42,7 @@ describeDovecot("xoauth-mail test against real Dovecot", () => {
       [
         "test",
         "--json",
-        "--authority-host",
-        identity.url,
-        "--ca-file",
-        caFile,
-        "--tenant-id",
-        tenant.tenantId,
-        "--client-id",
-        app.clientId,
-        "--mailbox",
-        MB,
+        ...loginArgs({ ...fakes, tenantId: tenant.tenantId, clientId: app.clientId, mailbox: MB }),
         "--protocol",
         protocol,
         "--host",
@@ -79,13 +55,7 @@ describeDovecot("xoauth-mail test against real Dovecot", () => {
       ],
       { env: { AZURE_CLIENT_SECRET: SECRET, XOAUTH_MAIL_CACHE_DIR: cacheDir ?? join(dir, `cache-${++n}`) } },
     );
-    let json: Record<string, any>;
-    try {
-      json = JSON.parse(r.stdout);
-    } catch {
-      throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}\n${dovecot.log().slice(-2000)}`);
-    }
-    return { ...r, json };
+    return { ...r, json: cliJson(r, `\n${dovecot.log().slice(-2000)}`) };
   }
 
   const ok = async (protocol: string, port: () => number, tls: string) => {
