@@ -57,3 +57,16 @@ export function createTestTokenSigner(opts: { audience?: string; kid?: string } 
     },
   };
 }
+
+/** The token options of startDovecot() that make Dovecot accept `signer`'s tokens (its issuer, audience and key). */
+export function trusting(signer: TestTokenSigner): {
+  issuer: string;
+  audience: string;
+  keys: { kid: string; publicKeyPem: string }[];
+} {
+  return {
+    issuer: signer.issuer,
+    audience: signer.audience,
+    keys: [{ kid: signer.kid, publicKeyPem: signer.publicKeyPem }],
+  };
+}

@@ -12,7 +12,7 @@ import {
   LEGACY_USER,
   startDovecot,
 } from "./dovecot.js";
-import { createTestTokenSigner } from "./dovecot-tokens.js";
+import { createTestTokenSigner, trusting } from "./dovecot-tokens.js";
 
 const MAILBOX = "alice@contoso.com";
 
@@ -83,9 +83,7 @@ describeDovecot("real Dovecot harness", () => {
     pki = createTestPki();
     dc = await startDovecot({
       pki,
-      issuer: signer.issuer,
-      audience: signer.audience,
-      keys: [{ kid: signer.kid, publicKeyPem: signer.publicKeyPem }],
+      ...trusting(signer),
       mailboxes: [MAILBOX],
     });
   });

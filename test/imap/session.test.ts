@@ -1,22 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { XoauthError } from "../../src/errors.js";
 import { connectImap, type TraceEvent } from "../../src/imap/index.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
 import { type Dovecot, describeDovecot, startDovecot } from "../helpers/dovecot.js";
-import { createTestTokenSigner } from "../helpers/dovecot-tokens.js";
+import { createTestTokenSigner, trusting } from "../helpers/dovecot-tokens.js";
+import { rejects } from "../helpers/rejects.js";
 
 const MAILBOX = "shared-inbox@contoso.com";
-
-async function rejects(p: Promise<unknown>): Promise<XoauthError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof XoauthError, `expected XoauthError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
-}
 
 describeDovecot("IMAP client against real Dovecot", () => {
   let pki: TestPki;
@@ -28,9 +18,7 @@ describeDovecot("IMAP client against real Dovecot", () => {
     pki = createTestPki();
     dc = await startDovecot({
       pki,
-      issuer: signer.issuer,
-      audience: signer.audience,
-      keys: [{ kid: signer.kid, publicKeyPem: signer.publicKeyPem }],
+      ...trusting(signer),
       mailboxes: [MAILBOX],
     });
     await dc.deliver(MAILBOX, Buffer.from("Subject: one\r\n\r\nbody\r\n"));
@@ -129,9 +117,7 @@ describeDovecot("IMAP client against Dovecot without XOAUTH2", () => {
     pki = createTestPki();
     dc = await startDovecot({
       pki,
-      issuer: signer.issuer,
-      audience: signer.audience,
-      keys: [{ kid: signer.kid, publicKeyPem: signer.publicKeyPem }],
+      ...trusting(signer),
       mechanisms: ["PLAIN", "OAUTHBEARER"],
     });
   });

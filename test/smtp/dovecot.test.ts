@@ -1,22 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { XoauthError } from "../../src/errors.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
 import { sendMail, smtpLoginCheck, type TraceEvent } from "../../src/smtp/index.js";
 import { type Dovecot, describeDovecot, startDovecot } from "../helpers/dovecot.js";
-import { createTestTokenSigner } from "../helpers/dovecot-tokens.js";
+import { createTestTokenSigner, trusting } from "../helpers/dovecot-tokens.js";
+import { rejects } from "../helpers/rejects.js";
 
 const SENDER = "reports@contoso.com";
-
-async function rejects(p: Promise<unknown>): Promise<XoauthError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof XoauthError, `expected XoauthError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
-}
 
 describeDovecot("SMTP client against real Dovecot submission", () => {
   let pki: TestPki;
@@ -34,9 +24,7 @@ describeDovecot("SMTP client against real Dovecot submission", () => {
     pki = createTestPki();
     dc = await startDovecot({
       pki,
-      issuer: signer.issuer,
-      audience: signer.audience,
-      keys: [{ kid: signer.kid, publicKeyPem: signer.publicKeyPem }],
+      ...trusting(signer),
     });
   });
   after(async () => {
