@@ -42,7 +42,14 @@ export class BatchCommitter {
     this.bytes = 0;
     const previous = this.chain;
     this.chain = (async () => {
-      await previous;
+      try {
+        await previous;
+      } catch (err) {
+        // An earlier batch failed: commit nothing more, but let this batch's background fsync+rename (started by
+        // add) finish before the failure propagates, so no retry pass races them (duplicate file, O_EXCL tmp clash).
+        await batch.sync().catch(() => undefined);
+        throw err;
+      }
       const deletable = await this.ctx.commit(batch);
       if (deletable.length > 0 && !this.ctx.aborted) await this.acknowledge(deletable);
     })();
