@@ -43,6 +43,17 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Step 4-5 for messages `isDelivered()` found by file name but not in the state (their batch's commit never ran,
+ * e.g. it failed in an earlier pass of this run): fsync(new/) makes their renames durable, then the state records
+ * them durably. Call after the isDelivered() scan of a pass and BEFORE any DELE / EXPUNGE of it.
+ */
+export async function secureRecovered(ctx: FetchContext, recoveredBefore: number): Promise<void> {
+  if (ctx.state.recovered.length === recoveredBefore) return;
+  await ctx.md.syncNew();
+  await ctx.state.flush();
+}
+
 /** Fetches one account; never throws: failures end up in `summary.errors` with `ok: false`. */
 export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & { error?: XoauthError }> {
   const started = Date.now();

@@ -15,6 +15,7 @@ import { deliveryName } from "../store/names.js";
 import { messageFingerprint } from "../store/state.js";
 import { BatchCommitter } from "./committer.js";
 import { type BatchItem, type FetchContext, fetchError } from "./context.js";
+import { secureRecovered } from "./engine.js";
 import { uidSetString } from "./uid-set.js";
 
 /** Partial FETCH size for streamed messages: bounds memory at a few of these. */
@@ -71,7 +72,10 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
     const all = (await run("UID SEARCH ALL", () => c.search({ all: true }, { uid: true }))) || [];
     const todo: number[] = [];
     const done: number[] = [];
+    const recoveredBefore = state.recovered.length;
     for (const uid of all) (state.isDelivered(uid) ? done : todo).push(uid);
+    // Found by file name only (e.g. a batch of an earlier pass whose commit failed): durable before any EXPUNGE.
+    await secureRecovered(ctx, recoveredBefore);
     if (attempt === 0) ctx.counters.skipped = done.length;
     if (opts.delete)
       await expunge(

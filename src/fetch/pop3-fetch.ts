@@ -9,6 +9,7 @@ import { Pop3Client } from "../pop3/client.js";
 import { deliveryName } from "../store/names.js";
 import { BatchCommitter } from "./committer.js";
 import type { FetchContext } from "./context.js";
+import { secureRecovered } from "./engine.js";
 import { listMessages, type Pop3Message } from "./pop3-ids.js";
 
 /**
@@ -53,18 +54,18 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
     await ctx.settleOwedHooks();
 
     const todo: Pop3Message[] = [];
+    const done: Pop3Message[] = [];
+    const recoveredBefore = state.recovered.length;
+    for (const m of messages) (state.isDelivered(m.id) ? done : todo).push(m);
+    // Found by file name only (e.g. a batch of an earlier pass whose commit failed): durable before any DELE.
+    await secureRecovered(ctx, recoveredBefore);
+    const skipped = done.length;
     const deleted: string[] = [];
     const earlierDeles: Promise<void>[] = [];
-    let skipped = 0;
-    for (const m of messages) {
-      if (!state.isDelivered(m.id)) todo.push(m);
-      else {
-        skipped++;
-        if (ctx.mayDelete(m.id)) {
-          earlierDeles.push(client.dele(m.n)); // recorded delivered earlier: pipelined, not one round trip each
-          deleted.push(m.id);
-        }
-      }
+    for (const m of done) {
+      if (!ctx.mayDelete(m.id)) continue;
+      earlierDeles.push(client.dele(m.n)); // recorded delivered earlier: pipelined, not one round trip each
+      deleted.push(m.id);
     }
     await Promise.all(earlierDeles);
     if (attempt === 0) ctx.counters.skipped = skipped;
