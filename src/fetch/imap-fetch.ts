@@ -66,6 +66,7 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
     const previous = state.uidValidity;
     if (state.setUidValidity(uidValidity) === "changed" && previous !== null) {
       ctx.emit({ type: "uidvalidity", previous, current: uidValidity });
+      renumbered.add(ctx);
     }
     await state.flush();
     await ctx.settleOwedHooks();
@@ -100,6 +101,12 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
   }
 }
 
+/**
+ * Runs that saw the UIDVALIDITY change (kept across their reconnects): only they match messages by fingerprint. In a
+ * later run a known Message-ID + size is a new copy (a resend, a copy into the folder), not a renumbered message.
+ */
+const renumbered = new WeakSet<FetchContext>();
+
 type Run = <T>(command: string, fn: () => Promise<T>) => Promise<T>;
 
 async function fetchMeta(c: ImapFlow, uids: number[], run: Run): Promise<Meta[]> {
@@ -129,7 +136,7 @@ async function deliverGroup(
   const committer = new BatchCommitter(ctx, async (uids) => {
     if (opts.delete) await expunge(ctx, c, uids, run);
   });
-  const afterChange = state.previousUidValidities.length > 0;
+  const afterChange = renumbered.has(ctx);
   const wanted: Meta[] = [];
   for (const m of metas) {
     if (afterChange && state.isKnownFingerprint(m.fingerprint)) {
