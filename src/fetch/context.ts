@@ -57,17 +57,20 @@ export class FetchContext {
   }
 
   /**
-   * The exactly-once step (docs/exactly-once.md): ONE durable sync for the batch, then the state record, then the
-   * hooks. Returns the refs that may now be deleted on the server (durable, recorded, hooks done or not required).
+   * The exactly-once step (docs/exactly-once.md): ONE durable sync for the batch, then the owed-hooks record, then
+   * the state record, then the hooks. Returns the refs that may now be deleted on the server (durable, recorded,
+   * hooks done or not required).
    */
   async commit(batch: DeliveryBatch<BatchItem>): Promise<number[]> {
     if (batch.size === 0) return [];
     const { delivered, failed } = await batch.sync();
     if (delivered.length > 0) {
+      // Owed hooks are durable BEFORE the state says "delivered": a crash in between must not let the next run
+      // delete these messages on the server without running --exec(-required) (their files are already durable).
+      await this.hooks.owe(delivered.map((d) => [d.id, join(this.md.dir, "new", d.name)]));
       this.state.markDelivered(delivered.map((d) => d.record));
       await this.state.flush();
       this.progress = true;
-      await this.hooks.owe(delivered.map((d) => [d.id, join(this.md.dir, "new", d.name)]));
     }
     for (const d of delivered) {
       this.counters.fetched++;
