@@ -70,7 +70,10 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
     }
     await state.flush();
     await ctx.settleOwedHooks();
-    const all = (await run("UID SEARCH ALL", () => c.search({ all: true }, { uid: true }))) || [];
+    // Without UID EXPUNGE the messages we delete stay, flagged: leave every \Deleted message out of the plan.
+    const all = hasUidExpunge(c)
+      ? (await run("UID SEARCH ALL", () => c.search({ all: true }, { uid: true }))) || []
+      : (await run("UID SEARCH NOT DELETED", () => c.search({ deleted: false }, { uid: true }))) || [];
     const todo: number[] = [];
     const done: number[] = [];
     const recoveredBefore = state.recovered.length;
@@ -199,9 +202,30 @@ async function deliverGroup(
   if (failure !== undefined) throw failure;
 }
 
+/** UID EXPUNGE is available (RFC 4315 UIDPLUS, part of IMAP4rev2), as imapflow decides it in messageDelete(). */
+function hasUidExpunge(c: ImapFlow): boolean {
+  const caps = c.capabilities;
+  return caps.has("UIDPLUS") || c.enabled.has("IMAP4REV2") || (caps.has("IMAP4rev2") && !caps.has("IMAP4rev1"));
+}
+
+/** Runs already warned that the server lacks UIDPLUS. */
+const warnedNoUidplus = new WeakSet<FetchContext>();
+
 async function expunge(ctx: FetchContext, c: ImapFlow, uids: number[], run: Run): Promise<void> {
   if (uids.length === 0) return;
-  // imapflow: STORE +FLAGS (\Deleted), then UID EXPUNGE <set> when UIDPLUS is advertised (else EXPUNGE).
+  if (!hasUidExpunge(c)) {
+    // A plain EXPUNGE would remove EVERY \Deleted message of the folder, also ones flagged by another client and
+    // never delivered here: flag ours only, never expunge.
+    await run("UID STORE +FLAGS (\\Deleted)", () =>
+      c.messageFlagsAdd(uidSetString(uids), ["\\Deleted"], { uid: true }),
+    );
+    if (!warnedNoUidplus.has(ctx)) {
+      warnedNoUidplus.add(ctx);
+      ctx.emit({ type: "warning", message: "server lacks UIDPLUS: messages were flagged \\Deleted but not expunged" });
+    }
+    return;
+  }
+  // imapflow: STORE +FLAGS (\Deleted), then UID EXPUNGE <set> (UIDPLUS checked above).
   await run("UID STORE +FLAGS (\\Deleted) / UID EXPUNGE", () => c.messageDelete(uidSetString(uids), { uid: true }));
   ctx.counters.deleted += uids.length;
   ctx.emit({ type: "deleted", count: uids.length });
