@@ -1,8 +1,8 @@
 /**
  * Message identity on POP3: UIDL (RFC 1939 §7) when the server has it. Without UIDL (the command answers -ERR), the
  * id is derived from the message itself: SHA-256 of its header block (TOP n 0) plus its LIST size. That id is stable
- * across sessions, so exactly-once still holds; two byte-identical header blocks of the same size count as one
- * message (documented in docs/fetch.md).
+ * across sessions, so exactly-once still holds. Identical copies (same header block and size) in one listing get
+ * `#2`, `#3`, ... appended in listing order (docs/exactly-once.md, "Servers without UIDL").
  */
 import { createHash } from "node:crypto";
 import type { Pop3Client } from "../pop3/client.js";
@@ -36,7 +36,15 @@ export async function listMessages(client: Pop3Client): Promise<{ messages: Pop3
     if ((err as { details?: { command?: string } }).details?.command !== "UIDL") throw err;
     uidl = false;
     ids = new Map();
-    for (const e of list) ids.set(e.n, await headerId(client, e.n, e.size));
+    // Identical copies (same header block and size) in one listing get `#2`, `#3`, ... in listing order, so each
+    // has its own id (own file name, own DELE); the first keeps the bare id.
+    const seen = new Map<string, number>();
+    for (const e of [...list].sort((a, b) => a.n - b.n)) {
+      const base = await headerId(client, e.n, e.size);
+      const k = (seen.get(base) ?? 0) + 1;
+      seen.set(base, k);
+      ids.set(e.n, k === 1 ? base : `${base}#${k}`);
+    }
   }
   const messages: Pop3Message[] = [];
   for (const [n, id] of ids) messages.push({ n, id, size: sizes.get(n) ?? 0 });
