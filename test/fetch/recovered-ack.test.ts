@@ -4,85 +4,22 @@
  * the state file (docs/exactly-once.md: steps 4-5 before 6).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, it } from "node:test";
+import { it } from "node:test";
 import { ImapFlow } from "imapflow";
-import { createTokenProvider } from "../../src/auth/provider.js";
-import type { TokenProvider } from "../../src/auth/types.js";
 import { FetchContext } from "../../src/fetch/context.js";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import { Hooks } from "../../src/fetch/hooks.js";
 import { imapPass } from "../../src/fetch/imap-fetch.js";
 import { pop3Pass } from "../../src/fetch/pop3-fetch.js";
-import type { FetchEvent, FetchOptions } from "../../src/fetch/types.js";
+import type { FetchEvent } from "../../src/fetch/types.js";
 import { Pop3Client } from "../../src/pop3/client.js";
-import { ExchangeFake, type ExchangePorts, sandboxDirectory } from "../../src/sandbox/exchange/index.js";
-import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
-import { createTestPki } from "../../src/sandbox/pki.js";
 import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName } from "../../src/store/names.js";
 import { accountHash, StateStore } from "../../src/store/state.js";
 import { recordingFs } from "../store/helpers.js";
+import { address, exo, options } from "./exchange-world.js";
 import { plainMessage } from "./messages.js";
-
-const tenant = defaultSandboxTenant();
-const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;
-let identity: IdentityFake;
-let exo: ExchangeFake;
-let ports: ExchangePorts;
-let dir: string;
-let ca: string;
-let address: string;
-let n = 0;
-
-function provider(): TokenProvider {
-  return createTokenProvider(
-    {
-      tenantId: tenant.tenantId,
-      clientId: app.clientId,
-      credential: { kind: "secret", secret: app.secrets[0]?.value as string, source: "flag" },
-      authorityHost: identity.url,
-      scope: "https://outlook.office365.com/.default",
-      ca: [ca],
-      proxy: undefined,
-      noProxy: undefined,
-      noCache: true,
-    } as Parameters<typeof createTokenProvider>[0],
-    { http: { sleep: async () => {} } },
-  );
-}
-
-function options(protocol: "pop3" | "imap", over: Partial<FetchOptions> = {}): FetchOptions {
-  return {
-    account: address,
-    protocol,
-    server: { host: "127.0.0.1", port: protocol === "pop3" ? ports.pop3s : ports.imaps, tls: "implicit", ca: [ca] },
-    tokenProvider: provider(),
-    maildir: join(dir, `md-${++n}`),
-    delete: true,
-    backoffMs: 10,
-    ...over,
-  };
-}
-
-before(async () => {
-  const pki = createTestPki();
-  ca = pki.ca.certPem;
-  identity = new IdentityFake({ pki, tenants: [tenant] });
-  await identity.start();
-  const directory = sandboxDirectory(tenant);
-  address = `info@${tenant.domains[0]}`;
-  exo = new ExchangeFake({ directory, pki, identity: { publicKeyPem: identity.signingKey.publicKeyPem } });
-  ports = await exo.start();
-  dir = mkdtempSync(join(tmpdir(), "xoauth-fetch-recovered-"));
-});
-after(async () => {
-  await exo?.stop();
-  await identity?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 for (const protocol of ["pop3", "imap"] as const) {
   it(`${protocol}: files renamed into new/ but never committed are fsynced and recorded before a retry pass acknowledges them`, async (t) => {
