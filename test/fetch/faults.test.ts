@@ -3,58 +3,18 @@
  * (timeout), 429 from the token endpoint, a fresh token asked at every reconnect. No loss, no duplicate.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, it } from "node:test";
-import { createTokenProvider } from "../../src/auth/provider.js";
+import { it } from "node:test";
 import type { TokenProvider } from "../../src/auth/types.js";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import type { FetchEvent, FetchOptions } from "../../src/fetch/types.js";
-import { ExchangeFake, type ExchangePorts, sandboxDirectory } from "../../src/sandbox/exchange/index.js";
-import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
-import { createTestPki } from "../../src/sandbox/pki.js";
 import { deliveredHashes, sha256 } from "./env.js";
+import { address, ca, dir, exo, identity, ports, provider, options as worldOptions } from "./exchange-world.js";
 import { plainMessage } from "./messages.js";
 
-const tenant = defaultSandboxTenant();
-const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;
-let identity: IdentityFake;
-let exo: ExchangeFake;
-let ports: ExchangePorts;
-let dir: string;
-let ca: string;
-let address: string;
-let n = 0;
-
-function provider(): TokenProvider {
-  return createTokenProvider(
-    {
-      tenantId: tenant.tenantId,
-      clientId: app.clientId,
-      credential: { kind: "secret", secret: app.secrets[0]?.value as string, source: "flag" },
-      authorityHost: identity.url,
-      scope: "https://outlook.office365.com/.default",
-      ca: [ca],
-      proxy: undefined,
-      noProxy: undefined,
-      noCache: true,
-    } as Parameters<typeof createTokenProvider>[0],
-    { http: { sleep: async () => {} } },
-  );
-}
-
+/** The world's options, with POP3 as the default protocol of these tests. */
 function options(over: Partial<FetchOptions>): FetchOptions {
-  return {
-    account: address,
-    protocol: "pop3",
-    server: { host: "127.0.0.1", port: ports.pop3s, tls: "implicit", ca: [ca] },
-    tokenProvider: provider(),
-    maildir: join(dir, `md-${++n}`),
-    delete: true,
-    backoffMs: 10,
-    ...over,
-  };
+  return worldOptions(over.protocol ?? "pop3", over);
 }
 
 /** Fresh mailbox content: the given messages only. */
@@ -63,23 +23,6 @@ function fill(messages: Buffer[]): void {
   if (mb) mb.folders.get("INBOX")?.splice(0);
   for (const m of messages) exo.directory.deliver(address, m);
 }
-
-before(async () => {
-  const pki = createTestPki();
-  ca = pki.ca.certPem;
-  identity = new IdentityFake({ pki, tenants: [tenant] });
-  await identity.start();
-  const directory = sandboxDirectory(tenant);
-  address = `info@${tenant.domains[0]}`;
-  exo = new ExchangeFake({ directory, pki, identity: { publicKeyPem: identity.signingKey.publicKeyPem } });
-  ports = await exo.start();
-  dir = mkdtempSync(join(tmpdir(), "xoauth-fetch-faults-"));
-});
-after(async () => {
-  await exo?.stop();
-  await identity?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 for (const protocol of ["pop3", "imap"] as const) {
   it(`${protocol}: a connection dropped mid-body reconnects with a fresh token and resumes without loss or duplicate`, async () => {
