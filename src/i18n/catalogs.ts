@@ -19,22 +19,22 @@ import { sendCodes as enSend, sendUi as enSendUi } from "./en/send.js";
 import { stepsCodes as enSteps, stepsUi as enStepsUi } from "./en/steps.js";
 import { storeCodes as enStore } from "./en/store.js";
 import { registerCatalog } from "./index.js";
+import type { CodeCatalog, UiCatalog } from "./types.js";
 
-registerCatalog("en", enDiagnose, enDiagnoseUi);
-registerCatalog("de", deDiagnose, deDiagnoseUi);
-registerCatalog("en", enAuth, enAuthUi);
-registerCatalog("de", deAuth, deAuthUi);
-registerCatalog("en", enProxy, enProxyUi);
-registerCatalog("de", deProxy, deProxyUi);
-registerCatalog("en", enStore);
-registerCatalog("de", deStore);
-registerCatalog("en", enDemo, enDemoUi);
-registerCatalog("de", deDemo, deDemoUi);
-registerCatalog("en", enSend, enSendUi);
-registerCatalog("de", deSend, deSendUi);
-registerCatalog("en", enInit, enInitUi);
-registerCatalog("de", deInit, deInitUi);
-registerCatalog("en", enFetch, enFetchUi);
-registerCatalog("de", deFetch, deFetchUi);
-registerCatalog("en", enSteps, enStepsUi);
-registerCatalog("de", deSteps, deStepsUi);
+/** One row per area: [English codes, English UI, German codes, German UI]. */
+const AREAS: [CodeCatalog, UiCatalog, CodeCatalog, UiCatalog][] = [
+  [enDiagnose, enDiagnoseUi, deDiagnose, deDiagnoseUi],
+  [enAuth, enAuthUi, deAuth, deAuthUi],
+  [enProxy, enProxyUi, deProxy, deProxyUi],
+  [enStore, {}, deStore, {}],
+  [enDemo, enDemoUi, deDemo, deDemoUi],
+  [enSend, enSendUi, deSend, deSendUi],
+  [enInit, enInitUi, deInit, deInitUi],
+  [enFetch, enFetchUi, deFetch, deFetchUi],
+  [enSteps, enStepsUi, deSteps, deStepsUi],
+];
+
+for (const [enCodes, enUi, deCodes, deUi] of AREAS) {
+  registerCatalog("en", enCodes, enUi);
+  registerCatalog("de", deCodes, deUi);
+}

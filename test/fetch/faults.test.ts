@@ -32,7 +32,12 @@ for (const protocol of ["pop3", "imap"] as const) {
     const events: FetchEvent[] = [];
     let tokens = 0;
     const base = provider();
-    const counting: TokenProvider = { getToken: (o) => (tokens++, base.getToken(o)) };
+    const counting: TokenProvider = {
+      getToken: (o) => {
+        tokens++;
+        return base.getToken(o);
+      },
+    };
     const o = options({
       protocol,
       tokenProvider: counting,
