@@ -68,7 +68,7 @@ const HIDDEN_STEPS = new Set(["options", "token", "claims"]);
 function compact(r: MailTestResult): string {
   const parts = r.steps
     .filter((s) => !HIDDEN_STEPS.has(s.id))
-    .map((s) => `${s.ok ? "" : "✗ "}${t(`demo.step.${s.id}`)} ${s.ms} ms`);
+    .map((s) => `${s.ok ? "" : "✗ "}${t(`demo.step.${s.id}`)} ${s.measured === false ? "–" : `${s.ms} ms`}`);
   const failedEarly = r.steps.find((s) => !s.ok && HIDDEN_STEPS.has(s.id));
   if (failedEarly) parts.unshift(`✗ ${failedEarly.id}: ${failedEarly.detail}`);
   return `   ${r.ok ? "✓" : "✗"} ${PROTOCOL_NAME[r.protocol]}  ${parts.join(" · ")}`;

@@ -163,7 +163,7 @@ export function registerFetch(program: Command, ctx: RunContext): void {
     .command("fetch")
     .summary("download new mail exactly once into a Maildir (POP3 or IMAP)")
     .description(
-      "Download every new message of an Exchange Online mailbox into a Maildir, exactly once: crash-safe, streamed,\nwith optional deletion on the server, processing hooks and a daemon mode.",
+      "Download every new message of an Exchange Online mailbox into a Maildir, exactly once: crash-safe, streamed, with optional deletion on the server, processing hooks and a daemon mode.",
     );
   addAuthOptions(cmd)
     .option("--maildir <dir>", "Maildir to deliver into (created if missing); with --all the root for all accounts")
