@@ -1,6 +1,18 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled from src/cli/main.ts into dist/ by `npm run build` (run by `prepare`).
-import { main } from "../dist/src/cli/main.js";
+import { setFlagsFromString } from "node:v8";
+
+// Memory: V8 doubles its young generation (up to 2 x 16 MB semi-spaces) whenever a scavenge keeps much alive, which
+// module loading always does; the grown space then stays for the whole run and each streamed message chunk is
+// garbage that waits in it. Keeping the initial 1 MB semi-spaces is what holds `fetch` of a 100 MB message under
+// 80 MB RSS (POP3 94 -> 71 MB, see bench/memory-100mb.ts and docs/benchmarks.md); the extra scavenges cost no
+// measurable time. Set before anything else is loaded. Only the CLI does this: as a library we leave the host's
+// V8 alone. An explicit --max-semi-space-size / --semi-space-growth-factor in NODE_OPTIONS wins.
+if (!/semi[-_]space/.test(process.env.NODE_OPTIONS ?? "") && !process.execArgv.some((a) => /semi[-_]space/.test(a))) {
+  setFlagsFromString("--semi-space-growth-factor=1");
+}
+
+const { main } = await import("../dist/src/cli/main.js");
 
 // A closed pipe (`xoauth-mail --help | head -3`, `token | cut ...`) is not an error: stop quietly like other tools.
 for (const stream of [process.stdout, process.stderr]) {
