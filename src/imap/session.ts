@@ -1,13 +1,12 @@
 /** IMAP session over imapflow: XOAUTH2 login (RFC 3501 §6.2.2 AUTHENTICATE), LIST, EXAMINE, LOGOUT. */
-import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
-import { ImapFlow } from "imapflow";
 import type { TokenProvider } from "../auth/types.js";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { markSecret } from "../log/redact.js";
 import { packageVersion } from "../version.js";
 import { isLimitError, mapImapError, NOT_CONNECTED_RE } from "./errors.js";
+import { ImapFlow } from "./imapflow.js";
 import { createImapObserver, type ImapObserver } from "./trace.js";
 import type { ImapConnectOptions, ImapExamineResult, ImapMailboxInfo, ImapSession, ImapTimings } from "./types.js";
 

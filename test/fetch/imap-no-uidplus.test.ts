@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { ImapFlow } from "imapflow";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import type { FetchEvent } from "../../src/fetch/types.js";
+import { ImapFlow } from "../../src/imap/imapflow.js";
 import { address, exo, options } from "./exchange-world.js";
 import { plainMessage } from "./messages.js";
 

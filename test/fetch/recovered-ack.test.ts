@@ -6,13 +6,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { it } from "node:test";
-import { ImapFlow } from "imapflow";
 import { FetchContext } from "../../src/fetch/context.js";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import { Hooks } from "../../src/fetch/hooks.js";
 import { imapPass } from "../../src/fetch/imap-fetch.js";
 import { pop3Pass } from "../../src/fetch/pop3-fetch.js";
 import type { FetchEvent } from "../../src/fetch/types.js";
+import { ImapFlow } from "../../src/imap/imapflow.js";
 import { Pop3Client } from "../../src/pop3/client.js";
 import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName } from "../../src/store/names.js";

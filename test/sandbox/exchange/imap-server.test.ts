@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, test } from "node:test";
-import { ImapFlow } from "imapflow";
+import { ImapFlow } from "../../../src/imap/imapflow.js";
 import type { ExchangeFake, ExchangePorts } from "../../../src/sandbox/exchange/index.js";
 import { IMAP_CAPABILITY } from "../../../src/sandbox/exchange/index.js";
 import { fixtures, MAILBOX, mintToken, RawClient, startFake, xoauth2 } from "./helpers.js";
