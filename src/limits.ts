@@ -20,6 +20,8 @@ export const LIMITS = {
   maxAttachmentBytesPerMessage: 250 * 1024 * 1024,
   /** Max entries of a UIDL / LIST reply. */
   maxMessagesPerListing: 1_000_000,
+  /** Longest duration a user may give to a --timeout style flag (more is a typo, e.g. seconds given as ms). */
+  maxUserTimeoutMs: 60 * 60_000,
   timeouts: {
     connectMs: 15_000,
     tlsMs: 15_000,

@@ -2,13 +2,14 @@
 import { type Command, Option } from "commander";
 import { toXoauthError, XoauthError } from "../../errors.js";
 import { type PlanFlags, type PlannedAccount, planAccounts } from "../../fetch/accounts.js";
-import { parseDuration, runDaemon } from "../../fetch/daemon.js";
+import { runDaemon } from "../../fetch/daemon.js";
 import { fetchAccount } from "../../fetch/engine.js";
 import { createLogger, type FetchLogger, type LogFormat, logEvent } from "../../fetch/log.js";
 import { ProgressBar } from "../../fetch/progress.js";
 import { formatSummary } from "../../fetch/summary.js";
 import type { FetchSummary } from "../../fetch/types.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
+import { parseDuration, parseTimeout } from "../duration.js";
 import type { RunContext } from "../main.js";
 import { errorJson, formatError, processOut } from "../output.js";
 
@@ -56,6 +57,14 @@ function intFlag(v: string | undefined, flag: string, min: number): number | und
   return n;
 }
 
+/** --timeout and --every in milliseconds; a bare number is seconds for both, as it always was. */
+function durations(f: FetchFlags): { timeoutMs?: number; everyMs?: number } {
+  return {
+    ...(f.timeout !== undefined ? { timeoutMs: parseTimeout(f.timeout, "--timeout", "s") } : {}),
+    ...(f.every !== undefined ? { everyMs: parseDuration(f.every, { flag: "--every", bareUnit: "s" }) } : {}),
+  };
+}
+
 function checkFlags(f: FetchFlags): void {
   if (f.delete && f.keep) throw new XoauthError("USAGE", "--delete and --keep exclude each other.");
   if (f.every && f.idle) throw new XoauthError("USAGE", "--every and --idle exclude each other.");
@@ -69,8 +78,8 @@ async function fetchAll(
   signal: AbortSignal,
   logger: FetchLogger,
   bar: ProgressBar | undefined,
+  timeoutMs: number | undefined,
 ): Promise<(FetchSummary & { error?: XoauthError })[]> {
-  const timeoutMs = f.timeout !== undefined ? (intFlag(f.timeout, "--timeout", 1) ?? 0) * 1000 : undefined;
   const out: (FetchSummary & { error?: XoauthError })[] = [];
   for (const a of accounts) {
     if (signal.aborted) break;
@@ -122,17 +131,17 @@ function report(results: (FetchSummary & { error?: XoauthError })[], f: FetchFla
 
 async function run(f: FetchFlags, signal: AbortSignal): Promise<number> {
   checkFlags(f);
+  const { timeoutMs, everyMs } = durations(f);
   const accounts = await planAccounts(f);
   const logger = createLogger(f.logFormat ?? "text", processOut.stderr);
   const tty = process.stderr.isTTY === true && !f.json && (f.logFormat ?? "text") === "text";
   const bar = tty && !f.every && !f.idle ? new ProgressBar((s) => process.stderr.write(s)) : undefined;
   const firstError = (rs: { error?: XoauthError }[]) => rs.find((r) => r.error)?.error;
   if (!f.every && !f.idle) {
-    const results = await fetchAll(accounts, f, signal, logger, bar);
+    const results = await fetchAll(accounts, f, signal, logger, bar, timeoutMs);
     report(results, f, false);
     return firstError(results)?.exitCode ?? 0;
   }
-  const everyMs = f.every ? parseDuration(f.every) : undefined;
   const first = accounts[0] as PlannedAccount;
   logger.log("info", `daemon started (${f.idle ? "IMAP IDLE" : `every ${f.every}`})`, { accounts: accounts.length });
   await runDaemon({
@@ -150,7 +159,7 @@ async function run(f: FetchFlags, signal: AbortSignal): Promise<number> {
         }
       : {}),
     cycle: async () => {
-      const results = await fetchAll(accounts, f, signal, logger, undefined);
+      const results = await fetchAll(accounts, f, signal, logger, undefined, timeoutMs);
       report(results, f, true);
       return firstError(results) === undefined;
     },
@@ -175,14 +184,17 @@ export function registerFetch(program: Command, ctx: RunContext): void {
     .option("--exec <cmd>", "run CMD (via /bin/sh) per delivered message; the file path is $1")
     .option("--exec-required", "a failing --exec stops the run and keeps that message on the server")
     .option("--attachments <dir>", "extract attachments (safe names) plus a JSON sidecar per message into DIR")
-    .option("--every <duration>", "daemon: fetch again every DURATION (e.g. 5m)")
+    .option("--every <duration>", "daemon: fetch again every DURATION, e.g. 5m or 1h; a bare number is seconds")
     .option("--idle", "daemon (IMAP): wait for new mail with IDLE, fetch within seconds")
     .addOption(new Option("--log-format <format>", "log lines on stderr").choices(["text", "json"]).default("text"))
     .option("--all", "fetch every account of the config file")
     .option("--host <host>", "mail server (default per cloud: outlook.office365.com)")
     .option("--port <port>", "port (default 995 POP3S / 993 IMAPS; 110 / 143 with --tls starttls)")
     .addOption(new Option("--tls <mode>", "implicit TLS (default) or STARTTLS/STLS").choices(["implicit", "starttls"]))
-    .option("--timeout <seconds>", "network inactivity timeout (default 60 s per command, 120 s while streaming)")
+    .option(
+      "--timeout <duration>",
+      "network inactivity timeout, e.g. 90s or 2m; a bare number is seconds (default 60 s per command, 120 s while streaming)",
+    )
     .option("--retries <n>", "reconnects without progress before giving up (default 3)")
     .option("--retry-delay <ms>", "first reconnect delay, doubled per failure (default 1000)")
     .option("--batch <n>", "messages made durable (one directory fsync) before acknowledging them (default 64)")

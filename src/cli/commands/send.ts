@@ -16,6 +16,7 @@ import { checkComposeFiles, type Envelope, type OutgoingMessage } from "../../se
 import { runSend, type SendRunResult } from "../../send/run.js";
 import { openRawSource } from "../../send/source.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
+import { parseTimeout } from "../duration.js";
 import type { RunContext } from "../main.js";
 import { processOut } from "../output.js";
 
@@ -70,12 +71,12 @@ interface Prepared {
   server: MailServer;
   envelope: Envelope;
   message: OutgoingMessage;
+  /** --timeout in milliseconds. */
+  timeoutMs?: number;
 }
 
 async function prepare(flags: SendFlags, file: string | undefined): Promise<Prepared> {
-  if (flags.timeout !== undefined && !(Number(flags.timeout) > 0)) {
-    throw new XoauthError("USAGE", `--timeout "${flags.timeout}" is not a positive number of milliseconds.`);
-  }
+  const timeoutMs = flags.timeout !== undefined ? parseTimeout(flags.timeout, "--timeout", "ms") : undefined;
   const composing = [flags.subject, flags.body, flags.bodyFile].some((v) => v !== undefined) || !!flags.attach?.length;
   if (file !== undefined && composing) {
     throw new XoauthError(
@@ -129,7 +130,8 @@ async function prepare(flags: SendFlags, file: string | undefined): Promise<Prep
     checkComposeFiles(fields);
     message = { kind: "compose", fields };
   }
-  return { settings, mailbox, server, envelope: { from, to: all }, message };
+  const timeout = timeoutMs !== undefined ? { timeoutMs } : {};
+  return { settings, mailbox, server, envelope: { from, to: all }, message, ...timeout };
 }
 
 /** The options step's detail: sender, recipient count and what is sent. */
@@ -194,7 +196,7 @@ async function run(flags: SendFlags, file: string | undefined): Promise<number> 
     clientId: settings.clientId,
     scope: settings.scope,
     ...(settings.ca ? { ca: settings.ca } : {}),
-    ...(flags.timeout ? { timeoutMs: Number(flags.timeout) } : {}),
+    ...(p.timeoutMs !== undefined ? { timeoutMs: p.timeoutMs } : {}),
     optionsStep: { id: "options", ok: true, ms: Date.now() - started, detail: optionsDetail(p) },
     getToken: () => provider.getToken(),
     ...(flags.verbose
@@ -257,7 +259,10 @@ export function registerSend(program: Command, ctx: RunContext): void {
     .option("--host <host>", "SMTP server (default smtp.office365.com, or the cloud's)")
     .option("--port <port>", "SMTP port (default 587; 465 implies implicit TLS)")
     .addOption(new Option("--tls <mode>", "STARTTLS (default) or implicit TLS").choices(["implicit", "starttls"]))
-    .option("--timeout <ms>", "per-phase timeout in milliseconds (default 15 s connect, 30 s greeting, 60 s command)")
+    .option(
+      "--timeout <duration>",
+      "per-phase timeout, e.g. 30s or 500ms; a bare number is milliseconds (default 15 s connect, 30 s greeting, 60 s command)",
+    )
     .option("--verbose", "print the SMTP transcript to stderr (token redacted; the message itself is never printed)")
     .addHelpText("after", HELP)
     .action(async (file: string | undefined, flags: SendFlags) => {

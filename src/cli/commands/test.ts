@@ -15,6 +15,7 @@ import { type DiagnosisStep, stepJson } from "../../diagnose/types.js";
 import { exitCodeOf, toXoauthError, XoauthError } from "../../errors.js";
 import { revealSecrets } from "../../log/redact.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
+import { parseTimeout } from "../duration.js";
 import type { RunContext } from "../main.js";
 import { processOut } from "../output.js";
 
@@ -88,13 +89,11 @@ function optionsFailure(flags: TestFlags, e: unknown, ms: number): MailTestResul
 
 async function prepare(
   flags: TestFlags,
-): Promise<{ settings: Settings; mailbox: string; servers: [MailProtocol, MailServer][] }> {
+): Promise<{ settings: Settings; mailbox: string; servers: [MailProtocol, MailServer][]; timeoutMs?: number }> {
   if (flags.protocol !== undefined && flags.protocol !== "all" && !ALL.includes(flags.protocol as MailProtocol)) {
     throw new XoauthError("USAGE", `--protocol "${flags.protocol}" is not one of pop3, imap, smtp, all.`);
   }
-  if (flags.timeout !== undefined && !(Number(flags.timeout) > 0)) {
-    throw new XoauthError("USAGE", `--timeout "${flags.timeout}" is not a positive number of milliseconds.`);
-  }
+  const timeoutMs = flags.timeout !== undefined ? parseTimeout(flags.timeout, "--timeout", "ms") : undefined;
   const settings = await resolveSettings({ ...flags, protocol: flags.protocol === "all" ? undefined : flags.protocol });
   const mailbox = settings.mailbox;
   if (!mailbox) {
@@ -107,7 +106,7 @@ async function prepare(
     p,
     resolveServer(p, settings.cloud, { host: flags.host, port: flags.port, tls: flags.tls }, settings.servers[p]),
   ]);
-  return { settings, mailbox, servers };
+  return { settings, mailbox, servers, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
 }
 
 async function run(flags: TestFlags): Promise<number> {
@@ -126,7 +125,7 @@ async function run(flags: TestFlags): Promise<number> {
       );
     return exitCodeOf(r.diagnosis.code === "OK" ? "USAGE" : r.diagnosis.code);
   }
-  const { settings, mailbox, servers } = prepared;
+  const { settings, mailbox, servers, timeoutMs } = prepared;
   const optionsStep: DiagnosisStep = {
     id: "options",
     ok: true,
@@ -151,7 +150,7 @@ async function run(flags: TestFlags): Promise<number> {
       scope: settings.scope,
       ...(settings.ca ? { ca: settings.ca } : {}),
       ...(flags.sendTestTo && protocol === "smtp" ? { sendTestTo: flags.sendTestTo } : {}),
-      ...(flags.timeout ? { timeoutMs: Number(flags.timeout) } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       optionsStep,
       getToken: () => provider.getToken(),
       ...(human ? { onStep: (s: DiagnosisStep) => processOut.stdout(formatStep(s)) } : {}),
@@ -193,7 +192,10 @@ export function registerTest(program: Command, ctx: RunContext): void {
       ]),
     )
     .option("--send-test-to <address>", "SMTP: also send a short test message to this address")
-    .option("--timeout <ms>", "per-phase timeout in milliseconds (default 15 s connect, 30 s greeting, 60 s command)")
+    .option(
+      "--timeout <duration>",
+      "per-phase timeout, e.g. 30s or 500ms; a bare number is milliseconds (default 15 s connect, 30 s greeting, 60 s command)",
+    )
     .option("--verbose", "print the protocol transcript (token and base64 redacted) to stderr")
     .option("--show-token", "with --verbose: do not redact the token in the transcript")
     .addHelpText("after", HELP)
