@@ -11,12 +11,14 @@ import { pemCertificates, readBoundedFile } from "../../config/secrets.js";
 import { resolveSettings } from "../../config/settings.js";
 import { XoauthError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
+import { LIMITS } from "../../limits.js";
 import { loadListenerTls, parseProxySection, resolveListeners } from "../../proxy/config.js";
 import { createProxyLogger, type LogFormat } from "../../proxy/log.js";
 import { hashPassword } from "../../proxy/password.js";
 import { type LocalUser, startProxy } from "../../proxy/server.js";
 import type { UpstreamAccount } from "../../proxy/types.js";
 import { createUpstreamLogin } from "../../proxy/upstream/index.js";
+import { parseDuration } from "../duration.js";
 import type { RunContext } from "../main.js";
 import { processOut } from "../output.js";
 
@@ -64,6 +66,12 @@ async function readPassword(): Promise<string> {
 
 async function runProxy(flags: ProxyFlags): Promise<void> {
   if (!flags.config) throw new XoauthError("USAGE", t("proxy.config.missing"));
+  const drainMs = parseDuration(flags.drainSeconds ?? "30", {
+    flag: "--drain-seconds",
+    bareUnit: "s",
+    allowZero: true,
+    maxMs: LIMITS.maxUserTimeoutMs,
+  });
   const cfg = loadConfigFile(flags.config);
   const section = parseProxySection((cfg.raw as Record<string, unknown>).proxy);
   const accountNames = new Set(Object.keys(cfg.raw.accounts ?? {}));
@@ -101,7 +109,6 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
     tls,
     authFailureDelayMs: section.authFailureDelayMs,
   });
-  const drainMs = Math.max(0, Number(flags.drainSeconds ?? "30")) * 1000;
   await new Promise<void>((resolve) => {
     const stop = (sig: string): void => {
       // close() stops the listeners synchronously; only then say so (a client reading the log may connect at once).
@@ -128,7 +135,11 @@ export function registerProxy(program: Command, ctx: RunContext): void {
     .option("--config <path>", "YAML config file with accounts and a proxy section (env XOAUTH_MAIL_CONFIG)")
     .addOption(new Option("--log-format <format>", "log lines on stderr").choices(["text", "json"]).default("text"))
     .option("--ca-file <path>", "PEM CA certificate(s) trusted for the upstream TLS, in addition to the system roots")
-    .option("--drain-seconds <n>", "on SIGTERM, wait this long for open sessions", "30")
+    .option(
+      "--drain-seconds <duration>",
+      "on SIGTERM, wait this long for open sessions, e.g. 30 or 2m; a bare number is seconds (0: close at once)",
+      "30",
+    )
     .addHelpText("after", EXAMPLES)
     .action(async (flags: ProxyFlags) => {
       await runProxy({ ...flags, config: flags.config ?? process.env.XOAUTH_MAIL_CONFIG });
