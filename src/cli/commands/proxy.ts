@@ -137,7 +137,7 @@ export function registerProxy(program: Command, ctx: RunContext): void {
     .option("--ca-file <path>", "PEM CA certificate(s) trusted for the upstream TLS, in addition to the system roots")
     .option(
       "--drain-seconds <duration>",
-      "on SIGTERM, wait this long for open sessions, e.g. 30 or 2m; a bare number is seconds (0: close at once)",
+      "on SIGTERM, wait this long for open sessions, e.g. 30 or 2m; a bare number is seconds, 0 closes at once",
       "30",
     )
     .addHelpText("after", EXAMPLES)
