@@ -13,7 +13,10 @@ interface LogEntry {
 
 export interface ImapObserver {
   /** imapflow `logger` option. */
-  logger: Record<"trace" | "debug" | "info" | "warn" | "error" | "fatal", (entry: unknown) => void>;
+  logger: Record<"trace" | "debug" | "info" | "warn" | "error" | "fatal", (entry: unknown) => void> & {
+    /** imapflow serializes every response for its log unless told the level is off (FETCH responses log at trace). */
+    isLevelEnabled(level: string): boolean;
+  };
   connectedAt?: number;
   greetingAt?: number;
   starttlsAt?: number;
@@ -69,6 +72,14 @@ export function createImapObserver(onTrace: TraceFn | undefined, now: () => numb
     }
   };
   const ignore = () => {};
-  obs.logger = { trace: ignore, debug: handle, info: handle, warn: handle, error: handle, fatal: handle };
+  obs.logger = {
+    trace: ignore,
+    debug: handle,
+    info: handle,
+    warn: handle,
+    error: handle,
+    fatal: handle,
+    isLevelEnabled: (level) => level !== "trace",
+  };
   return obs;
 }
