@@ -162,6 +162,14 @@ export class Delivery {
     });
   }
 
+  /** Ends {@link writable} and waits until every chunk written through it is taken (spooled or on disk). */
+  async flush(): Promise<void> {
+    if (this.writable.writableFinished || this.writable.destroyed) return;
+    await new Promise<void>((resolve, reject) => {
+      this.writable.end((err?: Error | null) => (err ? reject(err) : resolve()));
+    });
+  }
+
   /** Bytes written so far. */
   get bytes(): number {
     return this.written;
@@ -212,16 +220,16 @@ export class Delivery {
    */
   async commit(): Promise<DeliveredPath> {
     if (this.state !== "open") throw storeError(`Delivery ${this.name} is ${this.state}`);
-    this.state = "committing";
     const fs = this.maildir.fs;
     const newPath = join(this.maildir.dir, "new", this.name);
     try {
-      if (!this.writable.writableFinished && !this.writable.destroyed) {
-        await new Promise<void>((resolve, reject) => {
-          this.writable.once("error", reject);
-          this.writable.end(() => resolve());
-        });
-      }
+      await this.flush(); // chunks still buffered in the writable go first, while the delivery takes them
+    } catch (err) {
+      await this.abort();
+      throw storeError(`Cannot deliver ${this.name}: ${(err as Error).message}`, err, { path: newPath });
+    }
+    this.state = "committing";
+    try {
       await this.writeOut([]);
       const fh = this.fh as FileHandle;
       await fs.fsyncFile(fh, this.tmpPath);

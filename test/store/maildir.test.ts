@@ -224,3 +224,26 @@ test("a message bigger than the spool, or beyond the spool budget, streams into 
   assert.deepEqual(await readFile(join(md.dir, "new", big.name)), AWKWARD);
   assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
 });
+
+test("commit() writes out every chunk still buffered in the writable (written without waiting, as a socket does)", async (t) => {
+  const md = await Maildir.open(await tempDir(t));
+  const d = await md.beginDelivery(deliveryName(key(7)));
+  const chunks = Array.from({ length: 300 }, () => randomBytes(16 * 1024)); // 4.8 MB, far above the highWaterMark
+  let refused = 0;
+  for (const c of chunks) if (!d.writable.write(c)) refused++;
+  assert.ok(refused > 0, "the writable applied backpressure, so chunks were still buffered at commit");
+  const path = await d.commit();
+  const expected = Buffer.concat(chunks);
+  assert.equal(d.bytes, expected.length);
+  assert.deepEqual(await readFile(join(md.dir, path)), expected);
+});
+
+test("flush() ends the writable and counts every byte before the delivery is handed on", async (t) => {
+  const md = await Maildir.open(await tempDir(t));
+  const d = await md.beginDelivery(deliveryName(key(8)));
+  for (let i = 0; i < 50; i++) d.writable.write(Buffer.alloc(64 * 1024, i));
+  await d.flush();
+  assert.equal(d.bytes, 50 * 64 * 1024);
+  await d.flush(); // idempotent
+  await d.commit();
+});
