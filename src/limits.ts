@@ -5,8 +5,9 @@ export const LIMITS = {
   /** Longest multi-line reply other than a message body (CAPA, LIST, UIDL), in bytes. */
   maxMultilineReplyBytes: 16 * 1024 * 1024,
   /**
-   * IMAP: largest literal in one server response (imapflow maxLiteralSize). Non-body replies (LIST, ENVELOPE) are far
-   * smaller; fetch downloads bodies in 1 MB partial FETCHes and fetches only messages up to 1 MB in one go.
+   * IMAP: largest literal kept in memory (imapflow maxLiteralSize; our fetch client for bodies fetched in bulk).
+   * Non-body replies (LIST, ENVELOPE) are far smaller; fetch holds only messages up to 1 MB whole and streams bigger
+   * ones from the socket to disk (bounded by maxMessageBytes instead).
    */
   maxImapLiteralBytes: 4 * 1024 * 1024,
   /** Largest single message we download or proxy (Exchange allows up to 150 MB; we allow headroom). */

@@ -1,25 +1,22 @@
 /**
  * One IMAP connection pass (RFC 3501): XOAUTH2 login, SELECT (EXAMINE with --keep), UIDVALIDITY check, UID SEARCH ALL,
  * then per group of up to 1000 UIDs: UID FETCH of RFC822.SIZE + ENVELOPE, small messages in ONE `UID FETCH <set>
- * BODY.PEEK[]`, big ones streamed with partial FETCHes (imapflow download(): bounded memory); per durability batch
- * (overlapping the download): one durable sync, state record, and only then `\Deleted` + UID EXPUNGE (RFC 4315
- * UIDPLUS) with --delete.
+ * BODY.PEEK[]`, each big one in its own `UID FETCH <uid> BODY.PEEK[]` whose literal streams from the socket into
+ * tmp/ (src/imap/client: bounded memory, socket backpressure); per durability batch (overlapping the download): one
+ * durable sync, state record, and only then `\Deleted` + UID EXPUNGE (RFC 4315 UIDPLUS) with --delete.
  */
 
-import { pipeline } from "node:stream/promises";
-import type { ImapFlow } from "imapflow";
+import { ImapClient } from "../imap/client/client.js";
 import { mapImapError } from "../imap/errors.js";
-import { connectImap } from "../imap/session.js";
-import type { ImapSession } from "../imap/types.js";
 import { deliveryName } from "../store/names.js";
 import { messageFingerprint } from "../store/state.js";
 import { BatchCommitter } from "./committer.js";
-import { type BatchItem, type FetchContext, fetchError } from "./context.js";
+import type { BatchItem, FetchContext } from "./context.js";
 import { secureRecovered } from "./engine.js";
 import { uidSetString } from "./uid-set.js";
 
-/** Partial FETCH size for streamed messages: bounds memory at a few of these. */
-const CHUNK_BYTES = 1024 * 1024;
+/** Messages up to this size are fetched in bulk and held whole in memory once; bigger ones stream to disk. */
+const STREAM_THRESHOLD_BYTES = 1024 * 1024;
 /**
  * UIDs per metadata FETCH + bulk body FETCH. Durability batches (ctx.batchMessages) are cut inside a group, so
  * the round trips of a run do not grow with the message count below this (200 messages: SEARCH + 2 FETCHes).
@@ -37,21 +34,22 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
   const folder = opts.folder ?? "INBOX";
   const token = await opts.tokenProvider.getToken();
   const t = opts.timeouts ?? {};
-  const session: ImapSession = await connectImap({
+  const ca = opts.server.ca;
+  const c = await ImapClient.connect({
     host: opts.server.host,
     port: opts.server.port,
     tls: opts.server.tls,
     user: opts.account,
     token: token.token,
-    ...(opts.server.ca ? { ca: opts.server.ca } : {}),
+    ...(ca ? { ca: Array.isArray(ca) ? ca : [ca] } : {}),
     ...(opts.server.servername ? { servername: opts.server.servername } : {}),
     timeouts: {
       ...(t.connectMs ? { connectMs: t.connectMs } : {}),
       ...(t.greetingMs ? { greetingMs: t.greetingMs } : {}),
-      ...((t.dataIdleMs ?? t.commandMs) ? { commandMs: t.dataIdleMs ?? t.commandMs } : {}),
+      ...(t.commandMs ? { commandMs: t.commandMs } : {}),
+      ...((t.dataIdleMs ?? t.commandMs) ? { dataIdleMs: t.dataIdleMs ?? t.commandMs } : {}),
     },
   });
-  const c = session.client;
   const run = async <T>(command: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -61,7 +59,7 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
   };
   try {
     ctx.emit({ type: "connected", attempt });
-    const mb = await run(`SELECT ${folder}`, () => c.mailboxOpen(folder, { readOnly: !opts.delete }));
+    const mb = await run(`SELECT ${folder}`, () => c.select(folder, !opts.delete));
     const uidValidity = Number(mb.uidValidity);
     const previous = state.uidValidity;
     if (state.setUidValidity(uidValidity) === "changed" && previous !== null) {
@@ -71,9 +69,9 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
     await state.flush();
     await ctx.settleOwedHooks();
     // Without UID EXPUNGE the messages we delete stay, flagged: leave every \Deleted message out of the plan.
-    const all = hasUidExpunge(c)
-      ? (await run("UID SEARCH ALL", () => c.search({ all: true }, { uid: true }))) || []
-      : (await run("UID SEARCH NOT DELETED", () => c.search({ deleted: false }, { uid: true }))) || [];
+    const all = c.hasUidExpunge
+      ? await run("UID SEARCH ALL", () => c.uidSearch("ALL"))
+      : await run("UID SEARCH UNDELETED", () => c.uidSearch("UNDELETED"));
     const todo: number[] = [];
     const done: number[] = [];
     const recoveredBefore = state.recovered.length;
@@ -98,9 +96,9 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
       await deliverGroup(ctx, c, uidValidity, folder, metas, run);
     }
     if (ctx.blocked) throw ctx.blocked;
-    await session.logout().catch(() => undefined);
+    await c.logout();
   } finally {
-    session.close();
+    c.close();
   }
 }
 
@@ -112,29 +110,23 @@ const renumbered = new WeakSet<FetchContext>();
 
 type Run = <T>(command: string, fn: () => Promise<T>) => Promise<T>;
 
-async function fetchMeta(c: ImapFlow, uids: number[], run: Run): Promise<Meta[]> {
-  const rows = await run("UID FETCH (RFC822.SIZE ENVELOPE)", () =>
-    c.fetchAll(uidSetString(uids), { uid: true, size: true, envelope: true }, { uid: true }),
-  );
+async function fetchMeta(c: ImapClient, uids: number[], run: Run): Promise<Meta[]> {
+  const rows = await run("UID FETCH (RFC822.SIZE ENVELOPE)", () => c.fetchMeta(uidSetString(uids)));
   return rows
-    .map((r) => ({
-      uid: r.uid,
-      size: r.size ?? 0,
-      fingerprint: messageFingerprint(r.envelope?.messageId, r.size ?? 0),
-    }))
+    .map((r) => ({ uid: r.uid, size: r.size, fingerprint: messageFingerprint(r.messageId || undefined, r.size) }))
     .sort((a, b) => a.uid - b.uid);
 }
 
 async function deliverGroup(
   ctx: FetchContext,
-  c: ImapFlow,
+  c: ImapClient,
   uidValidity: number,
   folder: string,
   metas: Meta[],
   run: Run,
 ): Promise<void> {
   const { opts, md, state } = ctx;
-  const threshold = opts.streamThresholdBytes ?? CHUNK_BYTES;
+  const threshold = opts.streamThresholdBytes ?? STREAM_THRESHOLD_BYTES;
   // Each durability batch is committed (then expunged with --delete) while the download goes on.
   const committer = new BatchCommitter(ctx, async (uids) => {
     if (opts.delete) await expunge(ctx, c, uids, run);
@@ -161,34 +153,31 @@ async function deliverGroup(
   try {
     const small = wanted.filter((m) => m.size <= threshold).map((m) => m.uid);
     if (small.length > 0) {
-      const it = c.fetch(uidSetString(small), { uid: true, source: true }, { uid: true });
-      await run("UID FETCH BODY.PEEK[]", async () => {
-        for await (const msg of it) {
-          const m = byUid.get(msg.uid);
-          if (!m || !msg.source) continue;
+      await run("UID FETCH BODY.PEEK[]", () =>
+        c.fetchBodies(uidSetString(small), async (uid, source) => {
+          const m = byUid.get(uid);
+          // After a stop request or a failed commit the rest of this answer is read but not delivered.
+          if (!m || ctx.aborted || committer.failed) return;
+          byUid.delete(uid);
           const name = deliveryName(key(m.uid));
           const d = await md.beginDelivery(name);
           try {
-            await d.write(msg.source);
+            await d.write(source);
           } catch (err) {
             await d.abort();
             throw err;
           }
           committer.add(d, item(m, name, d.bytes));
-          if (ctx.aborted || committer.failed) break;
-        }
-      });
+        }),
+      );
     }
     for (const m of wanted.filter((w) => w.size > threshold)) {
       if (ctx.aborted || committer.failed) break;
       const name = deliveryName(key(m.uid));
-      const dl = await run(`UID FETCH ${m.uid} BODY.PEEK[]<partial>`, () =>
-        c.download(String(m.uid), undefined, { uid: true, chunkSize: CHUNK_BYTES }),
-      );
-      if (!dl.content) throw fetchError("PROTOCOL_ERROR", `UID ${m.uid} vanished while fetching it.`);
       const d = await md.beginDelivery(name);
       try {
-        await run(`UID FETCH ${m.uid} BODY.PEEK[]<partial>`, () => pipeline(dl.content, d.writable));
+        await run(`UID FETCH ${m.uid} BODY.PEEK[]`, () => c.fetchBodyStream(m.uid, d.writable));
+        await d.flush();
       } catch (err) {
         await d.abort();
         throw err;
@@ -202,31 +191,24 @@ async function deliverGroup(
   if (failure !== undefined) throw failure;
 }
 
-/** UID EXPUNGE is available (RFC 4315 UIDPLUS, part of IMAP4rev2), as imapflow decides it in messageDelete(). */
-function hasUidExpunge(c: ImapFlow): boolean {
-  const caps = c.capabilities;
-  return caps.has("UIDPLUS") || c.enabled.has("IMAP4REV2") || (caps.has("IMAP4rev2") && !caps.has("IMAP4rev1"));
-}
-
 /** Runs already warned that the server lacks UIDPLUS. */
 const warnedNoUidplus = new WeakSet<FetchContext>();
 
-async function expunge(ctx: FetchContext, c: ImapFlow, uids: number[], run: Run): Promise<void> {
+async function expunge(ctx: FetchContext, c: ImapClient, uids: number[], run: Run): Promise<void> {
   if (uids.length === 0) return;
-  if (!hasUidExpunge(c)) {
+  if (!c.hasUidExpunge) {
     // A plain EXPUNGE would remove EVERY \Deleted message of the folder, also ones flagged by another client and
     // never delivered here: flag ours only, never expunge.
-    await run("UID STORE +FLAGS (\\Deleted)", () =>
-      c.messageFlagsAdd(uidSetString(uids), ["\\Deleted"], { uid: true }),
-    );
+    await run("UID STORE +FLAGS (\\Deleted)", () => c.storeDeleted(uidSetString(uids)));
     if (!warnedNoUidplus.has(ctx)) {
       warnedNoUidplus.add(ctx);
       ctx.emit({ type: "warning", message: "server lacks UIDPLUS: messages were flagged \\Deleted but not expunged" });
     }
     return;
   }
-  // imapflow: STORE +FLAGS (\Deleted), then UID EXPUNGE <set> (UIDPLUS checked above).
-  await run("UID STORE +FLAGS (\\Deleted) / UID EXPUNGE", () => c.messageDelete(uidSetString(uids), { uid: true }));
+  const set = uidSetString(uids);
+  await run("UID STORE +FLAGS (\\Deleted)", () => c.storeDeleted(set));
+  await run("UID EXPUNGE", () => c.uidExpunge(set));
   ctx.counters.deleted += uids.length;
   ctx.emit({ type: "deleted", count: uids.length });
 }

@@ -1,24 +1,24 @@
 /**
- * IMAP --delete against a server without UIDPLUS: imapflow would send a plain EXPUNGE, which removes every \Deleted
- * message of the folder (also ones another client flagged and we never delivered). The engine flags only, warns once,
+ * IMAP --delete against a server without UIDPLUS: a plain EXPUNGE would remove every \Deleted message of the
+ * folder (also ones another client flagged and we never delivered). The engine flags only, warns once,
  * and leaves \Deleted messages out of the plan.
  */
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import type { FetchEvent } from "../../src/fetch/types.js";
-import { ImapFlow } from "../../src/imap/imapflow.js";
+import { ImapClient } from "../../src/imap/client/client.js";
 import { address, exo, options } from "./exchange-world.js";
 import { plainMessage } from "./messages.js";
 
 it("imap without UIDPLUS: --delete flags delivered messages \\Deleted, never expunges, warns once", async (t) => {
-  const open = ImapFlow.prototype.mailboxOpen;
-  ImapFlow.prototype.mailboxOpen = function (this: ImapFlow, ...a: Parameters<typeof open>) {
+  const select = ImapClient.prototype.select;
+  ImapClient.prototype.select = function (this: ImapClient, ...a: Parameters<typeof select>) {
     this.capabilities.delete("UIDPLUS"); // as if the server did not advertise it
-    return open.apply(this, a);
+    return select.apply(this, a);
   };
   t.after(() => {
-    ImapFlow.prototype.mailboxOpen = open;
+    ImapClient.prototype.select = select;
   });
   const mb = exo.directory.findMailbox(address);
   assert.ok(mb);

@@ -12,7 +12,7 @@ import { Hooks } from "../../src/fetch/hooks.js";
 import { imapPass } from "../../src/fetch/imap-fetch.js";
 import { pop3Pass } from "../../src/fetch/pop3-fetch.js";
 import type { FetchEvent } from "../../src/fetch/types.js";
-import { ImapFlow } from "../../src/imap/imapflow.js";
+import { ImapClient } from "../../src/imap/client/client.js";
 import { Pop3Client } from "../../src/pop3/client.js";
 import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName } from "../../src/store/names.js";
@@ -79,13 +79,14 @@ for (const protocol of ["pop3", "imap"] as const) {
         Pop3Client.prototype.dele = dele;
       });
     } else {
-      const del = ImapFlow.prototype.messageDelete;
-      ImapFlow.prototype.messageDelete = function (this: ImapFlow, ...a: Parameters<typeof del>) {
+      // The first acknowledging command: \Deleted is set before UID EXPUNGE.
+      const store = ImapClient.prototype.storeDeleted;
+      ImapClient.prototype.storeDeleted = function (this: ImapClient, ...a: Parameters<typeof store>) {
         fs.calls.push("ack");
-        return del.apply(this, a);
+        return store.apply(this, a);
       };
       t.after(() => {
-        ImapFlow.prototype.messageDelete = del;
+        ImapClient.prototype.storeDeleted = store;
       });
     }
 

@@ -1,0 +1,338 @@
+/**
+ * One IMAP connection (RFC 3501 §2.2, §5.5): tagged commands one at a time, untagged responses handed to the
+ * running command in order, continuation requests, message-body literals streamed to a Writable with socket
+ * backpressure, per-phase inactivity timeouts, STARTTLS without accepting injected plaintext, a redacted trace.
+ */
+import type net from "node:net";
+import type { Writable } from "node:stream";
+import { toXoauthError, XoauthError } from "../../errors.js";
+import { LIMITS } from "../../limits.js";
+import { redact } from "../../log/redact.js";
+import { mapNetworkError } from "../../net/errors.js";
+import { ImapFramer, limitError } from "./framer.js";
+import { parseTagged, parseUntaggedHead, type Segment, type TaggedLine, type UntaggedHead } from "./parser.js";
+
+export interface ImapTimeouts {
+  greetingMs: number;
+  commandMs: number;
+  /** Inactivity while a literal (message body) is arriving. */
+  dataIdleMs: number;
+}
+
+export interface Untagged {
+  head: UntaggedHead;
+  /** Line texts and literals of the response, in order (a streamed literal is absent). */
+  segments: Segment[];
+}
+
+export interface CommandSpec {
+  /** The command without tag and CRLF. */
+  line: string;
+  /** What the trace shows instead of `line` (commands carrying secrets). */
+  traceLine?: string;
+  onUntagged?(r: Untagged): void | Promise<void>;
+  /** A `+` continuation request: returns the line to send (without CRLF), or undefined to send nothing (IDLE). */
+  onContinue?(text: string): string | undefined;
+  /** A literal announced by `head` (the response text so far): a Writable to stream it to, or undefined to keep it. */
+  bodySink?(head: string, size: number): Writable | undefined;
+  /** `* SEARCH` answers of large mailboxes are one long line: allow up to maxMultilineReplyBytes. */
+  longLines?: boolean;
+}
+
+export type TraceFn = (e: { dir: "c" | "s" | "info"; line: string }) => void;
+
+interface Running {
+  tag: string;
+  spec: CommandSpec;
+  resolve(t: TaggedLine): void;
+  reject(e: XoauthError): void;
+}
+
+const STREAMED = Buffer.alloc(0);
+
+type Queued =
+  | { kind: "untagged"; r: Untagged }
+  | { kind: "tagged"; t: TaggedLine }
+  | { kind: "continue"; text: string };
+
+export class ImapSession {
+  private socket: net.Socket;
+  private readonly framer: ImapFramer;
+  private current: Running | undefined;
+  private nextTag = 1;
+  private segments: Segment[] = [];
+  private literal: { sink?: Writable; parts: Buffer[] } | undefined;
+  private readonly queue: Queued[] = [];
+  private pumping = false;
+  private paused = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private failure: XoauthError | undefined;
+  private switching: string | undefined;
+  private greetingWait: { resolve(l: string): void; reject(e: XoauthError): void } | undefined;
+  /** The server greeting's text (`* OK`, `* PREAUTH`); rejects on `* BYE`, timeout or connection failure. */
+  readonly greeting: Promise<string>;
+  readonly timeouts: ImapTimeouts;
+  /** Untagged responses outside any command (EXISTS while idle, BYE). */
+  onUnsolicited: ((r: Untagged) => void) | undefined;
+  /** The text of a `* BYE` the server sent, if any. */
+  bye: string | undefined;
+  /** Last tagged reply (status + text, no tag), for error reports. */
+  lastTagged: string | undefined;
+  private readonly listeners = {
+    data: (c: Buffer) => this.onData(c),
+    error: (e: Error) => this.fail(mapNetworkError(e, "mail-server", this.where.host, this.where.port)),
+    close: () =>
+      this.fail(
+        new XoauthError(
+          "CONNECTION_CLOSED",
+          `The IMAP server closed the connection${this.bye ? ` (BYE ${redact(this.bye)})` : ""}.`,
+        ),
+      ),
+  };
+
+  constructor(
+    socket: net.Socket,
+    private readonly where: { host: string; port: number },
+    timeouts: Partial<ImapTimeouts> = {},
+    private readonly trace?: TraceFn,
+  ) {
+    this.socket = socket;
+    this.timeouts = {
+      greetingMs: timeouts.greetingMs ?? LIMITS.timeouts.greetingMs,
+      commandMs: timeouts.commandMs ?? LIMITS.timeouts.commandMs,
+      dataIdleMs: timeouts.dataIdleMs ?? LIMITS.timeouts.dataIdleMs,
+    };
+    this.framer = new ImapFramer(
+      {
+        onLine: (l, n) => this.onLine(l, n),
+        onLiteral: (c) => this.onLiteral(c),
+        onLiteralEnd: () => this.onLiteralEnd(),
+      },
+      { maxLineBytes: LIMITS.maxLineBytes, maxLiteralBytes: LIMITS.maxMessageBytes },
+    );
+    this.greeting = new Promise<string>((resolve, reject) => {
+      this.greetingWait = { resolve, reject };
+    });
+    this.greeting.catch(() => {});
+    this.attach();
+    this.arm(this.timeouts.greetingMs, "greeting");
+  }
+
+  /** Runs one command; resolves with its tagged reply (NO/BAD included: the caller decides). */
+  run(spec: CommandSpec): Promise<TaggedLine> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.current) return Promise.reject(new XoauthError("UNEXPECTED", "IMAP command while another one runs."));
+    const tag = `X${this.nextTag++}`;
+    return new Promise<TaggedLine>((resolve, reject) => {
+      this.current = { tag, spec, resolve, reject };
+      this.framer.limits.maxLineBytes = spec.longLines ? LIMITS.maxMultilineReplyBytes : LIMITS.maxLineBytes;
+      if (/^STARTTLS$/i.test(spec.line)) this.switching = tag;
+      this.send(`${tag} ${spec.line}`, spec.traceLine ? `${tag} ${spec.traceLine}` : undefined);
+      this.arm(this.timeouts.commandMs, spec.line.split(" ")[0] ?? "command");
+    });
+  }
+
+  /** Sends a line that belongs to the running command (IDLE's `DONE`, RFC 2177). */
+  continueWith(line: string): void {
+    if (this.current && !this.failure) this.send(line);
+  }
+
+  /** Swaps in the TLS socket after a successful STARTTLS (the framer holds no bytes: checked in onLine). */
+  replaceSocket(socket: net.Socket): void {
+    this.socket = socket;
+    this.framer.reset();
+    this.attach();
+  }
+
+  /** Stops reading from the plaintext socket before the TLS upgrade takes it over. */
+  detach(): net.Socket {
+    this.socket.off("data", this.listeners.data);
+    this.socket.off("error", this.listeners.error);
+    this.socket.off("close", this.listeners.close);
+    return this.socket;
+  }
+
+  close(): void {
+    this.fail(new XoauthError("CONNECTION_CLOSED", "The IMAP connection was closed."));
+  }
+
+  get failed(): XoauthError | undefined {
+    return this.failure;
+  }
+
+  private attach(): void {
+    this.socket.on("data", this.listeners.data);
+    this.socket.on("error", this.listeners.error);
+    this.socket.on("close", this.listeners.close);
+  }
+
+  private send(line: string, traceLine?: string): void {
+    this.trace?.({ dir: "c", line: redact(traceLine ?? line) });
+    this.socket.write(`${line}\r\n`);
+  }
+
+  private arm(ms: number, what: string): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.fail(
+        new XoauthError("TIMEOUT", `${this.where.host}:${this.where.port} did not answer in time (${what}).`, {
+          details: { params: { host: this.where.host, port: String(this.where.port) } },
+        }),
+      );
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.failure) return;
+    if (this.current || this.greetingWait) {
+      this.arm(this.framer.inLiteral ? this.timeouts.dataIdleMs : this.timeouts.commandMs, "response");
+    }
+    try {
+      this.framer.feed(chunk);
+      if (this.switching === "done" && this.framer.pendingBytes > 0) {
+        throw new XoauthError("PROTOCOL_ERROR", "The IMAP server sent data after its STARTTLS answer (injection).");
+      }
+    } catch (err) {
+      this.fail(toXoauthError(err));
+      return;
+    }
+    if (this.queue.length > 0) this.pause("queue");
+    void this.pump();
+  }
+
+  private onLine(text: string, literal: number | undefined): void {
+    if (this.switching === "done") {
+      throw new XoauthError("PROTOCOL_ERROR", "The IMAP server sent data after its STARTTLS answer (injection).");
+    }
+    this.segments.push(text);
+    if (literal !== undefined) {
+      const sink = this.current?.spec.bodySink?.(this.segments.join(""), literal);
+      if (!sink && literal > LIMITS.maxImapLiteralBytes) throw limitError("literal", LIMITS.maxImapLiteralBytes);
+      this.literal = sink ? { sink, parts: [] } : { parts: [] };
+      return;
+    }
+    const segments = this.segments;
+    this.segments = [];
+    const first = segments[0] as string;
+    this.trace?.({ dir: "s", line: redact(first.length > 500 ? `${first.slice(0, 500)}...` : first) });
+    if (first.startsWith("* ")) {
+      const head = parseUntaggedHead(first.slice(2));
+      if (head.kind === "status" && head.status === "BYE") this.bye = head.text;
+      this.queue.push({ kind: "untagged", r: { head, segments } });
+    } else if (first.startsWith("+")) {
+      this.queue.push({ kind: "continue", text: first.slice(1).trimStart() });
+    } else {
+      const t = parseTagged(first);
+      if (!t) throw new XoauthError("PROTOCOL_ERROR", `Unexpected IMAP server line: ${redact(first.slice(0, 200))}`);
+      if (t.tag === this.switching && t.status === "OK") this.switching = "done";
+      this.queue.push({ kind: "tagged", t });
+    }
+  }
+
+  private onLiteral(chunk: Buffer): void {
+    const l = this.literal as NonNullable<typeof this.literal>;
+    if (!l.sink) {
+      l.parts.push(chunk);
+      return;
+    }
+    if (!l.sink.write(chunk)) {
+      this.pause("sink");
+      l.sink.once("drain", () => this.resume("sink"));
+    }
+  }
+
+  private onLiteralEnd(): void {
+    const l = this.literal as NonNullable<typeof this.literal>;
+    this.literal = undefined;
+    // A streamed literal stands in the response as an empty string, so the attributes after it still pair up.
+    this.segments.push(l.sink ? STREAMED : Buffer.concat(l.parts));
+  }
+
+  /** Our own backpressure (disk, consumer): the socket stops, and the inactivity timer with it. */
+  private pause(why: string): void {
+    this.paused.add(why);
+    this.socket.pause();
+    clearTimeout(this.timer);
+  }
+
+  private resume(why: string): void {
+    if (!this.paused.delete(why) || this.paused.size > 0 || this.failure) return;
+    this.socket.resume();
+    if (this.current) this.arm(this.framer.inLiteral ? this.timeouts.dataIdleMs : this.timeouts.commandMs, "response");
+  }
+
+  /** Hands queued responses to the running command in order; the socket stays paused while any are waiting. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0 && !this.failure) {
+        const q = this.queue.shift() as Queued;
+        await this.dispatch(q);
+      }
+    } catch (err) {
+      this.fail(toXoauthError(err));
+    } finally {
+      this.pumping = false;
+      if (this.queue.length === 0) this.resume("queue");
+    }
+  }
+
+  private async dispatch(q: Queued): Promise<void> {
+    if (this.greetingWait) {
+      const w = this.greetingWait;
+      this.greetingWait = undefined;
+      clearTimeout(this.timer);
+      const h = q.kind === "untagged" ? q.r.head : undefined;
+      if (h?.kind === "status" && (h.status === "OK" || h.status === "PREAUTH")) w.resolve(h.text);
+      else {
+        const why = h?.kind === "status" ? `${h.status} ${h.text}` : "no greeting";
+        const e = new XoauthError("PROTOCOL_ERROR", `The IMAP server refused the session: ${redact(why)}`);
+        w.reject(e);
+        this.fail(e);
+      }
+      return;
+    }
+    const cur = this.current;
+    if (q.kind === "untagged") {
+      if (cur?.spec.onUntagged) await cur.spec.onUntagged(q.r);
+      else this.onUnsolicited?.(q.r);
+      return;
+    }
+    if (!cur) throw new XoauthError("PROTOCOL_ERROR", "The IMAP server answered a command that was not sent.");
+    if (q.kind === "continue") {
+      if (!cur.spec.onContinue) throw new XoauthError("PROTOCOL_ERROR", "Unexpected IMAP continuation request.");
+      const reply = cur.spec.onContinue(q.text);
+      if (reply !== undefined)
+        this.send(reply, reply === "" || reply === "DONE" ? undefined : "(continuation data hidden)");
+      return;
+    }
+    if (q.t.tag !== cur.tag) throw new XoauthError("PROTOCOL_ERROR", `IMAP reply for unknown tag ${q.t.tag}.`);
+    this.current = undefined;
+    clearTimeout(this.timer);
+    this.framer.limits.maxLineBytes = LIMITS.maxLineBytes;
+    this.lastTagged = `${q.t.status}${q.t.code ? ` [${q.t.code}${q.t.codeArgs ? ` ${q.t.codeArgs}` : ""}]` : ""} ${q.t.text}`;
+    if (this.switching === "done") {
+      this.switching = undefined;
+      this.detach();
+    }
+    cur.resolve(q.t);
+  }
+
+  private fail(e: XoauthError): void {
+    if (this.failure) return;
+    this.failure = e;
+    clearTimeout(this.timer);
+    this.queue.length = 0;
+    this.literal?.sink?.destroy(e);
+    this.literal = undefined;
+    this.socket.off("data", this.listeners.data);
+    this.socket.destroy();
+    this.greetingWait?.reject(e);
+    this.greetingWait = undefined;
+    const cur = this.current;
+    this.current = undefined;
+    cur?.reject(e);
+  }
+}
