@@ -3,7 +3,7 @@
  * re-issued (on a fresh connection, with a token from the provider) before the server's ~30 min timeout. Failures back
  * off exponentially (capped) and are logged; an abort (SIGTERM/SIGINT) ends the loop after the current cycle.
  */
-import { XoauthError } from "../errors.js";
+import { ImapClient } from "../imap/client/client.js";
 import { backoffDelay, sleep } from "./engine.js";
 import type { FetchLogger } from "./log.js";
 import type { FetchServer } from "./types.js";
@@ -11,25 +11,6 @@ import type { FetchServer } from "./types.js";
 /** Re-issue IDLE well before RFC 2177's 29-minute limit (Exchange drops idle connections after ~30 min). */
 export const IDLE_REISSUE_MS = 25 * 60_000;
 const MAX_ERROR_BACKOFF_MS = 15 * 60_000;
-
-/** `90s`, `5m`, `1h`, `1h30m`, `500ms`, or plain seconds. */
-export function parseDuration(text: string): number {
-  const s = text.trim().toLowerCase();
-  if (/^\d+$/.test(s)) return Number(s) * 1000;
-  const re = /(\d+)(ms|s|m|h|d)/g;
-  let total = 0;
-  let consumed = 0;
-  for (const m of s.matchAll(re)) {
-    const n = Number(m[1]);
-    const unit = m[2] as string;
-    total += n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as "ms"];
-    consumed += m[0].length;
-  }
-  if (consumed !== s.length || total <= 0) {
-    throw new XoauthError("USAGE", `"${text}" is not a duration: use e.g. 30s, 5m, 1h.`);
-  }
-  return total;
-}
 
 export interface DaemonOptions {
   /** One fetch cycle over all accounts; returns true when every account succeeded. */
@@ -54,8 +35,19 @@ export interface IdleTarget {
 
 export async function runDaemon(o: DaemonOptions): Promise<void> {
   let failures = 0;
+  const reissueMs = o.idleReissueMs ?? IDLE_REISSUE_MS;
   while (!o.signal.aborted) {
+    let watch: IdleWatch | undefined;
+    let watchError: unknown;
+    if (o.idle) {
+      try {
+        watch = await openIdleWatch(o.idle, reissueMs);
+      } catch (err) {
+        watchError = err; // reported after the cycle, which runs anyway
+      }
+    }
     const ok = await o.cycle();
+    if (o.signal.aborted || !ok) watch?.close();
     if (o.signal.aborted) break;
     failures = ok ? 0 : failures + 1;
     if (failures > 0) {
@@ -66,7 +58,8 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
     }
     if (o.idle) {
       try {
-        const why = await waitWithIdle(o.idle, o.signal, o.idleReissueMs ?? IDLE_REISSUE_MS);
+        if (!watch) throw watchError;
+        const why = await watch.wait(o.signal, reissueMs);
         o.logger.log("info", `IDLE ended: ${why}`);
       } catch (err) {
         failures++;
@@ -81,40 +74,57 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
   o.logger.log("info", "stopped");
 }
 
-/** Connects, EXAMINEs the folder and IDLEs until new mail (EXISTS), the re-issue timer, or the abort. */
-export async function waitWithIdle(t: IdleTarget, signal: AbortSignal, reissueMs: number): Promise<string> {
-  const { connectImap } = await import("../imap/session.js"); // imapflow only for --idle
-  const s = await connectImap({
+/** A connection that watches the folder: opened before a fetch cycle, IDLEs after it. */
+export interface IdleWatch {
+  /** IDLEs until new mail (anything that arrived since the watch was opened), the re-issue timer, or the abort. */
+  wait(signal: AbortSignal, reissueMs: number): Promise<string>;
+  close(): void;
+}
+
+/**
+ * Connects and EXAMINEs the folder. Opened BEFORE the cycle's fetch, so a message that arrives while the cycle runs or
+ * between its end and the IDLE is not left waiting for the next re-issue: IDLE reports it at once (at worst one
+ * extra cycle finds nothing new).
+ */
+export async function openIdleWatch(t: IdleTarget, reissueMs: number): Promise<IdleWatch> {
+  const ca = t.server.ca;
+  const c = await ImapClient.connect({
     host: t.server.host,
     port: t.server.port,
     tls: t.server.tls,
     user: t.account,
     token: await t.getToken(),
-    ...(t.server.ca ? { ca: t.server.ca } : {}),
+    ...(ca ? { ca: Array.isArray(ca) ? ca : [ca] } : {}),
     ...(t.server.servername ? { servername: t.server.servername } : {}),
-    // socket inactivity must not end the IDLE before the re-issue timer does
+    // inactivity (the cycle, then the IDLE) must not end the connection before the re-issue timer does
     timeouts: { commandMs: reissueMs + 60_000 },
   });
-  const c = s.client;
   try {
-    const mb = await c.mailboxOpen(t.folder, { readOnly: true });
-    const known = mb.exists;
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const why = await new Promise<string>((resolve, reject) => {
-      c.on("exists", (e: { count: number }) => {
-        if (e.count > known) resolve("new mail");
-      });
-      c.on("close", () => reject(new XoauthError("CONNECTION_CLOSED", "the server closed the IDLE connection")));
-      timer = setTimeout(() => resolve("re-issue"), reissueMs);
-      onAbort = () => resolve("stopping");
-      signal.addEventListener("abort", onAbort, { once: true });
-      c.idle().catch(reject);
-    });
-    clearTimeout(timer);
-    if (onAbort) signal.removeEventListener("abort", onAbort);
-    return why;
-  } finally {
-    s.close();
+    await c.select(t.folder, true);
+  } catch (err) {
+    c.close();
+    throw err;
   }
+  return {
+    async wait(signal, ms) {
+      let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
+      try {
+        const stop = new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve("re-issue"), ms);
+          onAbort = () => resolve("stopping");
+          if (signal.aborted) onAbort();
+          else signal.addEventListener("abort", onAbort, { once: true });
+        });
+        const why = await c.idle(stop);
+        await c.logout();
+        return why;
+      } finally {
+        clearTimeout(timer);
+        if (onAbort) signal.removeEventListener("abort", onAbort);
+        c.close();
+      }
+    },
+    close: () => c.close(),
+  };
 }

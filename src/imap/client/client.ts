@@ -43,6 +43,8 @@ export interface SelectResult {
 /** A logged-in IMAP connection. Failures are XoauthErrors with the codes of src/imap/errors.ts. */
 export class ImapClient {
   capabilities = new Set<string>();
+  /** Messages in the selected folder, as the server last told (EXISTS, EXPUNGE). */
+  exists = 0;
 
   private constructor(
     private readonly s: ImapSession,
@@ -85,6 +87,7 @@ export class ImapClient {
         if (h.kind === "status" && h.code === "UIDVALIDITY") uidValidity = Number(h.codeArgs);
       },
     });
+    this.exists = exists;
     if (!Number.isSafeInteger(uidValidity) || (uidValidity as number) <= 0) {
       throw this.error(`${verb} ${folder}`, "the server sent no UIDVALIDITY");
     }
@@ -155,10 +158,12 @@ export class ImapClient {
   }
 
   /**
-   * IDLE (RFC 2177) until `stop` settles (its value is returned) or the server reports more than `known` messages
-   * ("new mail"); then DONE and the tagged reply. The caller sets a command timeout longer than its re-issue time.
+   * IDLE (RFC 2177) until `stop` settles (its value is returned) or the folder grows: an EXISTS above the count known
+   * since SELECT/EXAMINE (EXPUNGEs lower it) is "new mail". Then DONE and the tagged reply. A message that arrived
+   * after the EXAMINE, also while this connection sat unused, is reported when IDLE starts. The caller sets a command
+   * timeout longer than its re-issue time.
    */
-  async idle(known: number, stop: Promise<string>): Promise<string> {
+  async idle(stop: Promise<string>): Promise<string> {
     let why: string | undefined;
     let idling = false;
     const finish = (reason: string) => {
@@ -173,7 +178,13 @@ export class ImapClient {
         return why !== undefined ? "DONE" : undefined; // DONE at once when stopped before the server was ready
       },
       onUntagged: (r) => {
-        if (r.head.kind === "numeric" && r.head.type === "EXISTS" && r.head.n > known) finish("new mail");
+        const h = r.head;
+        if (h.kind !== "numeric") return;
+        if (h.type === "EXPUNGE") this.exists = Math.max(0, this.exists - 1);
+        if (h.type === "EXISTS") {
+          if (h.n > this.exists) finish("new mail");
+          this.exists = h.n;
+        }
       },
     });
     return why ?? "the server ended IDLE";
