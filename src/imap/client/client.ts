@@ -65,7 +65,8 @@ export class ImapClient {
     const c = new ImapClient(s, opts);
     try {
       await c.step("greeting", () => s.greeting);
-      await c.capability();
+      if (s.greetingCapabilities) c.capabilities = new Set(s.greetingCapabilities.map((x) => x.toUpperCase()));
+      else await c.capability();
       if (opts.tls === "starttls") await c.starttls();
       await c.authenticate();
     } catch (err) {

@@ -74,6 +74,8 @@ export class ImapSession {
   readonly timeouts: ImapTimeouts;
   /** Untagged responses outside any command (EXISTS while idle, BYE). */
   onUnsolicited: ((r: Untagged) => void) | undefined;
+  /** Capabilities announced in the greeting's response code (RFC 3501 §7.1), which saves a CAPABILITY command. */
+  greetingCapabilities: string[] | undefined;
   /** The text of a `* BYE` the server sent, if any. */
   bye: string | undefined;
   /** Last tagged reply (status + text, no tag), for error reports. */
@@ -285,8 +287,10 @@ export class ImapSession {
       this.greetingWait = undefined;
       clearTimeout(this.timer);
       const h = q.kind === "untagged" ? q.r.head : undefined;
-      if (h?.kind === "status" && (h.status === "OK" || h.status === "PREAUTH")) w.resolve(h.text);
-      else {
+      if (h?.kind === "status" && (h.status === "OK" || h.status === "PREAUTH")) {
+        if (h.code === "CAPABILITY" && h.codeArgs) this.greetingCapabilities = h.codeArgs.split(" ").filter(Boolean);
+        w.resolve(h.text);
+      } else {
         const why = h?.kind === "status" ? `${h.status} ${h.text}` : "no greeting";
         const e = new XoauthError("PROTOCOL_ERROR", `The IMAP server refused the session: ${redact(why)}`);
         w.reject(e);
