@@ -393,6 +393,7 @@ describe("ImapSession literals", () => {
   it("a literal over maxImapLiteralBytes without a sink is LIMIT_EXCEEDED", async () => {
     const { session } = await scripted(
       greetThen(() => `* 1 FETCH (UID 5 BODY[] {${LIMITS.maxImapLiteralBytes + 1}}\r\n`),
+      { commandMs: 3000 }, // without the limit the session would wait for the bytes: fail fast instead
     );
     await session.greeting;
     const err = await rejects(session.run({ line: "UID FETCH 5 (BODY.PEEK[])" }));
