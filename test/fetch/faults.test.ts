@@ -8,7 +8,7 @@ import { it } from "node:test";
 import type { TokenProvider } from "../../src/auth/types.js";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import type { FetchEvent, FetchOptions } from "../../src/fetch/types.js";
-import { deliveredHashes, sha256 } from "./env.js";
+import { deliveredHashes, sha256, tmpFiles } from "./env.js";
 import { address, ca, dir, exo, identity, ports, provider, options as worldOptions } from "./exchange-world.js";
 import { plainMessage } from "./messages.js";
 
@@ -56,6 +56,27 @@ for (const protocol of ["pop3", "imap"] as const) {
     );
     assert.ok(tokens >= 2, "the provider is asked again before the reconnect");
     assert.deepEqual(deliveredHashes(o.maildir), msgs.map(sha256).sort());
+  });
+}
+
+for (const protocol of ["pop3", "imap"] as const) {
+  it(`${protocol}: a connection dropped inside a big streamed body: the partial file is dropped, the retry delivers it once`, async () => {
+    const msgs = [plainMessage(1, 3000), plainMessage(2, 3 * 1024 * 1024), plainMessage(3, 3000)];
+    fill(msgs);
+    exo.faults.dropAfterBytes = 1_500_000; // inside message 2, which is streamed to tmp/ (bigger than 1 MiB)
+    const o = options({
+      protocol,
+      ...(protocol === "imap" ? { server: { host: "127.0.0.1", port: ports.imaps, tls: "implicit", ca: [ca] } } : {}),
+      onEvent: (e) => {
+        if (e.type === "retry") delete exo.faults.dropAfterBytes;
+      },
+    });
+    const s = await fetchAccount(o);
+    delete exo.faults.dropAfterBytes;
+    assert.equal(s.ok, true, JSON.stringify(s.errors));
+    assert.equal(s.fetched, msgs.length);
+    assert.deepEqual(deliveredHashes(o.maildir), msgs.map(sha256).sort());
+    assert.deepEqual(tmpFiles(o.maildir), []);
   });
 }
 

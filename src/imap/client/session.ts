@@ -329,8 +329,7 @@ export class ImapSession {
     this.failure = e;
     clearTimeout(this.timer);
     this.queue.length = 0;
-    this.literal?.sink?.destroy(e);
-    this.literal = undefined;
+    this.literal = undefined; // a streamed literal's sink is the caller's: it aborts the delivery on the rejection
     this.socket.off("data", this.listeners.data);
     this.socket.destroy();
     this.greetingWait?.reject(e);
