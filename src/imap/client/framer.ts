@@ -28,7 +28,7 @@ export interface ImapFramerLimits {
 const LF = 10;
 const CR = 13;
 /** `{123}` or `{123+}` (LITERAL+ syntax is not for servers, but harmless) at the end of a line. */
-const LITERAL_RE = /\{(\d{1,12})\+?\}$/;
+const LITERAL_RE = /\{(\d+)\+?\}$/;
 
 export function limitError(what: string, limit: number): XoauthError {
   return new XoauthError("LIMIT_EXCEEDED", `The IMAP server sent a ${what} larger than ${limit} bytes.`);

@@ -67,6 +67,8 @@ export class ImapSession {
   private paused = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private failure: XoauthError | undefined;
+  /** The socket closed while queued responses were still being handed out: fail once they are. */
+  private closedWhilePumping: XoauthError | undefined;
   private switching: string | undefined;
   private greetingWait: { resolve(l: string): void; reject(e: XoauthError): void } | undefined;
   /** The server greeting's text (`* OK`, `* PREAUTH`); rejects on `* BYE`, timeout or connection failure. */
@@ -83,13 +85,15 @@ export class ImapSession {
   private readonly listeners = {
     data: (c: Buffer) => this.onData(c),
     error: (e: Error) => this.fail(mapNetworkError(e, "mail-server", this.where.host, this.where.port)),
-    close: () =>
-      this.fail(
-        new XoauthError(
-          "CONNECTION_CLOSED",
-          `The IMAP server closed the connection${this.bye ? ` (BYE ${redact(this.bye)})` : ""}.`,
-        ),
-      ),
+    close: () => {
+      const e = new XoauthError(
+        "CONNECTION_CLOSED",
+        `The IMAP server closed the connection${this.bye ? ` (BYE ${redact(this.bye)})` : ""}.`,
+      );
+      // Responses that arrived before the close are still handed out (a tagged OK among them completes its command).
+      if (this.pumping || this.queue.length > 0) this.closedWhilePumping = e;
+      else this.fail(e);
+    },
   };
 
   constructor(
@@ -278,6 +282,7 @@ export class ImapSession {
     } finally {
       this.pumping = false;
       if (this.queue.length === 0) this.resume("queue");
+      if (this.closedWhilePumping && this.queue.length === 0) this.fail(this.closedWhilePumping);
     }
   }
 

@@ -219,6 +219,14 @@ describe("ImapFramer", () => {
     assert.equal(bad.framer.inLiteral, false);
   });
 
+  it("a literal announced with 13 or more digits is refused, never read as protocol lines", () => {
+    for (const size of ["1234567890123", "99999999999999999999999"]) {
+      const r = recorder({ maxLineBytes: 100, maxLiteralBytes: 100 });
+      limitError(() => r.framer.feed(Buffer.from(`* 1 FETCH (BODY[] {${size}}\r\nX9 OK fake\r\n`)));
+      assert.deepEqual(r.events, []);
+    }
+  });
+
   it("hands literal bytes out as views of the received chunks (no copy), concatenating to the literal", () => {
     const chunks: Buffer[] = [];
     const fed: Buffer[] = [];
