@@ -57,7 +57,9 @@ export async function killAndResume(opts: {
     }, delay);
     const r = await done;
     clearTimeout(timer);
-    if (r.signal === null && r.code !== 0) throw new Error(`fetch failed (${r.code}) before the kill: ${r.stderr}`);
+    if (r.signal === null && r.code !== 0) {
+      throw new Error(`fetch failed (${r.code}) before the kill: ${r.stderr}${r.stdout}`);
+    }
   }
   for (let i = 0; i < (opts.maxFinalRuns ?? 3); i++) {
     const r = await spawnCli(opts.args, opts.env).done;

@@ -60,6 +60,7 @@ export class ImapSession {
   private readonly framer: ImapFramer;
   private current: Running | undefined;
   private nextTag = 1;
+  private turn: Promise<void> = Promise.resolve();
   private segments: Segment[] = [];
   private literal: { sink?: Writable; parts: Buffer[] } | undefined;
   private readonly queue: Queued[] = [];
@@ -124,8 +125,18 @@ export class ImapSession {
     this.arm(this.timeouts.greetingMs, "greeting");
   }
 
-  /** Runs one command; resolves with its tagged reply (NO/BAD included: the caller decides). */
+  /** Runs one command (after those already queued); resolves with its tagged reply (NO/BAD included). */
   run(spec: CommandSpec): Promise<TaggedLine> {
+    // One command on the wire at a time; later ones wait their turn (fetch's background EXPUNGE during a FETCH).
+    const result = this.turn.then(() => this.start(spec));
+    this.turn = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private start(spec: CommandSpec): Promise<TaggedLine> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.current) return Promise.reject(new XoauthError("UNEXPECTED", "IMAP command while another one runs."));
     const tag = `X${this.nextTag++}`;
