@@ -163,7 +163,12 @@ async function removeStale(path: string, stale: LockInfo, mine: string, own: Fil
   }
   try {
     const now = await inspect(path);
-    if (now && now.ino === stale.ino && now.dev === stale.dev) await unlink(path).catch(() => undefined);
+    // Judged again under the guard: since `stale` was read, a live run may have taken the lock in a new file that
+    // reuses the inode (file systems reuse freed inode numbers at once), so the same inode alone proves nothing.
+    const stillStale = now && (now.pid !== undefined ? !alive(now.pid) : now.ageMs >= YOUNG_UNPARSABLE_MS);
+    if (now && stillStale && now.ino === stale.ino && now.dev === stale.dev && now.pid === stale.pid) {
+      await unlink(path).catch(() => undefined);
+    }
   } finally {
     if (await sameFile(guard, ours.ino, ours.dev)) await unlink(guard).catch(() => undefined);
   }
