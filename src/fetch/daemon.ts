@@ -11,6 +11,8 @@ import type { FetchServer } from "./types.js";
 /** Re-issue IDLE well before RFC 2177's 29-minute limit (Exchange drops idle connections after ~30 min). */
 export const IDLE_REISSUE_MS = 25 * 60_000;
 const MAX_ERROR_BACKOFF_MS = 15 * 60_000;
+/** After SIGTERM/SIGINT: how long DONE and LOGOUT may take before the IDLE connection is just closed. */
+const STOP_GRACE_MS = 5000;
 
 export interface DaemonOptions {
   /** One fetch cycle over all accounts; returns true when every account succeeded. */
@@ -108,19 +110,30 @@ export async function openIdleWatch(t: IdleTarget, reissueMs: number): Promise<I
   return {
     async wait(signal, ms) {
       let timer: NodeJS.Timeout | undefined;
+      let hardStop: NodeJS.Timeout | undefined;
       let onAbort: (() => void) | undefined;
       try {
         const stop = new Promise<string>((resolve) => {
-          timer = setTimeout(() => resolve("re-issue"), ms);
-          onAbort = () => resolve("stopping");
+          // Without IDLE (RFC 2177 is an extension) poll: wake up every minute and let the cycle look.
+          const idle = c.capabilities.has("IDLE");
+          timer = setTimeout(() => resolve(idle ? "re-issue" : "poll (the server offers no IDLE)"), idle ? ms : 60_000);
+          onAbort = () => {
+            resolve("stopping");
+            // A dead connection must not hold the shutdown for the command timeout: give DONE/LOGOUT a few seconds.
+            hardStop = setTimeout(() => c.close(), STOP_GRACE_MS);
+          };
           if (signal.aborted) onAbort();
           else signal.addEventListener("abort", onAbort, { once: true });
         });
-        const why = await c.idle(stop);
+        const why = c.capabilities.has("IDLE") ? await c.idle(stop) : await stop;
         await c.logout();
         return why;
+      } catch (err) {
+        if (signal.aborted) return "stopping";
+        throw err;
       } finally {
         clearTimeout(timer);
+        clearTimeout(hardStop);
         if (onAbort) signal.removeEventListener("abort", onAbort);
         c.close();
       }

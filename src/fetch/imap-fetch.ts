@@ -112,9 +112,14 @@ type Run = <T>(command: string, fn: () => Promise<T>) => Promise<T>;
 
 async function fetchMeta(c: ImapClient, uids: number[], run: Run): Promise<Meta[]> {
   const rows = await run("UID FETCH (RFC822.SIZE ENVELOPE)", () => c.fetchMeta(uidSetString(uids)));
-  return rows
-    .map((r) => ({ uid: r.uid, size: r.size, fingerprint: messageFingerprint(r.messageId || undefined, r.size) }))
-    .sort((a, b) => a.uid - b.uid);
+  // Only the UIDs asked for, each once: a server may answer more (or twice); the plan must not grow from that.
+  const wanted = new Set(uids);
+  const out = new Map<number, Meta>();
+  for (const r of rows) {
+    if (!wanted.has(r.uid) || out.has(r.uid)) continue;
+    out.set(r.uid, { uid: r.uid, size: r.size, fingerprint: messageFingerprint(r.messageId || undefined, r.size) });
+  }
+  return [...out.values()].sort((a, b) => a.uid - b.uid);
 }
 
 async function deliverGroup(

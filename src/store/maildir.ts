@@ -160,6 +160,9 @@ export class Delivery {
         this.writeAll(chunks.map((c) => c.chunk as Buffer)).then(() => cb(), cb);
       },
     });
+    // A failed write is reported by flush()/commit() (and to a streaming writer's own listener); without a listener
+    // here an 'error' nobody else waits for would end the process.
+    this.writable.on("error", () => {});
   }
 
   /** Ends {@link writable} and waits until every chunk written through it is taken (spooled or on disk). */

@@ -12,7 +12,7 @@ import { connect, type TlsMode, upgradeToTls } from "../../net/connect.js";
 import { buildXoauth2, parseXoauth2Error } from "../../sasl/xoauth2.js";
 import { mapImapError } from "../errors.js";
 import { fetchAttributes, type TaggedLine, type Token, tokenize, tokenText } from "./parser.js";
-import { ImapSession, type ImapTimeouts, type TraceFn, type Untagged } from "./session.js";
+import { ImapSession, type ImapTimeouts, STREAMED, type TraceFn, type Untagged } from "./session.js";
 import { encodeMailboxName, quoteString } from "./utf7.js";
 
 export interface ImapClientOptions {
@@ -46,10 +46,27 @@ export class ImapClient {
   /** Messages in the selected folder, as the server last told (EXISTS, EXPUNGE). */
   exists = 0;
 
+  /** The folder grew (EXISTS above the count) since SELECT/EXAMINE or the last IDLE. */
+  private grown = false;
+
   private constructor(
     private readonly s: ImapSession,
     private readonly opts: ImapClientOptions,
-  ) {}
+  ) {
+    s.onUnsolicited = (r) => void this.track(r);
+  }
+
+  /** Follows EXISTS / EXPUNGE (RFC 3501 §7.3.1, §7.4.1); true when the folder grew. */
+  private track(r: Untagged): boolean {
+    const h = r.head;
+    if (h.kind !== "numeric") return false;
+    if (h.type === "EXPUNGE") this.exists = Math.max(0, this.exists - 1);
+    if (h.type !== "EXISTS") return false;
+    const grew = h.n > this.exists;
+    this.exists = h.n;
+    if (grew) this.grown = true;
+    return grew;
+  }
 
   static async connect(opts: ImapClientOptions): Promise<ImapClient> {
     markSecret(opts.token);
@@ -89,6 +106,7 @@ export class ImapClient {
       },
     });
     this.exists = exists;
+    this.grown = false;
     if (!Number.isSafeInteger(uidValidity) || (uidValidity as number) <= 0) {
       throw this.error(`${verb} ${folder}`, "the server sent no UIDVALIDITY");
     }
@@ -115,11 +133,13 @@ export class ImapClient {
       onUntagged: (r) => {
         const a = fetchOf(r);
         const uid = a && num(a.get("UID"));
-        if (!a || uid === undefined) return;
+        const size = a && num(a.get("RFC822.SIZE"));
+        // Only answers to this FETCH: an unsolicited `* n FETCH (UID u FLAGS (...))` (another client) has no size.
+        if (!a || uid === undefined || size === undefined) return;
         const env = a.get("ENVELOPE");
         out.push({
           uid,
-          size: num(a.get("RFC822.SIZE")) ?? 0,
+          size,
           messageId: (Array.isArray(env) ? (tokenText(env[9]) ?? "") : "").trim(),
         });
       },
@@ -142,20 +162,26 @@ export class ImapClient {
 
   /** UID FETCH <uid> (UID BODY.PEEK[]) streamed into `sink` (backpressure: the socket waits for the disk). */
   async fetchBodyStream(uid: number, sink: Writable): Promise<void> {
+    const command = `UID FETCH ${uid}`;
     let seen = false;
-    let streamed = false;
+    let streams = 0;
     await this.command(`UID FETCH ${uid} (UID BODY.PEEK[])`, undefined, {
       bodySink: (head) => {
         if (!/\bBODY\[\]\s*\{\d+\+?\}$/i.test(head)) return undefined;
-        streamed = true;
+        const other = /\bUID (\d+)\b/i.exec(head.slice(head.indexOf("(")));
+        if (other && Number(other[1]) !== uid) throw this.error(command, `the server sent the body of UID ${other[1]}`);
+        if (++streams > 1) throw this.error(command, "the server sent more than one body");
         return sink;
       },
       onUntagged: (r) => {
         const a = fetchOf(r);
-        if (a && num(a.get("UID")) === uid && a.has("BODY[]")) seen = true;
+        const body = a?.get("BODY[]");
+        if (!a || !body || typeof body !== "object" || Array.isArray(body) || body.str !== STREAMED) return;
+        if (num(a.get("UID")) !== uid) throw this.error(command, `the body came with UID ${String(a.get("UID"))}`);
+        seen = true;
       },
     });
-    if (!seen || !streamed) throw this.error(`UID FETCH ${uid}`, `UID ${uid} vanished while fetching it`);
+    if (!seen) throw this.error(command, `UID ${uid} vanished while fetching it`);
   }
 
   /**
@@ -173,18 +199,19 @@ export class ImapClient {
       if (idling) this.s.continueWith("DONE");
     };
     void stop.then(finish, () => finish("stopping"));
+    if (this.grown) {
+      this.grown = false;
+      return "new mail"; // reported while the connection sat unused (between EXAMINE and now)
+    }
     await this.command("IDLE", undefined, {
       onContinue: () => {
         idling = true;
         return why !== undefined ? "DONE" : undefined; // DONE at once when stopped before the server was ready
       },
       onUntagged: (r) => {
-        const h = r.head;
-        if (h.kind !== "numeric") return;
-        if (h.type === "EXPUNGE") this.exists = Math.max(0, this.exists - 1);
-        if (h.type === "EXISTS") {
-          if (h.n > this.exists) finish("new mail");
-          this.exists = h.n;
+        if (this.track(r)) {
+          this.grown = false;
+          finish("new mail");
         }
       },
     });
@@ -202,7 +229,9 @@ export class ImapClient {
   }
 
   get hasUidExpunge(): boolean {
-    return this.capabilities.has("UIDPLUS") || this.capabilities.has("IMAP4REV2");
+    const caps = this.capabilities;
+    // We never ENABLE IMAP4rev2: a server that also speaks rev1 stays in rev1 mode, where UID EXPUNGE needs UIDPLUS.
+    return caps.has("UIDPLUS") || (caps.has("IMAP4REV2") && !caps.has("IMAP4REV1"));
   }
 
   async logout(): Promise<void> {

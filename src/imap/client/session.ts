@@ -48,7 +48,8 @@ interface Running {
   reject(e: XoauthError): void;
 }
 
-const STREAMED = Buffer.alloc(0);
+/** Where a literal streamed to a sink stood in its response (an empty string to the parser; compare by identity). */
+export const STREAMED = Buffer.alloc(0);
 
 type Queued =
   | { kind: "untagged"; r: Untagged }
@@ -68,6 +69,9 @@ export class ImapSession {
   private paused = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private failure: XoauthError | undefined;
+  /** Bytes of the response being assembled (lines and literals kept in memory), bounded by maxMultilineReplyBytes. */
+  private responseBytes = 0;
+  private unwatchSink: (() => void) | undefined;
   /** The socket closed while queued responses were still being handed out: fail once they are. */
   private closedWhilePumping: XoauthError | undefined;
   private switching: string | undefined;
@@ -223,12 +227,19 @@ export class ImapSession {
       throw new XoauthError("PROTOCOL_ERROR", "The IMAP server sent data after its STARTTLS answer (injection).");
     }
     this.segments.push(text);
+    this.responseBytes += text.length + 2;
     if (literal !== undefined) {
       const sink = this.current?.spec.bodySink?.(this.segments.join(""), literal);
       if (!sink && literal > LIMITS.maxImapLiteralBytes) throw limitError("literal", LIMITS.maxImapLiteralBytes);
+      if (!sink) this.responseBytes += literal;
+      if (this.responseBytes > LIMITS.maxMultilineReplyBytes)
+        throw limitError("response", LIMITS.maxMultilineReplyBytes);
+      if (sink) this.watchSink(sink);
       this.literal = sink ? { sink, parts: [] } : { parts: [] };
       return;
     }
+    if (this.responseBytes > LIMITS.maxMultilineReplyBytes) throw limitError("response", LIMITS.maxMultilineReplyBytes);
+    this.responseBytes = 0;
     const segments = this.segments;
     this.segments = [];
     const first = segments[0] as string;
@@ -262,8 +273,30 @@ export class ImapSession {
   private onLiteralEnd(): void {
     const l = this.literal as NonNullable<typeof this.literal>;
     this.literal = undefined;
+    if (l.sink) this.unwatchSink?.();
     // A streamed literal stands in the response as an empty string, so the attributes after it still pair up.
     this.segments.push(l.sink ? STREAMED : Buffer.concat(l.parts));
+  }
+
+  /**
+   * A sink that fails (disk full, quota) or closes while its literal is still arriving fails the session: the
+   * command rejects with STORE_ERROR instead of an unhandled 'error' event, and no 'drain' is waited for forever.
+   */
+  private watchSink(sink: Writable): void {
+    const onError = (err: Error) =>
+      this.fail(
+        err instanceof XoauthError
+          ? err
+          : new XoauthError("STORE_ERROR", `Cannot write the message file: ${err.message}`, { cause: err }),
+      );
+    const onClose = () => this.fail(new XoauthError("STORE_ERROR", "The message file was closed while being written."));
+    sink.once("error", onError);
+    sink.once("close", onClose);
+    this.unwatchSink = () => {
+      sink.off("error", onError);
+      sink.off("close", onClose);
+      this.unwatchSink = undefined;
+    };
   }
 
   /** Our own backpressure (disk, consumer): the socket stops, and the inactivity timer with it. */
@@ -345,6 +378,7 @@ export class ImapSession {
     this.failure = e;
     clearTimeout(this.timer);
     this.queue.length = 0;
+    this.unwatchSink?.();
     this.literal = undefined; // a streamed literal's sink is the caller's: it aborts the delivery on the rejection
     this.socket.off("data", this.listeners.data);
     this.socket.destroy();

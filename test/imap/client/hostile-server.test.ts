@@ -1,0 +1,130 @@
+/**
+ * ImapClient against a scripted (broken or hostile) server on 127.0.0.1: a failing disk inside a streamed body, a body
+ * of another UID, unsolicited FETCH updates, a response of endless literals, EXISTS reported between commands.
+ * (Findings of an independent review of the client; each test failed before its fix.)
+ */
+import assert from "node:assert/strict";
+import net from "node:net";
+import { Writable } from "node:stream";
+import { afterEach, it } from "node:test";
+import { ImapClient } from "../../../src/imap/client/client.js";
+
+const stops: (() => void)[] = [];
+afterEach(() => {
+  for (const s of stops.splice(0)) s();
+});
+
+/** A server that logs in and selects; `onCommand` answers everything else. */
+async function serve(onCommand: (tag: string, cmd: string, sock: net.Socket) => void): Promise<ImapClient> {
+  const server = net.createServer((sock) => {
+    sock.on("error", () => {});
+    sock.write("* OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 SASL-IR UIDPLUS] ready\r\n");
+    let buf = "";
+    sock.on("data", (d: Buffer) => {
+      buf += d.toString("latin1");
+      for (let i = buf.indexOf("\r\n"); i >= 0; i = buf.indexOf("\r\n")) {
+        const l = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const [tag, ...rest] = l.split(" ");
+        const cmd = rest.join(" ");
+        if (cmd.startsWith("AUTHENTICATE")) sock.write(`${tag} OK [CAPABILITY IMAP4rev1 UIDPLUS] ok\r\n`);
+        else onCommand(tag as string, cmd, sock);
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as net.AddressInfo).port;
+  const c = await ImapClient.connect({ host: "127.0.0.1", port, tls: "none", user: "u@x", token: "tok-123456" });
+  stops.push(() => {
+    c.close();
+    server.close();
+  });
+  return c;
+}
+
+const SIZE = 2 * 1024 * 1024;
+
+it("a sink write error (ENOSPC) inside a streamed body rejects fetchBodyStream instead of crashing the process", async () => {
+  const c = await serve((tag, cmd, sock) => {
+    if (!cmd.startsWith("UID FETCH 5 ")) return;
+    sock.write(`* 1 FETCH (UID 5 BODY[] {${SIZE}}\r\n`);
+    sock.write(Buffer.alloc(SIZE, 0x61));
+    sock.write(`)\r\n${tag} OK done\r\n`);
+  });
+  let n = 0;
+  const sink = new Writable({
+    highWaterMark: 16384,
+    write(_c, _e, cb) {
+      if (++n === 3) cb(Object.assign(new Error("no space left on device"), { code: "ENOSPC" }));
+      else setTimeout(cb, 1);
+    },
+  });
+  await assert.rejects(c.fetchBodyStream(5, sink), { code: "STORE_ERROR" });
+});
+
+it("a streamed BODY[] of another UID is never accepted as the requested message", async () => {
+  const c = await serve((tag, cmd, sock) => {
+    if (!cmd.startsWith("UID FETCH 10 ")) return;
+    sock.write(`* 1 FETCH (UID 99 BODY[] {${SIZE}}\r\n`);
+    sock.write(Buffer.alloc(SIZE, 0x62));
+    sock.write(`)\r\n* 2 FETCH (UID 10 BODY[] NIL)\r\n${tag} OK done\r\n`);
+  });
+  let bytes = 0;
+  const sink = new Writable({
+    write(ch: Buffer, _e, cb) {
+      bytes += ch.length;
+      cb();
+    },
+  });
+  await assert.rejects(c.fetchBodyStream(10, sink));
+  assert.equal(bytes, 0);
+});
+
+it("fetchMeta returns only UIDs of the requested set that carry RFC822.SIZE (unsolicited FLAGS updates ignored)", async () => {
+  const c = await serve((tag, cmd, sock) => {
+    if (!cmd.startsWith("UID FETCH 1:3 ")) return;
+    sock.write('* 1 FETCH (UID 1 RFC822.SIZE 100 ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL "<a@x>"))\r\n');
+    sock.write("* 7 FETCH (UID 42 FLAGS (\\Seen))\r\n");
+    sock.write(`${tag} OK done\r\n`);
+  });
+  assert.deepEqual(await c.fetchMeta("1:3"), [{ uid: 1, size: 100, messageId: "<a@x>" }]);
+});
+
+it("a response made of endless in-memory literals is refused once it exceeds a total bound", async () => {
+  const lit = Buffer.alloc(4 * 1024 * 1024, 0x63);
+  const c = await serve((tag, cmd, sock) => {
+    if (!cmd.startsWith("UID SEARCH")) return;
+    sock.write(`* SEARCH X {${lit.length}}\r\n`);
+    let i = 0;
+    const more = (): void => {
+      while (i++ < 40) {
+        if (sock.destroyed) return;
+        if (!sock.write(Buffer.concat([lit, Buffer.from(i < 40 ? ` X {${lit.length}}\r\n` : "\r\n")]))) {
+          sock.once("drain", more);
+          return;
+        }
+      }
+      sock.write(`${tag} OK done\r\n`);
+    };
+    more();
+  });
+  await assert.rejects(c.uidSearch("ALL"), { code: "LIMIT_EXCEEDED" });
+});
+
+it("new mail reported between commands (unsolicited EXISTS) ends idle() at once, without waiting in IDLE", async () => {
+  let idleSent = false;
+  let sock: net.Socket | undefined;
+  const c = await serve((tag, cmd, s) => {
+    sock = s;
+    if (cmd.startsWith("EXAMINE")) s.write(`* 3 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n${tag} OK done\r\n`);
+    if (cmd === "NOOP") s.write(`${tag} OK done\r\n`);
+    if (cmd === "IDLE") idleSent = true;
+  });
+  await c.select("INBOX", true);
+  sock?.write("* 4 EXISTS\r\n"); // while no command runs
+  await new Promise((r) => setTimeout(r, 50));
+  const why = await c.idle(new Promise(() => {}));
+  assert.equal(why, "new mail");
+  assert.equal(idleSent, false);
+  assert.equal(c.exists, 4);
+});
