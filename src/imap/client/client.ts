@@ -1,32 +1,19 @@
 /**
- * The IMAP commands `fetch` needs, over our own session (no imapflow): XOAUTH2 login (RFC 3501 §6.2.2, SASL-IR
- * RFC 4959), SELECT/EXAMINE, UID SEARCH, UID FETCH of metadata, of small bodies (kept per message), and of one big
- * body streamed straight to a Writable with backpressure, UID STORE \Deleted, UID EXPUNGE (RFC 4315), LOGOUT.
+ * The IMAP commands `fetch` needs, over our own session (no imapflow; the login is in connection.ts): SELECT/EXAMINE,
+ * UID SEARCH, UID FETCH of metadata, of small bodies (kept per message) and of one big body streamed straight to a
+ * Writable with backpressure, IDLE (RFC 2177), UID STORE \Deleted, UID EXPUNGE (RFC 4315).
  * Why our own: imapflow keeps each literal in memory and costs ~7 MB just to load; with it a 100 MB message needed
  * 82-88 MB RSS, with this client the download costs what POP3's does (bench/memory-100mb.ts).
  */
 import type { Writable } from "node:stream";
-import { toXoauthError, XoauthError } from "../../errors.js";
 import { markSecret } from "../../log/redact.js";
-import { connect, type TlsMode, upgradeToTls } from "../../net/connect.js";
-import { buildXoauth2, parseXoauth2Error } from "../../sasl/xoauth2.js";
-import { mapImapError } from "../errors.js";
-import { fetchAttributes, type TaggedLine, type Token, tokenize, tokenText } from "./parser.js";
-import { ImapSession, type ImapTimeouts, STREAMED, type TraceFn, type Untagged } from "./session.js";
+import { connect } from "../../net/connect.js";
+import { type ImapClientOptions, ImapConnection } from "./connection.js";
+import { fetchAttributes, type Token, tokenize, tokenText } from "./parser.js";
+import { ImapSession, STREAMED, type Untagged } from "./session.js";
 import { encodeMailboxName, quoteString } from "./utf7.js";
 
-export interface ImapClientOptions {
-  host: string;
-  port: number;
-  tls: TlsMode;
-  ca?: string[];
-  servername?: string;
-  /** Mailbox address (the XOAUTH2 `user=`). */
-  user: string;
-  token: string;
-  timeouts?: Partial<ImapTimeouts> & { connectMs?: number };
-  onTrace?: TraceFn;
-}
+export type { ImapClientOptions } from "./connection.js";
 
 export interface MessageMeta {
   uid: number;
@@ -41,18 +28,15 @@ export interface SelectResult {
 }
 
 /** A logged-in IMAP connection. Failures are XoauthErrors with the codes of src/imap/errors.ts. */
-export class ImapClient {
-  capabilities = new Set<string>();
+export class ImapClient extends ImapConnection {
   /** Messages in the selected folder, as the server last told (EXISTS, EXPUNGE). */
   exists = 0;
 
   /** The folder grew (EXISTS above the count) since SELECT/EXAMINE or the last IDLE. */
   private grown = false;
 
-  private constructor(
-    private readonly s: ImapSession,
-    private readonly opts: ImapClientOptions,
-  ) {
+  private constructor(s: ImapSession, opts: ImapClientOptions) {
+    super(s, opts);
     s.onUnsolicited = (r) => void this.track(r);
   }
 
@@ -80,16 +64,7 @@ export class ImapClient {
     });
     const s = new ImapSession(socket, { host: opts.host, port: opts.port }, opts.timeouts, opts.onTrace);
     const c = new ImapClient(s, opts);
-    try {
-      await c.step("greeting", () => s.greeting);
-      if (s.greetingCapabilities) c.capabilities = new Set(s.greetingCapabilities.map((x) => x.toUpperCase()));
-      else await c.capability();
-      if (opts.tls === "starttls") await c.starttls();
-      await c.authenticate();
-    } catch (err) {
-      s.close();
-      throw err;
-    }
+    await c.login();
     return c;
   }
 
@@ -232,137 +207,6 @@ export class ImapClient {
     const caps = this.capabilities;
     // We never ENABLE IMAP4rev2: a server that also speaks rev1 stays in rev1 mode, where UID EXPUNGE needs UIDPLUS.
     return caps.has("UIDPLUS") || (caps.has("IMAP4REV2") && !caps.has("IMAP4REV1"));
-  }
-
-  async logout(): Promise<void> {
-    await this.s.run({ line: "LOGOUT" }).catch(() => undefined);
-    this.s.close();
-  }
-
-  close(): void {
-    this.s.close();
-  }
-
-  private async capability(): Promise<void> {
-    const caps = new Set<string>();
-    await this.command("CAPABILITY", undefined, {
-      onUntagged: (r) => {
-        if (r.head.kind === "data" && r.head.type === "CAPABILITY") {
-          for (const c of r.head.rest.split(" ")) if (c) caps.add(c.toUpperCase());
-        }
-      },
-    });
-    this.capabilities = caps;
-  }
-
-  private async starttls(): Promise<void> {
-    if (!this.capabilities.has("STARTTLS")) {
-      throw this.error("STARTTLS", `${this.where} does not offer STARTTLS`);
-    }
-    await this.command("STARTTLS");
-    const plain = this.s.detach();
-    const secure = await upgradeToTls(plain, {
-      host: this.opts.host,
-      port: this.opts.port,
-      ...(this.opts.ca ? { ca: this.opts.ca } : {}),
-      ...(this.opts.servername ? { servername: this.opts.servername } : {}),
-    });
-    this.s.replaceSocket(secure);
-    await this.capability(); // RFC 3501 §6.2.1: capabilities before TLS are discarded
-  }
-
-  private async authenticate(): Promise<void> {
-    const command = "AUTHENTICATE XOAUTH2";
-    if (!this.capabilities.has("AUTH=XOAUTH2")) {
-      throw mapImapError(new Error("Unsupported authentication mechanism"), {
-        ...this.ctx(command),
-        capabilities: [...this.capabilities],
-      });
-    }
-    const ir = buildXoauth2(this.opts.user, this.opts.token);
-    const saslIr = this.capabilities.has("SASL-IR");
-    let oauthError: unknown;
-    let sentIr = saslIr;
-    const t = await this.s
-      .run({
-        line: saslIr ? `${command} ${ir}` : command,
-        traceLine: `${command}${saslIr ? " (token hidden)" : ""}`,
-        onContinue: (text) => {
-          if (!sentIr) {
-            sentIr = true;
-            return ir;
-          }
-          oauthError = parseXoauth2Error(text) ?? oauthError;
-          return ""; // answer the error continuation with an empty line; the tagged NO follows
-        },
-      })
-      .catch((e: unknown) => {
-        throw mapImapError(e, this.ctx(command));
-      });
-    if (t.status !== "OK") {
-      throw mapImapError(
-        Object.assign(new Error("Authentication failed"), { authenticationFailed: true, oauthError }),
-        {
-          ...this.ctx(command),
-          lastTagged: `${t.status} ${t.text}`,
-        },
-      );
-    }
-    if (t.code === "CAPABILITY" && t.codeArgs) {
-      this.capabilities = new Set(
-        t.codeArgs
-          .split(" ")
-          .filter(Boolean)
-          .map((c) => c.toUpperCase()),
-      );
-    } else await this.capability();
-  }
-
-  /** Runs a command; NO/BAD and connection failures become typed errors (MAILBOX_NOT_CONNECTED etc.). */
-  private async command(
-    line: string,
-    name?: string,
-    spec: Omit<Parameters<ImapSession["run"]>[0], "line"> = {},
-  ): Promise<TaggedLine> {
-    const what = name ?? line;
-    const t = await this.step(what, () => this.s.run({ line, ...spec }));
-    if (t.status !== "OK") {
-      throw mapImapError(Object.assign(new Error(`${t.status} ${t.text}`), { responseStatus: t.status }), {
-        ...this.ctx(what),
-        lastTagged: `${t.status} ${t.text}`,
-      });
-    }
-    return t;
-  }
-
-  private async step<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw mapImapError(toXoauthError(err), this.ctx(what));
-    }
-  }
-
-  private get where(): string {
-    return `${this.opts.host}:${this.opts.port}`;
-  }
-
-  private ctx(command: string) {
-    return {
-      host: this.opts.host,
-      port: this.opts.port,
-      user: this.opts.user,
-      command,
-      ...(this.s.lastTagged ? { lastTagged: this.s.lastTagged } : {}),
-      capabilities: [...this.capabilities],
-      greeted: true,
-    };
-  }
-
-  private error(command: string, message: string): XoauthError {
-    return new XoauthError("PROTOCOL_ERROR", `${this.where} during ${command}: ${message}.`, {
-      details: { command, params: { host: this.opts.host, port: String(this.opts.port), mailbox: this.opts.user } },
-    });
   }
 }
 

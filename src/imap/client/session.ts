@@ -4,42 +4,17 @@
  * backpressure, per-phase inactivity timeouts, STARTTLS without accepting injected plaintext, a redacted trace.
  */
 import type net from "node:net";
-import type { Writable } from "node:stream";
 import { toXoauthError, XoauthError } from "../../errors.js";
 import { LIMITS } from "../../limits.js";
 import { redact } from "../../log/redact.js";
 import { mapNetworkError } from "../../net/errors.js";
-import { ImapFramer, limitError } from "./framer.js";
-import { parseTagged, parseUntaggedHead, type Segment, type TaggedLine, type UntaggedHead } from "./parser.js";
+import { ResponseAssembler } from "./assembler.js";
+import { ImapFramer } from "./framer.js";
+import type { TaggedLine } from "./parser.js";
+import type { CommandSpec, ImapTimeouts, Response, TraceFn, Untagged } from "./types.js";
 
-export interface ImapTimeouts {
-  greetingMs: number;
-  commandMs: number;
-  /** Inactivity while a literal (message body) is arriving. */
-  dataIdleMs: number;
-}
-
-export interface Untagged {
-  head: UntaggedHead;
-  /** Line texts and literals of the response, in order (a streamed literal is absent). */
-  segments: Segment[];
-}
-
-export interface CommandSpec {
-  /** The command without tag and CRLF. */
-  line: string;
-  /** What the trace shows instead of `line` (commands carrying secrets). */
-  traceLine?: string;
-  onUntagged?(r: Untagged): void | Promise<void>;
-  /** A `+` continuation request: returns the line to send (without CRLF), or undefined to send nothing (IDLE). */
-  onContinue?(text: string): string | undefined;
-  /** A literal announced by `head` (the response text so far): a Writable to stream it to, or undefined to keep it. */
-  bodySink?(head: string, size: number): Writable | undefined;
-  /** `* SEARCH` answers of large mailboxes are one long line: allow up to maxMultilineReplyBytes. */
-  longLines?: boolean;
-}
-
-export type TraceFn = (e: { dir: "c" | "s" | "info"; line: string }) => void;
+export type { CommandSpec, ImapTimeouts, TraceFn, Untagged } from "./types.js";
+export { STREAMED } from "./types.js";
 
 interface Running {
   tag: string;
@@ -48,30 +23,18 @@ interface Running {
   reject(e: XoauthError): void;
 }
 
-/** Where a literal streamed to a sink stood in its response (an empty string to the parser; compare by identity). */
-export const STREAMED = Buffer.alloc(0);
-
-type Queued =
-  | { kind: "untagged"; r: Untagged }
-  | { kind: "tagged"; t: TaggedLine }
-  | { kind: "continue"; text: string };
-
 export class ImapSession {
   private socket: net.Socket;
   private readonly framer: ImapFramer;
   private current: Running | undefined;
   private nextTag = 1;
   private turn: Promise<void> = Promise.resolve();
-  private segments: Segment[] = [];
-  private literal: { sink?: Writable; parts: Buffer[] } | undefined;
-  private readonly queue: Queued[] = [];
+  private readonly assembler: ResponseAssembler;
+  private readonly queue: Response[] = [];
   private pumping = false;
   private paused = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private failure: XoauthError | undefined;
-  /** Bytes of the response being assembled (lines and literals kept in memory), bounded by maxMultilineReplyBytes. */
-  private responseBytes = 0;
-  private unwatchSink: (() => void) | undefined;
   /** The socket closed while queued responses were still being handed out: fail once they are. */
   private closedWhilePumping: XoauthError | undefined;
   private switching: string | undefined;
@@ -84,7 +47,9 @@ export class ImapSession {
   /** Capabilities announced in the greeting's response code (RFC 3501 §7.1), which saves a CAPABILITY command. */
   greetingCapabilities: string[] | undefined;
   /** The text of a `* BYE` the server sent, if any. */
-  bye: string | undefined;
+  get bye(): string | undefined {
+    return this.assembler.bye;
+  }
   /** Last tagged reply (status + text, no tag), for error reports. */
   lastTagged: string | undefined;
   private readonly listeners = {
@@ -113,11 +78,22 @@ export class ImapSession {
       commandMs: timeouts.commandMs ?? LIMITS.timeouts.commandMs,
       dataIdleMs: timeouts.dataIdleMs ?? LIMITS.timeouts.dataIdleMs,
     };
+    this.assembler = new ResponseAssembler({
+      sinkFor: (head, size) => this.current?.spec.bodySink?.(head, size),
+      emit: (r) => this.onResponse(r),
+      pause: () => this.pause("sink"),
+      resume: () => this.resume("sink"),
+      sinkFailed: (e) => this.fail(e),
+      ...(trace ? { trace } : {}),
+    });
     this.framer = new ImapFramer(
       {
-        onLine: (l, n) => this.onLine(l, n),
-        onLiteral: (c) => this.onLiteral(c),
-        onLiteralEnd: () => this.onLiteralEnd(),
+        onLine: (l, n) => {
+          if (this.switching === "done") throw injected();
+          this.assembler.onLine(l, n);
+        },
+        onLiteral: (c) => this.assembler.onLiteral(c),
+        onLiteralEnd: () => this.assembler.onLiteralEnd(),
       },
       { maxLineBytes: LIMITS.maxLineBytes, maxLiteralBytes: LIMITS.maxMessageBytes },
     );
@@ -211,9 +187,7 @@ export class ImapSession {
     }
     try {
       this.framer.feed(chunk);
-      if (this.switching === "done" && this.framer.pendingBytes > 0) {
-        throw new XoauthError("PROTOCOL_ERROR", "The IMAP server sent data after its STARTTLS answer (injection).");
-      }
+      if (this.switching === "done" && this.framer.pendingBytes > 0) throw injected();
     } catch (err) {
       this.fail(toXoauthError(err));
       return;
@@ -222,81 +196,10 @@ export class ImapSession {
     void this.pump();
   }
 
-  private onLine(text: string, literal: number | undefined): void {
-    if (this.switching === "done") {
-      throw new XoauthError("PROTOCOL_ERROR", "The IMAP server sent data after its STARTTLS answer (injection).");
-    }
-    this.segments.push(text);
-    this.responseBytes += text.length + 2;
-    if (literal !== undefined) {
-      const sink = this.current?.spec.bodySink?.(this.segments.join(""), literal);
-      if (!sink && literal > LIMITS.maxImapLiteralBytes) throw limitError("literal", LIMITS.maxImapLiteralBytes);
-      if (!sink) this.responseBytes += literal;
-      if (this.responseBytes > LIMITS.maxMultilineReplyBytes)
-        throw limitError("response", LIMITS.maxMultilineReplyBytes);
-      if (sink) this.watchSink(sink);
-      this.literal = sink ? { sink, parts: [] } : { parts: [] };
-      return;
-    }
-    if (this.responseBytes > LIMITS.maxMultilineReplyBytes) throw limitError("response", LIMITS.maxMultilineReplyBytes);
-    this.responseBytes = 0;
-    const segments = this.segments;
-    this.segments = [];
-    const first = segments[0] as string;
-    this.trace?.({ dir: "s", line: redact(first.length > 500 ? `${first.slice(0, 500)}...` : first) });
-    if (first.startsWith("* ")) {
-      const head = parseUntaggedHead(first.slice(2));
-      if (head.kind === "status" && head.status === "BYE") this.bye = head.text;
-      this.queue.push({ kind: "untagged", r: { head, segments } });
-    } else if (first.startsWith("+")) {
-      this.queue.push({ kind: "continue", text: first.slice(1).trimStart() });
-    } else {
-      const t = parseTagged(first);
-      if (!t) throw new XoauthError("PROTOCOL_ERROR", `Unexpected IMAP server line: ${redact(first.slice(0, 200))}`);
-      if (t.tag === this.switching && t.status === "OK") this.switching = "done";
-      this.queue.push({ kind: "tagged", t });
-    }
-  }
-
-  private onLiteral(chunk: Buffer): void {
-    const l = this.literal as NonNullable<typeof this.literal>;
-    if (!l.sink) {
-      l.parts.push(chunk);
-      return;
-    }
-    if (!l.sink.write(chunk)) {
-      this.pause("sink");
-      l.sink.once("drain", () => this.resume("sink"));
-    }
-  }
-
-  private onLiteralEnd(): void {
-    const l = this.literal as NonNullable<typeof this.literal>;
-    this.literal = undefined;
-    if (l.sink) this.unwatchSink?.();
-    // A streamed literal stands in the response as an empty string, so the attributes after it still pair up.
-    this.segments.push(l.sink ? STREAMED : Buffer.concat(l.parts));
-  }
-
-  /**
-   * A sink that fails (disk full, quota) or closes while its literal is still arriving fails the session: the
-   * command rejects with STORE_ERROR instead of an unhandled 'error' event, and no 'drain' is waited for forever.
-   */
-  private watchSink(sink: Writable): void {
-    const onError = (err: Error) =>
-      this.fail(
-        err instanceof XoauthError
-          ? err
-          : new XoauthError("STORE_ERROR", `Cannot write the message file: ${err.message}`, { cause: err }),
-      );
-    const onClose = () => this.fail(new XoauthError("STORE_ERROR", "The message file was closed while being written."));
-    sink.once("error", onError);
-    sink.once("close", onClose);
-    this.unwatchSink = () => {
-      sink.off("error", onError);
-      sink.off("close", onClose);
-      this.unwatchSink = undefined;
-    };
+  /** A complete response: queued for the pump (the STARTTLS answer ends reading plaintext). */
+  private onResponse(r: Response): void {
+    if (r.kind === "tagged" && r.t.tag === this.switching && r.t.status === "OK") this.switching = "done";
+    this.queue.push(r);
   }
 
   /** Our own backpressure (disk, consumer): the socket stops, and the inactivity timer with it. */
@@ -318,7 +221,7 @@ export class ImapSession {
     this.pumping = true;
     try {
       while (this.queue.length > 0 && !this.failure) {
-        const q = this.queue.shift() as Queued;
+        const q = this.queue.shift() as Response;
         await this.dispatch(q);
       }
     } catch (err) {
@@ -330,7 +233,7 @@ export class ImapSession {
     }
   }
 
-  private async dispatch(q: Queued): Promise<void> {
+  private async dispatch(q: Response): Promise<void> {
     if (this.greetingWait) {
       const w = this.greetingWait;
       this.greetingWait = undefined;
@@ -378,8 +281,7 @@ export class ImapSession {
     this.failure = e;
     clearTimeout(this.timer);
     this.queue.length = 0;
-    this.unwatchSink?.();
-    this.literal = undefined; // a streamed literal's sink is the caller's: it aborts the delivery on the rejection
+    this.assembler.abandon();
     this.socket.off("data", this.listeners.data);
     this.socket.destroy();
     this.greetingWait?.reject(e);
@@ -388,4 +290,8 @@ export class ImapSession {
     this.current = undefined;
     cur?.reject(e);
   }
+}
+
+function injected(): XoauthError {
+  return new XoauthError("PROTOCOL_ERROR", "The IMAP server sent data after its STARTTLS answer (injection).");
 }
