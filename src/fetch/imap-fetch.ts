@@ -64,7 +64,6 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
     const previous = state.uidValidity;
     if (state.setUidValidity(uidValidity) === "changed" && previous !== null) {
       ctx.emit({ type: "uidvalidity", previous, current: uidValidity });
-      renumbered.add(ctx);
     }
     await state.flush();
     await ctx.settleOwedHooks();
@@ -96,17 +95,16 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
       await deliverGroup(ctx, c, uidValidity, folder, metas, run);
     }
     if (ctx.blocked) throw ctx.blocked;
+    if (state.renumbering && !ctx.aborted && planned.length === todo.length) {
+      // Every message of the folder is now delivered or matched under the new UIDVALIDITY (and recorded).
+      state.finishRenumbering();
+      await state.flush();
+    }
     await c.logout();
   } finally {
     c.close();
   }
 }
-
-/**
- * Runs that saw the UIDVALIDITY change (kept across their reconnects): only they match messages by fingerprint. In a
- * later run a known Message-ID + size is a new copy (a resend, a copy into the folder), not a renumbered message.
- */
-const renumbered = new WeakSet<FetchContext>();
 
 type Run = <T>(command: string, fn: () => Promise<T>) => Promise<T>;
 
@@ -136,7 +134,9 @@ async function deliverGroup(
   const committer = new BatchCommitter(ctx, async (uids) => {
     if (opts.delete) await expunge(ctx, c, uids, run);
   });
-  const afterChange = renumbered.has(ctx);
+  // Only while a UIDVALIDITY change is being caught up with (persisted in the state, so a crashed or --limit-ed run
+  // does not end it): afterwards a known Message-ID + size is a new copy (a resend), not a renumbered message.
+  const afterChange = state.renumbering;
   const wanted: Meta[] = [];
   for (const m of metas) {
     if (afterChange && state.isKnownFingerprint(m.fingerprint)) {

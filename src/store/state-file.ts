@@ -28,6 +28,11 @@ export const stateFileSchema = z.object({
       fingerprints: z.array(z.string()),
       /** State kept aside at UIDVALIDITY changes, newest last (at most PREVIOUS_KEPT). */
       previous: z.array(previousSchema),
+      /**
+       * Set at a UIDVALIDITY change, cleared by the first pass that went through the whole folder afterwards: until
+       * then messages are matched by fingerprint (also in the run after a crash), not downloaded again.
+       */
+      renumbering: z.object({ from: z.number().int().nonnegative(), to: z.number().int().nonnegative() }).optional(),
     })
     .optional(),
 });

@@ -62,6 +62,7 @@ export class StateStore {
   private highest = 0;
   private fingerprints = new Set<string>();
   private previous: PreviousImapState[] = [];
+  private renumberingFrom: { from: number; to: number } | undefined;
   private dirty = false;
   private maildir: Maildir | undefined;
   private readonly loadedAt = Date.now();
@@ -104,6 +105,7 @@ export class StateStore {
       this.highest = file.imap.highestUid;
       this.fingerprints = new Set(file.imap.fingerprints);
       this.previous = file.imap.previous;
+      this.renumberingFrom = file.imap.renumbering;
     }
   }
 
@@ -156,9 +158,25 @@ export class StateStore {
       });
       this.previous = this.previous.slice(-PREVIOUS_KEPT);
     }
+    if (this.uidValidityValue !== null) this.renumberingFrom = { from: this.uidValidityValue, to: newValue };
     this.uidValidityValue = newValue;
     this.uids = new UidSet();
     this.highest = 0;
+    this.dirty = true;
+  }
+
+  /**
+   * IMAP: a UIDVALIDITY change is being caught up with (persisted): messages are matched by fingerprint until a pass
+   * has gone through the whole folder under the new value, also across a crash of the run that saw the change.
+   */
+  get renumbering(): boolean {
+    return this.renumberingFrom !== undefined && this.renumberingFrom.to === this.uidValidityValue;
+  }
+
+  /** The folder was fully gone through under the new UIDVALIDITY: new messages are plain new messages again. */
+  finishRenumbering(): void {
+    if (this.renumberingFrom === undefined) return;
+    this.renumberingFrom = undefined;
     this.dirty = true;
   }
 
@@ -253,6 +271,7 @@ export class StateStore {
         highestUid: this.highest,
         fingerprints: [...this.fingerprints],
         previous: this.previous,
+        ...(this.renumberingFrom ? { renumbering: this.renumberingFrom } : {}),
       };
     } else {
       file.pop3 = { delivered: [...this.popDelivered], deleted: [...this.popDeleted] };

@@ -55,12 +55,30 @@ describeDovecot("fetch over IMAP against Dovecot", () => {
     assert.ok(deliveredHashes(md).includes(sha256(fresh)));
   });
 
+  it("a run cut short after a UIDVALIDITY change (--limit 1; a crash is the same) keeps fingerprint matching for the next run", async () => {
+    const md = join(env.dir, "md-imap");
+    await env.dc.setUidValidity(MAILBOX);
+    const fresh = plainMessage(98);
+    await env.dc.deliver(MAILBOX, fresh);
+    const cut = await env.cli(env.args("imap", md, ["--json", "--limit", "1"]));
+    assert.equal(cut.code, 0, cut.stderr);
+    assert.match(cut.stderr, /UIDVALIDITY changed/);
+    const r = await env.cli(env.args("imap", md, ["--json"]));
+    assert.equal(r.code, 0, r.stderr);
+    const hashes = deliveredHashes(md);
+    assert.equal(new Set(hashes).size, hashes.length, "no message delivered twice");
+    assert.equal(hashes.length, all.length + 2, "the old messages were matched, only the new one downloaded");
+    assert.ok(hashes.includes(sha256(fresh)));
+    const again = await env.cli(env.args("imap", md, ["--json"]));
+    assert.deepEqual([JSON.parse(again.stdout).fetched, JSON.parse(again.stdout).skipped], [0, all.length + 2]);
+  });
+
   it("--delete empties the folder with \\Deleted + UID EXPUNGE", async () => {
     const md = join(env.dir, "md-imap");
     const r = await env.cli(env.args("imap", md, ["--json", "--delete"]));
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
-    assert.deepEqual([s.fetched, s.deleted], [0, all.length + 1]);
+    assert.deepEqual([s.fetched, s.deleted], [0, all.length + 2]);
     const r2 = await env.cli(env.args("imap", join(env.dir, "md-empty"), ["--json"]));
     assert.equal(JSON.parse(r2.stdout).fetched, 0);
   });

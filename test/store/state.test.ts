@@ -215,3 +215,27 @@ test("UidSet matches a plain Set for any sequence of adds and round-trips throug
     }),
   );
 });
+
+test("a UIDVALIDITY change is persisted as 'renumbering' until finishRenumbering(): a crashed run leaves it on", async (t) => {
+  const dir = await tempDir(t);
+  const s = await StateStore.load(IMAP, { maildir: dir });
+  assert.equal(s.setUidValidity(5), "first");
+  assert.equal(s.renumbering, false, "the first UIDVALIDITY is no change");
+  await s.close();
+
+  const crashed = await StateStore.load(IMAP, { maildir: dir });
+  assert.equal(crashed.setUidValidity(6), "changed");
+  assert.equal(crashed.renumbering, true);
+  await crashed.flush(); // what the pass does right after SELECT; then the process dies without closing
+  assert.deepEqual(JSON.parse(await readFile(crashed.path, "utf8")).imap.renumbering, { from: 5, to: 6 });
+
+  const next = await StateStore.load(IMAP, { maildir: dir, lock: false });
+  assert.equal(next.setUidValidity(6), "same");
+  assert.equal(next.renumbering, true, "the next run still matches by fingerprint");
+  next.finishRenumbering();
+  assert.equal(next.renumbering, false);
+  await next.flush();
+  assert.equal(JSON.parse(await readFile(next.path, "utf8")).imap.renumbering, undefined);
+  const later = await StateStore.load(IMAP, { maildir: dir, lock: false });
+  assert.equal(later.renumbering, false);
+});
