@@ -8,6 +8,8 @@
 
 import { ImapClient } from "../imap/client/client.js";
 import { mapImapError } from "../imap/errors.js";
+import { LIMITS } from "../limits.js";
+import type { Delivery } from "../store/maildir.js";
 import { deliveryName } from "../store/names.js";
 import { messageFingerprint } from "../store/state.js";
 import { BatchCommitter } from "./committer.js";
@@ -158,23 +160,42 @@ async function deliverGroup(
   try {
     const small = wanted.filter((m) => m.size <= threshold).map((m) => m.uid);
     if (small.length > 0) {
-      await run("UID FETCH BODY.PEEK[]", () =>
-        c.fetchBodies(uidSetString(small), async (uid, source) => {
-          const m = byUid.get(uid);
-          // After a stop request or a failed commit the rest of this answer is read but not delivered.
-          if (!m || ctx.aborted || committer.failed) return;
-          byUid.delete(uid);
-          const name = deliveryName(key(m.uid));
-          const d = await md.beginDelivery(name);
-          try {
-            await d.write(source);
-          } catch (err) {
-            await d.abort();
-            throw err;
-          }
-          committer.add(d, item(m, name, d.bytes));
-        }),
-      );
+      // A "small" message whose body turns out bigger than RFC822.SIZE said streams to tmp/ like a big one.
+      const streaming = new Map<number, Delivery>();
+      const streamTo = (uid: number) => {
+        if (!byUid.has(uid) || streaming.has(uid)) return undefined;
+        const d = md.delivery(deliveryName(key(uid)));
+        streaming.set(uid, d);
+        return d.writable;
+      };
+      try {
+        await run("UID FETCH BODY.PEEK[]", () =>
+          c.fetchBodies(
+            uidSetString(small),
+            async (uid, source) => {
+              const m = byUid.get(uid);
+              const streamed = streaming.get(uid);
+              streaming.delete(uid);
+              // After a stop request or a failed commit the rest of this answer is read but not delivered.
+              if (!m || ctx.aborted || committer.failed) return streamed?.abort();
+              byUid.delete(uid);
+              const name = deliveryName(key(m.uid));
+              const d = streamed ?? md.delivery(name);
+              try {
+                if (source) await d.write(source);
+                else await d.flush();
+              } catch (err) {
+                await d.abort();
+                throw err;
+              }
+              committer.add(d, item(m, name, d.bytes));
+            },
+            { above: Math.min(threshold, LIMITS.maxImapLiteralBytes), to: streamTo },
+          ),
+        );
+      } finally {
+        for (const d of streaming.values()) await d.abort(); // streams cut off by a failure
+      }
     }
     for (const m of wanted.filter((w) => w.size > threshold)) {
       if (ctx.aborted || committer.failed) break;

@@ -98,6 +98,11 @@ export class Maildir {
 
   /** A delivery into tmp/<name>. The name must come from deliveryName() for recovery to work. */
   async beginDelivery(name: string): Promise<Delivery> {
+    return this.delivery(name);
+  }
+
+  /** beginDelivery() for callers that cannot wait (a literal about to stream): nothing touches the disk yet. */
+  delivery(name: string): Delivery {
     if (name.length === 0 || /[/\\:\0]/.test(name) || name.startsWith(".")) {
       throw storeError(`Invalid Maildir file name: ${JSON.stringify(name)}`);
     }

@@ -122,14 +122,29 @@ export class ImapClient extends ImapConnection {
     return out;
   }
 
-  /** UID FETCH <set> (UID BODY.PEEK[]) for small messages: each body is handed over whole, in server order. */
-  async fetchBodies(set: string, onMessage: (uid: number, body: Buffer) => Promise<void>): Promise<void> {
+  /**
+   * UID FETCH <set> (UID BODY.PEEK[]) for small messages: each body is handed over whole, in server order. A literal
+   * bigger than `streamAbove` whose UID came before it (RFC822.SIZE was an underestimate) is streamed into the
+   * Writable `streamTo(uid)` returns instead, and handed over as `undefined` once complete; without one it is kept
+   * up to the in-memory literal limit.
+   */
+  async fetchBodies(
+    set: string,
+    onMessage: (uid: number, body: Buffer | undefined) => Promise<void>,
+    stream?: { above: number; to(uid: number): Writable | undefined },
+  ): Promise<void> {
     await this.command(`UID FETCH ${set} (UID BODY.PEEK[])`, undefined, {
+      bodySink: (head, size) => {
+        if (!stream || size <= stream.above || !/\bBODY\[\]\s*\{\d+\+?\}$/i.test(head)) return undefined;
+        const uid = /\bUID (\d+)\b/i.exec(head.slice(head.lastIndexOf("* ")));
+        return uid ? stream.to(Number(uid[1])) : undefined;
+      },
       onUntagged: async (r) => {
         const a = fetchOf(r);
         const uid = a && num(a.get("UID"));
         const body = a?.get("BODY[]");
         if (uid === undefined || !body || typeof body !== "object" || Array.isArray(body)) return;
+        if (body.str === STREAMED) return onMessage(uid, undefined);
         await onMessage(uid, typeof body.str === "string" ? Buffer.from(body.str, "utf8") : body.str);
       },
     });

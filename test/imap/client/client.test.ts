@@ -70,7 +70,7 @@ describeDovecot("ImapClient against real Dovecot", () => {
       ]);
       const bodies: [number, Buffer][] = [];
       await c.fetchBodies("1:2", async (uid, body) => {
-        bodies.push([uid, Buffer.from(body)]);
+        bodies.push([uid, Buffer.from(body ?? "")]);
       });
       assert.deepEqual(bodies, [
         [1, MSG1],
