@@ -42,6 +42,16 @@ describe("--timeout on test, send and fetch", { concurrency: true }, () => {
     });
   }
 
+  test("fetch: --retry-delay takes durations (a bare number is ms, 0 allowed); garbage is USAGE at start", async () => {
+    const bad = await runCli([...(COMMANDS.fetch as string[]), "--retry-delay", "abc"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /USAGE.*--retry-delay "abc" is not a duration.*a bare number is milliseconds/);
+    for (const ok of ["2s", "0", "1500"]) {
+      const r = await runCli([...(COMMANDS.fetch as string[]), "--retry-delay", ok]);
+      assert.doesNotMatch(r.stderr, /--retry-delay/, ok);
+    }
+  });
+
   test("proxy: --drain-seconds garbage is USAGE at start; 2m is accepted", async () => {
     const bad = await runCli(["proxy", "--config", "/nonexistent/proxy.yaml", "--drain-seconds", "abc"]);
     assert.equal(bad.code, 2);

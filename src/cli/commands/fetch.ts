@@ -8,6 +8,7 @@ import { createLogger, type FetchLogger, type LogFormat, logEvent } from "../../
 import { ProgressBar } from "../../fetch/progress.js";
 import { formatSummary } from "../../fetch/summary.js";
 import type { FetchSummary } from "../../fetch/types.js";
+import { LIMITS } from "../../limits.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
 import { parseDuration, parseTimeout } from "../duration.js";
 import type { RunContext } from "../main.js";
@@ -57,11 +58,21 @@ function intFlag(v: string | undefined, flag: string, min: number): number | und
   return n;
 }
 
-/** --timeout and --every in milliseconds; a bare number is seconds for both, as it always was. */
-function durations(f: FetchFlags): { timeoutMs?: number; everyMs?: number } {
+/** --timeout, --every and --retry-delay in milliseconds; a bare number keeps each flag's old unit (s, s, ms). */
+function durations(f: FetchFlags): { timeoutMs?: number; everyMs?: number; retryDelayMs?: number } {
   return {
     ...(f.timeout !== undefined ? { timeoutMs: parseTimeout(f.timeout, "--timeout", "s") } : {}),
     ...(f.every !== undefined ? { everyMs: parseDuration(f.every, { flag: "--every", bareUnit: "s" }) } : {}),
+    ...(f.retryDelay !== undefined
+      ? {
+          retryDelayMs: parseDuration(f.retryDelay, {
+            flag: "--retry-delay",
+            bareUnit: "ms",
+            allowZero: true,
+            maxMs: LIMITS.maxUserTimeoutMs,
+          }),
+        }
+      : {}),
   };
 }
 
@@ -97,7 +108,7 @@ async function fetchAll(
       ...(timeoutMs ? { timeouts: { commandMs: timeoutMs, dataIdleMs: timeoutMs, greetingMs: timeoutMs } } : {}),
       ...(f.retries !== undefined ? { retries: intFlag(f.retries, "--retries", 0) as number } : {}),
       ...(f.batch !== undefined ? { batchMessages: intFlag(f.batch, "--batch", 1) as number } : {}),
-      ...(f.retryDelay !== undefined ? { backoffMs: intFlag(f.retryDelay, "--retry-delay", 0) as number } : {}),
+      ...(f.retryDelay !== undefined ? { backoffMs: durations(f).retryDelayMs as number } : {}),
       signal,
       onEvent: (e) => {
         bar?.onEvent(e);
@@ -196,7 +207,10 @@ export function registerFetch(program: Command, ctx: RunContext): void {
       "network inactivity timeout, e.g. 90s or 2m; a bare number is seconds (default 60 s per command, 120 s while streaming)",
     )
     .option("--retries <n>", "reconnects without progress before giving up (default 3)")
-    .option("--retry-delay <ms>", "first reconnect delay, doubled per failure (default 1000)")
+    .option(
+      "--retry-delay <duration>",
+      "first reconnect delay, doubled per failure, e.g. 2s (a bare number is ms; default 1s)",
+    )
     .option("--batch <n>", "messages made durable (one directory fsync) before acknowledging them (default 64)")
     .option("--verbose", "log every delivered message")
     .addHelpText("after", EXAMPLES)
