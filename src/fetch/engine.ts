@@ -9,6 +9,7 @@ import { Maildir } from "../store/maildir.js";
 import { accountHash, StateStore } from "../store/state.js";
 import { FetchContext } from "./context.js";
 import { Hooks } from "./hooks.js";
+import { addIdentityParams } from "./identity-params.js";
 import type { FetchOptions, FetchSummary } from "./types.js";
 
 /** Failures worth a reconnect: the network, not the server's or the user's "no". */
@@ -84,6 +85,7 @@ export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & {
       error ??= toXoauthError(err);
     }
   }
+  if (error) await addIdentityParams(error, opts.tokenProvider);
   const c = ctx?.counters ?? { fetched: 0, bytes: 0, deleted: 0, skipped: 0 };
   return {
     ok: error === undefined,
