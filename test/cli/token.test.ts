@@ -23,6 +23,7 @@ const SECRET_ID = app.secrets[0]?.id as string;
 const EXPIRED_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000001";
 const DISABLED_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000002";
 const CA_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000003";
+const POP_ONLY_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000004";
 const USGOV_TENANT = "3f0e7a2b-2222-4c5d-9e8f-000000000009";
 
 let fake: IdentityFake;
@@ -48,6 +49,7 @@ before(async () => {
       sibling(EXPIRED_CLIENT, { secrets: [{ id: SECRET_ID, value: SECRET, expiresAt: new Date(Date.now() - 1000) }] }),
       sibling(DISABLED_CLIENT, { disabled: true }),
       sibling(CA_CLIENT, { conditionalAccessBlocked: true }),
+      sibling(POP_ONLY_CLIENT, { grantedRoles: ["POP.AccessAsApp"] }),
     ],
   };
   const usgov: FakeTenant = { tenantId: USGOV_TENANT, domains: ["fabrikam.onmicrosoft.us"], cloud: "usgov", apps: [] };
@@ -130,6 +132,23 @@ describe("xoauth-mail token: success", () => {
     assert.doesNotMatch(r.stdout, JWT_RE);
     assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
     assert.match(r.stderr, /command line/, "warns that --client-secret is visible to other users");
+  });
+});
+
+describe("xoauth-mail token --check: the exit code says whether the token fits the protocol", () => {
+  test("a token without IMAP.AccessAsApp: --check --protocol imap exits 3, pop3 exits 0; --decode alone stays 0", async () => {
+    const args = [...ids(TENANT, POP_ONLY_CLIENT), "--client-secret-file", secretFile];
+    const imap = await token([...args, "--check", "--protocol", "imap"]);
+    assert.equal(imap.code, 3, imap.stderr);
+    assert.match(imap.stdout, /✗ role/);
+    assert.doesNotMatch(imap.stdout, JWT_RE);
+    const pop = await token([...args, "--check", "--protocol", "pop3"]);
+    assert.equal(pop.code, 0, pop.stderr);
+    const decode = await token([...args, "--decode", "--protocol", "imap"]);
+    assert.equal(decode.code, 0, decode.stderr);
+    const json = await token([...args, "--json", "--check", "--protocol", "imap"]);
+    assert.equal(json.code, 3);
+    assert.equal(jsonOf(json.stdout).checks_ok, false);
   });
 });
 

@@ -20,18 +20,21 @@ Examples:
   xoauth-mail token --account shop --client-secret-file ~/.secret
   # show claims and check them for IMAP, without printing the token
   xoauth-mail token --decode --protocol imap
-  # JSON for scripts: {ok, expires_on, claims, checks, access_token}
+  # for scripts: exit 3 unless the token carries what IMAP needs (audience, IMAP.AccessAsApp, ...)
+  xoauth-mail token --check --protocol imap
+  # JSON for scripts: {ok, expires_on, claims, checks, checks_ok, access_token}
   xoauth-mail token --json | jq .checks
   # certificate credential, local test endpoint with a private CA
   xoauth-mail token --certificate app.pem --authority-host https://127.0.0.1:8443 --ca-file ca.pem
 
 ${AUTH_ENV_HELP}
 
-Exit codes: 0 ok, 2 usage/config, 3 the identity platform refused, 5 network/TLS, 1 unexpected.
-The token is obtained (exit 0) even when --decode checks fail; \`xoauth-mail test\` enforces them.`;
+Exit codes: 0 ok, 2 usage/config, 3 the identity platform refused (or, with --check, a claim check failed),
+5 network/TLS, 1 unexpected. Without --check the token is obtained (exit 0) even when checks fail.`;
 
 interface TokenFlags extends AuthFlags {
   decode?: boolean;
+  check?: boolean;
   protocol?: MailProtocol;
 }
 
@@ -115,19 +118,22 @@ async function run(flags: TokenFlags): Promise<number> {
   const protocol: MailProtocol = flags.protocol ?? settings.protocol ?? "pop3";
   const provider = createTokenProvider(settings);
   const tok: AccessToken = await provider.getToken();
-  if (!flags.json && !flags.decode) {
+  if (!flags.json && !flags.decode && !flags.check) {
     writeSecretPayload(`${tok.token}\n`);
     return 0;
   }
   const { header, claims } = decodeClaims(tok.token);
   const checks = checkClaims(claims, protocol);
+  const checksOk = checks.every((c) => c.ok);
+  // --check: the exit code says whether the token is fit for the protocol (identity class, like `test`).
+  const code = flags.check && !checksOk ? 3 : 0;
   if (flags.json) {
     const out = { ok: true, expires_on: tok.expiresOn.toISOString(), from_cache: tok.fromCache, claims, checks };
-    writeSecretPayload(`${JSON.stringify({ ...out, access_token: tok.token }, null, 2)}\n`);
-    return 0;
+    writeSecretPayload(`${JSON.stringify({ ...out, checks_ok: checksOk, access_token: tok.token }, null, 2)}\n`);
+    return code;
   }
   processOut.stdout(formatDecoded(header, claims, checks, protocol, tok.fromCache));
-  return 0;
+  return code;
 }
 
 export function registerToken(program: Command, ctx: RunContext): void {
@@ -139,6 +145,7 @@ export function registerToken(program: Command, ctx: RunContext): void {
     );
   addAuthOptions(cmd)
     .option("--decode", "print header, claims and checks instead of the token")
+    .option("--check", "like --decode, and exit 3 when a check fails (for scripts and monitoring)")
     .addOption(
       new Option("--protocol <protocol>", "protocol whose permission the checks look for (default pop3)").choices([
         "pop3",
