@@ -165,17 +165,27 @@ export class Delivery {
         this.writeAll(chunks.map((c) => c.chunk as Buffer)).then(() => cb(), cb);
       },
     });
-    // A failed write is reported by flush()/commit() (and to a streaming writer's own listener); without a listener
+    // A failed write is kept and thrown by flush()/commit() (a streaming writer may listen too); without a listener
     // here an 'error' nobody else waits for would end the process.
-    this.writable.on("error", () => {});
+    this.writable.on("error", (err) => {
+      this.writeError ??= err;
+    });
   }
+
+  /** The first write through {@link writable} that failed: the file is incomplete and must never be committed. */
+  private writeError: Error | undefined;
 
   /** Ends {@link writable} and waits until every chunk written through it is taken (spooled or on disk). */
   async flush(): Promise<void> {
-    if (this.writable.writableFinished || this.writable.destroyed) return;
+    if (this.writeError) throw this.writeError;
+    if (this.writable.destroyed && !this.writable.writableFinished) {
+      throw storeError(`Delivery ${this.name}: the message stream was closed before its end`);
+    }
+    if (this.writable.writableFinished) return;
     await new Promise<void>((resolve, reject) => {
       this.writable.end((err?: Error | null) => (err ? reject(err) : resolve()));
     });
+    if (this.writeError) throw this.writeError;
   }
 
   /** Bytes written so far. */

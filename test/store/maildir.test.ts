@@ -247,3 +247,16 @@ test("flush() ends the writable and counts every byte before the delivery is han
   await d.flush(); // idempotent
   await d.commit();
 });
+
+test("a write that failed inside the writable (limit, disk) makes flush() and commit() fail: never a cut-short file in new/", async (t) => {
+  const dir = await tempDir(t);
+  const md = await Maildir.open(dir, { maxMessageBytes: 10 });
+  const d = md.delivery(deliveryName(key(9)));
+  d.writable.write(Buffer.from("12345"));
+  d.writable.write(Buffer.from("678901234567")); // over the 10-byte limit: this write fails
+  await new Promise((r) => setTimeout(r, 50));
+  await assert.rejects(d.flush(), (e: unknown) => isXoauthError(e) && e.code === "LIMIT_EXCEEDED");
+  await assert.rejects(d.commit());
+  assert.deepEqual(await readdir(join(dir, "new")), []);
+  assert.deepEqual(await readdir(join(dir, "tmp")), []);
+});
