@@ -13,7 +13,7 @@ import type { Delivery } from "../store/maildir.js";
 import { deliveryName } from "../store/names.js";
 import { messageFingerprint } from "../store/state.js";
 import { BatchCommitter } from "./committer.js";
-import type { BatchItem, FetchContext } from "./context.js";
+import { type BatchItem, type FetchContext, fetchError } from "./context.js";
 import { secureRecovered } from "./engine.js";
 import { uidSetString } from "./uid-set.js";
 
@@ -35,6 +35,7 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
   const { opts, state } = ctx;
   const folder = opts.folder ?? "INBOX";
   const token = await opts.tokenProvider.getToken();
+  ctx.lastToken = token.token;
   const t = opts.timeouts ?? {};
   const ca = opts.server.ca;
   const c = await ImapClient.connect({
@@ -97,8 +98,9 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
       await deliverGroup(ctx, c, uidValidity, folder, metas, run);
     }
     if (ctx.blocked) throw ctx.blocked;
-    if (state.renumbering && !ctx.aborted && planned.length === todo.length) {
-      // Every message of the folder is now delivered or matched under the new UIDVALIDITY (and recorded).
+    // Every message of the folder is now delivered or matched under the new UIDVALIDITY (and recorded): one that
+    // was planned but not answered (or cut by --limit, or a stop) keeps matching on for the next run.
+    if (state.renumbering && !ctx.aborted && todo.every((uid) => state.isDelivered(uid))) {
       state.finishRenumbering();
       await state.flush();
     }
@@ -141,7 +143,7 @@ async function deliverGroup(
   const afterChange = state.renumbering;
   const wanted: Meta[] = [];
   for (const m of metas) {
-    if (afterChange && state.isKnownFingerprint(m.fingerprint)) {
+    if (afterChange && state.isRenumberedFingerprint(m.fingerprint)) {
       // Same Message-ID + size as a message delivered under an earlier UIDVALIDITY: the same message, renumbered.
       state.markDelivered([{ id: m.uid, fingerprint: m.fingerprint }]);
       ctx.counters.skipped++;
@@ -180,6 +182,8 @@ async function deliverGroup(
               if (!m || ctx.aborted || committer.failed) return streamed?.abort();
               byUid.delete(uid);
               const name = deliveryName(key(m.uid));
+              if (!source && !streamed)
+                throw fetchError("PROTOCOL_ERROR", `UID ${uid}: a streamed body without its file.`);
               const d = streamed ?? md.delivery(name);
               try {
                 if (source) await d.write(source);

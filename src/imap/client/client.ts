@@ -133,18 +133,28 @@ export class ImapClient extends ImapConnection {
     onMessage: (uid: number, body: Buffer | undefined) => Promise<void>,
     stream?: { above: number; to(uid: number): Writable | undefined },
   ): Promise<void> {
+    let streamedUid: number | undefined; // the UID the current streamed body's sink was opened for
     await this.command(`UID FETCH ${set} (UID BODY.PEEK[])`, undefined, {
       bodySink: (head, size) => {
         if (!stream || size <= stream.above || !/\bBODY\[\]\s*\{\d+\+?\}$/i.test(head)) return undefined;
         const uid = /\bUID (\d+)\b/i.exec(head.slice(head.lastIndexOf("* ")));
-        return uid ? stream.to(Number(uid[1])) : undefined;
+        const sink = uid ? stream.to(Number(uid[1])) : undefined;
+        if (sink) streamedUid = Number(uid?.[1]);
+        return sink;
       },
       onUntagged: async (r) => {
         const a = fetchOf(r);
         const uid = a && num(a.get("UID"));
         const body = a?.get("BODY[]");
         if (uid === undefined || !body || typeof body !== "object" || Array.isArray(body)) return;
-        if (body.str === STREAMED) return onMessage(uid, undefined);
+        if (body.str === STREAMED) {
+          const opened = streamedUid;
+          streamedUid = undefined;
+          // `(UID 5 BODY[] {n} ... UID 6)`: the body went to 5's file; the response claims 6. Trust neither.
+          if (uid !== opened)
+            throw this.error(`UID FETCH ${set}`, `a body streamed for UID ${opened} came as UID ${uid}`);
+          return onMessage(uid, undefined);
+        }
         await onMessage(uid, typeof body.str === "string" ? Buffer.from(body.str, "utf8") : body.str);
       },
     });
@@ -177,10 +187,10 @@ export class ImapClient extends ImapConnection {
   /**
    * IDLE (RFC 2177) until `stop` settles (its value is returned) or the folder grows: an EXISTS above the count known
    * since SELECT/EXAMINE (EXPUNGEs lower it) is "new mail". Then DONE and the tagged reply. A message that arrived
-   * after the EXAMINE, also while this connection sat unused, is reported when IDLE starts. The caller sets a command
-   * timeout longer than its re-issue time.
+   * after the EXAMINE, also while this connection sat unused, is reported when IDLE starts. `timeoutMs`: inactivity
+   * allowed during the IDLE (longer than the caller's re-issue time).
    */
-  async idle(stop: Promise<string>): Promise<string> {
+  async idle(stop: Promise<string>, timeoutMs?: number): Promise<string> {
     let why: string | undefined;
     let idling = false;
     const finish = (reason: string) => {
@@ -194,6 +204,7 @@ export class ImapClient extends ImapConnection {
       return "new mail"; // reported while the connection sat unused (between EXAMINE and now)
     }
     await this.command("IDLE", undefined, {
+      ...(timeoutMs ? { timeoutMs } : {}),
       onContinue: () => {
         idling = true;
         return why !== undefined ? "DONE" : undefined; // DONE at once when stopped before the server was ready

@@ -128,3 +128,35 @@ it("new mail reported between commands (unsolicited EXISTS) ends idle() at once,
   assert.equal(idleSent, false);
   assert.equal(c.exists, 4);
 });
+
+it("a streamed body in the bulk FETCH whose response then names another UID is refused, not handed over", async () => {
+  const c = await serve((tag, cmd, sock) => {
+    if (!cmd.startsWith("UID FETCH 5:6 ")) return;
+    sock.write(`* 1 FETCH (UID 5 BODY[] {${SIZE}}\r\n`);
+    sock.write(Buffer.alloc(SIZE, 0x64));
+    sock.write(` UID 6)\r\n${tag} OK done\r\n`);
+  });
+  const opened: number[] = [];
+  const handed: number[] = [];
+  const sink = new Writable({
+    write(_c, _e, cb) {
+      cb();
+    },
+  });
+  const run = c.fetchBodies(
+    "5:6",
+    async (uid) => {
+      handed.push(uid);
+    },
+    {
+      above: 1024,
+      to: (uid) => {
+        opened.push(uid);
+        return sink;
+      },
+    },
+  );
+  await assert.rejects(run, { code: "PROTOCOL_ERROR" });
+  assert.deepEqual(opened, [5]);
+  assert.deepEqual(handed, []);
+});
