@@ -32,7 +32,14 @@ export const stateFileSchema = z.object({
        * Set at a UIDVALIDITY change, cleared by the first pass that went through the whole folder afterwards: until
        * then messages are matched by fingerprint (also in the run after a crash), not downloaded again.
        */
-      renumbering: z.object({ from: z.number().int().nonnegative(), to: z.number().int().nonnegative() }).optional(),
+      renumbering: z
+        .object({
+          from: z.number().int().nonnegative(),
+          to: z.number().int().nonnegative(),
+          /** How many of `fingerprints` (the first ones) existed at the change: only those are matched. */
+          known: z.number().int().nonnegative().optional(),
+        })
+        .optional(),
     })
     .optional(),
 });

@@ -62,7 +62,8 @@ export class StateStore {
   private highest = 0;
   private fingerprints = new Set<string>();
   private previous: PreviousImapState[] = [];
-  private renumberingFrom: { from: number; to: number } | undefined;
+  private renumberingFrom: { from: number; to: number; known?: number | undefined } | undefined;
+  private renumberedFingerprints: Set<string> | undefined;
   private dirty = false;
   private maildir: Maildir | undefined;
   private readonly loadedAt = Date.now();
@@ -158,7 +159,10 @@ export class StateStore {
       });
       this.previous = this.previous.slice(-PREVIOUS_KEPT);
     }
-    if (this.uidValidityValue !== null) this.renumberingFrom = { from: this.uidValidityValue, to: newValue };
+    if (this.uidValidityValue !== null) {
+      this.renumberingFrom = { from: this.uidValidityValue, to: newValue, known: this.fingerprints.size };
+      this.renumberedFingerprints = undefined;
+    }
     this.uidValidityValue = newValue;
     this.uids = new UidSet();
     this.highest = 0;
@@ -171,6 +175,17 @@ export class StateStore {
    */
   get renumbering(): boolean {
     return this.renumberingFrom !== undefined && this.renumberingFrom.to === this.uidValidityValue;
+  }
+
+  /**
+   * While renumbering: was a message with this fingerprint delivered BEFORE the change? Fingerprints of messages
+   * delivered since (under the new UIDVALIDITY) do not count: an identical copy arriving now is a new message.
+   */
+  isRenumberedFingerprint(fingerprint: string | undefined): boolean {
+    if (!this.renumbering || fingerprint === undefined) return false;
+    const r = this.renumberingFrom as { known?: number | undefined };
+    this.renumberedFingerprints ??= new Set([...this.fingerprints].slice(0, r.known ?? this.fingerprints.size));
+    return this.renumberedFingerprints.has(fingerprint);
   }
 
   /** The folder was fully gone through under the new UIDVALIDITY: new messages are plain new messages again. */

@@ -227,7 +227,7 @@ test("a UIDVALIDITY change is persisted as 'renumbering' until finishRenumbering
   assert.equal(crashed.setUidValidity(6), "changed");
   assert.equal(crashed.renumbering, true);
   await crashed.flush(); // what the pass does right after SELECT; then the process dies without closing
-  assert.deepEqual(JSON.parse(await readFile(crashed.path, "utf8")).imap.renumbering, { from: 5, to: 6 });
+  assert.deepEqual(JSON.parse(await readFile(crashed.path, "utf8")).imap.renumbering, { from: 5, to: 6, known: 0 });
 
   const next = await StateStore.load(IMAP, { maildir: dir, lock: false });
   assert.equal(next.setUidValidity(6), "same");
@@ -238,4 +238,23 @@ test("a UIDVALIDITY change is persisted as 'renumbering' until finishRenumbering
   assert.equal(JSON.parse(await readFile(next.path, "utf8")).imap.renumbering, undefined);
   const later = await StateStore.load(IMAP, { maildir: dir, lock: false });
   assert.equal(later.renumbering, false);
+});
+
+test("while renumbering only fingerprints from before the change match: a copy of a message delivered since is new", async (t) => {
+  const dir = await tempDir(t);
+  const s = await StateStore.load(IMAP, { maildir: dir });
+  s.setUidValidity(1);
+  const old = messageFingerprint("<old@contoso.com>", 100);
+  s.markDelivered([{ id: 1, fingerprint: old }]);
+  assert.equal(s.setUidValidity(2), "changed");
+  const since = messageFingerprint("<new@contoso.com>", 200);
+  s.markDelivered([{ id: 5, fingerprint: since }]); // delivered under the new UIDVALIDITY
+  assert.equal(s.isRenumberedFingerprint(old), true);
+  assert.equal(s.isRenumberedFingerprint(since), false, "an identical copy of it arriving now is downloaded");
+  await s.close();
+  const again = await StateStore.load(IMAP, { maildir: dir });
+  again.setUidValidity(2);
+  assert.equal(again.isRenumberedFingerprint(old), true, "the snapshot survives a restart");
+  assert.equal(again.isRenumberedFingerprint(since), false);
+  await again.close();
 });
