@@ -3,6 +3,7 @@
  * re-issued (on a fresh connection, with a token from the provider) before the server's ~30 min timeout. Failures back
  * off exponentially (capped) and are logged; an abort (SIGTERM/SIGINT) ends the loop after the current cycle.
  */
+import { XoauthError } from "../errors.js";
 import { ImapClient } from "../imap/client/client.js";
 import { backoffDelay, sleep } from "./engine.js";
 import type { FetchLogger } from "./log.js";
@@ -30,6 +31,8 @@ export interface DaemonOptions {
 
 export interface IdleTarget {
   server: FetchServer;
+  /** The run's --timeout for login and EXAMINE (default LIMITS.timeouts). */
+  timeouts?: { connectMs?: number; greetingMs?: number; commandMs?: number };
   account: string;
   folder: string;
   getToken: () => Promise<string>;
@@ -43,13 +46,17 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
     let watchError: unknown;
     if (o.idle) {
       try {
-        watch = await openIdleWatch(o.idle, reissueMs);
+        watch = await openIdleWatch(o.idle, o.signal);
       } catch (err) {
         watchError = err; // reported after the cycle, which runs anyway
       }
     }
-    const ok = await o.cycle();
-    if (o.signal.aborted || !ok) watch?.close();
+    let ok = false;
+    try {
+      ok = await o.cycle();
+    } finally {
+      if (o.signal.aborted || !ok) watch?.close(); // also when the cycle itself threw
+    }
     if (o.signal.aborted) break;
     failures = ok ? 0 : failures + 1;
     if (failures > 0) {
@@ -60,13 +67,14 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
     }
     if (o.idle) {
       try {
-        if (!watch) throw watchError;
+        if (!watch) throw watchError ?? new Error("no IDLE connection");
         const why = await watch.wait(o.signal, reissueMs);
         o.logger.log("info", `IDLE ended: ${why}`);
       } catch (err) {
         failures++;
         const delay = backoffDelay(o.errorBackoffMs ?? 5000, failures, MAX_ERROR_BACKOFF_MS);
-        o.logger.log("warn", `IDLE failed (${(err as Error).message}), retrying in ${Math.round(delay / 1000)} s`);
+        const why = err instanceof Error ? err.message : String(err);
+        o.logger.log("warn", `IDLE failed (${why}), retrying in ${Math.round(delay / 1000)} s`);
         await sleep(delay, o.signal);
       }
     } else {
@@ -88,7 +96,7 @@ export interface IdleWatch {
  * between its end and the IDLE is not left waiting for the next re-issue: IDLE reports it at once (at worst one
  * extra cycle finds nothing new).
  */
-export async function openIdleWatch(t: IdleTarget, reissueMs: number): Promise<IdleWatch> {
+export async function openIdleWatch(t: IdleTarget, signal: AbortSignal): Promise<IdleWatch> {
   const ca = t.server.ca;
   const c = await ImapClient.connect({
     host: t.server.host,
@@ -98,10 +106,12 @@ export async function openIdleWatch(t: IdleTarget, reissueMs: number): Promise<I
     token: await t.getToken(),
     ...(ca ? { ca: Array.isArray(ca) ? ca : [ca] } : {}),
     ...(t.server.servername ? { servername: t.server.servername } : {}),
-    // inactivity (the cycle, then the IDLE) must not end the connection before the re-issue timer does
-    timeouts: { commandMs: reissueMs + 60_000 },
+    // Login and EXAMINE with the normal timeouts (a stalled server must not hold the cycle); only the IDLE command
+    // itself may be silent until its re-issue. No command runs while the cycle does, so no timer either.
+    ...(t.timeouts ? { timeouts: t.timeouts } : {}),
   });
   try {
+    if (signal.aborted) throw new XoauthError("CONNECTION_CLOSED", "stopping");
     await c.select(t.folder, true);
   } catch (err) {
     c.close();
@@ -125,7 +135,7 @@ export async function openIdleWatch(t: IdleTarget, reissueMs: number): Promise<I
           if (signal.aborted) onAbort();
           else signal.addEventListener("abort", onAbort, { once: true });
         });
-        const why = c.capabilities.has("IDLE") ? await c.idle(stop) : await stop;
+        const why = c.capabilities.has("IDLE") ? await c.idle(stop, ms + 60_000) : await stop;
         await c.logout();
         return why;
       } catch (err) {

@@ -166,6 +166,7 @@ async function run(f: FetchFlags, signal: AbortSignal): Promise<number> {
             account: first.mailbox,
             folder: first.folder ?? "INBOX",
             getToken: async () => (await first.provider.getToken()).token,
+            ...(timeoutMs ? { timeouts: { greetingMs: timeoutMs, commandMs: timeoutMs } } : {}),
           },
         }
       : {}),

@@ -125,7 +125,7 @@ export class ImapSession {
       this.framer.limits.maxLineBytes = spec.longLines ? LIMITS.maxMultilineReplyBytes : LIMITS.maxLineBytes;
       if (/^STARTTLS$/i.test(spec.line)) this.switching = tag;
       this.send(`${tag} ${spec.line}`, spec.traceLine ? `${tag} ${spec.traceLine}` : undefined);
-      this.arm(this.timeouts.commandMs, spec.line.split(" ")[0] ?? "command");
+      this.arm(spec.timeoutMs ?? this.timeouts.commandMs, spec.line.split(" ")[0] ?? "command");
     });
   }
 
@@ -168,6 +168,11 @@ export class ImapSession {
     this.socket.write(`${line}\r\n`);
   }
 
+  /** Inactivity allowed while the running command waits for its answer (IDLE sets its own, longer one). */
+  private get commandTimeout(): number {
+    return this.current?.spec.timeoutMs ?? this.timeouts.commandMs;
+  }
+
   private arm(ms: number, what: string): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -183,7 +188,7 @@ export class ImapSession {
   private onData(chunk: Buffer): void {
     if (this.failure) return;
     if (this.current || this.greetingWait) {
-      this.arm(this.framer.inLiteral ? this.timeouts.dataIdleMs : this.timeouts.commandMs, "response");
+      this.arm(this.framer.inLiteral ? this.timeouts.dataIdleMs : this.commandTimeout, "response");
     }
     try {
       this.framer.feed(chunk);
@@ -212,7 +217,7 @@ export class ImapSession {
   private resume(why: string): void {
     if (!this.paused.delete(why) || this.paused.size > 0 || this.failure) return;
     this.socket.resume();
-    if (this.current) this.arm(this.framer.inLiteral ? this.timeouts.dataIdleMs : this.timeouts.commandMs, "response");
+    if (this.current) this.arm(this.framer.inLiteral ? this.timeouts.dataIdleMs : this.commandTimeout, "response");
   }
 
   /** Hands queued responses to the running command in order; the socket stays paused while any are waiting. */

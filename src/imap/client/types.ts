@@ -27,6 +27,8 @@ export interface CommandSpec {
   bodySink?(head: string, size: number): Writable | undefined;
   /** `* SEARCH` answers of large mailboxes are one long line: allow up to maxMultilineReplyBytes. */
   longLines?: boolean;
+  /** Inactivity allowed for this command instead of the session's commandMs (IDLE: longer than its re-issue). */
+  timeoutMs?: number;
 }
 
 export type TraceFn = (e: { dir: "c" | "s" | "info"; line: string }) => void;
