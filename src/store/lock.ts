@@ -53,6 +53,8 @@ interface FileId {
 interface LockInfo extends FileId {
   ageMs: number;
   pid: number | undefined;
+  /** The writer's per-process nonce ("pid nonce"; older versions wrote the pid alone). */
+  nonce: string | undefined;
 }
 
 /** What is at `path` now; undefined when there is no lock. */
@@ -60,12 +62,14 @@ async function inspect(path: string): Promise<LockInfo | undefined> {
   try {
     const st = await stat(path, { bigint: true });
     const text = await readFile(path, "utf8");
-    const pid = /^\s*(\d+)\s*$/.test(text) ? Number.parseInt(text, 10) : Number.NaN;
+    const m = /^\s*(\d+)(?: ([0-9a-f]{1,64}))?\s*$/.exec(text);
+    const pid = m ? Number.parseInt(m[1] as string, 10) : Number.NaN;
     return {
       ino: st.ino,
       dev: st.dev,
       ageMs: Date.now() - Number(st.mtimeMs),
       pid: Number.isSafeInteger(pid) && pid > 0 ? pid : undefined,
+      nonce: m?.[2],
     };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
@@ -76,6 +80,20 @@ async function inspect(path: string): Promise<LockInfo | undefined> {
 async function sameFile(path: string, ino: bigint, dev: bigint): Promise<boolean> {
   const st = await stat(path, { bigint: true }).catch(() => undefined);
   return st !== undefined && st.ino === ino && st.dev === dev;
+}
+
+/**
+ * Written after the pid in every lock file of this process. A lock with OUR pid but not our nonce was left by an
+ * earlier process that had the same pid (a container restarted after a kill: fetch is pid 1 again): stale.
+ */
+const NONCE = randomBytes(8).toString("hex");
+const CONTENT = `${process.pid} ${NONCE}\n`;
+
+/** Is the lock's owner running? (An empty or unparsable lock counts as running while it is young.) */
+function ownerAlive(info: LockInfo): boolean {
+  if (info.pid === undefined) return info.ageMs < YOUNG_UNPARSABLE_MS;
+  if (info.pid === process.pid) return info.nonce === NONCE;
+  return alive(info.pid);
 }
 
 function held(path: string, pid: number | undefined, cause?: unknown): never {
@@ -94,7 +112,7 @@ async function createExclusive(target: string, ops: Ops): Promise<FileId> {
   try {
     const st = await handle.stat({ bigint: true });
     id = { ino: st.ino, dev: st.dev };
-    const data = Buffer.from(`${process.pid}\n`);
+    const data = Buffer.from(CONTENT);
     const { bytesWritten } = await handle.write(data, 0, data.length, 0);
     if (bytesWritten !== data.length) throw new Error(`Short write (${bytesWritten} of ${data.length} bytes)`);
     await handle.sync().catch((err: unknown) => {
@@ -157,7 +175,7 @@ async function removeStale(path: string, stale: LockInfo, mine: string, own: Fil
     if (code(err) !== "EEXIST") throw storeError(`Cannot take over lock ${path}`, err, { path });
     const other = await inspect(guard);
     if (other === undefined) return;
-    if (other.pid !== undefined ? alive(other.pid) : other.ageMs < YOUNG_UNPARSABLE_MS) held(path, other.pid, err);
+    if (ownerAlive(other)) held(path, other.pid, err);
     await moveAside(guard, other, ops); // its holder died during a takeover (a window of milliseconds)
     return;
   }
@@ -165,7 +183,7 @@ async function removeStale(path: string, stale: LockInfo, mine: string, own: Fil
     const now = await inspect(path);
     // Judged again under the guard: since `stale` was read, a live run may have taken the lock in a new file that
     // reuses the inode (file systems reuse freed inode numbers at once), so the same inode alone proves nothing.
-    const stillStale = now && (now.pid !== undefined ? !alive(now.pid) : now.ageMs >= YOUNG_UNPARSABLE_MS);
+    const stillStale = now && !ownerAlive(now);
     if (now && stillStale && now.ino === stale.ino && now.dev === stale.dev && now.pid === stale.pid) {
       await unlink(path).catch(() => undefined);
     }
@@ -182,7 +200,7 @@ export async function acquireLock(path: string, ops: LockOps = {}): Promise<() =
   const fsOps: Ops = { link: ops.link ?? link, open: ops.open ?? open };
   const mine = `${path}.${process.pid}.${randomBytes(6).toString("hex")}`;
   try {
-    await writeFile(mine, `${process.pid}\n`, { flag: "wx", mode: 0o600 });
+    await writeFile(mine, CONTENT, { flag: "wx", mode: 0o600 });
   } catch (err) {
     throw storeError(`Cannot create lock ${path}`, err, { path });
   }
@@ -197,7 +215,7 @@ export async function acquireLock(path: string, ops: LockOps = {}): Promise<() =
         if (code(err) !== "EEXIST") throw storeError(`Cannot create lock ${path}`, err, { path });
         const other = await inspect(path);
         if (other === undefined) continue; // released meanwhile
-        if (other.pid !== undefined ? alive(other.pid) : other.ageMs < YOUNG_UNPARSABLE_MS) held(path, other.pid, err);
+        if (ownerAlive(other)) held(path, other.pid, err);
         await removeStale(path, other, mine, own, fsOps);
         continue;
       }

@@ -7,6 +7,10 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { isXoauthError } from "../../src/errors.js";
 import { acquireLock, type LockOps } from "../../src/store/lock.js";
+
+/** What this process writes into a lock: its pid and its per-process nonce. */
+const OWN_LOCK = new RegExp(`^${process.pid} [0-9a-f]{16}\n$`);
+
 import { tempDir } from "./helpers.js";
 
 const isStoreError = (e: unknown) => isXoauthError(e) && e.code === "STORE_ERROR";
@@ -42,7 +46,7 @@ for (const code of ["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK", "EXDEV
     const ops = failingLink(code);
     const release = await acquireLock(path, ops);
     assert.ok(ops.calls >= 1, "link was tried first");
-    assert.equal(await readFile(path, "utf8"), `${process.pid}\n`);
+    assert.match(await readFile(path, "utf8"), OWN_LOCK);
     if (process.platform !== "win32") assert.equal((await stat(path)).mode & 0o777, 0o600);
     assert.deepEqual(await readdir(dir), ["state.json.lock"], "no private pid file is left behind");
     await release();
@@ -57,7 +61,7 @@ test("without hard links a second acquirer is refused naming the holder's pid, a
     acquireLock(path, failingLink()),
     (e) => isStoreError(e) && (e as Error).message.includes(`pid ${process.pid}`),
   );
-  assert.equal(await readFile(path, "utf8"), `${process.pid}\n`, "the holder's lock is left alone");
+  assert.match(await readFile(path, "utf8"), OWN_LOCK, "the holder's lock is left alone");
   await release();
   await (await acquireLock(path, failingLink()))();
 });
@@ -78,7 +82,7 @@ test("without hard links the lock of an exited process is taken over (through th
   const ops = failingLink();
   const release = await acquireLock(path, ops);
   assert.ok(ops.calls >= 3, `link tried for lock, guard and lock again (${ops.calls} calls)`);
-  assert.equal(await readFile(path, "utf8"), `${process.pid}\n`);
+  assert.match(await readFile(path, "utf8"), OWN_LOCK);
   assert.deepEqual(await readdir(dir), ["state.json.lock"], "takeover guard removed");
   await release();
   assert.deepEqual(await readdir(dir), []);
@@ -88,7 +92,7 @@ test("without hard links a live takeover guard means held: the stale lock is not
   const { path } = await lockDir(t);
   const stale = `${exitedPid()}\n`;
   await writeFile(path, stale);
-  await writeFile(`${path}.takeover`, `${process.pid}\n`);
+  await writeFile(`${path}.takeover`, `${process.ppid}\n`); // a live process (our parent)
   await assert.rejects(acquireLock(path, failingLink()), isStoreError);
   assert.equal(await readFile(path, "utf8"), stale);
 });
@@ -101,7 +105,7 @@ test("without hard links many runs racing for a free or a stale lock: exactly on
     const won = results.filter((r) => r.status === "fulfilled");
     assert.equal(won.length, 1, `round ${round}: ${won.length} winners`);
     for (const r of results) if (r.status === "rejected") assert.ok(isStoreError(r.reason), String(r.reason));
-    assert.equal(await readFile(path, "utf8"), `${process.pid}\n`);
+    assert.match(await readFile(path, "utf8"), OWN_LOCK);
     await (won[0] as PromiseFulfilledResult<() => Promise<void>>).value();
     assert.deepEqual(await readdir(dir), [], `round ${round}: lock released, no guard or private files left`);
   }
@@ -152,7 +156,7 @@ test("without hard links three processes racing for a stale lock: exactly one wi
     const winners = children.filter((_, i) => results[i] === "won");
     assert.equal(winners.length, 1, `round ${round}: ${results.join(" | ")}`);
     for (const r of results) if (r !== "won") assert.match(r, /^refused STORE_ERROR /);
-    assert.equal(await readFile(path, "utf8"), `${winners[0]!.pid}\n`);
+    assert.match(await readFile(path, "utf8"), new RegExp(`^${winners[0]?.pid} [0-9a-f]{16}\n$`));
     for (const c of children) c.stdin.end();
     await Promise.all(children.map((c) => (c.exitCode === null ? once(c, "exit") : undefined)));
     assert.deepEqual(await readdir(dir), [], `round ${round}: released, nothing left behind`);

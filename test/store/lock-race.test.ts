@@ -5,6 +5,10 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { isXoauthError } from "../../src/errors.js";
 import { acquireLock } from "../../src/store/lock.js";
+
+/** What this process writes into a lock: its pid and its per-process nonce. */
+const OWN_LOCK = new RegExp(`^${process.pid} [0-9a-f]{16}\n$`);
+
 import { tempDir } from "./helpers.js";
 
 const DEAD_PID = "2147483646\n";
@@ -26,7 +30,7 @@ test("an empty lock file that is old (its writer crashed long ago) is taken over
   const old = new Date(Date.now() - 3_600_000);
   await utimes(path, old, old);
   const release = await acquireLock(path);
-  assert.equal(await readFile(path, "utf8"), `${process.pid}\n`);
+  assert.match(await readFile(path, "utf8"), OWN_LOCK);
   await release();
   assert.deepEqual(await readdir(dir), []);
 });
@@ -35,7 +39,7 @@ test("the lock appears with the owner's pid already in it, mode 0600, and a seco
   const dir = await tempDir(t);
   const path = join(dir, "state.json.lock");
   const release = await acquireLock(path);
-  assert.equal(await readFile(path, "utf8"), `${process.pid}\n`);
+  assert.match(await readFile(path, "utf8"), OWN_LOCK);
   if (process.platform !== "win32") assert.equal((await stat(path)).mode & 0o777, 0o600);
   await assert.rejects(acquireLock(path), (e) => isStoreError(e) && /pid \d+/.test((e as Error).message));
   await release();
@@ -51,7 +55,7 @@ test("many runs racing for one stale lock: exactly one takes it over, the rest a
     const won = results.filter((r) => r.status === "fulfilled");
     assert.equal(won.length, 1, `round ${round}: ${won.length} winners`);
     for (const r of results) if (r.status === "rejected") assert.ok(isStoreError(r.reason), String(r.reason));
-    assert.equal(await readFile(path, "utf8"), `${process.pid}\n`);
+    assert.match(await readFile(path, "utf8"), OWN_LOCK);
     await (won[0] as PromiseFulfilledResult<() => Promise<void>>).value();
     assert.deepEqual(await readdir(dir), [], "lock released, no stale or private files left");
   }
@@ -66,4 +70,16 @@ test("release does not remove a lock that is no longer this run's", async (t) =>
   await rename(`${path}.new`, path); // someone else's lock now sits at the path
   await release();
   assert.equal(await readFile(path, "utf8"), "12345\n");
+});
+
+test("a lock with OUR pid that this process did not create (container restarted as the same pid) is stale", async (t) => {
+  const path = join(await tempDir(t), "state.json.lock");
+  await writeFile(path, `${process.pid}\n`);
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  await utimes(path, hourAgo, hourAgo);
+  const release = await acquireLock(path);
+  assert.match(await readFile(path, "utf8"), OWN_LOCK);
+  // ...while a lock this process holds right now is still refused to a second acquirer of the same process.
+  await assert.rejects(acquireLock(path), (e: unknown) => isXoauthError(e) && /is running/.test(e.message));
+  await release();
 });
