@@ -27,6 +27,8 @@ export class FetchContext {
   readonly counters: Counters = { fetched: 0, bytes: 0, deleted: 0, skipped: 0 };
   /** Set whenever a message became durable; the retry loop resets its attempt counter on progress. */
   progress = false;
+  /** The access token of the last pass (its claims name tenant, app and service principal in error fixes). */
+  lastToken: string | undefined;
   /** Set when --exec-required failed: no further deletions, stop after the batch. */
   blocked: XoauthError | undefined;
 

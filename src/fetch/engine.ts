@@ -85,7 +85,7 @@ export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & {
       error ??= toXoauthError(err);
     }
   }
-  if (error) await addIdentityParams(error, opts.tokenProvider);
+  if (error && ctx?.lastToken) addIdentityParams(error, ctx.lastToken);
   const c = ctx?.counters ?? { fetched: 0, bytes: 0, deleted: 0, skipped: 0 };
   return {
     ok: error === undefined,

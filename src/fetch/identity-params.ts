@@ -4,18 +4,18 @@
  * PowerShell lines carry the real IDs instead of <oid> placeholders.
  */
 import { decodeClaims } from "../auth/claims.js";
-import type { TokenProvider } from "../auth/types.js";
 import type { XoauthError } from "../errors.js";
 
-export async function addIdentityParams(e: XoauthError, tokens: TokenProvider): Promise<void> {
-  if (e.exitCode !== 4) return; // only when the mail server answered: the token exists (a cache hit, no request)
+/** `token`: the one the failed pass used (never a new request: no delay, no network at shutdown). */
+export function addIdentityParams(e: XoauthError, token: string): void {
+  if (e.exitCode !== 4) return; // the mail server answered: the IDs are what its fix needs
   try {
-    const { claims } = decodeClaims((await tokens.getToken()).token);
+    const { claims } = decodeClaims(token);
     const params = e.details.params ?? {};
     const ids = { tenantId: claims.tid, appid: claims.appid, oid: claims.oid };
     for (const [k, v] of Object.entries(ids)) if (typeof v === "string" && params[k] === undefined) params[k] = v;
     e.details.params = params;
   } catch {
-    // no decodable token: the fix keeps its placeholders
+    // not a decodable JWT: the fix keeps its placeholders
   }
 }

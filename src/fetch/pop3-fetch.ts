@@ -46,7 +46,8 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
     throw err;
   }
   try {
-    await client.authenticateXoauth2(opts.account, (await tokenP).token);
+    ctx.lastToken = (await tokenP).token;
+    await client.authenticateXoauth2(opts.account, ctx.lastToken);
     ctx.emit({ type: "connected", attempt });
     const { messages, uidl } = await listMessages(client);
     if (!uidl) ctx.emit({ type: "warning", message: "server has no UIDL: messages identified by header hash + size" });
