@@ -12,7 +12,7 @@ import { CLOUDS, type MailProtocol } from "../../auth/clouds.js";
 import { decodeJwt } from "../../auth/jwt.js";
 import { createTokenProvider, type XoauthTokenProvider } from "../../auth/provider.js";
 import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
-import { type DiagnosisStep, stepJson } from "../../diagnose/types.js";
+import { stepJson } from "../../diagnose/types.js";
 import { ERROR_CODES, type ErrorCode, exitCodeOf, toXoauthError } from "../../errors.js";
 import { fetchAccount } from "../../fetch/engine.js";
 import { t } from "../../i18n/index.js";
