@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { XoauthError } from "../../src/errors.js";
 import { connectImap, mapImapError } from "../../src/imap/index.js";
 import { TLS_UNTRUSTED_CODES } from "../../src/net/errors.js";
 import type { ExchangeFake, ExchangePorts } from "../../src/sandbox/exchange/index.js";
+import { rejects } from "../helpers/rejects.js";
 import { fixtures, MAILBOX, mintToken, startFake } from "../sandbox/exchange/helpers.js";
-
-async function rejects(p: Promise<unknown>): Promise<XoauthError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof XoauthError, `expected XoauthError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
-}
 
 describe("IMAP error mapping", () => {
   const ctx = { host: "h", port: 993, user: "u@x", command: "LIST" };

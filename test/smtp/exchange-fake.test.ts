@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { XoauthError } from "../../src/errors.js";
 import type { ExchangeFake, ExchangePorts } from "../../src/sandbox/exchange/index.js";
 import { classifySmtpReply, mapSmtpError, sendMail, smtpLoginCheck } from "../../src/smtp/index.js";
+import { rejects } from "../helpers/rejects.js";
 import { fixtures, MAILBOX, mintToken, startFake } from "../sandbox/exchange/helpers.js";
-
-async function rejects(p: Promise<unknown>): Promise<XoauthError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof XoauthError, `expected XoauthError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
-}
 
 describe("SMTP reply classification (Exchange Online texts)", () => {
   it("tells 5.7.139, 5.7.3, SendAs denials and other replies apart", () => {
