@@ -7,6 +7,7 @@ import { toXoauthError, XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { redact } from "../log/redact.js";
 import { mapNetworkError } from "../net/errors.js";
+import { IdleTimer } from "../net/idle-timer.js";
 import { BodyStream } from "./body.js";
 import { Pop3Framer } from "./framer.js";
 import { type Pop3Reply, parseReply } from "./parser.js";
@@ -38,7 +39,9 @@ export class Pop3Session {
   private readonly inflight: Pending[] = [];
   private body: BodyStream | undefined;
   private socketPaused = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer = new IdleTimer((ms, what) =>
+    this.fail(new XoauthError("TIMEOUT", `The POP3 server did not answer ${what} within ${ms} ms.`)),
+  );
   private failure: XoauthError | undefined;
   private readonly timeouts: Pop3Timeouts;
   private readonly listeners = {
@@ -190,9 +193,10 @@ export class Pop3Session {
   }
 
   private arm(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.failure || this.body?.isPaused || this.framer.isHeld || (this.inflight.length === 0 && !this.body)) return;
+    if (this.failure || this.body?.isPaused || this.framer.isHeld || (this.inflight.length === 0 && !this.body)) {
+      this.timer.stop();
+      return;
+    }
     const head = this.inflight[0];
     const ms = this.body
       ? this.timeouts.dataIdleMs
@@ -200,10 +204,7 @@ export class Pop3Session {
         ? this.timeouts.greetingMs
         : this.timeouts.commandMs;
     const what = this.body ? "message data" : (head?.req.verb ?? "reply");
-    this.timer = setTimeout(() => {
-      this.fail(new XoauthError("TIMEOUT", `The POP3 server did not answer ${what} within ${ms} ms.`));
-    }, ms);
-    this.timer.unref?.();
+    this.timer.start(ms, what);
   }
 
   private guard(fn: () => void): void {
@@ -312,7 +313,7 @@ export class Pop3Session {
     const quitDone = this.state === "CLOSED";
     this.failure = err;
     this.state = "CLOSED";
-    if (this.timer) clearTimeout(this.timer);
+    this.timer.stop();
     for (const p of [...this.inflight.splice(0), ...this.waiting.splice(0)]) p.reject(err);
     if (!quitDone) this.body?.fail(err);
     this.detach();

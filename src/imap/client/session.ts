@@ -8,6 +8,7 @@ import { toXoauthError, XoauthError } from "../../errors.js";
 import { LIMITS } from "../../limits.js";
 import { redact } from "../../log/redact.js";
 import { mapNetworkError } from "../../net/errors.js";
+import { IdleTimer } from "../../net/idle-timer.js";
 import { ResponseAssembler } from "./assembler.js";
 import { ImapFramer } from "./framer.js";
 import type { TaggedLine } from "./parser.js";
@@ -33,7 +34,13 @@ export class ImapSession {
   private readonly queue: Response[] = [];
   private pumping = false;
   private paused = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer = new IdleTimer((_ms, what) =>
+    this.fail(
+      new XoauthError("TIMEOUT", `${this.where.host}:${this.where.port} did not answer in time (${what}).`, {
+        details: { params: { host: this.where.host, port: String(this.where.port) } },
+      }),
+    ),
+  );
   private failure: XoauthError | undefined;
   /** The socket closed while queued responses were still being handed out: fail once they are. */
   private closedWhilePumping: XoauthError | undefined;
@@ -102,7 +109,7 @@ export class ImapSession {
     });
     this.greeting.catch(() => {});
     this.attach();
-    this.arm(this.timeouts.greetingMs, "greeting");
+    this.timer.start(this.timeouts.greetingMs, "greeting");
   }
 
   /** Runs one command (after those already queued); resolves with its tagged reply (NO/BAD included). */
@@ -125,7 +132,7 @@ export class ImapSession {
       this.framer.limits.maxLineBytes = spec.longLines ? LIMITS.maxMultilineReplyBytes : LIMITS.maxLineBytes;
       if (/^STARTTLS$/i.test(spec.line)) this.switching = tag;
       this.send(`${tag} ${spec.line}`, spec.traceLine ? `${tag} ${spec.traceLine}` : undefined);
-      this.arm(spec.timeoutMs ?? this.timeouts.commandMs, spec.line.split(" ")[0] ?? "command");
+      this.timer.start(spec.timeoutMs ?? this.timeouts.commandMs, spec.line.split(" ")[0] ?? "command");
     });
   }
 
@@ -173,22 +180,10 @@ export class ImapSession {
     return this.current?.spec.timeoutMs ?? this.timeouts.commandMs;
   }
 
-  private arm(ms: number, what: string): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.fail(
-        new XoauthError("TIMEOUT", `${this.where.host}:${this.where.port} did not answer in time (${what}).`, {
-          details: { params: { host: this.where.host, port: String(this.where.port) } },
-        }),
-      );
-    }, ms);
-    this.timer.unref?.();
-  }
-
   private onData(chunk: Buffer): void {
     if (this.failure) return;
     if (this.current || this.greetingWait) {
-      this.arm(this.framer.inLiteral ? this.timeouts.dataIdleMs : this.commandTimeout, "response");
+      this.timer.start(this.framer.inLiteral ? this.timeouts.dataIdleMs : this.commandTimeout, "response");
     }
     try {
       this.framer.feed(chunk);
@@ -211,13 +206,14 @@ export class ImapSession {
   private pause(why: string): void {
     this.paused.add(why);
     this.socket.pause();
-    clearTimeout(this.timer);
+    this.timer.stop();
   }
 
   private resume(why: string): void {
     if (!this.paused.delete(why) || this.paused.size > 0 || this.failure) return;
     this.socket.resume();
-    if (this.current) this.arm(this.framer.inLiteral ? this.timeouts.dataIdleMs : this.commandTimeout, "response");
+    if (this.current)
+      this.timer.start(this.framer.inLiteral ? this.timeouts.dataIdleMs : this.commandTimeout, "response");
   }
 
   /** Hands queued responses to the running command in order; the socket stays paused while any are waiting. */
@@ -242,7 +238,7 @@ export class ImapSession {
     if (this.greetingWait) {
       const w = this.greetingWait;
       this.greetingWait = undefined;
-      clearTimeout(this.timer);
+      this.timer.stop();
       const h = q.kind === "untagged" ? q.r.head : undefined;
       if (h?.kind === "status" && (h.status === "OK" || h.status === "PREAUTH")) {
         if (h.code === "CAPABILITY" && h.codeArgs) this.greetingCapabilities = h.codeArgs.split(" ").filter(Boolean);
@@ -271,7 +267,7 @@ export class ImapSession {
     }
     if (q.t.tag !== cur.tag) throw new XoauthError("PROTOCOL_ERROR", `IMAP reply for unknown tag ${q.t.tag}.`);
     this.current = undefined;
-    clearTimeout(this.timer);
+    this.timer.stop();
     this.framer.limits.maxLineBytes = LIMITS.maxLineBytes;
     this.lastTagged = `${q.t.status}${q.t.code ? ` [${q.t.code}${q.t.codeArgs ? ` ${q.t.codeArgs}` : ""}]` : ""} ${q.t.text}`;
     if (this.switching === "done") {
@@ -284,7 +280,7 @@ export class ImapSession {
   private fail(e: XoauthError): void {
     if (this.failure) return;
     this.failure = e;
-    clearTimeout(this.timer);
+    this.timer.stop();
     this.queue.length = 0;
     this.assembler.abandon();
     this.socket.off("data", this.listeners.data);
