@@ -123,9 +123,9 @@ export async function openIdleWatch(t: IdleTarget, signal: AbortSignal): Promise
       let hardStop: NodeJS.Timeout | undefined;
       let onAbort: (() => void) | undefined;
       try {
+        // Without IDLE (RFC 2177 is an extension) poll: wake up every minute and let the cycle look.
+        const idle = c.capabilities.has("IDLE");
         const stop = new Promise<string>((resolve) => {
-          // Without IDLE (RFC 2177 is an extension) poll: wake up every minute and let the cycle look.
-          const idle = c.capabilities.has("IDLE");
           timer = setTimeout(() => resolve(idle ? "re-issue" : "poll (the server offers no IDLE)"), idle ? ms : 60_000);
           onAbort = () => {
             resolve("stopping");
@@ -135,7 +135,7 @@ export async function openIdleWatch(t: IdleTarget, signal: AbortSignal): Promise
           if (signal.aborted) onAbort();
           else signal.addEventListener("abort", onAbort, { once: true });
         });
-        const why = c.capabilities.has("IDLE") ? await c.idle(stop, ms + 60_000) : await stop;
+        const why = idle ? await c.idle(stop, ms + 60_000) : await stop;
         await c.logout();
         return why;
       } catch (err) {

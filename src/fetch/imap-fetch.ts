@@ -204,7 +204,7 @@ async function deliverGroup(
     for (const m of wanted.filter((w) => w.size > threshold)) {
       if (ctx.aborted || committer.failed) break;
       const name = deliveryName(key(m.uid));
-      const d = await md.beginDelivery(name);
+      const d = md.delivery(name);
       try {
         await run(`UID FETCH ${m.uid} BODY.PEEK[]`, () => c.fetchBodyStream(m.uid, d.writable));
         await d.flush();

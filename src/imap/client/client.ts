@@ -124,8 +124,8 @@ export class ImapClient extends ImapConnection {
 
   /**
    * UID FETCH <set> (UID BODY.PEEK[]) for small messages: each body is handed over whole, in server order. A literal
-   * bigger than `streamAbove` whose UID came before it (RFC822.SIZE was an underestimate) is streamed into the
-   * Writable `streamTo(uid)` returns instead, and handed over as `undefined` once complete; without one it is kept
+   * bigger than `stream.above` whose UID came before it (RFC822.SIZE was an underestimate) is streamed into the
+   * Writable `stream.to(uid)` returns instead, and handed over as `undefined` once complete; without one it is kept
    * up to the in-memory literal limit.
    */
   async fetchBodies(
@@ -136,17 +136,16 @@ export class ImapClient extends ImapConnection {
     let streamedUid: number | undefined; // the UID the current streamed body's sink was opened for
     await this.command(`UID FETCH ${set} (UID BODY.PEEK[])`, undefined, {
       bodySink: (head, size) => {
-        if (!stream || size <= stream.above || !/\bBODY\[\]\s*\{\d+\+?\}$/i.test(head)) return undefined;
-        const uid = /\bUID (\d+)\b/i.exec(head.slice(head.lastIndexOf("* ")));
-        const sink = uid ? stream.to(Number(uid[1])) : undefined;
-        if (sink) streamedUid = Number(uid?.[1]);
+        const uid = stream && size > stream.above ? bodyLiteral(head)?.uid : undefined;
+        const sink = uid === undefined ? undefined : stream?.to(uid);
+        if (sink) streamedUid = uid;
         return sink;
       },
       onUntagged: async (r) => {
         const a = fetchOf(r);
         const uid = a && num(a.get("UID"));
-        const body = a?.get("BODY[]");
-        if (uid === undefined || !body || typeof body !== "object" || Array.isArray(body)) return;
+        const body = a && bodyOf(a);
+        if (uid === undefined || !body) return;
         if (body.str === STREAMED) {
           const opened = streamedUid;
           streamedUid = undefined;
@@ -167,16 +166,17 @@ export class ImapClient extends ImapConnection {
     let streams = 0;
     await this.command(`UID FETCH ${uid} (UID BODY.PEEK[])`, undefined, {
       bodySink: (head) => {
-        if (!/\bBODY\[\]\s*\{\d+\+?\}$/i.test(head)) return undefined;
-        const other = /\bUID (\d+)\b/i.exec(head.slice(head.indexOf("(")));
-        if (other && Number(other[1]) !== uid) throw this.error(command, `the server sent the body of UID ${other[1]}`);
+        const literal = bodyLiteral(head);
+        if (!literal) return undefined;
+        if (literal.uid !== undefined && literal.uid !== uid) {
+          throw this.error(command, `the server sent the body of UID ${literal.uid}`);
+        }
         if (++streams > 1) throw this.error(command, "the server sent more than one body");
         return sink;
       },
       onUntagged: (r) => {
         const a = fetchOf(r);
-        const body = a?.get("BODY[]");
-        if (!a || !body || typeof body !== "object" || Array.isArray(body) || body.str !== STREAMED) return;
+        if (!a || bodyOf(a)?.str !== STREAMED) return;
         if (num(a.get("UID")) !== uid) throw this.error(command, `the body came with UID ${String(a.get("UID"))}`);
         seen = true;
       },
@@ -243,6 +243,19 @@ function fetchOf(r: Untagged): Map<string, Token> | undefined {
   const at = first.toUpperCase().indexOf("FETCH") + "FETCH".length;
   const tokens = tokenize(r.segments, at);
   return fetchAttributes(tokens[0]);
+}
+
+/** The literal announced at the end of `head` is a whole body (`BODY[] {n}`); `uid`: the UID named before it. */
+function bodyLiteral(head: string): { uid: number | undefined } | undefined {
+  if (!/\bBODY\[\]\s*\{\d+\+?\}$/i.test(head)) return undefined;
+  const m = /\bUID (\d+)\b/i.exec(head);
+  return { uid: m ? Number(m[1]) : undefined };
+}
+
+/** The BODY[] string of a FETCH attribute map (a literal, quoted string, or the STREAMED marker). */
+function bodyOf(a: Map<string, Token>): { str: Buffer | string } | undefined {
+  const body = a.get("BODY[]");
+  return body && typeof body === "object" && !Array.isArray(body) ? body : undefined;
 }
 
 function num(t: Token | undefined): number | undefined {
