@@ -1,9 +1,11 @@
 /** Reads and validates the YAML config file and selects an account. */
-import { readFileSync, statSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { XoauthError } from "../errors.js";
+import { assertInlineSecretsPrivate } from "./privacy.js";
 import { type AccountConfig, type ConfigFile, ConfigFileSchema } from "./schema.js";
+import { readRegularFile } from "./secrets.js";
+import { decodeText } from "./text.js";
 
 /** Largest config file we read. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -11,8 +13,6 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 export interface LoadedConfig {
   path: string;
   raw: ConfigFile;
-  /** True when group or others may read the file (inline secrets are then refused). */
-  groupOrWorldReadable: boolean;
 }
 
 function issuePath(path: PropertyKey[]): string {
@@ -23,18 +23,28 @@ export function formatZodIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join("; ");
 }
 
+/** Where the file holds a secret itself: `clientSecret`, or a password in a `proxy` URL. */
+export function inlineSecrets(cfg: ConfigFile): string[] {
+  const sections: [string, AccountConfig | undefined][] = [
+    ["defaults", cfg.defaults],
+    ...Object.entries(cfg.accounts ?? {}).map(([name, a]): [string, AccountConfig] => [`accounts.${name}`, a]),
+  ];
+  const out: string[] = [];
+  for (const [at, a] of sections) {
+    if (a?.clientSecret) out.push(`${at}.clientSecret`);
+    if (a?.proxy && new URL(a.proxy).password) out.push(`${at}.proxy (password)`);
+  }
+  return out;
+}
+
 export function loadConfigFile(path: string): LoadedConfig {
   let text: string;
   let mode: number;
   try {
-    const st = statSync(path);
-    if (st.size > MAX_CONFIG_BYTES) {
-      throw new XoauthError("CONFIG_INVALID", `Config file ${path} is larger than ${MAX_CONFIG_BYTES} bytes.`);
-    }
-    mode = st.mode;
-    text = readFileSync(path, "utf8");
+    const file = readRegularFile(path, MAX_CONFIG_BYTES);
+    mode = file.mode;
+    text = decodeText(file.bytes);
   } catch (e) {
-    if (e instanceof XoauthError) throw e;
     throw new XoauthError("CONFIG_INVALID", `Cannot read config file ${path}: ${(e as Error).message}`, {
       cause: e,
       details: { params: { path } },
@@ -55,7 +65,8 @@ export function loadConfigFile(path: string): LoadedConfig {
       details: { params: { path } },
     });
   }
-  return { path, raw: parsed.data, groupOrWorldReadable: (mode & 0o044) !== 0 };
+  assertInlineSecretsPrivate(path, mode, inlineSecrets(parsed.data));
+  return { path, raw: parsed.data };
 }
 
 /** The named account (or `defaultAccount`, or the only account) merged over `defaults`. */

@@ -7,7 +7,9 @@ import { z } from "zod";
 /** A secret is referenced, not inlined: the name of an environment variable or the path of a file. */
 export const SecretRefSchema = z.union([
   z.strictObject({ env: z.string().min(1).describe("Name of an environment variable holding the secret") }),
-  z.strictObject({ file: z.string().min(1).describe("Path of a file holding the secret (first line is used)") }),
+  z.strictObject({
+    file: z.string().min(1).describe("Path of a file holding only the secret, readable by its owner alone (chmod 600)"),
+  }),
 ]);
 export type SecretRef = z.infer<typeof SecretRefSchema>;
 
