@@ -2,6 +2,9 @@
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { XoauthError } from "../errors.js";
+import { t } from "../i18n/index.js";
+import { closest } from "./closest.js";
+import { describeIssues } from "./issues.js";
 import { assertInlineSecretsPrivate } from "./privacy.js";
 import { type AccountConfig, type ConfigFile, ConfigFileSchema } from "./schema.js";
 import { readRegularFile } from "./secrets.js";
@@ -15,12 +18,8 @@ export interface LoadedConfig {
   raw: ConfigFile;
 }
 
-function issuePath(path: PropertyKey[]): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".") || "(top level)";
-}
-
 export function formatZodIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join("; ");
+  return describeIssues(ConfigFileSchema, error).text;
 }
 
 /** Where the file holds a secret itself: `clientSecret`, or a password in a `proxy` URL. */
@@ -61,7 +60,9 @@ export function loadConfigFile(path: string): LoadedConfig {
   }
   const parsed = ConfigFileSchema.safeParse(data);
   if (!parsed.success) {
-    throw new XoauthError("CONFIG_INVALID", `Config file ${path} is invalid: ${formatZodIssues(parsed.error)}`, {
+    const issues = describeIssues(ConfigFileSchema, parsed.error);
+    throw new XoauthError("CONFIG_INVALID", t("config.invalid", { path, issues: issues.text }), {
+      ...(issues.unknownKeys ? { why: t("config.unknownKey.why"), fix: [t("config.unknownKey.fix", { path })] } : {}),
       details: { params: { path } },
     });
   }
@@ -79,9 +80,11 @@ export function selectAccount(
   let chosen = name ?? cfg.raw.defaultAccount;
   if (chosen === undefined && names.length === 1) chosen = names[0];
   if (chosen !== undefined && !(chosen in accounts)) {
+    const suggestion = closest(chosen, names);
     throw new XoauthError(
       "CONFIG_INVALID",
-      `Account "${chosen}" is not in ${cfg.path} (accounts: ${names.join(", ") || "none"}).`,
+      t("config.account.unknown", { account: chosen, path: cfg.path, accounts: names.join(", ") || "-" }) +
+        (suggestion ? t("config.unknownKey.suggest", { suggestion }) : "."),
       { details: { params: { path: cfg.path } } },
     );
   }
