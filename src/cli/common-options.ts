@@ -12,7 +12,7 @@ export function addAuthOptions(cmd: Command): Command {
   return cmd
     .option("--tenant-id <id>", "Directory (tenant) ID: GUID or verified domain (env AZURE_TENANT_ID)")
     .option("--client-id <id>", "Application (client) ID of the app registration (env AZURE_CLIENT_ID)")
-    .option("--client-secret-file <path>", "file whose first line is the client secret Value (env AZURE_CLIENT_SECRET)")
+    .option("--client-secret-file <path>", "file: the client secret Value alone, mode 0600 (env AZURE_CLIENT_SECRET)")
     .option("--client-secret <value>", "client secret on the command line (visible to other users: prefer a file)")
     .option(
       "--certificate <path>",

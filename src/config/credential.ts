@@ -6,7 +6,7 @@ import { XoauthError } from "../errors.js";
 import { markSecret } from "../log/redact.js";
 import type { LoadedConfig } from "./load.js";
 import type { AccountConfig } from "./schema.js";
-import { readBoundedFile, readSecretEnv, readSecretFile } from "./secrets.js";
+import { readPrivateFile, readSecretEnv, readSecretFile } from "./secrets.js";
 import type { AuthFlags } from "./settings.js";
 
 export type SecretSource = "flag" | "flag-file" | "env" | "config-env" | "config-file" | "config-inline";
@@ -24,7 +24,7 @@ function certificate(
   source: "flag" | "env" | "config",
   flag: string,
 ): CredentialSetting {
-  const pem = readBoundedFile(path, "certificate", flag);
+  const pem = readPrivateFile(path, "certificate", flag);
   if (!/-----BEGIN CERTIFICATE-----/.test(pem)) {
     throw new XoauthError("CONFIG_INVALID", `The certificate file ${path} (${flag}) holds no PEM certificate.`);
   }
@@ -81,7 +81,6 @@ function fromConfig(
   env: NodeJS.ProcessEnv,
   account: AccountConfig,
   loaded: LoadedConfig | undefined,
-  warn: (m: string) => void,
 ): CredentialSetting | undefined {
   const where = loaded ? `config file ${loaded.path}` : "config file";
   const kinds = [account.secret, account.clientSecret, account.certificate].filter((v) => v).length;
@@ -106,12 +105,8 @@ function fromConfig(
     };
   }
   if (account.clientSecret) {
+    // Only in a file its owner alone can read: loadConfigFile refused it otherwise.
     markSecret(account.clientSecret);
-    if (loaded?.groupOrWorldReadable) {
-      warn(
-        `${where} holds an inline clientSecret but other users may read it; run \`chmod 600 ${loaded.path}\` or reference the secret with secret: {env: NAME} or secret: {file: PATH}.`,
-      );
-    }
     return { kind: "secret", secret: account.clientSecret, source: "config-inline" };
   }
   if (account.certificate) {
@@ -136,7 +131,7 @@ export function resolveCredential(
   loaded: LoadedConfig | undefined,
   warn: (m: string) => void,
 ): CredentialSetting {
-  const cred = fromFlags(flags, warn) ?? fromEnv(flags, env) ?? fromConfig(flags, env, account, loaded, warn);
+  const cred = fromFlags(flags, warn) ?? fromEnv(flags, env) ?? fromConfig(flags, env, account, loaded);
   if (cred) return cred;
   throw new XoauthError(
     "USAGE",

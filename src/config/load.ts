@@ -1,9 +1,14 @@
 /** Reads and validates the YAML config file and selects an account. */
-import { readFileSync, statSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { XoauthError } from "../errors.js";
+import { t } from "../i18n/index.js";
+import { closest } from "./closest.js";
+import { describeIssues } from "./issues.js";
+import { assertInlineSecretsPrivate } from "./privacy.js";
 import { type AccountConfig, type ConfigFile, ConfigFileSchema } from "./schema.js";
+import { readRegularFile } from "./secrets.js";
+import { decodeText } from "./text.js";
 
 /** Largest config file we read. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -11,30 +16,34 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 export interface LoadedConfig {
   path: string;
   raw: ConfigFile;
-  /** True when group or others may read the file (inline secrets are then refused). */
-  groupOrWorldReadable: boolean;
-}
-
-function issuePath(path: PropertyKey[]): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".") || "(top level)";
 }
 
 export function formatZodIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join("; ");
+  return describeIssues(ConfigFileSchema, error).text;
+}
+
+/** Where the file holds a secret itself: `clientSecret`, or a password in a `proxy` URL. */
+export function inlineSecrets(cfg: ConfigFile): string[] {
+  const sections: [string, AccountConfig | undefined][] = [
+    ["defaults", cfg.defaults],
+    ...Object.entries(cfg.accounts ?? {}).map(([name, a]): [string, AccountConfig] => [`accounts.${name}`, a]),
+  ];
+  const out: string[] = [];
+  for (const [at, a] of sections) {
+    if (a?.clientSecret) out.push(`${at}.clientSecret`);
+    if (a?.proxy && new URL(a.proxy).password) out.push(`${at}.proxy (password)`);
+  }
+  return out;
 }
 
 export function loadConfigFile(path: string): LoadedConfig {
   let text: string;
   let mode: number;
   try {
-    const st = statSync(path);
-    if (st.size > MAX_CONFIG_BYTES) {
-      throw new XoauthError("CONFIG_INVALID", `Config file ${path} is larger than ${MAX_CONFIG_BYTES} bytes.`);
-    }
-    mode = st.mode;
-    text = readFileSync(path, "utf8");
+    const file = readRegularFile(path, MAX_CONFIG_BYTES);
+    mode = file.mode;
+    text = decodeText(file.bytes);
   } catch (e) {
-    if (e instanceof XoauthError) throw e;
     throw new XoauthError("CONFIG_INVALID", `Cannot read config file ${path}: ${(e as Error).message}`, {
       cause: e,
       details: { params: { path } },
@@ -51,11 +60,14 @@ export function loadConfigFile(path: string): LoadedConfig {
   }
   const parsed = ConfigFileSchema.safeParse(data);
   if (!parsed.success) {
-    throw new XoauthError("CONFIG_INVALID", `Config file ${path} is invalid: ${formatZodIssues(parsed.error)}`, {
+    const issues = describeIssues(ConfigFileSchema, parsed.error);
+    throw new XoauthError("CONFIG_INVALID", t("config.invalid", { path, issues: issues.text }), {
+      ...(issues.unknownKeys ? { why: t("config.unknownKey.why"), fix: [t("config.unknownKey.fix", { path })] } : {}),
       details: { params: { path } },
     });
   }
-  return { path, raw: parsed.data, groupOrWorldReadable: (mode & 0o044) !== 0 };
+  assertInlineSecretsPrivate(path, mode, inlineSecrets(parsed.data));
+  return { path, raw: parsed.data };
 }
 
 /** The named account (or `defaultAccount`, or the only account) merged over `defaults`. */
@@ -68,9 +80,11 @@ export function selectAccount(
   let chosen = name ?? cfg.raw.defaultAccount;
   if (chosen === undefined && names.length === 1) chosen = names[0];
   if (chosen !== undefined && !(chosen in accounts)) {
+    const suggestion = closest(chosen, names);
     throw new XoauthError(
       "CONFIG_INVALID",
-      `Account "${chosen}" is not in ${cfg.path} (accounts: ${names.join(", ") || "none"}).`,
+      t("config.account.unknown", { account: chosen, path: cfg.path, accounts: names.join(", ") || "-" }) +
+        (suggestion ? t("config.unknownKey.suggest", { suggestion }) : "."),
       { details: { params: { path: cfg.path } } },
     );
   }

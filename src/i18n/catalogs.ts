@@ -1,6 +1,7 @@
 /** Imports every area's catalog so they register. Import this once from entry points (CLI, library index). */
 
 import { authCodes as deAuth, authUi as deAuthUi } from "./de/auth.js";
+import { configUi as deConfigUi } from "./de/config.js";
 import { demoCodes as deDemo, demoUi as deDemoUi } from "./de/demo.js";
 import { codes as deDiagnose, ui as deDiagnoseUi } from "./de/diagnose.js";
 import { fetchCodes as deFetch, fetchUi as deFetchUi } from "./de/fetch.js";
@@ -10,6 +11,7 @@ import { sendCodes as deSend, sendUi as deSendUi } from "./de/send.js";
 import { stepsCodes as deSteps, stepsUi as deStepsUi } from "./de/steps.js";
 import { storeCodes as deStore } from "./de/store.js";
 import { authCodes as enAuth, authUi as enAuthUi } from "./en/auth.js";
+import { configUi as enConfigUi } from "./en/config.js";
 import { demoCodes as enDemo, demoUi as enDemoUi } from "./en/demo.js";
 import { codes as enDiagnose, ui as enDiagnoseUi } from "./en/diagnose.js";
 import { fetchCodes as enFetch, fetchUi as enFetchUi } from "./en/fetch.js";
@@ -25,6 +27,7 @@ import type { CodeCatalog, UiCatalog } from "./types.js";
 const AREAS: [CodeCatalog, UiCatalog, CodeCatalog, UiCatalog][] = [
   [enDiagnose, enDiagnoseUi, deDiagnose, deDiagnoseUi],
   [enAuth, enAuthUi, deAuth, deAuthUi],
+  [{}, enConfigUi, {}, deConfigUi],
   [enProxy, enProxyUi, deProxy, deProxyUi],
   [enStore, {}, deStore, {}],
   [enDemo, enDemoUi, deDemo, deDemoUi],

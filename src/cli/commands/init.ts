@@ -143,7 +143,7 @@ export function registerInit(program: Command, ctx: RunContext): void {
     )
     .option("--tenant-id <id>", "Directory (tenant) ID: GUID or verified domain")
     .option("--client-id <id>", "Application (client) ID")
-    .option("--client-secret-file <path>", "file whose first line is the client secret Value (or AZURE_CLIENT_SECRET)")
+    .option("--client-secret-file <path>", "file: the client secret Value alone, mode 0600 (or AZURE_CLIENT_SECRET)")
     .option("--certificate <path>", "PEM with certificate + private key, instead of a secret")
     .option("--certificate-password <password>", "password of the certificate's private key")
     .option("--mailbox <address>", "mailbox to access (primary SMTP address)")
