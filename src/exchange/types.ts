@@ -1,0 +1,105 @@
+/** Types of the Exchange behaviour table (src/exchange/contract.ts). Only types and the list of proposed codes. */
+import type { MailProtocol } from "../auth/clouds.js";
+import type { ErrorCode } from "../errors.js";
+
+/**
+ * Codes the table uses that src/errors.ts does not have yet (the wiring step adds them there).
+ * SERVER_BUSY: the server refused for now (connection limit, throttling, unavailable); exit 5, retried by `fetch`
+ * with backoff, answered by the proxy with a temporary error; never a permission fix.
+ */
+export const NEW_CODES = ["SERVER_BUSY"] as const;
+export type NewCode = (typeof NEW_CODES)[number];
+export type ContractCode = ErrorCode | NewCode;
+
+/** Permanent: retrying with the same setup fails again. Temporary: retrying later (with a fresh token) can work. */
+export type Kind = "permanent" | "temporary";
+
+/**
+ * Where a reply surfaces. `mailbox`: the first command that opens the mailbox after a successful login (IMAP LIST,
+ * LSUB, SELECT, EXAMINE, STATUS, NAMESPACE); `session`: any later command of a logged-in session.
+ */
+export type Step = "greeting" | "auth" | "mailbox" | "session" | "mail-from" | "data";
+
+/** A public URL (Microsoft doc, RFC, public issue thread), `observed: <what>` or `UNCONFIRMED: <why>`. */
+export type Source = string;
+
+/** The ids of the distinct replies on the wire (one reply can stand for several situations). */
+export type ReplyId =
+  | "auth-failed"
+  | "not-connected"
+  | "smtp-auth-disabled-tenant"
+  | "smtp-auth-disabled-mailbox"
+  | "smtp-auth-refused"
+  | "send-as-denied"
+  | "session-expired"
+  | "connection-limit"
+  | "server-busy"
+  | "mechanism-unsupported";
+
+/** The ids of the situations (what is wrong, in the directory or on the server). */
+export type SituationId =
+  | "no-consent"
+  | "role-missing"
+  | "sp-missing"
+  | "sp-app-object-id"
+  | "mailbox-not-found"
+  | "no-fullaccess"
+  | "no-mailbox-permission"
+  | "pop-disabled"
+  | "imap-disabled"
+  | "smtp-auth-disabled-tenant"
+  | "smtp-auth-disabled-mailbox"
+  | "basic-auth"
+  | "pop3-one-line-auth"
+  | "wrong-audience"
+  | "token-expired-at-login"
+  | "token-expired-in-session"
+  | "connection-limit"
+  | "server-busy"
+  | "send-as-denied"
+  | "xoauth2-not-offered";
+
+/** How one protocol answers. Lines are templates: {tag} {host} {user} {from} {limit} {ms}. */
+export interface WireReply {
+  steps: readonly Step[];
+  /** The exact line(s) Exchange Online sends; absent when nobody has published them. */
+  exchange?: readonly string[];
+  /** What other servers send for the same thing (Dovecot 2.3, RFC example texts). */
+  others?: readonly { server: string; lines: readonly string[] }[];
+  /** Matches one normalised reply line (see normaliseReply): Exchange's text and the equivalents above. */
+  match: RegExp;
+  sources: readonly Source[];
+}
+
+/** One distinct reply: what a classifier can know from the wire alone. */
+export interface ReplyRow {
+  id: ReplyId;
+  title: string;
+  /** The code a classifier reports from this reply alone. */
+  code: ContractCode;
+  kind: Kind;
+  protocols: Partial<Record<MailProtocol, WireReply>>;
+}
+
+/** How one situation shows on one protocol. */
+export interface SituationEntry {
+  reply: ReplyId;
+  /** Exact lines when they differ from the reply's Exchange lines (still classified as `reply`). */
+  lines?: readonly string[];
+  /** The diagnosis code when it differs from the situation's (e.g. IMAP finds no FullAccess only after login). */
+  code?: ContractCode;
+}
+
+/** One situation: the directory state or server condition, how each protocol shows it, and what to diagnose. */
+export interface Situation {
+  id: SituationId;
+  title: string;
+  /** The admin-side state that causes it (PowerShell / portal wording). */
+  cause: string;
+  /** The sandbox scenario that sets it up, where there is one (src/sandbox/local-tenant.ts). */
+  scenario?: string;
+  /** The diagnosis code when the facts (token claims, directory) are known; default: the reply's code. */
+  code?: ContractCode;
+  protocols: Partial<Record<MailProtocol, SituationEntry>>;
+  sources: readonly Source[];
+}
