@@ -1,11 +1,11 @@
 /** CLI entry: builds the commander program from one module per command (src/cli/commands/*.ts). */
 import { Command, CommanderError } from "commander";
-import { exitCodeOf, toXoauthError, XoauthError } from "../errors.js";
+import { exitCodeOf, XoauthError } from "../errors.js";
 import "../i18n/catalogs.js";
 import { detectLang, setDefaultParam, setLang } from "../i18n/index.js";
 import { packageVersion } from "../version.js";
 import { loadCommands, type RegisterCommand, selectedCommand } from "./commands/index.js";
-import { errorJson, formatError, processOut } from "./output.js";
+import { cliError, errorJson, formatError, processOut } from "./output.js";
 
 export const EXIT_CODES_HELP = `Exit codes:
   0  success
@@ -61,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       return exitCodeOf("USAGE");
     }
-    const err = toXoauthError(e);
+    const err = cliError(e);
     processOut.stderr(formatError(err));
     return err instanceof XoauthError ? err.exitCode : 1;
   }

@@ -1,8 +1,9 @@
 /** Everything the CLI prints goes through here, so secrets are redacted at the sink. */
-import { toXoauthError, type XoauthError } from "../errors.js";
+import type { XoauthError } from "../errors.js";
 import { codeText, t } from "../i18n/index.js";
 import { redact } from "../log/redact.js";
 import { escapeControl } from "../log/sanitize.js";
+import { toTypedError } from "../store/fs-errors.js";
 
 export interface Out {
   stdout(text: string): void;
@@ -18,6 +19,9 @@ export const processOut: Out = {
 export function writeSecretPayload(text: string): void {
   process.stdout.write(text);
 }
+
+/** What a command's catch-all reports: a local file-system failure is STORE_ERROR (exit 6), never UNEXPECTED. */
+export const cliError: (e: unknown) => XoauthError = toTypedError;
 
 /** The stable JSON shape of an error (`--json`). */
 export function errorJson(err: XoauthError): Record<string, unknown> {
@@ -36,7 +40,7 @@ export function errorJson(err: XoauthError): Record<string, unknown> {
 
 /** Human form: what happened, why, and the exact fix. */
 export function formatError(e: unknown): string {
-  const err = toXoauthError(e);
+  const err = cliError(e);
   const text = codeText(err.code, { ...err.details.params });
   const lines = [`✗ ${t("error.label")} [${err.code}]: ${escapeControl(err.message)}`];
   const why = err.why ?? text?.causes[0];

@@ -1,6 +1,7 @@
 /** Facts derived once from a DiagnosisContext: the failed step, what the token claims prove, the fill-in values. */
 import { CLOUDS, GRAPH_AUDIENCES, isExchangeAudience, ROLE_FOR_PROTOCOL } from "../auth/clouds.js";
 import type { XoauthError } from "../errors.js";
+import { certProblem } from "./probe/tls-detail.js";
 import { diagUi } from "./text.js";
 import type { DiagnosisContext, DiagnosisStep } from "./types.js";
 
@@ -91,6 +92,7 @@ export function deriveFacts(ctx: DiagnosisContext): Facts {
     opensslConnect: `-connect ${o.host}:${o.port}${o.tls === "starttls" ? ` -starttls ${o.protocol}` : ""}`,
     serverReply: error?.details.serverReply ?? error?.message,
     errorMessage: error?.message,
+    certProblem: certProblem(error) ?? error?.message,
   };
   return {
     failed,

@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { toXoauthError, type XoauthError } from "../errors.js";
+import { toTypedError } from "../store/fs-errors.js";
 import { Maildir } from "../store/maildir.js";
 import { accountHash, StateStore } from "../store/state.js";
 import { FetchContext } from "./context.js";
@@ -77,12 +78,12 @@ export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & {
     ctx = new FetchContext(opts, md, state, hooks);
     await passes(ctx, await pass);
   } catch (err) {
-    error = toXoauthError(err);
+    error = toTypedError(err);
   } finally {
     try {
       await state?.close();
     } catch (err) {
-      error ??= toXoauthError(err);
+      error ??= toTypedError(err);
     }
   }
   if (error && ctx?.lastToken) addIdentityParams(error, ctx.lastToken);

@@ -9,7 +9,7 @@ import { initCodes as deInit, initUi as deInitUi } from "./de/init.js";
 import { proxyCodes as deProxy, proxyUi as deProxyUi } from "./de/proxy.js";
 import { sendCodes as deSend, sendUi as deSendUi } from "./de/send.js";
 import { stepsCodes as deSteps, stepsUi as deStepsUi } from "./de/steps.js";
-import { storeCodes as deStore } from "./de/store.js";
+import { storeCodes as deStore, storeUi as deStoreUi } from "./de/store.js";
 import { authCodes as enAuth, authUi as enAuthUi } from "./en/auth.js";
 import { configUi as enConfigUi } from "./en/config.js";
 import { demoCodes as enDemo, demoUi as enDemoUi } from "./en/demo.js";
@@ -19,7 +19,7 @@ import { initCodes as enInit, initUi as enInitUi } from "./en/init.js";
 import { proxyCodes as enProxy, proxyUi as enProxyUi } from "./en/proxy.js";
 import { sendCodes as enSend, sendUi as enSendUi } from "./en/send.js";
 import { stepsCodes as enSteps, stepsUi as enStepsUi } from "./en/steps.js";
-import { storeCodes as enStore } from "./en/store.js";
+import { storeCodes as enStore, storeUi as enStoreUi } from "./en/store.js";
 import { registerCatalog } from "./index.js";
 import type { CodeCatalog, UiCatalog } from "./types.js";
 
@@ -29,7 +29,7 @@ const AREAS: [CodeCatalog, UiCatalog, CodeCatalog, UiCatalog][] = [
   [enAuth, enAuthUi, deAuth, deAuthUi],
   [{}, enConfigUi, {}, deConfigUi],
   [enProxy, enProxyUi, deProxy, deProxyUi],
-  [enStore, {}, deStore, {}],
+  [enStore, enStoreUi, deStore, deStoreUi],
   [enDemo, enDemoUi, deDemo, deDemoUi],
   [enSend, enSendUi, deSend, deSendUi],
   [enInit, enInitUi, deInit, deInitUi],

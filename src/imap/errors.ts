@@ -102,10 +102,15 @@ export function mapImapError(err: unknown, ctx: ImapErrorContext): XoauthError {
       details: { ...base, serverReply: capa ? `CAPABILITY ${capa}` : serverReply },
     });
   }
-  if (e.tlsFailed) {
-    return new XoauthError("PROTOCOL_ERROR", `${where} does not offer STARTTLS: ${msg}`, { cause: err, details: base });
-  }
   const code = nodeErrorCode(err);
+  // imapflow marks every failed upgrade `tlsFailed`: a refused certificate or a reset keeps its Node code (below);
+  // only an upgrade that never started (no STARTTLS capability, NO reply, PREAUTH) is the server's fault.
+  if (e.tlsFailed && !(code && (NETWORK_CODES.has(code) || TIMEOUT_CODES.has(code)))) {
+    return new XoauthError("PROTOCOL_ERROR", `STARTTLS failed on ${where}: ${redact(msg)}`, {
+      cause: err,
+      details: { ...base, command: "STARTTLS" },
+    });
+  }
   if (code && NETWORK_CODES.has(code)) return mapNetworkError(err, "mail-server", ctx.host, ctx.port);
   if (code && TIMEOUT_CODES.has(code)) {
     return new XoauthError("TIMEOUT", `${where} did not answer in time (${code}).`, { cause: err, details: base });

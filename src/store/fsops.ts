@@ -3,7 +3,7 @@
  * order (fsync file -> rename -> fsync directory) and inject failures. Production code uses {@link nodeStoreFs}.
  */
 import { constants } from "node:fs";
-import { type FileHandle, open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
 
 export interface StoreFs {
   /** fsync(2) an open file: its data and size reach the disk. */
@@ -52,5 +52,22 @@ export async function writeFully(fh: FileHandle, chunks: readonly Uint8Array[]):
       }
     }
     pending = rest;
+  }
+}
+
+/**
+ * `mkdir -p`. Node's recursive mkdir reports ENOENT when the last directory cannot be created for another reason
+ * (read-only file system, no permission: seen with Node 20 on a tmpfs remounted ro), which would send the user
+ * looking for a missing directory; a plain mkdir of that last one then gives the real errno to throw.
+ */
+export async function makeDirs(path: string, mode = 0o700): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true, mode });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    await mkdir(path, { mode }).catch((real: NodeJS.ErrnoException) => {
+      throw real.code === "ENOENT" || real.code === "EEXIST" ? err : real;
+    });
+    throw err;
   }
 }

@@ -18,12 +18,13 @@
  * never waits for the disk per message. Bigger ones (or any while the budget is used up) stream into tmp/.
  */
 import { constants } from "node:fs";
-import { type FileHandle, mkdir, open, readdir } from "node:fs/promises";
+import { type FileHandle, open, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
-import { nodeStoreFs, type StoreFs, writeFully } from "./fsops.js";
+import { storeError } from "./fs-errors.js";
+import { makeDirs, nodeStoreFs, type StoreFs, writeFully } from "./fsops.js";
 import { hashOfFileName, keyHash, type MessageKey } from "./names.js";
 
 export interface MaildirOptions {
@@ -39,9 +40,7 @@ export interface MaildirOptions {
 /** Where a delivered message is now, relative to the Maildir root: `new/<name>` or `cur/<name>:2,S`. */
 export type DeliveredPath = string;
 
-export function storeError(message: string, cause?: unknown, params?: Record<string, string>): XoauthError {
-  return new XoauthError("STORE_ERROR", message, { cause, details: params ? { params } : {} });
-}
+export { storeError };
 
 export class Maildir {
   /** Key hash -> relative path, built once per run by {@link open}, updated on each commit. */
@@ -66,7 +65,7 @@ export class Maildir {
       opts.spoolTotalBytes ?? 16 * 1024 * 1024,
     );
     try {
-      for (const sub of ["", "tmp", "new", "cur"]) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 });
+      for (const sub of ["", "tmp", "new", "cur"]) await makeDirs(join(dir, sub));
       await md.rescan();
     } catch (err) {
       if (err instanceof XoauthError) throw err;
@@ -226,7 +225,11 @@ export class Delivery {
         throw storeError(`Cannot create ${this.tmpPath}: ${(err as Error).message}`, err, { path: this.tmpPath });
       }
     }
-    await writeFully(this.fh, [...this.spool, ...chunks]);
+    try {
+      await writeFully(this.fh, [...this.spool, ...chunks]);
+    } catch (err) {
+      throw storeError(`Cannot write ${this.tmpPath}`, err, { path: this.tmpPath });
+    }
     this.spool = [];
     this.maildir.reserveSpool(-this.spoolSize);
     this.spoolSize = 0;

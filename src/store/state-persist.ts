@@ -45,7 +45,10 @@ export async function writeStateFile(path: string, file: StateFile, fs: StoreFs)
 export async function recoverMaildir(maildir: Maildir, loadedAt: number): Promise<RecoveryReport> {
   const tmpDir = join(maildir.dir, "tmp");
   const tmpRemoved: string[] = [];
-  for (const name of await readdir(tmpDir)) {
+  const names = await readdir(tmpDir).catch((err: unknown) => {
+    throw storeError(`Cannot read ${tmpDir}`, err, { path: tmpDir });
+  });
+  for (const name of names) {
     if (hashOfFileName(name) === undefined) continue; // another program's file: not ours to touch
     const path = join(tmpDir, name);
     const st = await stat(path).catch(() => undefined);

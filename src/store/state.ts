@@ -14,9 +14,8 @@
  * File: `<maildir>/.xoauth-mail/state-<accountHash>.json` (or opts.dir), mode 0600, rewritten atomically.
  */
 import { createHash } from "node:crypto";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { nodeStoreFs, type StoreFs } from "./fsops.js";
+import { makeDirs, nodeStoreFs, type StoreFs } from "./fsops.js";
 import { acquireLock } from "./lock.js";
 import { type Maildir, storeError } from "./maildir.js";
 import { accountScope, keyHash, type MessageKey } from "./names.js";
@@ -80,7 +79,9 @@ export class StateStore {
   static async load(account: AccountRef, opts: StateOptions): Promise<StateStore> {
     const dir = opts.dir ?? (opts.maildir ? join(opts.maildir, ".xoauth-mail") : undefined);
     if (!dir) throw storeError("StateStore.load needs opts.maildir or opts.dir");
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeDirs(dir).catch((err: unknown) => {
+      throw storeError(`Cannot create the state directory ${dir}`, err, { path: dir });
+    });
     const path = join(dir, `state-${accountHash(account)}.json`);
     const release = opts.lock === false ? undefined : await acquireLock(`${path}.lock`);
     const store = new StateStore(account, path, opts.fs ?? nodeStoreFs, release);

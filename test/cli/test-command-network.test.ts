@@ -1,9 +1,11 @@
+import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { describe, test } from "node:test";
 import { createServer as createTlsServer } from "node:tls";
 import { SMTPServer } from "smtp-server";
 import { SMTP_TEXT } from "../../src/sandbox/exchange/index.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
+import { badCert, scriptedTlsServer } from "../diagnose/bad-tls.js";
 import { expectCode, listen, MB, pki, runTest, useFakes } from "../diagnose/e2e-fixture.js";
 
 useFakes();
@@ -36,6 +38,13 @@ describe("network, TLS and protocol", () => {
       "TLS_HOSTNAME_MISMATCH",
       5,
     );
+  });
+  test("IMAP STARTTLS with an expired certificate: TLS_UNTRUSTED saying so, not PROTOCOL_ERROR (exit 5)", async () => {
+    const port = await listen(scriptedTlsServer("imap", false, badCert(pki, "expired")));
+    const r = await runTest(["--protocol", "imap", "--host", "127.0.0.1", "--port", String(port), "--tls", "starttls"]);
+    expectCode(r, "TLS_UNTRUSTED", 5);
+    assert.match(r.json.diagnosis.summary, /has expired/);
+    assert.doesNotMatch(r.stdout, /certificate trusted|does not offer STARTTLS/);
   });
   test("TIMEOUT: the server never greets", async () => {
     const port = await listen(createServer(() => {}));

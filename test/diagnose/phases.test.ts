@@ -24,7 +24,7 @@ test("an SMTP STARTTLS login failing at AUTH shows measured connect, TLS and gre
   c.set(1060);
   p.observe({ dir: "c", line: "AUTH XOAUTH2" });
   const rec = new StepRecorder();
-  recordLoginSteps(rec, p.times, false, { connect: "h:587", tls: "STARTTLS", greeting: "AUTH" }, "auth");
+  recordLoginSteps(rec, p.times, false, { connect: "h:587", tcp: "h:587", tls: "STARTTLS", greeting: "AUTH" }, "auth");
   assert.deepEqual(
     rec.steps.map((s) => [s.id, s.ms, s.measured]),
     [
@@ -47,7 +47,13 @@ test("implicit TLS: the TLS step is marked not measured separately, never a fake
   c.set(1050);
   p.observe({ dir: "c", line: "1 AUTHENTICATE XOAUTH2" });
   const rec = new StepRecorder();
-  recordLoginSteps(rec, p.times, true, { connect: "h:993", tls: "implicit TLS", greeting: "caps" }, "auth");
+  recordLoginSteps(
+    rec,
+    p.times,
+    true,
+    { connect: "h:993", tcp: "h:993", tls: "implicit TLS", greeting: "caps" },
+    "auth",
+  );
   const tls = rec.steps.find((s) => s.id === "tls");
   assert.equal(tls?.measured, false);
   assert.match(tls?.detail ?? "", /not measured separately/);
@@ -58,7 +64,7 @@ test("implicit TLS: the TLS step is marked not measured separately, never a fake
 test("a boundary the transcript never showed is not measured, and later steps are not recorded", () => {
   const p = new PhaseTracker(() => 5);
   const rec = new StepRecorder();
-  recordLoginSteps(rec, p.times, false, { connect: "h", tls: "t", greeting: "g" }, "tls");
+  recordLoginSteps(rec, p.times, false, { connect: "h", tcp: "h", tls: "t", greeting: "g" }, "tls");
   assert.deepEqual(
     rec.steps.map((s) => [s.id, s.measured]),
     [["connect", false]],

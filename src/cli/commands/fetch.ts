@@ -1,6 +1,6 @@
 /** `xoauth-mail fetch`: exactly-once download of new mail into a Maildir over POP3 or IMAP (once or as a daemon). */
 import { type Command, Option } from "commander";
-import { toXoauthError, XoauthError } from "../../errors.js";
+import { XoauthError } from "../../errors.js";
 import { type PlanFlags, type PlannedAccount, planAccounts } from "../../fetch/accounts.js";
 import { runDaemon } from "../../fetch/daemon.js";
 import { fetchAccount } from "../../fetch/engine.js";
@@ -12,7 +12,7 @@ import { LIMITS } from "../../limits.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
 import { parseDuration, parseTimeout } from "../duration.js";
 import type { RunContext } from "../main.js";
-import { errorJson, formatError, processOut } from "../output.js";
+import { cliError, errorJson, formatError, processOut } from "../output.js";
 
 const EXAMPLES = `
 Examples:
@@ -226,7 +226,7 @@ export function registerFetch(program: Command, ctx: RunContext): void {
       try {
         ctx.exitCode = await run(flags, ac.signal);
       } catch (e) {
-        const err = toXoauthError(e);
+        const err = cliError(e);
         if (flags.json) processOut.stdout(`${JSON.stringify({ ok: false, error: errorJson(err) }, null, 2)}\n`);
         else processOut.stderr(formatError(err));
         ctx.exitCode = err.exitCode;

@@ -17,7 +17,7 @@ import { revealSecrets } from "../../log/redact.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
 import { parseTimeout } from "../duration.js";
 import type { RunContext } from "../main.js";
-import { processOut } from "../output.js";
+import { cliError, processOut } from "../output.js";
 
 const HELP = `
 Steps: options, access token, token claims (audience, role, expiry), TCP connect, TLS, greeting + capabilities
@@ -203,7 +203,7 @@ export function registerTest(program: Command, ctx: RunContext): void {
       try {
         ctx.exitCode = await run(flags);
       } catch (e) {
-        const err = toXoauthError(e);
+        const err = cliError(e);
         processOut.stderr(`✗ ${err.code}: ${err.message}\n`);
         ctx.exitCode = err.exitCode;
       }

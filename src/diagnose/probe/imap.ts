@@ -27,6 +27,7 @@ function failedStep(err: XoauthError): StepId {
   const cmd = err.details.command ?? "connect";
   if (cmd.startsWith("AUTHENTICATE")) return "auth";
   if (cmd === "CAPABILITY") return "greeting";
+  if (cmd === "STARTTLS") return "tls";
   return "connect";
 }
 

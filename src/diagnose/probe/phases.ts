@@ -84,6 +84,8 @@ function span(t: PhaseTimes, id: StepId, implicit: boolean): number | undefined 
 
 export interface PassedDetails {
   connect: string;
+  /** The connect step when implicit TLS failed after it: TCP only, never "incl. TLS". */
+  tcp: string;
   tls: string;
   greeting: string;
 }
@@ -102,7 +104,7 @@ export function recordLoginSteps(
   const end = LOGIN_STEPS.indexOf(upTo);
   for (const id of LOGIN_STEPS.slice(0, end < 0 ? LOGIN_STEPS.length : end)) {
     if (id === "auth") continue;
-    const detail = details[id as keyof PassedDetails];
+    const detail = id === "connect" && upTo === "tls" ? details.tcp : details[id as keyof PassedDetails];
     const ms = span(t, id, implicit);
     if (ms === undefined) rec.unmeasured(id, detail);
     else rec.add(id, true, ms, detail);
@@ -129,6 +131,7 @@ export function failedStepStart(t: PhaseTimes, at: StepId, implicit: boolean): n
 export function loginDetails(host: string, port: number, tls: TlsMode, t: PhaseTimes): PassedDetails {
   return {
     connect: tls === "implicit" ? diagUi("step.detail.connectInclTls", { host, port }) : `${host}:${port}`,
+    tcp: `${host}:${port}`,
     tls: diagUi("step.detail.tlsTrusted", { mode: diagUi(`tls.${tls}`) }),
     greeting: t.mechanisms ? `AUTH ${t.mechanisms.join(" ")}` : (t.greetingLine ?? "").slice(0, 60),
   };

@@ -3,6 +3,7 @@ import { toXoauthError, type XoauthError } from "../../errors.js";
 import { redact } from "../../log/redact.js";
 import { diagUi } from "../text.js";
 import type { DiagnosisStep, StepId } from "../types.js";
+import { certProblem } from "./tls-detail.js";
 
 /** Thrown after a failed step has been recorded: the run stops there. */
 export class StepFailed extends Error {
@@ -53,7 +54,10 @@ export class StepRecorder {
     const err = toXoauthError(e);
     const reply = err.details.serverReply;
     // the reply is shown once, after the message (or, in German, after the code)
-    const message = reply ? err.message.replace(reply, "").replace(/[\s:(.]+$/, "") || err.message : err.message;
+    let message = reply ? err.message.replace(reply, "").replace(/[\s:(.]+$/, "") || err.message : err.message;
+    const problem = certProblem(err);
+    // "... is not trusted (CERT_HAS_EXPIRED)." + ": the certificate has expired (CERT_HAS_EXPIRED) ..." names the code once
+    if (problem) message = `${message.replace(/\s*\([A-Z_]+\)\.?$|\.$/, "")}: ${problem}.`;
     const detail = diagUi(reply ? "step.failed.reply" : "step.failed.noReply", { code: err.code, message, reply });
     return new StepFailed(this.add(id, false, ms, detail, err));
   }

@@ -99,7 +99,7 @@ export const variants: Record<string, CodeText> = {
     ],
   },
   TLS_UNTRUSTED: {
-    summary: "Dem TLS-Zertifikat von {host}:{port} wird nicht vertraut: {errorMessage}",
+    summary: "Dem TLS-Zertifikat von {host}:{port} wird nicht vertraut: {certProblem}.",
     causes: [
       "Ein TLS-inspizierender Proxy oder eine Firewall ersetzt das Zertifikat des Servers durch ein eigenes.",
       "Der Server nutzt eine private oder Test-CA, die dieser Rechner nicht kennt.",
@@ -110,8 +110,20 @@ export const variants: Record<string, CodeText> = {
       "Kette ansehen: openssl s_client {opensslConnect} -showcerts",
     ],
   },
+  "TLS_UNTRUSTED.dates": {
+    summary: "Dem TLS-Zertifikat von {host}:{port} wird nicht vertraut: {certProblem}.",
+    causes: [
+      "Das Zertifikat des Servers liegt außerhalb seiner Gültigkeit: abgelaufen (nicht rechtzeitig erneuert) oder noch nicht gültig.",
+      "Die Uhr dieses Rechners geht falsch.",
+    ],
+    fix: [
+      "Gültigkeit des Zertifikats ansehen: openssl s_client {opensslConnect} </dev/null | openssl x509 -noout -dates",
+      "Datum und Uhrzeit dieses Rechners prüfen (date; Windows: Get-Date) und die Zeitsynchronisation (NTP).",
+      "Sind die Daten vorbei: den Betreiber des Servers bitten, das Zertifikat zu erneuern; die Prüfung nie abschalten.",
+    ],
+  },
   TLS_HOSTNAME_MISMATCH: {
-    summary: "Das TLS-Zertifikat von {host}:{port} ist nicht auf den Namen {host} ausgestellt.",
+    summary: "Das TLS-Zertifikat von {host}:{port} ist nicht auf den Namen {host} ausgestellt: {certProblem}.",
     causes: [
       "Die Verbindung läuft über eine IP-Adresse oder einen Alias statt über den Namen im Zertifikat.",
       "Ein Proxy oder eine Firewall fängt die Verbindung ab.",
@@ -270,4 +282,14 @@ export const ui: UiCatalog = {
   "diag.fix": "Lösung",
   "diag.ok": "Alle Prüfungen bestanden",
   "diag.skipped": "nicht ausgeführt",
+  "tls.problem.expired": "das Zertifikat ist abgelaufen ({code}); der Betreiber des Servers muss es erneuern",
+  "tls.problem.notYetValid": "das Zertifikat ist noch nicht gültig ({code}); die Uhr dieses Rechners prüfen",
+  "tls.problem.selfSigned": "das Zertifikat ist selbstsigniert ({code}), keine CA bürgt dafür",
+  "tls.problem.selfSignedChain":
+    "die Kette endet bei einer selbstsignierten CA, der dieser Rechner nicht vertraut ({code})",
+  "tls.problem.unknownIssuer": "es ist von einer CA ausgestellt, der dieser Rechner nicht vertraut ({code})",
+  "tls.problem.signature": "seine Signatur passt nicht zur vertrauten CA dieses Namens ({code})",
+  "tls.problem.revoked": "das Zertifikat wurde widerrufen ({code})",
+  "tls.problem.name": "das Zertifikat gilt für {names}, nicht für {host}",
+  "tls.problem.nameUnknown": "das Zertifikat nennt {host} nicht",
 };

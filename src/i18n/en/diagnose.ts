@@ -102,7 +102,7 @@ export const variants: Record<string, CodeText> = {
     ],
   },
   TLS_UNTRUSTED: {
-    summary: "The TLS certificate of {host}:{port} is not trusted: {errorMessage}",
+    summary: "The TLS certificate of {host}:{port} is not trusted: {certProblem}.",
     causes: [
       "A TLS-inspecting proxy or firewall replaces the server's certificate with its own.",
       "The server uses a private or test CA that this machine does not know.",
@@ -113,8 +113,20 @@ export const variants: Record<string, CodeText> = {
       "Inspect the chain: openssl s_client {opensslConnect} -showcerts",
     ],
   },
+  "TLS_UNTRUSTED.dates": {
+    summary: "The TLS certificate of {host}:{port} is not trusted: {certProblem}.",
+    causes: [
+      "The server's certificate is outside its validity dates: it expired (not renewed in time) or is not valid yet.",
+      "This machine's clock is wrong.",
+    ],
+    fix: [
+      "See the certificate's dates: openssl s_client {opensslConnect} </dev/null | openssl x509 -noout -dates",
+      "Check this machine's date and time (date; Windows: Get-Date) and its time synchronisation (NTP).",
+      "If the dates are past: ask the server's administrator to renew the certificate; never turn verification off.",
+    ],
+  },
   TLS_HOSTNAME_MISMATCH: {
-    summary: "The TLS certificate of {host}:{port} is not issued for the name {host}.",
+    summary: "The TLS certificate of {host}:{port} is not issued for the name {host}: {certProblem}.",
     causes: [
       "You connect by IP address or an alias instead of the name in the certificate.",
       "A proxy or firewall intercepts the connection.",
@@ -272,4 +284,13 @@ export const ui: UiCatalog = {
   "diag.fix": "Fix",
   "diag.ok": "All checks passed",
   "diag.skipped": "not run",
+  "tls.problem.expired": "the certificate has expired ({code}); the server's administrator must renew it",
+  "tls.problem.notYetValid": "the certificate is not valid yet ({code}); check this machine's clock",
+  "tls.problem.selfSigned": "the certificate is self-signed ({code}), no CA vouches for it",
+  "tls.problem.selfSignedChain": "the chain ends in a self-signed CA that this machine does not trust ({code})",
+  "tls.problem.unknownIssuer": "it is issued by a CA that this machine does not trust ({code})",
+  "tls.problem.signature": "its signature does not match the trusted CA of that name ({code})",
+  "tls.problem.revoked": "the certificate has been revoked ({code})",
+  "tls.problem.name": "the certificate is for {names}, not for {host}",
+  "tls.problem.nameUnknown": "the certificate does not name {host}",
 };
