@@ -62,8 +62,9 @@ interface Ctx {
   maxRounds: number;
 }
 
-async function deliverLoop(c: Ctx, out: SoakClients, intervalMs: number, run: string): Promise<void> {
-  for (let n = 0; n < c.maxRounds && (await pause(intervalMs, c.until, c.stop)); n++) {
+/** A message every `intervalMs`; after every 20th a quiet spell longer than a token's life (IDLE outlives a token). */
+async function deliverLoop(c: Ctx, out: SoakClients, o: { intervalMs: number; quietMs: number }, run: string) {
+  for (let n = 0; n < c.maxRounds && (await pause(n % 20 === 19 ? o.quietMs : o.intervalMs, c.until, c.stop)); n++) {
     const m = soakMessage(run, n, c.tn.mailbox);
     c.tn.exchange.addMessage(c.tn.mailbox, m.raw);
     out.delivered.push(m.id);
@@ -173,7 +174,7 @@ export async function runClients(
   tn: LocalTenant,
   ports: ProxyPorts,
   login: { user: string; password: string },
-  o: { until: number; stop: AbortSignal; intervalMs: number },
+  o: { until: number; stop: AbortSignal; intervalMs: number; quietMs: number },
 ): Promise<SoakClients> {
   const out: SoakClients = {
     delivered: [],
@@ -193,7 +194,7 @@ export async function runClients(
     maxRounds: Math.ceil((o.until - Date.now()) / 100),
   };
   await Promise.all([
-    deliverLoop(c, out, o.intervalMs, run),
+    deliverLoop(c, out, o, run),
     pop3Loop(c, out.pop3),
     imapLoop(c, out.imap),
     smtpLoop(c, out.smtp),

@@ -153,12 +153,16 @@ async function main(): Promise<void> {
   const tokensBefore = tn.identity.tokenRequests;
   const stopClients = new AbortController();
   const until = t0 + minutes * 60_000;
-  const progress = setInterval(() => log(`${((Date.now() - t0) / 60_000).toFixed(1)} min`), 60_000).unref();
+  const show = (x: Sample | undefined) => (x ? `${x.rssMb.toFixed(0)} MB ${x.fds} fds` : "n/a");
+  const progress = setInterval(() => {
+    const at = `${((Date.now() - t0) / 60_000).toFixed(1)} min`;
+    log(`${at}: fetch ${show(sample(fetch.pid))}, proxy ${show(sample(proxy.pid))}`);
+  }, 60_000).unref();
   const clients = await runClients(
     tn,
     ports,
     { user: USER, password: PASSWORD },
-    { until, stop: stopClients.signal, intervalMs },
+    { until, stop: stopClients.signal, intervalMs, quietMs: 1.5 * lifetimeSec * 1000 },
   );
   clearInterval(progress);
   // Let fetch --idle collect the last messages (bounded), then sample before stopping anything.
