@@ -18,13 +18,14 @@ export function freePort(): Promise<number> {
 }
 
 export interface ProxyProcess {
+  pid: number | undefined;
   /** Proxy log lines (JSON) so far. */
   logs(): string[];
   stop(): Promise<void>;
 }
 
 export async function startProxyProcess(
-  env: BenchEnv,
+  env: Pick<BenchEnv, "caFile">,
   config: string,
   port: number,
   cacheDir: string,
@@ -63,5 +64,5 @@ export async function startProxyProcess(
     if (Date.now() > deadline) throw new Error(`proxy did not start: ${lines.join("\n")}${buf}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { logs: () => lines, stop };
+  return { pid: child.pid, logs: () => lines, stop };
 }

@@ -90,10 +90,13 @@ function planOne(
 }
 
 /** One account (the usual case) or, with `--all`, every account of the config file. */
-export async function planAccounts(flags: PlanFlags): Promise<PlannedAccount[]> {
+export async function planAccounts(
+  flags: PlanFlags,
+  opts: { warn?: (message: string) => void } = {},
+): Promise<PlannedAccount[]> {
   const providers = new Map<string, TokenProvider>();
   if (!flags.all) {
-    const s = await resolveSettings(flags);
+    const s = await resolveSettings(flags, process.env, opts);
     const maildir = flags.maildir ?? (typeof s.account.maildir === "string" ? s.account.maildir : undefined);
     if (!maildir) throw new XoauthError("USAGE", "--maildir DIR is required (or `maildir` in the config account).");
     return [planOne(s, flags, providers, maildir)];
@@ -105,7 +108,11 @@ export async function planAccounts(flags: PlanFlags): Promise<PlannedAccount[]> 
   }
   const out: PlannedAccount[] = [];
   for (const name of names) {
-    const s = await resolveSettings({ ...flags, account: name, mailbox: undefined, targetMailbox: undefined });
+    const s = await resolveSettings(
+      { ...flags, account: name, mailbox: undefined, targetMailbox: undefined },
+      process.env,
+      opts,
+    );
     const own = typeof s.account.maildir === "string" ? s.account.maildir : undefined;
     const maildir = own ?? (flags.maildir ? join(flags.maildir, name) : undefined);
     if (!maildir) throw new XoauthError("USAGE", `Account "${name}": set \`maildir\` in the config or --maildir ROOT.`);

@@ -29,6 +29,8 @@ export class FetchContext {
   progress = false;
   /** The access token of the last pass (its claims name tenant, app and service principal in error fixes). */
   lastToken: string | undefined;
+  /** The last pass ended because the server said its token expired: the next one asks for a new token. */
+  forceTokenRefresh = false;
   /** Set when --exec-required failed: no further deletions, stop after the batch. */
   blocked: XoauthError | undefined;
 

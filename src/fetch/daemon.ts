@@ -1,10 +1,15 @@
 /**
  * Daemon mode: `--every DURATION` polls; `--idle` waits with IMAP IDLE (RFC 2177) between fetches. IDLE is ended and
- * re-issued (on a fresh connection, with a token from the provider) before the server's ~30 min timeout. Failures back
- * off exponentially (capped) and are logged; an abort (SIGTERM/SIGINT) ends the loop after the current cycle.
+ * re-issued (on a fresh connection, with a token from the provider) before the server's ~30 min timeout, and before
+ * the token it logged in with expires: Exchange Online ends a session at that moment (`* BYE Session invalidated -
+ * AccessTokenExpired`, src/imap/client/bye.ts). Such a BYE that comes anyway is a re-login, not a failure. Failures
+ * back off exponentially (capped) and are logged; an abort (SIGTERM/SIGINT) ends the loop after the current cycle.
  */
-import { XoauthError } from "../errors.js";
+import { decodeClaims } from "../auth/claims.js";
+import { toXoauthError, XoauthError } from "../errors.js";
+import { isTokenExpiry } from "../imap/client/bye.js";
 import { ImapClient } from "../imap/client/client.js";
+import { LIMITS } from "../limits.js";
 import { backoffDelay, sleep } from "./engine.js";
 import type { FetchLogger } from "./log.js";
 import type { FetchServer } from "./types.js";
@@ -14,6 +19,8 @@ export const IDLE_REISSUE_MS = 25 * 60_000;
 const MAX_ERROR_BACKOFF_MS = 15 * 60_000;
 /** After SIGTERM/SIGINT: how long DONE and LOGOUT may take before the IDLE connection is just closed. */
 const STOP_GRACE_MS = 5000;
+/** Token-expiry BYEs in a row (no IDLE in between that ended normally) that still count as re-logins, not failures. */
+const MAX_EXPIRY_RELOGINS = 2;
 
 export interface DaemonOptions {
   /** One fetch cycle over all accounts; returns true when every account succeeded. */
@@ -35,18 +42,40 @@ export interface IdleTarget {
   timeouts?: { connectMs?: number; greetingMs?: number; commandMs?: number };
   account: string;
   folder: string;
-  getToken: () => Promise<string>;
+  /** A token for the IDLE login; `forceRefresh` after the server said the last one expired. */
+  getToken: (opts?: { forceRefresh?: boolean }) => Promise<string>;
+}
+
+/**
+ * How long a session that logged in with a token expiring at `expMs` may run before it logs in again: until
+ * LIMITS.tokenRefreshMarginMs before the expiry, or, for a token with less than four margins left, until a quarter
+ * of its remaining life is left (a 30-second sandbox token: 22.5 s).
+ */
+export function reloginDelayMs(expMs: number, nowMs: number): number {
+  const left = expMs - nowMs;
+  return Math.max(0, left - Math.min(LIMITS.tokenRefreshMarginMs, left / 4));
+}
+
+/** The `exp` of a JWT access token in epoch ms, or undefined when it cannot be read (then no re-login timer). */
+export function tokenExpiryMs(token: string): number | undefined {
+  try {
+    const exp = decodeClaims(token).claims.exp;
+    return typeof exp === "number" && Number.isFinite(exp) ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runDaemon(o: DaemonOptions): Promise<void> {
   let failures = 0;
+  let expiries = 0; // token-expiry BYEs in a row
   const reissueMs = o.idleReissueMs ?? IDLE_REISSUE_MS;
   while (!o.signal.aborted) {
     let watch: IdleWatch | undefined;
     let watchError: unknown;
     if (o.idle) {
       try {
-        watch = await openIdleWatch(o.idle, o.signal);
+        watch = await openIdleWatch(o.idle, o.signal, expiries > 0);
       } catch (err) {
         watchError = err; // reported after the cycle, which runs anyway
       }
@@ -69,12 +98,21 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
       try {
         if (!watch) throw watchError ?? new Error("no IDLE connection");
         const why = await watch.wait(o.signal, reissueMs);
+        expiries = 0;
         o.logger.log("info", `IDLE ended: ${why}`);
       } catch (err) {
+        const e = toXoauthError(err);
+        if (isTokenExpiry(e) && ++expiries <= MAX_EXPIRY_RELOGINS) {
+          o.logger.log("info", "the server ended the session: its token expired; logging in again with a new token", {
+            reason: "token-expired",
+          });
+          continue;
+        }
         failures++;
         const delay = backoffDelay(o.errorBackoffMs ?? 5000, failures, MAX_ERROR_BACKOFF_MS);
-        const why = err instanceof Error ? err.message : String(err);
-        o.logger.log("warn", `IDLE failed (${why}), retrying in ${Math.round(delay / 1000)} s`);
+        o.logger.log("warn", `IDLE failed (${e.message}), retrying in ${Math.round(delay / 1000)} s`, {
+          code: e.code,
+        });
         await sleep(delay, o.signal);
       }
     } else {
@@ -86,7 +124,10 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
 
 /** A connection that watches the folder: opened before a fetch cycle, IDLEs after it. */
 export interface IdleWatch {
-  /** IDLEs until new mail (anything that arrived since the watch was opened), the re-issue timer, or the abort. */
+  /**
+   * IDLEs until new mail (anything that arrived since the watch was opened), the re-issue timer, the re-login before
+   * the token expires, or the abort. Rejects with the token-expiry BYE (isTokenExpiry) if the server ends it first.
+   */
   wait(signal: AbortSignal, reissueMs: number): Promise<string>;
   close(): void;
 }
@@ -96,14 +137,17 @@ export interface IdleWatch {
  * between its end and the IDLE is not left waiting for the next re-issue: IDLE reports it at once (at worst one
  * extra cycle finds nothing new).
  */
-export async function openIdleWatch(t: IdleTarget, signal: AbortSignal): Promise<IdleWatch> {
+export async function openIdleWatch(t: IdleTarget, signal: AbortSignal, forceRefresh = false): Promise<IdleWatch> {
   const ca = t.server.ca;
+  const token = await t.getToken(forceRefresh ? { forceRefresh } : undefined);
+  const expMs = tokenExpiryMs(token);
+  const reloginAt = expMs === undefined ? undefined : Date.now() + reloginDelayMs(expMs, Date.now());
   const c = await ImapClient.connect({
     host: t.server.host,
     port: t.server.port,
     tls: t.server.tls,
     user: t.account,
-    token: await t.getToken(),
+    token,
     ...(ca ? { ca: Array.isArray(ca) ? ca : [ca] } : {}),
     ...(t.server.servername ? { servername: t.server.servername } : {}),
     // Login and EXAMINE with the normal timeouts (a stalled server must not hold the cycle); only the IDLE command
@@ -118,15 +162,27 @@ export async function openIdleWatch(t: IdleTarget, signal: AbortSignal): Promise
     throw err;
   }
   return {
-    async wait(signal, ms) {
+    async wait(signal, reissueMs) {
       let timer: NodeJS.Timeout | undefined;
       let hardStop: NodeJS.Timeout | undefined;
       let onAbort: (() => void) | undefined;
       try {
         // Without IDLE (RFC 2177 is an extension) poll: wake up every minute and let the cycle look.
         const idle = c.capabilities.has("IDLE");
+        const untilRelogin = reloginAt === undefined ? Number.POSITIVE_INFINITY : reloginAt - Date.now();
+        const ms = Math.min(idle ? reissueMs : 60_000, untilRelogin);
+        const why =
+          ms === untilRelogin
+            ? "the token expires soon: logging in again with a new one"
+            : idle
+              ? "re-issue"
+              : "poll (the server offers no IDLE)";
+        if (ms <= 0) {
+          await c.logout();
+          return why;
+        }
         const stop = new Promise<string>((resolve) => {
-          timer = setTimeout(() => resolve(idle ? "re-issue" : "poll (the server offers no IDLE)"), idle ? ms : 60_000);
+          timer = setTimeout(() => resolve(why), ms);
           onAbort = () => {
             resolve("stopping");
             // A dead connection must not hold the shutdown for the command timeout: give DONE/LOGOUT a few seconds.
@@ -135,9 +191,9 @@ export async function openIdleWatch(t: IdleTarget, signal: AbortSignal): Promise
           if (signal.aborted) onAbort();
           else signal.addEventListener("abort", onAbort, { once: true });
         });
-        const why = idle ? await c.idle(stop, ms + 60_000) : await stop;
+        const ended = idle ? await c.idle(stop, ms + 60_000) : await stop;
         await c.logout();
-        return why;
+        return ended;
       } catch (err) {
         if (signal.aborted) return "stopping";
         throw err;

@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { toXoauthError, type XoauthError } from "../errors.js";
+import { isTokenExpiry } from "../imap/client/bye.js";
 import { toTypedError } from "../store/fs-errors.js";
 import { Maildir } from "../store/maildir.js";
 import { accountHash, StateStore } from "../store/state.js";
@@ -103,6 +104,7 @@ async function passes(ctx: FetchContext, pass: (ctx: FetchContext, attempt: numb
   const { opts } = ctx;
   const retries = opts.retries ?? 3;
   let failures = 0;
+  let expiredBefore = false;
   for (let attempt = 0; ; attempt++) {
     ctx.progress = false;
     try {
@@ -111,10 +113,23 @@ async function passes(ctx: FetchContext, pass: (ctx: FetchContext, attempt: numb
     } catch (err) {
       const e = toXoauthError(err);
       if (ctx.progress) failures = 0;
-      failures++;
+      // The server ended the session because its token expired (Exchange's BYE): log in again at once with a new
+      // token. Twice in a row without progress counts as a failure (a server that does it at every login).
+      const expired = isTokenExpiry(e);
+      const relogin = expired && (ctx.progress || !expiredBefore);
+      expiredBefore = expired;
+      if (!relogin) failures++;
       if (!isRetryable(e) || failures > retries || attempt >= MAX_RECONNECTS || ctx.aborted) throw e;
-      const delayMs = backoffDelay(opts.backoffMs ?? 1000, failures);
-      ctx.emit({ type: "retry", attempt: attempt + 1, delayMs, code: e.code, message: e.message });
+      ctx.forceTokenRefresh = expired;
+      const delayMs = relogin ? 0 : backoffDelay(opts.backoffMs ?? 1000, failures);
+      ctx.emit({
+        type: "retry",
+        attempt: attempt + 1,
+        delayMs,
+        code: e.code,
+        message: e.message,
+        ...(relogin ? { reason: "token-expired" as const } : {}),
+      });
       await sleep(delayMs, opts.signal);
       if (ctx.aborted) throw e;
     }

@@ -34,7 +34,8 @@ interface Meta {
 export async function imapPass(ctx: FetchContext, attempt: number): Promise<void> {
   const { opts, state } = ctx;
   const folder = opts.folder ?? "INBOX";
-  const token = await opts.tokenProvider.getToken();
+  const token = await opts.tokenProvider.getToken(ctx.forceTokenRefresh ? { forceRefresh: true } : undefined);
+  ctx.forceTokenRefresh = false;
   ctx.lastToken = token.token;
   const t = opts.timeouts ?? {};
   const ca = opts.server.ca;

@@ -31,6 +31,13 @@ export function createLogger(format: LogFormat, write: (s: string) => void): Fet
 export function logEvent(logger: FetchLogger, account: string, e: FetchEvent, verbose: boolean): void {
   switch (e.type) {
     case "retry":
+      if (e.reason === "token-expired") {
+        logger.log("info", "the server ended the session: its token expired; logging in again with a new token", {
+          account,
+          reason: e.reason,
+        });
+        break;
+      }
       logger.log("warn", `connection failed (${e.code}), reconnecting in ${e.delayMs} ms`, {
         account,
         attempt: e.attempt,

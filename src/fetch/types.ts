@@ -62,7 +62,15 @@ export type FetchEvent =
   | { type: "message"; id: string; bytes: number; path: string }
   | { type: "batch"; delivered: number }
   | { type: "deleted"; count: number }
-  | { type: "retry"; attempt: number; delayMs: number; code: string; message: string }
+  | {
+      type: "retry";
+      attempt: number;
+      delayMs: number;
+      code: string;
+      message: string;
+      /** `token-expired`: the server ended the session because its token expired; a re-login, not a failure. */
+      reason?: "token-expired";
+    }
   | { type: "uidvalidity"; previous: number; current: number }
   | { type: "hook"; id: string; ok: boolean; detail: string }
   | { type: "warning"; message: string };

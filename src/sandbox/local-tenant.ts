@@ -26,6 +26,11 @@ export interface LocalTenantOptions {
   fixedSecret?: boolean;
   /** One misconfiguration to start with (see SANDBOX_SCENARIOS); default: everything set up correctly. */
   scenario?: SandboxScenario;
+  /**
+   * Lifetime of the access tokens in seconds (default 3599, like Entra). IMAP sessions end at their token's expiry
+   * as on Exchange Online, so e.g. 30 shows within a minute what a long-running client does after an hour.
+   */
+  tokenLifetimeSec?: number;
 }
 
 /**
@@ -139,7 +144,13 @@ export async function startLocalTenant(opts: LocalTenantOptions = {}): Promise<L
   if (!opts.fixedSecret) first.value = `Sbx8Q~${randomBytes(24).toString("base64url")}`;
   const secret = first.value;
   markSecret(secret);
-  const identity = new IdentityFake({ pki, tenants: [tenant], host, ...(fixed ? { port: fixed.identity } : {}) });
+  const identity = new IdentityFake({
+    pki,
+    tenants: [tenant],
+    host,
+    ...(fixed ? { port: fixed.identity } : {}),
+    ...(opts.tokenLifetimeSec ? { tokenLifetimeSec: opts.tokenLifetimeSec } : {}),
+  });
   await identity.start();
   const directory = sandboxDirectory(tenant);
   const mailbox = directory.mailboxes[0]?.address as string;

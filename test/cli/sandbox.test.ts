@@ -174,6 +174,25 @@ describe("xoauth-mail sandbox", () => {
     assert.match(r.stderr, /--scenario "graph-scope" is unknown; use one of: no-fullaccess, /);
   });
 
+  it("--token-lifetime 30s: the JSON names it and the tokens it issues expire after 30 s", async () => {
+    const sb = startSandbox(["--json", "--token-lifetime", "30s"]);
+    children.push(sb.child);
+    const info = JSON.parse(await sb.first) as SandboxInfo & { token_lifetime_sec: number };
+    assert.equal(info.token_lifetime_sec, 30);
+    const tok = await runCli(["token", "--decode", "--json", "--no-cache", ...info.args], { timeoutMs: 30_000 });
+    assert.equal(tok.code, 0, tok.stderr);
+    const claims = (JSON.parse(tok.stdout) as { claims: { iat: number; exp: number } }).claims;
+    assert.equal(claims.exp - claims.iat, 330, "iat is 300 s back, like Entra's");
+    sb.child.kill("SIGTERM");
+    assert.deepEqual(await sb.exit, { code: 0, signal: null }, sb.stderr());
+  });
+
+  it("rejects a --token-lifetime below one second (exit 2)", async () => {
+    const r = await runCli(["sandbox", "--token-lifetime", "500ms"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--token-lifetime "500ms" must be at least 1s/);
+  });
+
   it("rejects a --port-base that leaves no room for its five ports (exit 2)", async () => {
     const r = await runCli(["sandbox", "--port-base", "65534"]);
     assert.equal(r.code, 2);

@@ -3,76 +3,16 @@
  * arrival, `--every` polls (POP3), and SIGTERM ends either cleanly (exit 0, "stopped", nothing left in tmp/).
  */
 import assert from "node:assert/strict";
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { CLI_BIN } from "../helpers/cli.js";
 import { describeDovecot } from "../helpers/dovecot.js";
+import { type Daemon, startDaemon as startChild } from "./daemon-child.js";
 import { type FetchEnv, MAILBOX, startFetchEnv, tmpFiles } from "./env.js";
 import { plainMessage } from "./messages.js";
 
-interface Daemon {
-  child: ChildProcessWithoutNullStreams;
-  logs: Record<string, unknown>[];
-  /** Resolves with the first log entry matching `pred` (already seen or still to come); rejects after `ms`. */
-  waitFor(pred: (e: Record<string, unknown>) => boolean, ms: number): Promise<Record<string, unknown>>;
-  stop(): Promise<number | null>;
-}
-
 function startDaemon(env: FetchEnv, args: string[]): Daemon {
-  const child = spawn(process.execPath, [CLI_BIN, ...args], {
-    env: { ...process.env, XOAUTH_MAIL_CACHE_DIR: join(env.dir, "cache"), LANG: "C" },
-  });
-  const logs: Record<string, unknown>[] = [];
-  const waiters: { pred: (e: Record<string, unknown>) => boolean; resolve(e: Record<string, unknown>): void }[] = [];
-  let buf = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (d: string) => {
-    buf += d;
-    for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      const e = JSON.parse(line) as Record<string, unknown>; // --log-format json: every line is JSON
-      logs.push(e);
-      for (const w of [...waiters]) {
-        if (w.pred(e)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(e);
-        }
-      }
-    }
-  });
-  child.stdout.resume();
-  const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-  return {
-    child,
-    logs,
-    waitFor(pred, ms) {
-      const seen = logs.find(pred);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no matching log line in ${ms} ms: ${JSON.stringify(logs)}`)),
-          ms,
-        );
-        waiters.push({
-          pred,
-          resolve: (e) => {
-            clearTimeout(timer);
-            resolve(e);
-          },
-        });
-      });
-    },
-    async stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      const code = await closed;
-      clearTimeout(timer);
-      return code;
-    },
-  };
+  return startChild(args, { ...process.env, XOAUTH_MAIL_CACHE_DIR: join(env.dir, "cache"), LANG: "C" });
 }
 
 const cycles = (d: Daemon) => d.logs.filter((e) => e.msg === "cycle done");
@@ -106,6 +46,7 @@ describeDovecot("fetch daemon mode against Dovecot", () => {
     assert.equal(await d.stop(), 0);
     assert.ok(d.logs.some((e) => e.msg === "IDLE ended: stopping"));
     assert.equal(d.logs.at(-1)?.msg, "stopped");
+    assert.deepEqual(d.notJson, [], "--log-format json: every line is JSON");
     assert.deepEqual(tmpFiles(md), []);
   });
 
@@ -120,6 +61,7 @@ describeDovecot("fetch daemon mode against Dovecot", () => {
     assert.equal(files(md), 2);
     assert.equal(await d.stop(), 0);
     assert.equal(d.logs.at(-1)?.msg, "stopped");
+    assert.deepEqual(d.notJson, [], "--log-format json: every line is JSON");
     assert.deepEqual(tmpFiles(md), []);
   });
 });

@@ -1,5 +1,7 @@
 /** Awkward test messages (generated, deterministic) and how a server hands them back (CRLF line ends). */
 import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 function msg(n: number, body: Buffer | string, extraHeaders: string[] = []): Buffer {
   const head = [
@@ -71,4 +73,21 @@ export function bigAttachmentMessage(attachmentBytes: number): Buffer {
     "",
   ].join("\r\n");
   return Buffer.concat([Buffer.from(head), Buffer.from(b64), Buffer.from("\r\n--b1--\r\n")]);
+}
+
+/** How often each Message-ID occurs among the files of a Maildir's new/ (exactly-once checks). */
+export function maildirMessageIds(maildir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!existsSync(join(maildir, "new"))) return out;
+  for (const f of readdirSync(join(maildir, "new"))) {
+    const head = readFileSync(join(maildir, "new", f), "latin1").split(/\r?\n\r?\n/, 1)[0] ?? "";
+    const id = /^Message-ID:\s*(\S+)/im.exec(head)?.[1] ?? `(no Message-ID: ${f})`;
+    out.set(id, (out.get(id) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** The Message-ID header value of a raw message. */
+export function messageIdOf(raw: Buffer): string {
+  return /^Message-ID:\s*(\S+)/im.exec(raw.toString("latin1"))?.[1] ?? "";
 }

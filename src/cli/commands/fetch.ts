@@ -5,6 +5,7 @@ import { type PlanFlags, type PlannedAccount, planAccounts } from "../../fetch/a
 import { runDaemon } from "../../fetch/daemon.js";
 import { fetchAccount } from "../../fetch/engine.js";
 import { createLogger, type FetchLogger, type LogFormat, logEvent } from "../../fetch/log.js";
+import { explainOutage } from "../../fetch/outage.js";
 import { ProgressBar } from "../../fetch/progress.js";
 import { formatSummary } from "../../fetch/summary.js";
 import type { FetchSummary } from "../../fetch/types.js";
@@ -122,7 +123,19 @@ async function fetchAll(
   return out;
 }
 
-function report(results: (FetchSummary & { error?: XoauthError })[], f: FetchFlags, daemon: boolean): void {
+/** An error on stderr: the text block, or with --log-format json one JSON line (code, cause, fix as fields). */
+function logError(f: FetchFlags, logger: FetchLogger, err: XoauthError, account?: string): void {
+  if ((f.logFormat ?? "text") === "json")
+    logger.log("error", err.message, { ...(account ? { account } : {}), ...errorJson(err) });
+  else processOut.stderr(formatError(err));
+}
+
+function report(
+  results: (FetchSummary & { error?: XoauthError })[],
+  f: FetchFlags,
+  logger: FetchLogger,
+  daemon: boolean,
+): void {
   const plain = results.map(({ error: _e, ...s }) => s);
   if (f.json && !daemon) {
     const payload = plain.length === 1 && !f.all ? plain[0] : plain;
@@ -130,30 +143,30 @@ function report(results: (FetchSummary & { error?: XoauthError })[], f: FetchFla
     return;
   }
   for (const r of results) {
-    if (daemon) {
-      createLogger(f.logFormat ?? "text", processOut.stderr).log(r.ok ? "info" : "error", "cycle done", {
-        ...r,
-        error: undefined,
-      });
-    } else processOut.stdout(formatSummary(r));
-    if (r.error && !f.json) processOut.stderr(formatError(r.error));
+    if (daemon) logger.log(r.ok ? "info" : "error", "cycle done", { ...r, error: undefined });
+    else processOut.stdout(formatSummary(r));
+    if (r.error && !f.json) logError(f, logger, r.error, r.account);
   }
 }
 
 async function run(f: FetchFlags, signal: AbortSignal): Promise<number> {
   checkFlags(f);
   const { timeoutMs, everyMs } = durations(f);
-  const accounts = await planAccounts(f);
   const logger = createLogger(f.logFormat ?? "text", processOut.stderr);
+  const accounts = await planAccounts(
+    f,
+    (f.logFormat ?? "text") === "json" ? { warn: (m) => logger.log("warn", m) } : {},
+  );
   const tty = process.stderr.isTTY === true && !f.json && (f.logFormat ?? "text") === "text";
   const bar = tty && !f.every && !f.idle ? new ProgressBar((s) => process.stderr.write(s)) : undefined;
   const firstError = (rs: { error?: XoauthError }[]) => rs.find((r) => r.error)?.error;
   if (!f.every && !f.idle) {
     const results = await fetchAll(accounts, f, signal, logger, bar, timeoutMs);
-    report(results, f, false);
+    report(results, f, logger, false);
     return firstError(results)?.exitCode ?? 0;
   }
   const first = accounts[0] as PlannedAccount;
+  const answered = new Set<PlannedAccount>();
   logger.log("info", `daemon started (${f.idle ? "IMAP IDLE" : `every ${f.every}`})`, { accounts: accounts.length });
   await runDaemon({
     signal,
@@ -165,14 +178,20 @@ async function run(f: FetchFlags, signal: AbortSignal): Promise<number> {
             server: first.server,
             account: first.mailbox,
             folder: first.folder ?? "INBOX",
-            getToken: async () => (await first.provider.getToken()).token,
+            getToken: async (o) => (await first.provider.getToken(o)).token,
             ...(timeoutMs ? { timeouts: { greetingMs: timeoutMs, commandMs: timeoutMs } } : {}),
           },
         }
       : {}),
     cycle: async () => {
       const results = await fetchAll(accounts, f, signal, logger, undefined, timeoutMs);
-      report(results, f, true);
+      results.forEach((r, i) => {
+        const a = accounts[i] as PlannedAccount;
+        // A server that answered earlier in this run is down for a while, not configured wrong.
+        if (r.error && answered.has(a)) explainOutage(r.error, a.server);
+        if (r.ok || r.fetched > 0) answered.add(a);
+      });
+      report(results, f, logger, true);
       return firstError(results) === undefined;
     },
   });
@@ -228,7 +247,7 @@ export function registerFetch(program: Command, ctx: RunContext): void {
       } catch (e) {
         const err = cliError(e);
         if (flags.json) processOut.stdout(`${JSON.stringify({ ok: false, error: errorJson(err) }, null, 2)}\n`);
-        else processOut.stderr(formatError(err));
+        else logError(flags, createLogger(flags.logFormat ?? "text", processOut.stderr), err);
         ctx.exitCode = err.exitCode;
       } finally {
         process.off("SIGTERM", stop);

@@ -19,6 +19,7 @@ import {
   startLocalTenant,
   writeTenantFiles,
 } from "../../sandbox/local-tenant.js";
+import { parseDuration } from "../duration.js";
 import type { RunContext } from "../main.js";
 import { processOut } from "../output.js";
 
@@ -33,7 +34,11 @@ DIR (default: a temporary directory, removed on exit) receives ca.pem, client-se
 (account "sandbox", the secret referenced as a file), so that e.g.
   xoauth-mail test --config DIR/config.yaml --protocol all
 works. --json prints one JSON object {dir, config, ca_file, secret_file, authority_host, tenant_id, client_id,
-mailbox, scenario, ports:{identity,pop3s,imaps,smtp,pop3}, args:[...]} instead of the text.
+mailbox, scenario, token_lifetime_sec, ports:{identity,pop3s,imaps,smtp,pop3}, args:[...]} instead of the text.
+--token-lifetime DURATION (e.g. 30s; default 3599 s like Entra) issues shorter-lived tokens: as on Exchange Online,
+an IMAP session ends with "* BYE Session invalidated - AccessTokenExpired" when the token it logged in with
+expires, so long-running clients (fetch --idle, the proxy) show their re-login within a minute. POP3 and SMTP
+sessions are not ended (Exchange documents no such behaviour for them).
 The sandbox app is registered correctly (all three roles, New-ServicePrincipal, FullAccess, SendAs); the client
 secret is new on every start. --scenario NAME starts it with one misconfiguration instead, to see what
 \`xoauth-mail test\` diagnoses:
@@ -44,6 +49,7 @@ ${Object.entries(SANDBOX_SCENARIOS)
 interface SandboxFlags {
   portBase?: string;
   scenario?: string;
+  tokenLifetime?: string;
   dir?: string;
   json?: boolean;
 }
@@ -116,6 +122,16 @@ function parseScenario(raw: string | undefined): SandboxScenario | undefined {
   );
 }
 
+/** Shortest and longest --token-lifetime: a token must outlive one login; Entra's tokens live at most ~1.5 h. */
+const TOKEN_LIFETIME_MS = { min: 1000, max: 24 * 3_600_000 };
+
+function parseTokenLifetime(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = parseDuration(raw, { flag: "--token-lifetime", bareUnit: "s", maxMs: TOKEN_LIFETIME_MS.max });
+  if (ms < TOKEN_LIFETIME_MS.min) throw new XoauthError("USAGE", `--token-lifetime "${raw}" must be at least 1s.`);
+  return Math.round(ms / 1000);
+}
+
 function banner(tn: LocalTenant, f: SandboxFiles): string {
   const quote = (a: string): string => (/^[\w@%+=:,./~-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
   const p = tn.ports;
@@ -155,6 +171,7 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 async function run(flags: SandboxFlags): Promise<number> {
   const portBase = parsePortBase(flags.portBase);
   const scenario = parseScenario(flags.scenario);
+  const tokenLifetimeSec = parseTokenLifetime(flags.tokenLifetime);
   const dir = flags.dir ? resolve(flags.dir) : mkdtempSync(join(tmpdir(), "xoauth-mail-sandbox-"));
   const tempDir = !flags.dir;
   let tn: LocalTenant | undefined;
@@ -163,6 +180,7 @@ async function run(flags: SandboxFlags): Promise<number> {
     tn = await startLocalTenant({
       ...(portBase === undefined ? {} : { portBase }),
       ...(scenario ? { scenario } : {}),
+      ...(tokenLifetimeSec ? { tokenLifetimeSec } : {}),
     }).catch((e: NodeJS.ErrnoException) => {
       if (e?.code !== "EADDRINUSE") throw e;
       throw new XoauthError("USAGE", `A sandbox port is already in use (${e.message}); choose another --port-base.`, {
@@ -185,6 +203,7 @@ async function run(flags: SandboxFlags): Promise<number> {
         client_id: tn.clientId,
         mailbox: tn.mailbox,
         scenario: scenario ?? null,
+        token_lifetime_sec: tn.identity.tokenLifetimeSec,
         host: tn.host,
         ports: tn.ports,
         args: sandboxArgs(tn, files),
@@ -213,6 +232,7 @@ export function registerSandbox(program: Command, ctx: RunContext): void {
     .option("--port-base <n>", "fixed ports N..N+4 instead of random ones (see below)")
     .option("--dir <dir>", "where ca.pem, client-secret (0600) and config.yaml go (default: temporary, removed)")
     .option("--scenario <name>", "start with one misconfiguration (names below), to see its diagnosis")
+    .option("--token-lifetime <duration>", "lifetime of issued tokens, e.g. 30s (default 3599s); see below")
     .option("--json", "print the connection details as one JSON object")
     .addHelpText("after", HELP)
     .action(async (flags: SandboxFlags) => {

@@ -21,4 +21,11 @@ export const fetchCodes: CodeCatalog = {
   },
 };
 
-export const fetchUi: UiCatalog = {};
+export const fetchUi: UiCatalog = {
+  "fetch.outage.why":
+    "{host}:{port} hat in diesem Lauf schon geantwortet, Host und Port stimmen also: der Server oder das Netz ist gerade nicht erreichbar.",
+  "fetch.outage.retry":
+    "Nichts zu tun: der Daemon versucht es mit wachsendem Abstand (höchstens 15 min) weiter und holt danach, was inzwischen ankam, genau einmal.",
+  "fetch.outage.check":
+    "Dauert es an, von diesem Rechner aus testen: nc -vz {host} {port}   (Windows: Test-NetConnection {host} -Port {port})",
+};

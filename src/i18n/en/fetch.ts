@@ -19,4 +19,11 @@ export const fetchCodes: CodeCatalog = {
   },
 };
 
-export const fetchUi: UiCatalog = {};
+export const fetchUi: UiCatalog = {
+  "fetch.outage.why":
+    "{host}:{port} answered earlier in this run, so host and port are right: the server or the network is down for the moment.",
+  "fetch.outage.retry":
+    "Nothing to do: the daemon keeps retrying with a growing delay (at most 15 min) and then fetches what arrived meanwhile, exactly once.",
+  "fetch.outage.check":
+    "If it lasts, test from this machine: nc -vz {host} {port}   (Windows: Test-NetConnection {host} -Port {port})",
+};

@@ -61,12 +61,11 @@ export class ImapSession {
   lastTagged: string | undefined;
   private readonly listeners = {
     data: (c: Buffer) => this.onData(c),
-    error: (e: Error) => this.fail(mapNetworkError(e, "mail-server", this.where.host, this.where.port)),
+    // After a BYE the server's close may reach us as a reset: the BYE says why.
+    error: (e: Error) =>
+      this.fail(this.bye ? this.closedError() : mapNetworkError(e, "mail-server", this.where.host, this.where.port)),
     close: () => {
-      const e = new XoauthError(
-        "CONNECTION_CLOSED",
-        `The IMAP server closed the connection${this.bye ? ` (BYE ${redact(this.bye)})` : ""}.`,
-      );
+      const e = this.closedError();
       // Responses that arrived before the close are still handed out (a tagged OK among them completes its command).
       if (this.pumping || this.queue.length > 0) this.closedWhilePumping = e;
       else this.fail(e);
@@ -158,6 +157,17 @@ export class ImapSession {
 
   close(): void {
     this.fail(new XoauthError("CONNECTION_CLOSED", "The IMAP connection was closed."));
+  }
+
+  /** CONNECTION_CLOSED naming the server's BYE, if it sent one (`serverReply`: see isTokenExpiry). */
+  private closedError(): XoauthError {
+    const bye = this.bye === undefined ? undefined : `BYE ${redact(this.bye)}`;
+    return new XoauthError("CONNECTION_CLOSED", `The IMAP server closed the connection${bye ? ` (${bye})` : ""}.`, {
+      details: {
+        ...(bye ? { serverReply: bye } : {}),
+        params: { host: this.where.host, port: String(this.where.port) },
+      },
+    });
   }
 
   get failed(): XoauthError | undefined {

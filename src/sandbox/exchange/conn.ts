@@ -9,6 +9,8 @@ export class LineTooLongError extends Error {}
 
 export class ServerConn {
   socket: Socket;
+  /** A message body is being written in parts (stall fault): nothing else may be written in between. */
+  bodyInFlight = false;
   private buf: Buffer = Buffer.alloc(0);
   private waiter: (() => void) | undefined;
   private ended = false;
@@ -142,9 +144,14 @@ export async function writeBody(
   }
   if (faults.stallMs && body.length > 1) {
     const half = Math.floor(body.length / 2);
-    conn.write(body.subarray(0, half));
-    await new Promise((r) => setTimeout(r, faults.stallMs));
-    conn.write(body.subarray(half));
+    conn.bodyInFlight = true;
+    try {
+      conn.write(body.subarray(0, half));
+      await new Promise((r) => setTimeout(r, faults.stallMs));
+      conn.write(body.subarray(half));
+    } finally {
+      conn.bodyInFlight = false;
+    }
     return true;
   }
   conn.write(body);

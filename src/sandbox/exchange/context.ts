@@ -13,6 +13,19 @@ export interface ExchangeFaults {
   stallMs?: number;
   /** The next N authentication attempts (any protocol) fail with the generic failure text. */
   failAuthTimes: number;
+  /**
+   * IMAP: after this many more message bodies sent (on any session), that session's token counts as expired: the
+   * BYE of imap-expiry.ts follows the complete FETCH response, in the middle of the command. Cleared once it fired.
+   */
+  expireAfterBodies?: number;
+}
+
+/** An IMAP session the fake ended because its token expired (imap-expiry.ts). */
+export interface ExpiryEntry {
+  at: Date;
+  user: string;
+  /** What the session was doing: the command being answered (`IDLE`, `UID`, ...) or `waiting`. */
+  during: string;
 }
 
 export interface AuthLogEntry {
@@ -36,6 +49,10 @@ export interface ServerContext {
   tls: { cert: string; key: string };
   faults: ExchangeFaults;
   log: AuthLogEntry[];
+  /** Sessions ended at token expiry (bounded like `log`). */
+  expiries: ExpiryEntry[];
+  /** Open IMAP sessions that are logged in (ExchangeFake.expireSessions). */
+  loggedIn: Set<{ expire(): void; readonly busy: string | undefined }>;
   /** Max command line from a client (bytes). */
   maxLine: number;
 }
@@ -65,7 +82,14 @@ export function authorize(ctx: ServerContext, protocol: MailProtocol, user: stri
   return d;
 }
 
+const MAX_RECORDS = 10_000;
+
 export function record(ctx: ServerContext, e: Omit<AuthLogEntry, "at">): void {
-  if (ctx.log.length >= 10_000) ctx.log.shift();
+  if (ctx.log.length >= MAX_RECORDS) ctx.log.shift();
   ctx.log.push({ at: new Date(), ...e });
+}
+
+export function recordExpiry(ctx: ServerContext, user: string, during: string): void {
+  if (ctx.expiries.length >= MAX_RECORDS) ctx.expiries.shift();
+  ctx.expiries.push({ at: new Date(), user, during });
 }

@@ -19,6 +19,8 @@ export interface SelectedSession {
   view: StoredMessage[];
   readOnly: boolean;
   send(line: string): void;
+  /** Ends the session as Exchange does when the login token expires (BYE, close). */
+  expire(): void;
 }
 
 function pick(s: SelectedSession, set: string | undefined, uid: boolean): [number, StoredMessage][] | undefined {
@@ -51,6 +53,11 @@ export async function fetch(s: SelectedSession, tag: string, args: ImapToken[], 
     for (const p of r.pieces) {
       if ("text" in p) s.conn.write(p.text);
       else if (!(await writeBody(s.conn, p.literal, s.faults))) return false;
+    }
+    if (r.pieces.length > 1 && s.faults.expireAfterBodies !== undefined && --s.faults.expireAfterBodies <= 0) {
+      delete s.faults.expireAfterBodies;
+      s.expire();
+      return false;
     }
   }
   return reply(s, tag, `OK ${uid ? "UID " : ""}FETCH completed.`);

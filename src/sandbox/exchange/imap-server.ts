@@ -11,8 +11,9 @@
  */
 import { createServer as createTlsServer, type Server } from "node:tls";
 import { LineTooLongError, ServerConn } from "./conn.js";
-import { authorize, record, type ServerContext, serverId } from "./context.js";
+import { authorize, record, recordExpiry, type ServerContext, serverId } from "./context.js";
 import type { FakeMailbox, StoredMessage } from "./directory.js";
+import { SessionExpiry } from "./imap-expiry.js";
 import { ImapSyntaxError, type ImapToken, readCommand, str, tokenize } from "./imap-parser.js";
 import * as sel from "./imap-selected.js";
 import { MAILBOX_STAGE_REASONS, parseXoauth2Response } from "./token-check.js";
@@ -34,6 +35,7 @@ export const IMAP_TEXT = {
 
 const FLAGS = "(\\Seen \\Answered \\Flagged \\Deleted \\Draft $MDNSent)";
 const MAX_LITERAL = 64 * 1024 * 1024;
+const SELECTED_VERBS = new Set("FETCH UID SEARCH STORE EXPUNGE CLOSE UNSELECT IDLE COPY MOVE CHECK".split(" "));
 
 type ImapState = "notAuthenticated" | "authenticated" | "notConnected" | "selected";
 
@@ -45,6 +47,9 @@ class ImapSession implements sel.SelectedSession {
   readOnly = false;
   readonly directory;
   readonly faults;
+  /** The command being answered (for the expiry record). */
+  busy: string | undefined;
+  private readonly expiry: SessionExpiry;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -52,6 +57,17 @@ class ImapSession implements sel.SelectedSession {
   ) {
     this.directory = ctx.directory;
     this.faults = ctx.faults;
+    this.expiry = new SessionExpiry(
+      conn,
+      () => this.busy ?? "waiting",
+      (during) => recordExpiry(ctx, this.mailbox?.address ?? "", during),
+    );
+    conn.socket.once("close", () => ctx.loggedIn.delete(this));
+  }
+
+  /** The token used at login expired: BYE and close (imap-expiry.ts). */
+  expire(): void {
+    this.expiry.end();
   }
 
   send(line: string): void {
@@ -85,7 +101,11 @@ class ImapSession implements sel.SelectedSession {
         continue;
       }
       if (this.faults.stallMs) await new Promise((r) => setTimeout(r, this.faults.stallMs));
-      if (!(await this.command(tag, verb, toks.slice(2)))) return;
+      if (this.conn.closed) return;
+      this.busy = verb;
+      const go = await this.command(tag, verb, toks.slice(2));
+      this.busy = undefined;
+      if (!go) return;
     }
   }
 
@@ -105,6 +125,7 @@ class ImapSession implements sel.SelectedSession {
         this.send("* ID NIL");
         return this.r(tag, "OK ID completed.");
       case "LOGOUT":
+        this.expiry.clear();
         this.send(IMAP_TEXT.bye);
         this.r(tag, "OK LOGOUT completed.");
         this.conn.close();
@@ -133,24 +154,8 @@ class ImapSession implements sel.SelectedSession {
     if (verb === "SUBSCRIBE" || verb === "UNSUBSCRIBE") return this.r(tag, `OK ${verb} completed.`);
     if (verb === "CREATE" || verb === "DELETE" || verb === "RENAME") return this.r(tag, `NO ${verb} failed.`);
     if (this.state !== "selected")
-      return this.r(tag, this.isSelectedVerb(verb) ? IMAP_TEXT.badState : IMAP_TEXT.unknown);
+      return this.r(tag, SELECTED_VERBS.has(verb) ? IMAP_TEXT.badState : IMAP_TEXT.unknown);
     return this.selected(tag, verb, args);
-  }
-
-  private isSelectedVerb(verb: string): boolean {
-    return [
-      "FETCH",
-      "UID",
-      "SEARCH",
-      "STORE",
-      "EXPUNGE",
-      "CLOSE",
-      "UNSELECT",
-      "IDLE",
-      "COPY",
-      "MOVE",
-      "CHECK",
-    ].includes(verb);
   }
 
   private async selected(tag: string, verb: string, args: ImapToken[]): Promise<boolean> {
@@ -212,6 +217,8 @@ class ImapSession implements sel.SelectedSession {
     const d = authorize(this.ctx, "imap", parsed.user, parsed.token);
     if (!d.ok && !(MAILBOX_STAGE_REASONS.has(d.reason) && d.mailbox)) return this.r(tag, IMAP_TEXT.authFail);
     this.mailbox = d.mailbox as FakeMailbox;
+    this.expiry.arm(d.claims?.exp);
+    if (!this.conn.closed) this.ctx.loggedIn.add(this);
     this.state = d.ok && !this.directory.toggles.notConnectedAfterAuth ? "authenticated" : "notConnected";
     return this.r(tag, IMAP_TEXT.authOk);
   }

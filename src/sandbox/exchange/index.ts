@@ -8,14 +8,15 @@ import { createSecureContext } from "node:tls";
 import type { SMTPServer } from "smtp-server";
 import { LIMITS } from "../../limits.js";
 import type { TestPki } from "../pki.js";
-import type { AuthLogEntry, ExchangeFaults, ServerContext } from "./context.js";
+import type { AuthLogEntry, ExchangeFaults, ExpiryEntry, ServerContext } from "./context.js";
 import type { ExchangeDirectory, StoredMessage } from "./directory.js";
 import { createImapsServer } from "./imap-server.js";
 import { createPop3StlsServer, createPop3sServer } from "./pop3-server.js";
 import { createSmtpServer, type SentMessage } from "./smtp-server.js";
 
-export type { AuthLogEntry, ExchangeFaults } from "./context.js";
+export type { AuthLogEntry, ExchangeFaults, ExpiryEntry } from "./context.js";
 export * from "./directory.js";
+export { TOKEN_EXPIRED_BYE } from "./imap-expiry.js";
 export { IMAP_CAPABILITY, IMAP_TEXT } from "./imap-server.js";
 export { POP3_TEXT } from "./pop3-server.js";
 export { SANDBOX_MAILBOX, type SandboxTenantLike, sampleMessages, sandboxDirectory } from "./sample.js";
@@ -54,6 +55,8 @@ export interface ExchangePorts {
 export class ExchangeFake {
   readonly directory: ExchangeDirectory;
   readonly log: AuthLogEntry[] = [];
+  /** IMAP sessions ended with `* BYE Session invalidated - AccessTokenExpired` (imap-expiry.ts). */
+  readonly expiries: ExpiryEntry[] = [];
   readonly sent: SentMessage[] = [];
   readonly faults: ExchangeFaults = { failAuthTimes: 0 };
   readonly hostName: string;
@@ -82,6 +85,8 @@ export class ExchangeFake {
       tls,
       faults: this.faults,
       log: this.log,
+      expiries: this.expiries,
+      loggedIn: new Set(),
       maxLine: LIMITS.maxSaslLineBytes,
     };
   }
@@ -142,6 +147,20 @@ export class ExchangeFake {
       sock.on("close", () => set.delete(sock));
     });
     return srv;
+  }
+
+  /**
+   * Ends logged-in IMAP sessions as if their token had just expired (BYE, close): all, or those answering `verb`
+   * (e.g. `IDLE`). Returns how many. For clients that re-log in before expiry, to see the BYE handled anyway.
+   */
+  expireSessions(verb?: string): number {
+    let n = 0;
+    for (const s of [...this.ctx.loggedIn]) {
+      if (verb !== undefined && s.busy !== verb) continue;
+      s.expire();
+      n++;
+    }
+    return n;
   }
 
   /** Appends a raw RFC 5322 message to a mailbox folder (IDLE sessions see `* n EXISTS`). */

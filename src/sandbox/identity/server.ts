@@ -11,7 +11,7 @@ import { aadReply, forcedReply, headerValue, json, type Reply, safeDecode, send,
 import { type FakeTenant, findApp, findTenant, isDnsName, isGuid } from "./model.js";
 import { FakeScript, LoopDetector } from "./script.js";
 import { defaultResources, type FakeResource, handleTokenRequest, MULTI_TENANT_SEGMENTS } from "./token-endpoint.js";
-import { type ClaimOverrides, issuerFor, TokenSigner } from "./tokens.js";
+import { ACCESS_TOKEN_LIFETIME_SEC, type ClaimOverrides, issuerFor, TokenSigner } from "./tokens.js";
 
 /** Largest request body the fake reads; more is answered with 413. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -31,6 +31,11 @@ export interface IdentityFakeOptions {
   loopDetection?: { maxIdentical: number; windowMs: number };
   /** More resources by identifier (scope without `/.default`). */
   extraResources?: Record<string, FakeResource>;
+  /**
+   * Lifetime of issued access tokens in seconds (default 3599, like Entra). Short lifetimes (e.g. 30) exercise
+   * re-login: the Exchange fake ends IMAP sessions when the token they logged in with expires.
+   */
+  tokenLifetimeSec?: number;
   host?: string;
   port?: number;
 }
@@ -49,6 +54,8 @@ export class IdentityFake {
   readonly script = new FakeScript();
   readonly requests: RecordedRequest[] = [];
   tokenRequests = 0;
+  /** Lifetime of the access tokens issued from now on, in seconds (see IdentityFakeOptions). */
+  tokenLifetimeSec: number;
   readonly #opts: IdentityFakeOptions;
   readonly #signer: TokenSigner;
   readonly #resources: Map<string, FakeResource>;
@@ -60,6 +67,7 @@ export class IdentityFake {
     this.#opts = opts;
     this.pki = opts.pki ?? createTestPki({ commonName: "xoauth-mail identity fake CA" });
     this.tenants = opts.tenants ?? [];
+    this.tokenLifetimeSec = opts.tokenLifetimeSec ?? ACCESS_TOKEN_LIFETIME_SEC;
     this.#signer = new TokenSigner(this.pki.issueClientCert("identity fake token signing"));
     this.#resources = defaultResources(opts.audience ?? "https://outlook.office365.com");
     for (const [k, v] of Object.entries(opts.extraResources ?? {})) this.#resources.set(k.toLowerCase(), v);
@@ -108,7 +116,7 @@ export class IdentityFake {
       aud: this.#opts.audience ?? "https://outlook.office365.com",
       appidacr: opts.appidacr ?? "1",
       roles: app.grantedRoles,
-      lifetimeSec: opts.lifetimeSec,
+      lifetimeSec: opts.lifetimeSec ?? this.tokenLifetimeSec,
     });
     return this.#signer.sign(claims, overrides);
   }
@@ -201,6 +209,7 @@ export class IdentityFake {
         correlationId,
         isLoop: (key) => this.#loop.hit(key, Date.now()),
         now: ctx.now,
+        lifetimeSec: this.tokenLifetimeSec,
       });
       return json(result.status, result.body, correlationId);
     }

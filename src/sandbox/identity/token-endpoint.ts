@@ -39,6 +39,8 @@ export interface TokenContext {
   /** Loop detector: returns true when this request key was seen too often. */
   isLoop(key: string): boolean;
   now: Date;
+  /** Lifetime of issued access tokens in seconds (default ACCESS_TOKEN_LIFETIME_SEC): `exp` and `expires_in`. */
+  lifetimeSec?: number;
 }
 
 export function handleTokenRequest(tenantSegment: string, form: URLSearchParams, ctx: TokenContext): TokenResult {
@@ -88,13 +90,14 @@ export function handleTokenRequest(tenantSegment: string, form: URLSearchParams,
   if (app.conditionalAccessBlocked) return err(53003);
 
   const roles = scoped.resource.exchange ? app.grantedRoles : [];
-  const claims = ctx.signer.claimsFor({ tenant, app, aud: scoped.resource.aud, appidacr, roles, nowSec });
+  const lifetimeSec = ctx.lifetimeSec ?? ACCESS_TOKEN_LIFETIME_SEC;
+  const claims = ctx.signer.claimsFor({ tenant, app, aud: scoped.resource.aud, appidacr, roles, nowSec, lifetimeSec });
   return {
     status: 200,
     body: {
       token_type: "Bearer",
-      expires_in: ACCESS_TOKEN_LIFETIME_SEC,
-      ext_expires_in: ACCESS_TOKEN_LIFETIME_SEC,
+      expires_in: lifetimeSec,
+      ext_expires_in: lifetimeSec,
       access_token: ctx.signer.sign(claims),
     },
   };

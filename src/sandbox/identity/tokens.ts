@@ -4,6 +4,7 @@ import { signJwt } from "../../auth/jwt.js";
 import type { ClientCert } from "../pki.js";
 import type { FakeApp, FakeTenant } from "./model.js";
 
+/** `expires_in` of Entra's client-credentials tokens as Exchange Online gets them (about one hour). */
 export const ACCESS_TOKEN_LIFETIME_SEC = 3599;
 
 export interface SigningKey {
