@@ -19,7 +19,7 @@ import {
   startLocalTenant,
   writeTenantFiles,
 } from "../../sandbox/local-tenant.js";
-import type { RunContext } from "../main.js";
+import type { RunContext } from "../context.js";
 import { processOut } from "../output.js";
 
 const HELP = `
