@@ -153,12 +153,13 @@ const found = new Map([...runtime].map((c) => [c, "run-time"]));
 if (withTypes) for (const c of cyclesOf(fullGraph)) if (!found.has(c)) found.set(c, "through an import type");
 
 const allowFile = join(repo, "scripts", "cycles-allowed.txt");
-const allowed = root === join(repo, "src") && existsSync(allowFile)
-  ? readFileSync(allowFile, "utf8")
-      .split("\n")
-      .map((l) => l.replace(/#.*/, "").trim())
-      .filter(Boolean)
-  : [];
+const allowed =
+  root === join(repo, "src") && existsSync(allowFile)
+    ? readFileSync(allowFile, "utf8")
+        .split("\n")
+        .map((l) => l.replace(/#.*/, "").trim())
+        .filter(Boolean)
+    : [];
 const bad = [...found.keys()].sort().filter((c) => !allowed.includes(c));
 const stale = allowed.filter((c) => !found.has(c));
 
