@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Runs the compiled test files (dist/test/**/*.test.js) with node's test runner.
+// `npm test` builds them first (npm run build:all); while iterating: npm run build:all && node scripts/run-tests.mjs auth/
 // Node 20's `--test DIR` would also run helpers and fixtures, and it has no glob support, hence this list.
 // Usage: node scripts/run-tests.mjs [substring ...]   (only files whose path contains one of the substrings)
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 function find(dir) {
@@ -17,11 +18,15 @@ function find(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = find("dist/test")
+const files = (existsSync("dist/test") ? find("dist/test") : [])
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 if (files.length === 0) {
-  console.error("run-tests: no test files found (did the build run?)");
+  console.error(
+    filters.length > 0 && existsSync("dist/test")
+      ? `run-tests: no test file in dist/test has ${filters.join(" or ")} in its path`
+      : "run-tests: no test files in dist/test: build them first with `npm run build:all` (`npm test` does; `npm run build` builds src/ only)",
+  );
   process.exit(1);
 }
 const child = spawn(process.execPath, ["--test", "--test-concurrency=2", "--test-timeout=180000", ...files], {

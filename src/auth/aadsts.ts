@@ -2,9 +2,9 @@
  * Maps token-endpoint error answers to stable codes by `error_codes` (never by the text), reference section 1.
  * User-facing text comes from the catalog (src/i18n/{en,de}/auth.ts).
  */
-import { isGuid } from "../config/tenant.js";
 import { type ErrorCode, XoauthError } from "../errors.js";
 import { codeText, t } from "../i18n/index.js";
+import { isGuid } from "./guid.js";
 
 export const AADSTS_CODES: Readonly<Record<number, ErrorCode>> = {
   90002: "TENANT_NOT_FOUND",

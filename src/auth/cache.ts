@@ -7,9 +7,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { CredentialSetting } from "../config/credential.js";
 import { LIMITS } from "../limits.js";
 import { markSecret } from "../log/redact.js";
+import type { CredentialSetting } from "./types.js";
 
 export interface CachedToken {
   token: string;

@@ -3,7 +3,6 @@
  * pre-supplied authority metadata (no discovery request), our typed errors, and our memory + disk cache.
  */
 import type { ConfidentialClientApplication, Configuration } from "@azure/msal-node";
-import type { Settings } from "../config/settings.js";
 import { XoauthError } from "../errors.js";
 import { markSecret } from "../log/redact.js";
 import { mapTokenError, type TokenErrorContext } from "./aadsts.js";
@@ -11,12 +10,9 @@ import { type CachedToken, cacheDir, cacheKey, DiskTokenCache, inFlight, isFresh
 import { parseCertificatePem } from "./certificate.js";
 import { type HttpClientOptions, TokenHttpClient } from "./http-client.js";
 import { authorityConfig } from "./metadata.js";
-import type { AccessToken, TokenProvider } from "./types.js";
+import type { AccessToken, ProviderSettings, TokenProvider } from "./types.js";
 
-export type ProviderSettings = Pick<
-  Settings,
-  "tenantId" | "clientId" | "credential" | "authorityHost" | "scope" | "ca" | "proxy" | "noProxy" | "noCache"
->;
+export type { ProviderSettings } from "./types.js";
 
 export interface ProviderOptions {
   /** Environment for the cache dir (XOAUTH_MAIL_CACHE_DIR, XDG_CACHE_HOME, HOME). */

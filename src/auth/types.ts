@@ -29,3 +29,27 @@ export interface TokenClaims {
   exp?: number;
   [claim: string]: unknown;
 }
+
+/** Where a client secret came from (for messages and `token --json`; never the secret itself). */
+export type SecretSource = "flag" | "flag-file" | "env" | "config-env" | "config-file" | "config-inline";
+
+/** The app's credential, as src/config resolves it (flags > environment > config file). The secret is secret. */
+export type CredentialSetting =
+  | { kind: "secret"; secret: string; source: SecretSource }
+  | { kind: "certificate"; pem: string; password?: string; path: string; source: "flag" | "env" | "config" };
+
+/** What the token provider needs; src/config's resolved Settings is one. */
+export interface ProviderSettings {
+  tenantId: string;
+  clientId: string;
+  credential: CredentialSetting;
+  /** Without trailing slash, e.g. `https://login.microsoftonline.com`. */
+  authorityHost: string;
+  scope: string;
+  /** Extra CA PEMs trusted in addition to the system roots (--ca-file, NODE_EXTRA_CA_CERTS); undefined = none. */
+  ca: string[] | undefined;
+  /** HTTPS proxy URL for the token endpoint, and the NO_PROXY list. */
+  proxy: string | undefined;
+  noProxy: string | undefined;
+  noCache: boolean;
+}

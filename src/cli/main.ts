@@ -4,7 +4,8 @@ import { exitCodeOf, XoauthError } from "../errors.js";
 import "../i18n/catalogs.js";
 import { detectLang, setDefaultParam, setLang } from "../i18n/index.js";
 import { packageVersion } from "../version.js";
-import { loadCommands, type RegisterCommand, selectedCommand } from "./commands/index.js";
+import { loadCommands, selectedCommand } from "./commands/index.js";
+import type { RegisterCommand, RunContext } from "./context.js";
 import { cliError, errorJson, formatError, processOut } from "./output.js";
 
 export const EXIT_CODES_HELP = `Exit codes:
@@ -15,11 +16,6 @@ export const EXIT_CODES_HELP = `Exit codes:
   4  the mail server refused (login, mailbox access, sending)
   5  network or TLS error (DNS, connection refused, timeout, untrusted certificate)
   6  local error (Maildir not writable, --exec hook failed)`;
-
-/** The exit code of the current run, set by command actions. */
-export interface RunContext {
-  exitCode: number;
-}
 
 export function buildProgram(ctx: RunContext, commands: RegisterCommand[]): Command {
   const program = new Command();

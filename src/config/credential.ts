@@ -2,18 +2,15 @@
  * Picks the app credential: flags > environment > config file. At one level, a secret and a certificate together
  * are a usage error for flags; for the environment the secret wins (as in the Azure SDK's EnvironmentCredential).
  */
+import type { CredentialSetting } from "../auth/types.js";
 import { XoauthError } from "../errors.js";
 import { markSecret } from "../log/redact.js";
+import type { AuthFlags } from "./flags.js";
 import type { LoadedConfig } from "./load.js";
 import type { AccountConfig } from "./schema.js";
 import { readPrivateFile, readSecretEnv, readSecretFile } from "./secrets.js";
-import type { AuthFlags } from "./settings.js";
 
-export type SecretSource = "flag" | "flag-file" | "env" | "config-env" | "config-file" | "config-inline";
-
-export type CredentialSetting =
-  | { kind: "secret"; secret: string; source: SecretSource }
-  | { kind: "certificate"; pem: string; password?: string; path: string; source: "flag" | "env" | "config" };
+export type { CredentialSetting } from "../auth/types.js";
 
 export const CLI_SECRET_WARNING =
   "--client-secret puts the secret on the command line, where other users of this machine can see it (ps, /proc). Prefer --client-secret-file PATH or AZURE_CLIENT_SECRET.";

@@ -4,55 +4,23 @@
  */
 
 import { CLOUDS, type Cloud, type CloudName, type MailProtocol } from "../auth/clouds.js";
+import type { ProviderSettings } from "../auth/types.js";
 import { XoauthError } from "../errors.js";
 import { markSecret } from "../log/redact.js";
-import { type CredentialSetting, resolveCredential } from "./credential.js";
+import { resolveCredential } from "./credential.js";
+import type { AuthFlags } from "./flags.js";
 import { type LoadedConfig, loadConfigFile, selectAccount } from "./load.js";
 import { configPathToLoad, defaultConfigPath } from "./paths.js";
 import type { AccountConfig, ConfigFile, ServerConfig } from "./schema.js";
 import { pemCertificates, readBoundedFile } from "./secrets.js";
 import { checkClientId, checkTenantId } from "./tenant.js";
 
-export type { CredentialSetting } from "./credential.js";
+export type { CredentialSetting } from "../auth/types.js";
+export type { AuthFlags } from "./flags.js";
 
-/** Options as commander hands them over (camelCase). `cache: false` comes from `--no-cache`. */
-export interface AuthFlags {
-  tenantId?: string;
-  clientId?: string;
-  clientSecret?: string;
-  clientSecretFile?: string;
-  certificate?: string;
-  certificatePassword?: string;
-  cloud?: string;
-  authorityHost?: string;
-  scope?: string;
-  caFile?: string;
-  proxy?: string;
-  config?: string;
-  account?: string;
-  cache?: boolean;
-  noCache?: boolean;
-  json?: boolean;
-  mailbox?: string;
-  targetMailbox?: string;
-  protocol?: string;
-  [other: string]: unknown;
-}
-
-export interface Settings {
-  tenantId: string;
-  clientId: string;
-  credential: CredentialSetting;
+/** Everything a command needs, resolved flags > environment > config file; what the token provider needs first. */
+export interface Settings extends ProviderSettings {
   cloud: Cloud;
-  /** Without trailing slash, e.g. `https://login.microsoftonline.com`. */
-  authorityHost: string;
-  scope: string;
-  /** Extra CA PEMs trusted in addition to the system roots (--ca-file, NODE_EXTRA_CA_CERTS); undefined = none. */
-  ca: string[] | undefined;
-  /** HTTPS proxy URL for the token endpoint, and the NO_PROXY list. */
-  proxy: string | undefined;
-  noProxy: string | undefined;
-  noCache: boolean;
   json: boolean;
   mailbox: string | undefined;
   protocol: MailProtocol | undefined;

@@ -1,15 +1,13 @@
 /** Local checks of tenant and client identifiers, so obvious mistakes fail without a network request. */
+import { isGuid } from "../auth/guid.js";
 import { XoauthError } from "../errors.js";
 import { t } from "../i18n/index.js";
 
-export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DNS_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
 /** Multi-tenant aliases that do not work for client credentials (AADSTS9001023). */
 const MULTI_TENANT = new Set(["common", "organizations", "consumers"]);
 
-export function isGuid(s: string): boolean {
-  return GUID_RE.test(s);
-}
+export { isGuid } from "../auth/guid.js";
 
 /** Throws TENANT_INVALID unless the tenant is a GUID or a DNS name (what the identity platform accepts). */
 export function checkTenantId(tenantId: string): void {

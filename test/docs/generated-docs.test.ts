@@ -1,35 +1,25 @@
 /**
- * docs/troubleshooting.md and docs/cli-reference.md are generated from the code: this test renders them and compares.
- * After changing the catalog, an error code or a command's options/help, regenerate them:
- *   npx tsc -p tsconfig.json && XOAUTH_UPDATE_DOCS=1 node --test dist/test/docs/generated-docs.test.js
+ * docs/troubleshooting.md and docs/cli-reference.md are generated from the code (scripts/docs/): this test renders
+ * them and compares. After changing the catalog, an error code or a command's options/help, run `npm run docs`.
  */
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { GENERATED_DOCS } from "../../scripts/docs/generated.js";
+import { fullProgram, HELP_WIDTH, helpText } from "../../scripts/docs/render-cli-reference.js";
+import { escapeMd, renderTroubleshooting } from "../../scripts/docs/render-troubleshooting.js";
+import { HAND_WRITTEN } from "../../scripts/docs/troubleshooting-entries.js";
 import { ERROR_CODES } from "../../src/errors.js";
 import { codeText } from "../../src/i18n/index.js";
 import { REPO_ROOT } from "../helpers/cli.js";
-import { fullProgram, HELP_WIDTH, helpText, renderCliReference } from "./render-cli-reference.js";
-import { escapeMd, renderTroubleshooting } from "./render-troubleshooting.js";
-import { HAND_WRITTEN } from "./troubleshooting-entries.js";
 
-const TROUBLESHOOTING = join(REPO_ROOT, "docs", "troubleshooting.md");
-const CLI_REFERENCE = join(REPO_ROOT, "docs", "cli-reference.md");
-const UPDATE = process.env.XOAUTH_UPDATE_DOCS === "1";
-
-function check(file: string, rendered: string): void {
-  if (UPDATE) writeFileSync(file, rendered);
-  assert.equal(readFileSync(file, "utf8"), rendered, `${file} is stale: regenerate it with XOAUTH_UPDATE_DOCS=1`);
+for (const doc of GENERATED_DOCS) {
+  test(`${doc.path} equals the page rendered from the code (npm run docs rewrites it)`, async () => {
+    const stale = `${doc.path} is stale: regenerate it with npm run docs`;
+    assert.equal(readFileSync(join(REPO_ROOT, doc.path), "utf8"), await doc.render(), stale);
+  });
 }
-
-test("docs/troubleshooting.md equals the page rendered from the message catalog (XOAUTH_UPDATE_DOCS=1 rewrites it)", () => {
-  check(TROUBLESHOOTING, renderTroubleshooting());
-});
-
-test("docs/cli-reference.md equals the --help of every command (XOAUTH_UPDATE_DOCS=1 rewrites it)", async () => {
-  check(CLI_REFERENCE, await renderCliReference());
-});
 
 test("the troubleshooting page has one section per error code, in the order of src/errors.ts", () => {
   const headings = [...renderTroubleshooting().matchAll(/^### `([A-Z_0-9]+)` — exit \d \(\w+\)$/gm)].map((m) => m[1]);

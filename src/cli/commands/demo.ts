@@ -17,7 +17,7 @@ import { ERROR_CODES, type ErrorCode, exitCodeOf, toXoauthError } from "../../er
 import { fetchAccount } from "../../fetch/engine.js";
 import { t } from "../../i18n/index.js";
 import { type LocalTenant, startLocalTenant } from "../../sandbox/local-tenant.js";
-import type { RunContext } from "../main.js";
+import type { RunContext } from "../context.js";
 import { processOut } from "../output.js";
 
 /** The misconfiguration the demo introduces, and the diagnosis it must produce. */

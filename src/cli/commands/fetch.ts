@@ -11,8 +11,8 @@ import { formatSummary } from "../../fetch/summary.js";
 import type { FetchSummary } from "../../fetch/types.js";
 import { LIMITS } from "../../limits.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
+import type { RunContext } from "../context.js";
 import { parseDuration, parseTimeout } from "../duration.js";
-import type { RunContext } from "../main.js";
 import { cliError, errorJson, formatError, processOut } from "../output.js";
 
 const EXAMPLES = `

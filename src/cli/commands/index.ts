@@ -4,10 +4,7 @@
  * (not imapflow, nodemailer, mailparser, ...), which keeps start-up time and memory low (`token` is used as a
  * password command by other tools; `fetch` has a memory budget).
  */
-import type { Command } from "commander";
-import type { RunContext } from "../main.js";
-
-export type RegisterCommand = (program: Command, ctx: RunContext) => void;
+import type { RegisterCommand } from "../context.js";
 
 export interface CommandEntry {
   name: string;

@@ -10,7 +10,7 @@ import { accountNameProblem, defaultConfigPath } from "../../init/config-file.js
 import { type InitGiven, runInit } from "../../init/run.js";
 import type { InitConnection, InitCredential } from "../../init/types.js";
 import { markSecret } from "../../log/redact.js";
-import type { RunContext } from "../main.js";
+import type { RunContext } from "../context.js";
 import { formatError, processOut } from "../output.js";
 
 const HELP = `

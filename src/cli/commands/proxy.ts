@@ -18,8 +18,8 @@ import { hashPassword } from "../../proxy/password.js";
 import { type LocalUser, startProxy } from "../../proxy/server.js";
 import type { UpstreamAccount } from "../../proxy/types.js";
 import { createUpstreamLogin } from "../../proxy/upstream/index.js";
+import type { RunContext } from "../context.js";
 import { parseDuration } from "../duration.js";
-import type { RunContext } from "../main.js";
 import { processOut } from "../output.js";
 
 const EXAMPLES = `

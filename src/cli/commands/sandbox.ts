@@ -19,8 +19,8 @@ import {
   startLocalTenant,
   writeTenantFiles,
 } from "../../sandbox/local-tenant.js";
+import type { RunContext } from "../context.js";
 import { parseDuration } from "../duration.js";
-import type { RunContext } from "../main.js";
 import { processOut } from "../output.js";
 
 const HELP = `

@@ -16,8 +16,8 @@ import { checkComposeFiles, type Envelope, type OutgoingMessage } from "../../se
 import { runSend, type SendRunResult } from "../../send/run.js";
 import { openRawSource } from "../../send/source.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
+import type { RunContext } from "../context.js";
 import { parseTimeout } from "../duration.js";
-import type { RunContext } from "../main.js";
 import { processOut } from "../output.js";
 
 const HELP = `

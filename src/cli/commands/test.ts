@@ -15,8 +15,8 @@ import { type DiagnosisStep, stepJson } from "../../diagnose/types.js";
 import { exitCodeOf, toXoauthError, XoauthError } from "../../errors.js";
 import { revealSecrets } from "../../log/redact.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
+import type { RunContext } from "../context.js";
 import { parseTimeout } from "../duration.js";
-import type { RunContext } from "../main.js";
 import { cliError, processOut } from "../output.js";
 
 const HELP = `

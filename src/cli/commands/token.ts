@@ -9,7 +9,7 @@ import { type AuthFlags, resolveSettings } from "../../config/settings.js";
 import { toXoauthError } from "../../errors.js";
 import { getLang, t } from "../../i18n/index.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
-import type { RunContext } from "../main.js";
+import type { RunContext } from "../context.js";
 import { errorJson, formatError, processOut, writeSecretPayload } from "../output.js";
 
 const EXAMPLES = `
