@@ -10,8 +10,8 @@ import { toXoauthError, XoauthError } from "../errors.js";
 import { isTokenExpiry } from "../imap/client/bye.js";
 import { ImapClient } from "../imap/client/client.js";
 import { LIMITS } from "../limits.js";
-import { backoffDelay, sleep } from "./engine.js";
 import type { FetchLogger } from "./log.js";
+import { backoffDelay, sleep } from "./recovery.js";
 import type { FetchServer } from "./types.js";
 
 /** Re-issue IDLE well before RFC 2177's 29-minute limit (Exchange drops idle connections after ~30 min). */

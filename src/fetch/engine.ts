@@ -12,11 +12,9 @@ import { accountHash, StateStore } from "../store/state.js";
 import { FetchContext } from "./context.js";
 import { Hooks } from "./hooks.js";
 import { addIdentityParams } from "./identity-params.js";
+import { backoffDelay, isRetryable, sleep } from "./recovery.js";
 import type { FetchOptions, FetchSummary } from "./types.js";
 
-/** Failures worth a reconnect: the network, not the server's or the user's "no". */
-const RETRYABLE = new Set(["CONNECTION_CLOSED", "TIMEOUT", "MAIL_SERVER_UNREACHABLE"]);
-const MAX_BACKOFF_MS = 30_000;
 /** Reconnects in one run even with progress in between (a flapping link must end somewhere). */
 const MAX_RECONNECTS = 50;
 /**
@@ -24,38 +22,6 @@ const MAX_RECONNECTS = 50;
  * background, so the download never waits for the disk per message; bigger ones stream into tmp/.
  */
 const SPOOL = { spoolBytes: 1024 * 1024, spoolTotalBytes: 16 * 1024 * 1024 };
-
-export function isRetryable(err: XoauthError): boolean {
-  return RETRYABLE.has(err.code);
-}
-
-export function backoffDelay(base: number, attempt: number, cap = MAX_BACKOFF_MS): number {
-  return Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
-/**
- * Step 4-5 for messages `isDelivered()` found by file name but not in the state (their batch's commit never ran,
- * e.g. it failed in an earlier pass of this run): fsync(new/) makes their renames durable, then the state records
- * them durably. Call after the isDelivered() scan of a pass and BEFORE any DELE / EXPUNGE of it.
- */
-export async function secureRecovered(ctx: FetchContext, recoveredBefore: number): Promise<void> {
-  if (ctx.state.recovered.length === recoveredBefore) return;
-  await ctx.md.syncNew();
-  await ctx.state.flush();
-}
 
 /** Fetches one account; never throws: failures end up in `summary.errors` with `ok: false`. */
 export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & { error?: XoauthError }> {

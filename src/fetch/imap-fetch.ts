@@ -14,7 +14,7 @@ import { deliveryName } from "../store/names.js";
 import { messageFingerprint } from "../store/state.js";
 import { BatchCommitter } from "./committer.js";
 import { type BatchItem, type FetchContext, fetchError } from "./context.js";
-import { secureRecovered } from "./engine.js";
+import { secureRecovered } from "./recovery.js";
 import { uidSetString } from "./uid-set.js";
 
 /** Messages up to this size are fetched in bulk and held whole in memory once; bigger ones stream to disk. */

@@ -9,8 +9,8 @@ import { Pop3Client } from "../pop3/client.js";
 import { deliveryName } from "../store/names.js";
 import { BatchCommitter } from "./committer.js";
 import type { FetchContext } from "./context.js";
-import { secureRecovered } from "./engine.js";
 import { listMessages, type Pop3Message } from "./pop3-ids.js";
+import { secureRecovered } from "./recovery.js";
 
 /**
  * RETRs in flight with PIPELINING: enough to keep a 50 ms RTT link busy with small messages (16 left it idle between
