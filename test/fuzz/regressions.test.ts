@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { checkClaims, decodeClaims } from "../../src/auth/claims.js";
 import { b64url } from "../../src/auth/jwt.js";
 import { parseDuration } from "../../src/cli/duration.js";
+import { parseStatus, parseTagged, parseUntaggedHead } from "../../src/imap/client/parser.js";
 import { mapSmtpError } from "../../src/smtp/errors.js";
 
 test("duration (seed 1): a duration longer than a Node timer can wait is refused, not turned into 1 ms", () => {
@@ -50,4 +51,17 @@ test("smtp-replies (seed 2): an error whose message is not a string still maps t
   const e = mapSmtpError({ message: 0 }, { host: "h", port: 587, user: "u", command: "AUTH XOAUTH2" });
   assert.equal(e.code, "PROTOCOL_ERROR");
   assert.match(e.message, /^h:587 refused AUTH XOAUTH2: /);
+});
+
+test("imap-client (seed 20261201): a status whose text holds a bare CR or U+2028 is still a status", () => {
+  // Was PROTOCOL_ERROR "Unexpected IMAP server line" for a tagged reply, and a `* BYE` that was not seen as BYE.
+  for (const text of ["done\u2028", "done\r", "a\u2029b", "\r"]) {
+    assert.deepEqual(parseTagged(`A1 OK ${text}`), { tag: "A1", status: "OK", text }, JSON.stringify(text));
+    assert.deepEqual(parseUntaggedHead(`BYE Session invalidated${text}`), {
+      kind: "status",
+      status: "BYE",
+      text: `Session invalidated${text}`,
+    });
+    assert.deepEqual(parseStatus(`NO [ALERT] ${text}`), { status: "NO", code: "ALERT", text });
+  }
 });
