@@ -90,7 +90,7 @@ export const smtpReplies: FuzzTarget = {
           ...keywords.map((k, i) => `250${i === keywords.length - 1 ? " " : "-"}${k}`),
         ];
         assert.deepEqual(ehloKeywords(ehlo.join("\r\n")), keywords);
-        for (const k of ehloKeywords(r)) assert.ok(k.length > 0 && !/[\r\n]/.test(k.replace(/\r$/, "")));
+        for (const k of ehloKeywords(r)) assert.ok(k.length > 0 && !k.includes("\n"));
         const lines: string[] = [];
         const obs = createSmtpObserver((e) => {
           if (e.dir === "s") lines.push(e.line);
