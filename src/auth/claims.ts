@@ -18,7 +18,22 @@ export function decodeClaims(token: string): { header: JwtHeader; claims: TokenC
   return decodeJwt(token);
 }
 
-function audienceCheck(aud: string | undefined): ClaimCheck {
+/**
+ * A claim for a detail line. Claims are whatever JSON the token holds, not the declared types: a non-string is shown
+ * as JSON (String() throws on e.g. `{"toString":{}}`, and an array audience has no .replace).
+ */
+function show(v: unknown): string {
+  return typeof v === "string" ? v : (JSON.stringify(v) ?? String(v));
+}
+
+/** ISO time of a NumericDate, or the number itself when it is no valid date (e.g. 1e300). */
+function isoTime(exp: number): string {
+  const d = new Date(exp * 1000);
+  return Number.isNaN(d.getTime()) ? `at ${exp}` : d.toISOString();
+}
+
+function audienceCheck(claim: unknown): ClaimCheck {
+  const aud = typeof claim === "string" ? claim : undefined;
   if (isExchangeAudience(aud)) return { id: "audience", ok: true, detail: `aud ${aud} is Exchange Online` };
   const norm = (aud ?? "").replace(/\/+$/, "").toLowerCase();
   const graph = GRAPH_AUDIENCES.some((g) => g.toLowerCase() === norm);
@@ -28,7 +43,7 @@ function audienceCheck(aud: string | undefined): ClaimCheck {
     code: "WRONG_AUDIENCE",
     detail: graph
       ? `aud ${aud} is Microsoft Graph: the token was requested with the Graph scope; use https://outlook.office365.com/.default`
-      : `aud ${aud ?? "(missing)"} is not Exchange Online; request the scope https://outlook.office365.com/.default`,
+      : `aud ${claim === undefined ? "(missing)" : show(claim)} is not Exchange Online; request the scope https://outlook.office365.com/.default`,
   };
 }
 
@@ -47,21 +62,19 @@ function roleCheck(roles: unknown, protocol: MailProtocol): ClaimCheck {
     id: "role",
     ok: false,
     code: "PERMISSION_MISSING",
-    detail: `roles [${roles.join(", ")}] lack ${need}: add the application permission and grant admin consent`,
+    detail: `roles [${roles.map(show).join(", ")}] lack ${need}: add the application permission and grant admin consent`,
   };
 }
 
-function expiryCheck(exp: number | undefined, now: number): ClaimCheck {
-  if (typeof exp !== "number") return { id: "expiry", ok: false, code: "TOKEN_EXPIRED", detail: "no exp claim" };
+function expiryCheck(exp: unknown, now: number): ClaimCheck {
+  if (exp === undefined) return { id: "expiry", ok: false, code: "TOKEN_EXPIRED", detail: "no exp claim" };
+  if (typeof exp !== "number" || !Number.isFinite(exp)) {
+    return { id: "expiry", ok: false, code: "TOKEN_EXPIRED", detail: `exp ${show(exp)} is not a time` };
+  }
   const mins = Math.floor((exp * 1000 - now) / 60_000);
   return exp * 1000 > now
-    ? { id: "expiry", ok: true, detail: `expires ${new Date(exp * 1000).toISOString()} (${mins} min left)` }
-    : {
-        id: "expiry",
-        ok: false,
-        code: "TOKEN_EXPIRED",
-        detail: `expired ${new Date(exp * 1000).toISOString()} (${-mins} min ago)`,
-      };
+    ? { id: "expiry", ok: true, detail: `expires ${isoTime(exp)} (${mins} min left)` }
+    : { id: "expiry", ok: false, code: "TOKEN_EXPIRED", detail: `expired ${isoTime(exp)} (${-mins} min ago)` };
 }
 
 function appOnlyCheck(c: TokenClaims): ClaimCheck {
@@ -71,9 +84,9 @@ function appOnlyCheck(c: TokenClaims): ClaimCheck {
         id: "app-only",
         ok: false,
         code: "WRONG_AUDIENCE",
-        detail: `a delegated (user) token (idtyp=${String(c.idtyp ?? "-")}, scp present: ${typeof c.scp === "string"}); xoauth-mail needs an app-only token`,
+        detail: `a delegated (user) token (idtyp=${show(c.idtyp ?? "-")}, scp present: ${typeof c.scp === "string"}); xoauth-mail needs an app-only token`,
       }
-    : { id: "app-only", ok: true, detail: `app-only token (appidacr=${String(c.appidacr ?? "-")})` };
+    : { id: "app-only", ok: true, detail: `app-only token (appidacr=${show(c.appidacr ?? "-")})` };
 }
 
 /** Audience, protocol role, expiry and app-only checks, in that order. */

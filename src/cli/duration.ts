@@ -12,7 +12,7 @@ export interface DurationSpec {
   /** The flag as the user typed it, for the error message, e.g. `--timeout`. */
   flag: string;
   bareUnit: BareUnit;
-  /** Largest accepted value in milliseconds (default: unbounded). */
+  /** Largest accepted value in milliseconds (default and upper bound: MAX_DURATION_MS). */
   maxMs?: number;
   /** Accept 0 (e.g. "do not wait"); otherwise the value must be at least 1 ms. */
   allowZero?: boolean;
@@ -23,10 +23,16 @@ const BARE = /^\d+(?:\.\d+)?$/;
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 /** Longer input is never a sensible duration; bounding it keeps the regex work trivial. */
 const MAX_INPUT_CHARS = 64;
+/**
+ * The longest duration any flag accepts: 24 days. Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer
+ * delay fires after 1 ms instead (TimeoutOverflowWarning), so `--every 30d` would poll the server non-stop.
+ */
+export const MAX_DURATION_MS = 24 * 86_400_000;
 
 /** Human form of a duration in milliseconds: `500 ms`, `30 s`, `2 min`, `1 h`. */
 export function formatDurationMs(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
+  if (ms > 86_400_000 && ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
   if (ms < 60_000 || ms % 60_000 !== 0) return `${ms / 1000} s`;
   if (ms < 3_600_000 || ms % 3_600_000 !== 0) return `${ms / 60_000} min`;
   return `${ms / 3_600_000} h`;
@@ -55,8 +61,9 @@ export function parseDuration(value: string, spec: DurationSpec): number {
   if (ms < (spec.allowZero ? 0 : 1)) {
     throw new XoauthError("USAGE", `${spec.flag} "${value}" must be more than zero: ${forms}.`);
   }
-  if (spec.maxMs !== undefined && ms > spec.maxMs) {
-    const max = formatDurationMs(spec.maxMs);
+  const maxMs = Math.min(spec.maxMs ?? MAX_DURATION_MS, MAX_DURATION_MS);
+  if (ms > maxMs) {
+    const max = formatDurationMs(maxMs);
     throw new XoauthError("USAGE", `${spec.flag} "${value}" is longer than the maximum of ${max}: ${forms}.`);
   }
   return ms;

@@ -39,6 +39,8 @@ const NETWORK_TYPES = new Set(["ECONNECTION", "ESOCKET", "ETLS", "EDNS", "ETIMED
 export function mapSmtpError(err: unknown, ctx: SmtpErrorContext): XoauthError {
   if (err instanceof XoauthError) return err;
   const e = (err ?? {}) as NodemailerError;
+  // Only strings are used as text: whatever was thrown may carry a message or response of another type.
+  const message = typeof e.message === "string" ? e.message : undefined;
   const where = `${ctx.host}:${ctx.port}`;
   const reply = typeof e.response === "string" ? redact(e.response.trim()) : undefined;
   const command =
@@ -63,14 +65,14 @@ export function mapSmtpError(err: unknown, ctx: SmtpErrorContext): XoauthError {
     if (e.code === "ETIMEDOUT" || inner === "ETIMEDOUT") {
       return new XoauthError("TIMEOUT", `${where} did not answer in time.`, { cause: err, details });
     }
-    if (!e.originalCode && (e.code === "ECONNECTION" || e.code === "ETLS") && /closed/i.test(e.message ?? "")) {
+    if (!e.originalCode && (e.code === "ECONNECTION" || e.code === "ETLS") && /closed/i.test(message ?? "")) {
       return new XoauthError("CONNECTION_CLOSED", `${where} closed the connection during ${command}.`, {
         cause: err,
         details,
       });
     }
-    return mapNetworkError({ code: inner, message: e.message, cause: err }, "mail-server", ctx.host, ctx.port);
+    return mapNetworkError({ code: inner, message, cause: err }, "mail-server", ctx.host, ctx.port);
   }
-  const text = redact(e.message ?? String(err));
+  const text = redact(message ?? String(err));
   return new XoauthError("PROTOCOL_ERROR", `${where} refused ${command}: ${reply ?? text}`, { cause: err, details });
 }

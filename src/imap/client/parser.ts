@@ -36,8 +36,9 @@ function protocolError(message: string): XoauthError {
   return new XoauthError("PROTOCOL_ERROR", message);
 }
 
-const STATUS_RE = /^(OK|NO|BAD|BYE|PREAUTH)(?: (.*))?$/i;
-const CODE_RE = /^\[([^\] ]+)(?: ([^\]]*))?\] ?(.*)$/;
+// `s`: the text may hold a bare CR or U+2028/U+2029, which `.` would not match (the status was then missed).
+const STATUS_RE = /^(OK|NO|BAD|BYE|PREAUTH)(?: (.*))?$/is;
+const CODE_RE = /^\[([^\] ]+)(?: ([^\]]*))?\] ?(.*)$/s;
 
 /** `OK [CODE args] text` -> parts; undefined when the text is no status. */
 export function parseStatus(text: string): StatusLine | undefined {
