@@ -79,7 +79,7 @@ export function selectAccount(
   const names = Object.keys(accounts);
   let chosen = name ?? cfg.raw.defaultAccount;
   if (chosen === undefined && names.length === 1) chosen = names[0];
-  if (chosen !== undefined && !(chosen in accounts)) {
+  if (chosen !== undefined && !Object.hasOwn(accounts, chosen)) {
     const suggestion = closest(chosen, names);
     throw new XoauthError(
       "CONFIG_INVALID",

@@ -22,9 +22,9 @@ describe("fuzz targets (CI counts)", () => {
   }
 });
 
-describe("known failures found by fuzzing (in files owned by another change; reproducers)", () => {
+describe("failures found by fuzzing (regressions)", () => {
   test("config: --account constructor on a file without that account is CONFIG_INVALID", {
-    skip: KNOWN_FAILURES.configInheritedAccount && "known failure in src/config/load.ts (selectAccount uses `in`)",
+    skip: KNOWN_FAILURES.configInheritedAccount && "known failure in src/config/load.ts",
   }, async () => {
     const { mkdtempSync, writeFileSync } = await import("node:fs");
     const { join } = await import("node:path");

@@ -19,7 +19,7 @@ import { type FuzzTarget, outcome } from "../harness.js";
  */
 export const KNOWN_FAILURES = {
   /** `selectAccount(cfg, "constructor")` on a file without that account returns `{}` instead of CONFIG_INVALID. */
-  configInheritedAccount: true,
+  configInheritedAccount: false,
 };
 
 const key = fc.oneof(
