@@ -194,3 +194,12 @@ export async function waitForLog(
   }
   throw new Error(`no matching log record in ${JSON.stringify(logs)}`);
 }
+
+/** Rejects when `p` has not settled within `ms`: a generous bound that only catches a hang, not a speed check. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, hang]).finally(() => clearTimeout(timer));
+}

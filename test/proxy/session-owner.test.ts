@@ -12,20 +12,11 @@ import type { ProxyLogRecord } from "../../src/proxy/log.js";
 import { type ProxyServer, startProxy } from "../../src/proxy/server.js";
 import { createUpstreamLogin } from "../../src/proxy/upstream/index.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
-import { countingTokens, LOCAL_PASSWORD, LOCAL_USER, localHash, waitForLog } from "./helpers.js";
+import { countingTokens, LOCAL_PASSWORD, LOCAL_USER, localHash, waitForLog, within } from "./helpers.js";
 import { type RawClient, rawConnect } from "./raw-client.js";
 import { type ScriptedUpstream, scriptedUpstream } from "./scripted-upstream.js";
 
 const SLOW_TOKEN_USER = "slow-token";
-
-/** Rejects when `p` has not settled within `ms`: a generous bound that only catches a hang. */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, hang]).finally(() => clearTimeout(timer));
-}
 
 describe("session ownership", () => {
   let pki: TestPki;
