@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AccessToken, TokenProvider } from "../../src/auth/types.js";
 import { LIMITS } from "../../src/limits.js";
+import type { ResolvedListener } from "../../src/proxy/config.js";
 import type { ProxyLogRecord } from "../../src/proxy/log.js";
 import { type ProxyServer, startProxy } from "../../src/proxy/server.js";
 import { createUpstreamLogin } from "../../src/proxy/upstream/index.js";
@@ -52,13 +53,30 @@ describe("the mail server ends a proxied session", () => {
       if (line.startsWith("MAIL FROM")) conn.socket.end("421 4.4.2 fake Connection timed out\r\n");
       return undefined;
     });
-    const up = (port: number) => ({ host: "127.0.0.1", port, tls: "implicit" as const });
-    proxy = await startProxy({
-      listeners: [
+    proxy = await startTo(
+      [
         testListener("imap", "imap", 5, up(imap.port)),
         testListener("pop3", "pop3", 5, up(pop3.port)),
         testListener("smtp", "smtp", 5, up(smtp.port)),
       ],
+      logs,
+    );
+  });
+  after(async () => {
+    for (const c of clients) c.destroy();
+    await proxy.close(100);
+    await Promise.all([imap.close(), pop3.close(), smtp.close()]);
+  });
+
+  const up = (port: number) => ({ host: "127.0.0.1", port, tls: "implicit" as const });
+  /** The proxy in front of the scripted upstreams, with real upstream logins (test CA). */
+  async function startTo(
+    listeners: ResolvedListener[],
+    into: ProxyLogRecord[],
+    extra: { idleTimeoutMs?: number } = {},
+  ): Promise<ProxyServer> {
+    return startProxy({
+      listeners,
       users: [
         {
           username: LOCAL_USER,
@@ -67,17 +85,12 @@ describe("the mail server ends a proxied session", () => {
         },
       ],
       upstream: createUpstreamLogin({ ca: [pki.ca.certPem] }),
-      logger: (r) => logs.push(r),
+      logger: (r) => into.push(r),
       authFailureDelayMs: 0,
       closeGraceMs: 200,
+      ...extra,
     });
-  });
-  after(async () => {
-    for (const c of clients) c.destroy();
-    await proxy.close(100);
-    await Promise.all([imap.close(), pop3.close(), smtp.close()]);
-  });
-
+  }
   const port = (name: string): number => proxy.listeners.find((l) => l.name === name)?.port ?? 0;
   async function loggedIn(name: string): Promise<{ c: RawClient; session: string }> {
     const c = await rawConnect(port(name));
@@ -145,6 +158,22 @@ describe("the mail server ends a proxied session", () => {
     assert.equal(rec.outcome, "upstream-closed");
     assert.equal(rec.code, "CONNECTION_CLOSED");
     assert.match(rec.message ?? "", /421 4\.4\.2 fake Connection timed out/);
+  });
+
+  it("IMAP idle timeout after login: * BYE from the proxy, outcome idle-timeout", async () => {
+    const idleLogs: ProxyLogRecord[] = [];
+    const idle = await startTo([testListener("imap", "imap", 5, up(imap.port))], idleLogs, { idleTimeoutMs: 300 });
+    try {
+      const c = await rawConnect(idle.listeners[0]?.port ?? 0);
+      clients.push(c);
+      await c.waitFor(/^\* OK/);
+      c.send(`a1 AUTHENTICATE PLAIN ${b64(`\0${LOCAL_USER}\0${LOCAL_PASSWORD}`)}\r\n`);
+      await c.waitFor(/a1 OK .*\r\n/);
+      assert.match(await c.closed(), /a1 OK .*\r\n\* BYE Disconnected for inactivity\.\r\n$/);
+      await waitForLog(idleLogs, (r) => r.event === "close" && r.outcome === "idle-timeout" && r.code === "TIMEOUT");
+    } finally {
+      await idle.close(100);
+    }
   });
 
   it("shutdown while an IMAP session is piped: the client gets * BYE at the end of the drain window", async () => {
