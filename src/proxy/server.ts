@@ -1,5 +1,6 @@
 /** The proxy server: one TCP listener per configured listener, connection limits, graceful drain. */
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import net, { type Socket } from "node:net";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { XoauthError } from "../errors.js";
@@ -79,6 +80,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
   const running = new Set<Promise<void>>();
   // Aborted when the drain window is over: every session ends (cancelling upstream logins in progress).
   const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal); // one listener per open session, by design: no leak warning
+
   const bound: BoundListener[] = [];
   try {
     for (const l of opts.listeners) {

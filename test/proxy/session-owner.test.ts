@@ -49,7 +49,7 @@ describe("session ownership", () => {
     logs.length = 0;
   });
 
-  async function start(protocol: ResolvedListener["protocol"]): Promise<number> {
+  async function start(protocol: ResolvedListener["protocol"], maxConnections = 1): Promise<number> {
     const tokens = countingTokens(async () => "tok.en");
     proxy = await startProxy({
       listeners: [
@@ -58,7 +58,7 @@ describe("session ownership", () => {
           protocol,
           listen: { host: "127.0.0.1", port: 0 },
           localTls: "none",
-          maxConnections: 1,
+          maxConnections,
           upstream: { host: "127.0.0.1", port: upstream.port, tls: "implicit" },
         },
       ],
@@ -118,6 +118,22 @@ describe("session ownership", () => {
     c.destroy();
     await within(conn.closed, 20_000, "the upstream socket is closed");
     assert.equal((await waitForLog(logs, (r) => r.event === "close")).outcome, "client-closed");
+  });
+
+  it("many open sessions share the shutdown signal without a listener-leak warning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w.name);
+    };
+    process.on("warning", onWarning);
+    try {
+      const port = await start("imap", 20);
+      for (let i = 0; i < 15; i++) await client(port, /^\* OK xoauth-mail/);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 
   it("end of the drain window: a login hanging upstream is cancelled and close() returns; IMAP clients get * BYE", async () => {
