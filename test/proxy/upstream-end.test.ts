@@ -204,6 +204,18 @@ describe("an IMAP login takes a token that lasts", () => {
     const s = await up.login({ protocol: "imap", target, account });
     s.socket.destroy();
     assert.deepEqual(asked, [false, true]);
+
+    // A token the endpoint has just issued is not refreshed again, even when it is short-lived.
+    asked.length = 0;
+    const fresh: TokenProvider = {
+      async getToken(o): Promise<AccessToken> {
+        asked.push(o?.forceRefresh === true);
+        return { token: "tok.en", expiresOn: new Date(Date.now() + 60_000), fromCache: false };
+      },
+    };
+    const s2 = await up.login({ protocol: "imap", target, account: { ...account, tokens: fresh } });
+    s2.socket.destroy();
+    assert.deepEqual(asked, [false]);
     await imap.close();
   });
 });

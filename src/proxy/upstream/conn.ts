@@ -82,12 +82,15 @@ export async function xoauth2Response(req: UpstreamLoginRequest): Promise<string
 
 /**
  * Exchange ends an IMAP session when the token used at login expires (`* BYE Session invalidated -
- * AccessTokenExpired`; reported in public getmail6 and imapsync issue threads; tokens live 60-90 minutes), so an IMAP login takes a new token when the cached one has less than
- * LIMITS.proxyMinImapTokenLifetimeMs left: the session then lasts at least that long. POP3 and SMTP sessions are short.
+ * AccessTokenExpired`, reported in public getmail6 and imapsync issue threads; tokens live 60-90 minutes), so an IMAP
+ * login takes a new token when the cached one has less than LIMITS.proxyMinImapTokenLifetimeMs left: the session then
+ * lasts at least that long. A token the endpoint has just issued is used as it is (a short-lived token stays short).
+ * POP3 and SMTP sessions are short.
  */
 async function tokenFor(req: UpstreamLoginRequest): Promise<AccessToken> {
   const t = await req.account.tokens.getToken();
-  if (req.protocol !== "imap" || t.expiresOn.getTime() - Date.now() >= LIMITS.proxyMinImapTokenLifetimeMs) return t;
+  if (req.protocol !== "imap" || !t.fromCache) return t;
+  if (t.expiresOn.getTime() - Date.now() >= LIMITS.proxyMinImapTokenLifetimeMs) return t;
   return req.account.tokens.getToken({ forceRefresh: true });
 }
 
