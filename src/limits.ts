@@ -41,6 +41,18 @@ export const LIMITS = {
     tokenAttempts: 3,
     maxRetryAfterMs: 60_000,
   },
+  /**
+   * Proxy, before login: the client's unread replies at most this many bytes; above it the proxy stops reading from
+   * that client until its socket drains (a client that pipelines CAPA and never reads cannot grow the proxy).
+   */
+  proxyMaxPendingReplyBytes: 64 * 1024,
+  /** Proxy: commands a client may send before it has logged in (POP3, IMAP, SMTP); then a final reply and close. */
+  proxyMaxCommandsBeforeLogin: 100,
+  /**
+   * Proxy, IMAP: Exchange ends an IMAP session when the token used at login expires, so an IMAP login asks for a new
+   * token when the cached one has less than this left (POP3 and SMTP sessions are short).
+   */
+  proxyMinImapTokenLifetimeMs: 30 * 60_000,
   /** Tokens are refreshed this long before they expire. */
   tokenRefreshMarginMs: 5 * 60_000,
 } as const;

@@ -74,6 +74,11 @@ export class LineReader {
     return out;
   }
 
+  /** Bytes received and not yet read (bounded by maxLine plus one socket chunk: reading pauses above maxLine). */
+  get bufferedBytes(): number {
+    return this.buf.length;
+  }
+
   /** True when bytes arrived that nobody has read yet (e.g. pipelined after STARTTLS: must be discarded). */
   hasBuffered(): boolean {
     return this.buf.length > 0;

@@ -1,13 +1,15 @@
 /** The proxy server: one TCP listener per configured listener, connection limits, graceful drain. */
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import net, { type Socket } from "node:net";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
-import { endClient } from "./client-io.js";
+import { CLOSE_GRACE_MS, endClient } from "./client-io.js";
 import type { ResolvedListener } from "./config.js";
 import type { ProxyLogger } from "./log.js";
 import { verifyAgainstDummy, verifyPassword } from "./password.js";
+import { closingReply } from "./replies.js";
 import { runSession } from "./session.js";
 import type { UpstreamAccount, UpstreamLogin } from "./types.js";
 
@@ -41,10 +43,20 @@ export interface BoundListener {
 
 export interface ProxyServer {
   listeners: BoundListener[];
-  /** Stops accepting, waits up to drainMs for open sessions, then cuts the rest. */
+  /**
+   * Stops accepting, waits up to drainMs for open sessions, then ends the rest (IMAP `* BYE`, upstream logins
+   * cancelled) and destroys what has not closed within the close grace. Always returns.
+   */
   close(drainMs?: number): Promise<void>;
   /** Open client sockets (server side) across all listeners, including ones being turned away. */
   connections(): Promise<number>;
+}
+
+/** Waits for `p` at most `ms` (the timer is cleared either way). */
+async function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 function listen(server: net.Server, host: string, port: number): Promise<number> {
@@ -66,6 +78,10 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
   const servers: net.Server[] = [];
   const open = new Set<Socket>();
   const running = new Set<Promise<void>>();
+  // Aborted when the drain window is over: every session ends (cancelling upstream logins in progress).
+  const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal); // one listener per open session, by design: no leak warning
+
   const bound: BoundListener[] = [];
   try {
     for (const l of opts.listeners) {
@@ -88,14 +104,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
             outcome: "limit",
             code: "LIMIT_EXCEEDED",
           });
-          const busy =
-            l.protocol === "pop3"
-              ? "-ERR [SYS/TEMP] Too many connections.\r\n"
-              : l.protocol === "imap"
-                ? "* BYE Too many connections.\r\n"
-                : "421 4.7.0 Too many connections, try again later.\r\n";
           if (l.localTls === "implicit") sock.destroy();
-          else endClient(sock, busy, opts.closeGraceMs);
+          else endClient(sock, closingReply(l.protocol, "busy"), opts.closeGraceMs);
           return;
         }
         count++;
@@ -112,6 +122,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
           idleTimeoutMs: opts.idleTimeoutMs ?? LIMITS.timeouts.proxyIdleMs,
           maxLineBytes: opts.maxLineBytes ?? LIMITS.maxSaslLineBytes,
           ...(opts.closeGraceMs !== undefined ? { closeGraceMs: opts.closeGraceMs } : {}),
+          shutdown: shutdown.signal,
         }).finally(() => {
           count--;
           open.delete(sock);
@@ -138,14 +149,12 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     listeners: bound,
     async close(drainMs = 10_000) {
       for (const s of servers) s.close();
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((r) => {
-        timer = setTimeout(r, drainMs);
-      });
-      await Promise.race([Promise.all([...running]), deadline]);
-      clearTimeout(timer);
+      await settledWithin(Promise.all([...running]), drainMs);
+      // Sessions end now: IMAP clients get `* BYE`, upstream logins in progress are cancelled. A session that still
+      // has not ended after the close grace is cut, so close() always returns.
+      shutdown.abort();
+      await settledWithin(Promise.all([...running]), (opts.closeGraceMs ?? CLOSE_GRACE_MS) + 1000);
       for (const s of open) s.destroy();
-      await Promise.all([...running]);
     },
     async connections() {
       const counts = await Promise.all(

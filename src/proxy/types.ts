@@ -30,6 +30,8 @@ export interface UpstreamLoginRequest {
   account: UpstreamAccount;
   /** SMTP: the client's EHLO argument, reused upstream. */
   ehloName?: string;
+  /** Cancels the login (the client left, login timeout, shutdown): the upstream socket is closed, the call rejects. */
+  signal?: AbortSignal;
 }
 
 /** Connects upstream and logs in with XOAUTH2; rejects with an XoauthError. */

@@ -6,7 +6,7 @@ import { afterEach, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ProxyLogRecord } from "../../src/proxy/log.js";
 import { type ProxyServer, startProxy } from "../../src/proxy/server.js";
-import { countingTokens, LOCAL_PASSWORD, localHash } from "./helpers.js";
+import { LOCAL_PASSWORD, localUserU } from "./helpers.js";
 
 const GREETING = "+OK xoauth-mail proxy ready.\r\n+OK\r\n+OK upstream hi\r\n";
 const open: { close(): unknown }[] = [];
@@ -42,13 +42,7 @@ async function proxyTo(upstreamPort: number, logs: ProxyLogRecord[]): Promise<Pr
         upstream: { host: "127.0.0.1", port: upstreamPort, tls: "implicit" }, // unused: the fake login below
       },
     ],
-    users: [
-      {
-        username: "u",
-        passwordHash: await localHash(),
-        account: { name: "main", mailbox: "m@x.test", tokens: countingTokens(async () => "t") },
-      },
-    ],
+    users: [await localUserU()],
     upstream: {
       login: async () => {
         const socket = net.connect({ host: "127.0.0.1", port: upstreamPort });

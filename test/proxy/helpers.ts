@@ -1,10 +1,11 @@
 /** Test wiring for the proxy: start it against a given upstream, run real Python clients as child processes. */
 import { spawn } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AccessToken, TokenProvider } from "../../src/auth/types.js";
 import type { ListenerConfig, ResolvedListener, UpstreamTarget } from "../../src/proxy/config.js";
 import type { ProxyLogRecord } from "../../src/proxy/log.js";
 import { hashPassword } from "../../src/proxy/password.js";
-import { type ProxyServer, startProxy } from "../../src/proxy/server.js";
+import { type LocalUser, type ProxyOptions, type ProxyServer, startProxy } from "../../src/proxy/server.js";
 import type { UpstreamLoginRequest } from "../../src/proxy/types.js";
 import { createUpstreamLogin } from "../../src/proxy/upstream/index.js";
 
@@ -141,4 +142,64 @@ export function trickyMessage(subject: string): Buffer {
     Buffer.from(".leading dot\r\n..two dots\r\n.\r\nGr\u00fc\u00dfe \u2603\r\n", "utf8"),
     Buffer.from(`${"x".repeat(900)}\r\nlast line\r\n`),
   ]);
+}
+
+/** A listener on 127.0.0.1 (any port) without local TLS. */
+export function testListener(
+  name: string,
+  protocol: ResolvedListener["protocol"],
+  maxConnections = 50,
+  upstream: UpstreamTarget = { host: "127.0.0.1", port: 1, tls: "implicit" },
+): ResolvedListener {
+  return { name, protocol, listen: { host: "127.0.0.1", port: 0 }, localTls: "none", maxConnections, upstream };
+}
+
+/** The one local user `u` (password LOCAL_PASSWORD) of the small in-process proxies. */
+export async function localUserU(): Promise<LocalUser> {
+  return {
+    username: "u",
+    passwordHash: await localHash(),
+    account: { name: "main", mailbox: "m@x.test", tokens: countingTokens(async () => "t") },
+  };
+}
+
+/** A proxy for tests of the login phase: user `u`, an upstream login that must never be reached. */
+export async function startLoginPhaseProxy(
+  listeners: ResolvedListener[],
+  opts: Omit<Partial<ProxyOptions>, "listeners" | "users" | "upstream"> = {},
+): Promise<ProxyServer> {
+  return startProxy({
+    listeners,
+    users: [await localUserU()],
+    upstream: {
+      login: async () => {
+        throw new Error("not used");
+      },
+    },
+    logger: () => {},
+    authFailureDelayMs: 0,
+    ...opts,
+  });
+}
+
+/** Resolves with the first record matching `pred`, polling the in-memory log (rejects after about 10 s). */
+export async function waitForLog(
+  logs: ProxyLogRecord[],
+  pred: (r: ProxyLogRecord) => boolean,
+): Promise<ProxyLogRecord> {
+  for (let i = 0; i < 500; i++) {
+    const hit = logs.find(pred);
+    if (hit) return hit;
+    await sleep(20);
+  }
+  throw new Error(`no matching log record in ${JSON.stringify(logs)}`);
+}
+
+/** Rejects when `p` has not settled within `ms`: a generous bound that only catches a hang, not a speed check. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, hang]).finally(() => clearTimeout(timer));
 }

@@ -180,11 +180,18 @@ it("a listener at its connection limit turns the next client away; the first sti
   first.destroy();
 });
 
-it("a client that does not log in within the login timeout is disconnected", async () => {
+it("a client that does not log in within the login timeout is told so and disconnected", async () => {
   const c = await rawConnect(port("smtp"));
   await c.waitFor(/^220 /);
-  await c.closed();
+  assert.match(await c.closed(), /\r\n421 4\.4\.2 Login timeout, closing connection\.\r\n$/);
   assert.ok(logs.some((l) => l.event === "login-timeout" && l.listener === "smtp"));
+});
+
+it("IMAP: the login timeout sends * BYE before the close (also while a command is half sent)", async () => {
+  const c = await rawConnect(port("imap"));
+  await c.waitFor(/^\* OK/);
+  c.send("a1 LOGIN half");
+  assert.match(await c.closed(), /\r\n\* BYE Login timeout, closing connection\.\r\n$/);
 });
 
 it("logs never contain the password", () => {

@@ -3,23 +3,12 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ResolvedListener } from "../../src/proxy/config.js";
-import { type ProxyServer, startProxy } from "../../src/proxy/server.js";
-import { countingTokens, localHash } from "./helpers.js";
+import type { ProxyServer } from "../../src/proxy/server.js";
+import { startLoginPhaseProxy, testListener } from "./helpers.js";
 
 let proxy: ProxyServer;
 const open: net.Socket[] = [];
 
-function listener(name: string, maxConnections: number): ResolvedListener {
-  return {
-    name,
-    protocol: "pop3",
-    listen: { host: "127.0.0.1", port: 0 },
-    localTls: "none",
-    maxConnections,
-    upstream: { host: "127.0.0.1", port: 1, tls: "implicit" },
-  };
-}
 const port = (name: string): number => proxy.listeners.find((l) => l.name === name)?.port ?? 0;
 
 /** A client that keeps its side open after the server's FIN (allowHalfOpen): only the server can close the socket. */
@@ -48,22 +37,7 @@ async function waitForConnections(n: number, withinMs: number): Promise<number> 
 }
 
 before(async () => {
-  proxy = await startProxy({
-    listeners: [listener("pop3", 50), listener("tiny", 0)],
-    users: [
-      {
-        username: "u",
-        passwordHash: await localHash(),
-        account: { name: "main", mailbox: "m@x.test", tokens: countingTokens(async () => "t") },
-      },
-    ],
-    upstream: {
-      login: async () => {
-        throw new Error("not used");
-      },
-    },
-    logger: () => {},
-    authFailureDelayMs: 0,
+  proxy = await startLoginPhaseProxy([testListener("pop3", "pop3", 50), testListener("tiny", "pop3", 0)], {
     maxLineBytes: 1024,
     closeGraceMs: 200,
   });

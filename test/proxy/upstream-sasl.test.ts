@@ -1,50 +1,30 @@
 /** The upstream login decodes the server's XOAUTH2 JSON error continuation into the diagnosis details (POP3 + SMTP). */
 import assert from "node:assert/strict";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import tls from "node:tls";
 import { XoauthError } from "../../src/errors.js";
 import { createUpstreamLogin } from "../../src/proxy/upstream/index.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
 import { countingTokens } from "./helpers.js";
+import { type ScriptedUpstream, scriptedUpstream } from "./scripted-upstream.js";
 
 const JSON_ERR = Buffer.from('{"status":"401","schemes":"bearer","scope":"https://outlook.office.com/"}').toString(
   "base64",
 );
 
-/** A scripted TLS server: `script(line)` returns the reply to each client line (the greeting is sent first). */
-function scripted(pki: TestPki, greeting: string, script: (line: string) => string): Promise<tls.Server> {
-  const pem = pki.issueServerCert();
-  const server = tls.createServer({ cert: pem.certPem, key: pem.keyPem }, (s) => {
-    s.on("error", () => {});
-    s.write(greeting);
-    let buf = "";
-    s.on("data", (d: Buffer) => {
-      buf += d.toString("latin1");
-      for (let i = buf.indexOf("\r\n"); i >= 0; i = buf.indexOf("\r\n")) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        s.write(script(line));
-      }
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
 describe("upstream XOAUTH2 error continuation", () => {
   let pki: TestPki;
-  const servers: tls.Server[] = [];
+  const servers: ScriptedUpstream[] = [];
   before(() => {
     pki = createTestPki();
   });
   after(() => {
-    for (const s of servers) s.close();
+    for (const s of servers) void s.close();
   });
 
-  async function login(protocol: "pop3" | "smtp", server: tls.Server): Promise<XoauthError> {
+  async function login(protocol: "pop3" | "smtp", server: ScriptedUpstream): Promise<XoauthError> {
     servers.push(server);
     const up = createUpstreamLogin({ ca: [pki.ca.certPem] });
-    const port = (server.address() as AddressInfo).port;
+    const port = server.port;
     const err = await up
       .login({
         protocol,
@@ -61,7 +41,7 @@ describe("upstream XOAUTH2 error continuation", () => {
 
   it("POP3: `+ <base64 JSON>` is answered with an empty line; the -ERR carries saslStatus", async () => {
     const seen: string[] = [];
-    const server = await scripted(pki, "+OK ready\r\n", (l) => {
+    const server = await scriptedUpstream(pki, "+OK ready\r\n", (l) => {
       seen.push(l);
       if (l === "AUTH XOAUTH2") return "+ \r\n";
       if (l === "") return "-ERR Authentication failure\r\n";
@@ -75,7 +55,7 @@ describe("upstream XOAUTH2 error continuation", () => {
   });
 
   it("SMTP: `334 <base64 JSON>`, then 535 5.7.139 is SMTP_AUTH_DISABLED with saslStatus", async () => {
-    const server = await scripted(pki, "220 fake ESMTP\r\n", (l) => {
+    const server = await scriptedUpstream(pki, "220 fake ESMTP\r\n", (l) => {
       if (l.startsWith("EHLO")) return "250-fake\r\n250 AUTH XOAUTH2\r\n";
       if (l === "AUTH XOAUTH2") return "334 \r\n";
       if (l === "") return "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled\r\n";

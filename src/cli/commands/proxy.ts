@@ -39,6 +39,9 @@ Config (YAML, next to the accounts section; see docs/proxy.md):
 
 Exit codes: 0 stopped by SIGTERM/SIGINT, 2 config invalid or cannot listen, 1 unexpected.`;
 
+/** After `stopped`, how long the process may take to end on its own before it exits anyway. */
+const EXIT_GRACE_MS = 1000;
+
 interface ProxyFlags {
   config?: string;
   logFormat?: LogFormat;
@@ -120,6 +123,9 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
       });
       void closing.then(() => {
         logger({ level: "info", event: "stopped" });
+        // Every session and socket is closed now; a token request that a cancelled login left in flight (it has
+        // its own timeout and retries) must not keep the process alive after the drain window.
+        setTimeout(() => process.exit(process.exitCode ?? 0), EXIT_GRACE_MS).unref();
         resolve();
       });
     };

@@ -2,7 +2,9 @@
  * IMAP server side in the not-authenticated state (RFC 9051 sections 6.1-6.2, RFC 4959 SASL-IR, RFC 7888 LITERAL+).
  * Offers LOGIN and AUTHENTICATE PLAIN; never XOAUTH2. On success the client's own tag gets the OK.
  */
+import { LIMITS } from "../../limits.js";
 import { type ClientIo, startTlsCommand } from "../client-io.js";
+import { closingReply } from "../replies.js";
 import { parsePlainResponse } from "../sasl-server.js";
 import type { LoginFn, UpstreamSession } from "../types.js";
 import { ImapSyntaxError, readImapCommand } from "./imap-command.js";
@@ -26,7 +28,7 @@ export function rewriteImapCapabilities(caps: string[]): string[] {
 export async function imapFrontend(io: ClientIo, login: LoginFn): Promise<UpstreamSession | undefined> {
   io.write("* OK xoauth-mail proxy ready.\r\n");
   let failures = 0;
-  for (;;) {
+  for (let n = 0; n < LIMITS.proxyMaxCommandsBeforeLogin; n++) {
     let cmd: Awaited<ReturnType<typeof readImapCommand>>;
     try {
       cmd = await readImapCommand(io, MAX_LITERAL);
@@ -108,4 +110,6 @@ export async function imapFrontend(io: ClientIo, login: LoginFn): Promise<Upstre
       return undefined;
     }
   }
+  io.write(closingReply("imap", "too-many-commands"));
+  return undefined;
 }

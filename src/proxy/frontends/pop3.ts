@@ -2,7 +2,9 @@
  * POP3 server side until login (RFC 1939, RFC 2449 CAPA, RFC 5034 SASL, RFC 2595 STLS, RFC 3206 codes).
  * Offers USER/PASS and SASL PLAIN/LOGIN; never XOAUTH2.
  */
+import { LIMITS } from "../../limits.js";
 import { type ClientIo, splitCommand, startTlsCommand } from "../client-io.js";
+import { closingReply } from "../replies.js";
 import { type PasswordCredentials, parseAuthArgs, readPasswordSasl, type SaslWording } from "../sasl-server.js";
 import type { LoginFn, LoginResult, UpstreamSession } from "../types.js";
 
@@ -32,7 +34,7 @@ export async function pop3Frontend(io: ClientIo, login: LoginFn): Promise<Upstre
   io.write("+OK xoauth-mail proxy ready.\r\n");
   let user: string | undefined;
   let failures = 0;
-  for (;;) {
+  for (let n = 0; n < LIMITS.proxyMaxCommandsBeforeLogin; n++) {
     const line = await io.readLine();
     const { verb, arg } = splitCommand(line);
     let creds: PasswordCredentials | undefined;
@@ -105,4 +107,6 @@ export async function pop3Frontend(io: ClientIo, login: LoginFn): Promise<Upstre
     io.write(`${failureLine(result)}\r\n`);
     if (++failures >= MAX_FAILURES) return undefined;
   }
+  io.write(closingReply("pop3", "too-many-commands"));
+  return undefined;
 }

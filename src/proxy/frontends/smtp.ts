@@ -2,12 +2,13 @@
  * SMTP submission server side until AUTH (RFC 5321, RFC 3207 STARTTLS, RFC 4954 AUTH): offers AUTH PLAIN LOGIN;
  * MAIL/RCPT/DATA before AUTH are refused, so the proxy never relays without a login.
  */
+import { LIMITS } from "../../limits.js";
 import { type ClientIo, splitCommand, startTlsCommand } from "../client-io.js";
+import { closingReply } from "../replies.js";
 import { parseAuthArgs, readPasswordSasl, type SaslWording } from "../sasl-server.js";
 import type { LoginFn, UpstreamSession } from "../types.js";
 
 const MAX_FAILURES = 3;
-const MAX_COMMANDS = 100;
 
 export function smtpEhloLines(io: Pick<ClientIo, "canStartTls" | "loginNeedsTls">, name: string): string[] {
   const ext = ["ENHANCEDSTATUSCODES", "8BITMIME"];
@@ -27,7 +28,7 @@ export async function smtpFrontend(io: ClientIo, login: LoginFn): Promise<Upstre
   io.write("220 xoauth-mail proxy ESMTP ready\r\n");
   let ehloName: string | undefined;
   let failures = 0;
-  for (let n = 0; n < MAX_COMMANDS; n++) {
+  for (let n = 0; n < LIMITS.proxyMaxCommandsBeforeLogin; n++) {
     const line = await io.readLine();
     const { verb, arg: rawArg } = splitCommand(line);
     const arg = rawArg.trim();
@@ -98,6 +99,6 @@ export async function smtpFrontend(io: ClientIo, login: LoginFn): Promise<Upstre
         io.write("502 5.5.2 Command not recognized or not allowed before AUTH.\r\n");
     }
   }
-  io.write("421 4.7.0 Too many commands without login, closing connection.\r\n");
+  io.write(closingReply("smtp", "too-many-commands"));
   return undefined;
 }

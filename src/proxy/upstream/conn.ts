@@ -1,11 +1,13 @@
 /** A line-oriented upstream connection during the proxy's XOAUTH2 login (bounded lines, per-command timeout). */
 import type { Socket } from "node:net";
+import type { AccessToken } from "../../auth/types.js";
 import { XoauthError } from "../../errors.js";
 import { LIMITS } from "../../limits.js";
 import { upgradeToTls } from "../../net/connect.js";
 import { buildXoauth2, parseXoauth2Error, type Xoauth2ErrorContinuation } from "../../sasl/xoauth2.js";
 import { LineReader } from "../line-reader.js";
-import type { UpstreamAccount, UpstreamLoginRequest } from "../types.js";
+import type { UpstreamLoginRequest } from "../types.js";
+import { untilAborted } from "./cancel.js";
 
 export class UpstreamConn {
   private reader: LineReader;
@@ -68,10 +70,28 @@ export class UpstreamConn {
   }
 }
 
-/** The base64 XOAUTH2 initial response (reference section 3) for the account's mailbox, marked secret. */
-export async function xoauth2Response(account: UpstreamAccount): Promise<string> {
-  const { token } = await account.tokens.getToken();
-  return buildXoauth2(account.mailbox, token);
+/**
+ * The base64 XOAUTH2 initial response (`user=<mailbox>^Aauth=Bearer <token>^A^A`, Microsoft's "Authenticate an
+ * IMAP, POP or SMTP connection using OAuth") for the account's mailbox, marked secret. The wait for the token ends
+ * when the login is cancelled.
+ */
+export async function xoauth2Response(req: UpstreamLoginRequest): Promise<string> {
+  const { token } = await untilAborted(tokenFor(req), req.signal);
+  return buildXoauth2(req.account.mailbox, token);
+}
+
+/**
+ * Exchange ends an IMAP session when the token used at login expires (`* BYE Session invalidated -
+ * AccessTokenExpired`, reported in public getmail6 and imapsync issue threads; tokens live 60-90 minutes), so an IMAP
+ * login takes a new token when the cached one has less than LIMITS.proxyMinImapTokenLifetimeMs left: the session then
+ * lasts at least that long. A token the endpoint has just issued is used as it is (a short-lived token stays short).
+ * POP3 and SMTP sessions are short.
+ */
+async function tokenFor(req: UpstreamLoginRequest): Promise<AccessToken> {
+  const t = await req.account.tokens.getToken();
+  if (req.protocol !== "imap" || !t.fromCache) return t;
+  if (t.expiresOn.getTime() - Date.now() >= LIMITS.proxyMinImapTokenLifetimeMs) return t;
+  return req.account.tokens.getToken({ forceRefresh: true });
 }
 
 /**

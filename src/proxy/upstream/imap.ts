@@ -48,7 +48,7 @@ export async function imapUpstreamLogin(c: UpstreamConn, req: UpstreamLoginReque
     if (!/^OK\b/i.test(r)) throw c.protocolError("to STARTTLS", r);
     await c.startTls();
   }
-  const ir = await xoauth2Response(req.account);
+  const ir = await xoauth2Response(req);
   c.send(`xp1 AUTHENTICATE XOAUTH2 ${ir}`);
   let caps: string[] | undefined;
   let sasl: ReturnType<typeof saslErrorOf>;

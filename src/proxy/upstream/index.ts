@@ -1,6 +1,7 @@
 /** The real `UpstreamLogin`: connect (implicit TLS or STARTTLS, verified), log in with XOAUTH2, hand over the socket. */
 import { connect } from "../../net/connect.js";
 import type { UpstreamLogin, UpstreamLoginRequest, UpstreamSession } from "../types.js";
+import { cancelledError, untilAborted } from "./cancel.js";
 import { UpstreamConn } from "./conn.js";
 import { imapUpstreamLogin } from "./imap.js";
 import { pop3UpstreamLogin } from "./pop3.js";
@@ -16,14 +17,23 @@ export interface UpstreamOptions {
 export function createUpstreamLogin(opts: UpstreamOptions = {}): UpstreamLogin {
   return {
     async login(req: UpstreamLoginRequest): Promise<UpstreamSession> {
+      const { signal } = req;
+      if (signal?.aborted) throw cancelledError();
       opts.onConnect?.(req);
-      const socket = await connect({
+      const connecting = connect({
         host: req.target.host,
         port: req.target.port,
         tls: req.target.tls,
         ...(opts.ca ? { ca: opts.ca } : {}),
       });
+      const socket = await untilAborted(connecting, signal, (s) => s.destroy());
       const c = new UpstreamConn(socket, req, opts.ca);
+      // Closing the socket makes the pending read fail at once; the TLS socket after STARTTLS wraps the same one.
+      const onAbort = (): void => {
+        c.socket.destroy();
+        socket.destroy();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
       try {
         if (req.protocol === "pop3") {
           const successText = await pop3UpstreamLogin(c, req);
@@ -41,8 +51,10 @@ export function createUpstreamLogin(opts: UpstreamOptions = {}): UpstreamLogin {
           ...(r.capabilities ? { capabilities: r.capabilities } : {}),
         };
       } catch (e) {
-        c.socket.destroy();
-        throw e;
+        onAbort();
+        throw signal?.aborted ? cancelledError() : e;
+      } finally {
+        signal?.removeEventListener("abort", onAbort);
       }
     },
   };

@@ -1,4 +1,4 @@
-/** Upstream POP3 login: greeting, optional STLS, two-step `AUTH XOAUTH2` (reference section 3; RFC 5034). */
+/** Upstream POP3 login: greeting, optional STLS, two-step `AUTH XOAUTH2` (RFC 5034, Microsoft's XOAUTH2 format). */
 
 import type { UpstreamLoginRequest } from "../types.js";
 import { authRejected, saslErrorOf, type UpstreamConn, xoauth2Response } from "./conn.js";
@@ -12,7 +12,7 @@ export async function pop3UpstreamLogin(c: UpstreamConn, req: UpstreamLoginReque
     if (!r.startsWith("+OK")) throw c.protocolError("to STLS", r);
     await c.startTls();
   }
-  const ir = await xoauth2Response(req.account);
+  const ir = await xoauth2Response(req);
   c.send("AUTH XOAUTH2");
   const go = await c.readLine();
   if (go.startsWith("-ERR")) throw authRejected(req, go);

@@ -42,7 +42,7 @@ export async function smtpUpstreamLogin(c: UpstreamConn, req: UpstreamLoginReque
       details: { serverReply: auth ?? "(no AUTH extension)" },
     });
   }
-  const ir = await xoauth2Response(req.account);
+  const ir = await xoauth2Response(req);
   c.send("AUTH XOAUTH2");
   const go = await readSmtpReply(c);
   if (go.code !== 334) throw authRejected(req, go.lines.join(" | "));
