@@ -8,8 +8,9 @@ import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { mapNetworkError } from "./errors.js";
 
-/** `implicit`: TLS from the first byte; `starttls`: plain TCP, upgraded later by the protocol; `none`: never TLS. */
-export type TlsMode = "implicit" | "starttls" | "none";
+import type { TlsMode } from "./types.js";
+
+export type { TlsMode } from "./types.js";
 
 export interface ConnectTimeouts {
   connectMs?: number;
