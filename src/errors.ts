@@ -2,6 +2,7 @@
  * Typed errors with stable codes. A code is public API (`--json`, exit codes, the diagnosis engine):
  * adding one is fine, renaming or removing one is a breaking change.
  */
+import { redact } from "./log/redact.js";
 
 /** Every stable error / diagnosis code xoauth-mail can report. */
 export const ERROR_CODES = [
@@ -142,12 +143,15 @@ export class XoauthError extends Error {
     message: string,
     opts: { cause?: unknown; why?: string; fix?: string[]; details?: XoauthErrorDetails } = {},
   ) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    // Messages and server replies often quote a server, which may echo (part of) a token: redacted here already, so
+    // library callers who log `err.message` are as safe as the CLI's output.
+    super(redact(message), opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "XoauthError";
     this.code = code;
     this.why = opts.why;
     this.fix = opts.fix ?? [];
-    this.details = opts.details ?? {};
+    const details = opts.details ?? {};
+    this.details = details.serverReply ? { ...details, serverReply: redact(details.serverReply) } : details;
   }
 
   get exitCode(): number {

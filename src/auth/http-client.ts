@@ -70,6 +70,20 @@ export class TokenHttpClient implements INetworkModule {
     this.ca = opts.ca?.length ? [...tls.rootCertificates, ...opts.ca] : undefined;
   }
 
+  /**
+   * Certificate checks for the token endpoint, set explicitly: a connection that leaves `rejectUnauthorized` unset
+   * skips them when NODE_TLS_REJECT_UNAUTHORIZED=0 is in the environment (Node docs, "Environment variables"), and
+   * the POST carries the client secret or assertion.
+   */
+  private tlsOptions(servername: string | undefined): tls.ConnectionOptions {
+    return {
+      rejectUnauthorized: true,
+      checkServerIdentity: tls.checkServerIdentity,
+      ...(this.ca ? { ca: this.ca } : {}),
+      ...(servername ? { servername } : {}),
+    };
+  }
+
   resetSideChannel(): void {
     this.lastError = undefined;
     this.lastResponse = undefined;
@@ -127,7 +141,7 @@ export class TokenHttpClient implements INetworkModule {
     try {
       const useProxy = this.opts.proxy && !bypassesProxy(host, port, this.opts.noProxy);
       const tunnel = useProxy
-        ? await connectTunnel(this.opts.proxy as string, host, port, this.opts.ca, ac.signal)
+        ? await connectTunnel(this.opts.proxy as string, host, port, this.ca, ac.signal)
         : undefined;
       this.requestCount++;
       return await new Promise<RawResponse>((resolve, reject) => {
@@ -147,18 +161,9 @@ export class TokenHttpClient implements INetworkModule {
             // With a tunnel, no agent so that `createConnection` is used; otherwise a fresh one (no pooling).
             ...(tunnel ? {} : { agent: false }),
             signal: ac.signal,
-            ...(this.ca ? { ca: this.ca } : {}),
-            ...(servername ? { servername } : {}),
+            ...this.tlsOptions(servername),
             ...(tunnel
-              ? {
-                  createConnection: () =>
-                    tls.connect({
-                      socket: tunnel,
-                      host,
-                      ...(servername ? { servername } : {}),
-                      ...(this.ca ? { ca: this.ca } : {}),
-                    }),
-                }
+              ? { createConnection: () => tls.connect({ socket: tunnel, host, ...this.tlsOptions(servername) }) }
               : {}),
           },
           (res) => {

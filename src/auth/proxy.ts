@@ -50,7 +50,10 @@ export function bypassesProxy(host: string, port: number, noProxy: string | unde
   return false;
 }
 
-/** Opens a CONNECT tunnel through `proxyUrl` to host:port and resolves with the raw socket. */
+/**
+ * Opens a CONNECT tunnel through `proxyUrl` to host:port and resolves with the raw socket. `ca` is the complete
+ * trust list for an https: proxy (system roots plus extra CAs), undefined for Node's default roots.
+ */
 export function connectTunnel(
   proxyUrl: string,
   host: string,
@@ -74,7 +77,8 @@ export function connectTunnel(
       headers,
       agent: false,
       signal,
-      ...(proxy.protocol === "https:" && ca ? { ca } : {}),
+      // An https: proxy sees the proxy credentials: verified like the token endpoint, whatever the environment says.
+      ...(proxy.protocol === "https:" ? { rejectUnauthorized: true, ...(ca ? { ca } : {}) } : {}),
     });
     req.once("connect", (res, socket) => {
       if (res.statusCode === 200) {

@@ -3,10 +3,12 @@ import { Command, CommanderError } from "commander";
 import { exitCodeOf, XoauthError } from "../errors.js";
 import "../i18n/catalogs.js";
 import { detectLang, setDefaultParam, setLang } from "../i18n/index.js";
+import { dropTlsVerifyOverride } from "../net/tls-env.js";
 import { packageVersion } from "../version.js";
 import { loadCommands, selectedCommand } from "./commands/index.js";
 import type { RegisterCommand, RunContext } from "./context.js";
 import { cliError, errorJson, formatError, processOut } from "./output.js";
+import { noticeTlsEnvIgnored } from "./tls-notice.js";
 
 export const EXIT_CODES_HELP = `Exit codes:
   0  success
@@ -17,7 +19,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   5  network or TLS error (DNS, connection refused, timeout, untrusted certificate)
   6  local error (Maildir not writable, --exec hook failed)`;
 
-export function buildProgram(ctx: RunContext, commands: RegisterCommand[]): Command {
+export function buildProgram(ctx: RunContext, commands: RegisterCommand[], tlsEnvIgnored = false): Command {
   const program = new Command();
   program
     .name("xoauth-mail")
@@ -30,9 +32,10 @@ export function buildProgram(ctx: RunContext, commands: RegisterCommand[]): Comm
     .addHelpText("after", `\n${EXIT_CODES_HELP}\n`)
     .exitOverride()
     .configureOutput({ writeOut: (s) => processOut.stdout(s), writeErr: (s) => processOut.stderr(s) })
-    .hook("preAction", (thisCommand, actionCommand) => {
+    .hook("preAction", async (thisCommand, actionCommand) => {
       setLang(detectLang(thisCommand.opts().lang as string | undefined));
       setDefaultParam("command", commandPath(actionCommand));
+      if (tlsEnvIgnored) await noticeTlsEnvIgnored(commandPath(actionCommand), actionCommand.opts().logFormat);
     });
   for (const register of commands) register(program, ctx);
   return program;
@@ -40,10 +43,12 @@ export function buildProgram(ctx: RunContext, commands: RegisterCommand[]): Comm
 
 export async function main(argv: string[]): Promise<number> {
   const ctx: RunContext = { exitCode: 0 };
+  // Before anything can open a TLS connection: certificate checks stay on, whatever the environment says.
+  const tlsEnvIgnored = dropTlsVerifyOverride(process.env);
   setLang(detectLang(undefined));
   const named = selectedCommand(argv.slice(2));
   if (named) setDefaultParam("command", named.name); // refined by the preAction hook (sub-commands)
-  const program = buildProgram(ctx, await loadCommands(argv.slice(2)));
+  const program = buildProgram(ctx, await loadCommands(argv.slice(2)), tlsEnvIgnored);
   try {
     await program.parseAsync(argv);
     return ctx.exitCode;

@@ -3,18 +3,31 @@ import { type ErrorCode, XoauthError } from "../errors.js";
 
 export type Peer = "token-endpoint" | "mail-server";
 
-/** Node TLS error codes meaning "certificate not trusted" (TLS_UNTRUSTED). */
+/**
+ * Node TLS error codes meaning "certificate not trusted" (TLS_UNTRUSTED): the OpenSSL X509_V_ERR names Node reports
+ * for a failed chain check (https://nodejs.org/api/tls.html#x509-certificate-error-codes), hostname aside.
+ */
 export const TLS_UNTRUSTED_CODES: ReadonlySet<string> = new Set([
   "SELF_SIGNED_CERT_IN_CHAIN",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "UNABLE_TO_GET_ISSUER_CERT",
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
   "CERT_UNTRUSTED",
+  "CERT_REJECTED",
   "CERT_HAS_EXPIRED",
   "CERT_NOT_YET_VALID",
+  "ERROR_IN_CERT_NOT_BEFORE_FIELD",
+  "ERROR_IN_CERT_NOT_AFTER_FIELD",
   "CERT_REVOKED",
   "CERT_SIGNATURE_FAILURE",
+  "CERT_CHAIN_TOO_LONG",
+  "PATH_LENGTH_EXCEEDED",
+  "INVALID_CA",
+  // A certificate not made for a TLS server (e.g. a CA certificate presented as the server's own).
+  "INVALID_PURPOSE",
 ]);
 
 /** Finds the innermost Node error code (undici wraps socket errors in `cause`). */

@@ -25,7 +25,7 @@ export interface ClientCert extends Pem {
 export interface TestPki {
   ca: Pem;
   /** A TLS server certificate for the given DNS names and IP addresses (default 127.0.0.1, ::1, localhost). */
-  issueServerCert(hosts?: string[]): Pem;
+  issueServerCert(hosts?: string[], opts?: { notAfter?: Date; notBefore?: Date }): Pem;
   /** A client certificate (digitalSignature, clientAuth) for app certificate credentials. */
   issueClientCert(commonName: string, opts?: { notAfter?: Date; notBefore?: Date }): ClientCert;
 }
@@ -101,11 +101,12 @@ export function createTestPki(opts: { commonName?: string } = {}): TestPki {
 
   return {
     ca,
-    issueServerCert(hosts: string[] = [...DEFAULT_SERVER_HOSTS]): Pem {
+    issueServerCert(hosts: string[] = [...DEFAULT_SERVER_HOSTS], o: { notAfter?: Date; notBefore?: Date } = {}): Pem {
       if (hosts.length === 0) throw new Error("issueServerCert: at least one host is required");
       const keys = newKeyPair();
       const t = Date.now();
-      const cert = baseCert(keys.publicKey, new Date(t - DAY_MS), new Date(t + 825 * DAY_MS), hosts[0] as string);
+      const notBefore = o.notBefore ?? new Date(t - DAY_MS);
+      const cert = baseCert(keys.publicKey, notBefore, o.notAfter ?? new Date(t + 825 * DAY_MS), hosts[0] as string);
       const altNames = hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h }));
       cert.setExtensions([
         { name: "basicConstraints", cA: false },

@@ -102,12 +102,13 @@ describe("xoauth-mail token: success", () => {
     assert.equal(assertion?.client_assertion_type, "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
   });
 
-  test("--json prints ok, expires_on, claims, checks and the token; checks pass for the consented app", async () => {
+  test("--json prints ok, expires_on, claims and checks, not the token; checks pass for the consented app", async () => {
     const r = await token([...ids(), "--json", "--protocol", "imap"], { AZURE_CLIENT_SECRET: SECRET });
     assert.equal(r.code, 0, r.stderr);
     const j = jsonOf(r.stdout);
     assert.equal(j.ok, true);
-    assert.match(String(j.access_token), JWT_RE);
+    assert.equal("access_token" in j, false);
+    assert.doesNotMatch(r.stdout, JWT_RE);
     assert.ok(Date.parse(String(j.expires_on)) > Date.now());
     assert.equal((j.claims as Record<string, unknown>).appid, CLIENT);
     const checks = j.checks as { id: string; ok: boolean }[];
@@ -132,6 +133,37 @@ describe("xoauth-mail token: success", () => {
     assert.doesNotMatch(r.stdout, JWT_RE);
     assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
     assert.match(r.stderr, /command line/, "warns that --client-secret is visible to other users");
+  });
+});
+
+describe("xoauth-mail token: the token is printed only by plain `token` or with --show-token", () => {
+  const env = () => ({ XOAUTH_MAIL_CACHE_DIR: join(dir, "cache-show-token") });
+  const args = () => [...ids(), "--client-secret-file", secretFile];
+  /** Every 24-character piece of the token (a monitoring log must hold none of them). */
+  const pieces = (tok: string) => Array.from({ length: tok.length - 23 }, (_, i) => tok.slice(i, i + 24));
+
+  test("--decode --json, --check --json and --json hold no piece of the token; --show-token adds access_token", async () => {
+    const plain = await token(args(), env());
+    assert.equal(plain.code, 0, plain.stderr);
+    const tok = plain.stdout.trim();
+    assert.match(tok, JWT_RE);
+    for (const mode of [["--decode", "--json"], ["--check", "--json"], ["--json"], ["--decode"], ["--check"]]) {
+      const r = await token([...args(), ...mode, "--protocol", "imap"], env());
+      assert.equal(r.code, 0, `${mode.join(" ")}: ${r.stderr}`);
+      if (mode.includes("--json")) {
+        const j = jsonOf(r.stdout);
+        assert.equal(j.from_cache, true, "the same (cached) token");
+        assert.equal("access_token" in j, false, mode.join(" "));
+      }
+      const leaked = pieces(tok).find((p) => r.stdout.includes(p) || r.stderr.includes(p));
+      assert.equal(leaked, undefined, `${mode.join(" ")} printed a piece of the token`);
+    }
+    const shown = await token([...args(), "--decode", "--json", "--show-token"], env());
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.equal(jsonOf(shown.stdout).access_token, tok);
+    const text = await token([...args(), "--check", "--show-token"], env());
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`^access_token: ${tok.replace(/[.]/g, "\\.")}$`, "m"));
   });
 });
 

@@ -20,7 +20,7 @@ import type { UpstreamAccount } from "../../proxy/types.js";
 import { createUpstreamLogin } from "../../proxy/upstream/index.js";
 import type { RunContext } from "../context.js";
 import { parseDuration } from "../duration.js";
-import { processOut } from "../output.js";
+import { processOut, writeSecretPayload } from "../output.js";
 
 const EXAMPLES = `
 Examples:
@@ -157,6 +157,7 @@ export function registerProxy(program: Command, ctx: RunContext): void {
     .action(async () => {
       const pw = await readPassword();
       if (pw.length < 8) throw new XoauthError("USAGE", t("proxy.password.short"));
-      processOut.stdout(`${await hashPassword(pw)}\n`);
+      // The hash is the payload asked for (random base64, which the redaction of processOut would hide).
+      writeSecretPayload(`${await hashPassword(pw)}\n`);
     });
 }

@@ -20,10 +20,12 @@ Examples:
   xoauth-mail token --account shop --client-secret-file ~/.secret
   # show claims and check them for IMAP, without printing the token
   xoauth-mail token --decode --protocol imap
-  # for scripts: exit 3 unless the token carries what IMAP needs (audience, IMAP.AccessAsApp, ...)
-  xoauth-mail token --check --protocol imap
-  # JSON for scripts: {ok, expires_on, claims, checks, checks_ok, access_token}
+  # for scripts and monitoring: exit 3 unless the token carries what IMAP needs (audience, IMAP.AccessAsApp, ...)
+  xoauth-mail token --check --protocol imap --json
+  # JSON for scripts: {ok, expires_on, from_cache, claims, checks, checks_ok}, without the token
   xoauth-mail token --json | jq .checks
+  # the token itself in the JSON as access_token: only with --show-token (keep that output out of logs)
+  xoauth-mail token --json --show-token | jq -r .access_token
   # certificate credential, local test endpoint with a private CA
   xoauth-mail token --certificate app.pem --authority-host https://127.0.0.1:8443 --ca-file ca.pem
 
@@ -35,6 +37,7 @@ Exit codes: 0 ok, 2 usage/config, 3 the identity platform refused (or, with --ch
 interface TokenFlags extends AuthFlags {
   decode?: boolean;
   check?: boolean;
+  showToken?: boolean;
   protocol?: MailProtocol;
 }
 
@@ -122,6 +125,7 @@ async function run(flags: TokenFlags): Promise<number> {
     writeSecretPayload(`${tok.token}\n`);
     return 0;
   }
+  // The token is printed only when asked for: --json, --decode and --check output ends up in monitoring logs.
   const { header, claims } = decodeClaims(tok.token);
   const checks = checkClaims(claims, protocol);
   const checksOk = checks.every((c) => c.ok);
@@ -129,10 +133,13 @@ async function run(flags: TokenFlags): Promise<number> {
   const code = flags.check && !checksOk ? 3 : 0;
   if (flags.json) {
     const out = { ok: true, expires_on: tok.expiresOn.toISOString(), from_cache: tok.fromCache, claims, checks };
-    writeSecretPayload(`${JSON.stringify({ ...out, checks_ok: checksOk, access_token: tok.token }, null, 2)}\n`);
+    if (flags.showToken)
+      writeSecretPayload(`${JSON.stringify({ ...out, checks_ok: checksOk, access_token: tok.token }, null, 2)}\n`);
+    else processOut.stdout(`${JSON.stringify({ ...out, checks_ok: checksOk }, null, 2)}\n`);
     return code;
   }
   processOut.stdout(formatDecoded(header, claims, checks, protocol, tok.fromCache));
+  if (flags.showToken) writeSecretPayload(`access_token: ${tok.token}\n`);
   return code;
 }
 
@@ -141,11 +148,15 @@ export function registerToken(program: Command, ctx: RunContext): void {
     .command("token")
     .summary("get an app-only access token for Exchange Online")
     .description(
-      "Get an app-only (client credentials) access token for Exchange Online from the Microsoft identity platform.\nPrints only the token on stdout, usable as passwordeval / PassCmd; --decode shows and checks its claims instead.",
+      "Get an app-only (client credentials) access token for Exchange Online from the Microsoft identity platform.\nPrints only the token on stdout, usable as passwordeval / PassCmd. --decode, --check and --json show and check its claims instead, without the token (--show-token adds it).",
     );
   addAuthOptions(cmd)
     .option("--decode", "print header, claims and checks instead of the token")
     .option("--check", "like --decode, and exit 3 when a check fails (for scripts and monitoring)")
+    .option(
+      "--show-token",
+      "with --json, --decode or --check: include the token itself (access_token); keep it out of logs",
+    )
     .addOption(
       new Option("--protocol <protocol>", "protocol whose permission the checks look for (default pop3)").choices([
         "pop3",

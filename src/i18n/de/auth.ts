@@ -165,6 +165,8 @@ export const authCodes: CodeCatalog = {
 };
 
 export const authUi: UiCatalog = {
+  "tls.envIgnored":
+    "NODE_TLS_REJECT_UNAUTHORIZED=0 ist gesetzt und wird ignoriert: xoauth-mail prüft TLS-Zertifikate immer (Token-Endpunkt, Proxy, Mailserver). Für eine eigene oder TLS-prüfende CA --ca-file verwenden (oder caFile, NODE_EXTRA_CA_CERTS).",
   "auth.noAnswer.why":
     "Die Verbindung zu {host}:{port} stand und die Anfrage wurde gesendet, aber innerhalb von {seconds} s kam keine Antwort: Der Endpunkt ist überlastet, oder ein Proxy bzw. eine Firewall hält die Antwort zurück.",
   "auth.noAnswer.fix":

@@ -159,6 +159,8 @@ export const authCodes: CodeCatalog = {
 };
 
 export const authUi: UiCatalog = {
+  "tls.envIgnored":
+    "NODE_TLS_REJECT_UNAUTHORIZED=0 is set and ignored: xoauth-mail always verifies TLS certificates (token endpoint, proxy, mail servers). For a private or TLS-inspecting CA use --ca-file (or caFile, NODE_EXTRA_CA_CERTS).",
   "auth.noAnswer.why":
     "The connection to {host}:{port} worked and the request was sent, but no answer came within {seconds} s: the endpoint is overloaded, or a proxy or firewall holds the answer back.",
   "auth.noAnswer.fix":
