@@ -35,12 +35,12 @@ describe("TokenHttpClient timeouts", () => {
   });
 
   test("a request that was sent but not answered is TIMEOUT saying 'no answer after the request was sent'", async () => {
-    const http = new TokenHttpClient({ ca: [pki.ca.certPem], timeoutMs: 300, attempts: 1 });
+    const http = new TokenHttpClient({ ca: [pki.ca.certPem], timeoutMs: 3000, attempts: 1 });
     await assert.rejects(
       http.sendPostRequestAsync(`https://127.0.0.1:${port}/t/oauth2/v2.0/token`, { body: "grant_type=x" }),
       (err: XoauthError) => {
         assert.equal(err.code, "TIMEOUT");
-        assert.match(err.message, /^No answer from 127\.0\.0\.1:\d+ within 0\.3 s after the token request was sent\.$/);
+        assert.match(err.message, /^No answer from 127\.0\.0\.1:\d+ within 3 s after the token request was sent\.$/);
         assert.doesNotMatch(`${err.why} ${err.fix.join(" ")}`, /firewall drops/);
         assert.match(err.why ?? "", /request was sent/);
         return true;
