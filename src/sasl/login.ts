@@ -32,6 +32,7 @@ export function loginMechanism(creds: SaslCredentials): SaslClientMechanism {
 export function loginServer(): SaslServerMechanism {
   let user: string | undefined;
   return {
+    emptyInitialAsksChallenge: false,
     start: () => LOGIN_USERNAME_CHALLENGE,
     step(response: string): SaslServerStep {
       const text = decodeBase64Strict(response)?.toString("utf8");

@@ -35,6 +35,7 @@ export function parsePlain(b64: string): PlainMessage | undefined {
  */
 export function plainServer(): SaslServerMechanism {
   return {
+    emptyInitialAsksChallenge: true,
     start: () => "",
     step(response) {
       const m = parsePlain(response);

@@ -49,8 +49,9 @@ export type SaslServerResult =
   | { done: true; error: "cancelled" | "closed" | "too-many-steps" };
 
 /**
- * Runs one exchange. An absent or empty initial response gets the mechanism's first challenge (PLAIN and XOAUTH2:
- * an empty one, LOGIN: `Username:`), as Dovecot answers `AUTH PLAIN =`; the client cancels with `*` (RFC 4422 §3.5).
+ * Runs one exchange. No initial response gets the mechanism's first challenge (PLAIN, XOAUTH2: an empty one; LOGIN:
+ * `Username:`); so does an empty one (`=`) for PLAIN and XOAUTH2, while for LOGIN it is an empty user name, refused.
+ * The client cancels with `*` (RFC 4422 §3.5).
  */
 export async function runServerSasl(
   io: SaslServerIo,
@@ -58,7 +59,8 @@ export async function runServerSasl(
   initial: string | undefined,
 ): Promise<SaslServerResult> {
   const m = SERVER_MECHANISMS[mech]();
-  let challenge = initial ? undefined : m.start();
+  const none = initial === undefined || (initial === "" && m.emptyInitialAsksChallenge);
+  let challenge = none ? m.start() : undefined;
   let response = initial ?? "";
   for (let n = 0; n < MAX_STEPS; n++) {
     if (challenge !== undefined) {

@@ -33,6 +33,12 @@ export type SaslServerStep =
 
 /** One server-side SASL exchange as a pure step function (proxy, sandbox fakes). */
 export interface SaslServerMechanism {
+  /**
+   * How an empty initial response (`=`) reads: true when it asks for the first challenge (PLAIN, XOAUTH2: an empty
+   * message means nothing), false when it is the first response itself (LOGIN: an empty user name; curl sends
+   * `AUTH LOGIN =` for `-u :password` and then the password, which must not be taken for a user name).
+   */
+  readonly emptyInitialAsksChallenge: boolean;
   /** The first challenge, sent when the client gave no initial response. */
   start(): string;
   /** The result of the client's response (base64 as on the wire). */

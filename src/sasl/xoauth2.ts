@@ -50,6 +50,7 @@ export function parseXoauth2(b64: string): { user: string; token: string } | und
 /** Server side (sandbox fakes): an empty first challenge, then the initial client response. */
 export function xoauth2Server(): SaslServerMechanism {
   return {
+    emptyInitialAsksChallenge: true,
     start: () => "",
     step(response) {
       const r = parseXoauth2(response);

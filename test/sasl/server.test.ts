@@ -40,10 +40,13 @@ describe("server exchange", () => {
       });
     }
   });
-  it("LOGIN: `=` gets the Username: challenge; an empty user name is malformed", async () => {
-    const r = await run("LOGIN", "", [b64("alice"), b64("secret")]);
+  it("LOGIN: the initial response is the user name, so `=` is an empty one: refused before the next line is read", async () => {
+    const r = await run("LOGIN", undefined, [b64("alice"), b64("secret")]);
     assert.deepEqual(r.challenges, [b64("Username:"), b64("Password:")]);
     assert.deepEqual(r.result, { done: true, user: "alice", password: "secret" });
+    const lines = [b64("the-password")];
+    assert.deepEqual(await run("LOGIN", "", lines), { challenges: [], result: { done: true, error: "malformed" } });
+    assert.deepEqual(lines, [b64("the-password")], "curl's next line (the password) is not read as a user name");
     assert.deepEqual((await run("LOGIN", undefined, [""])).result, { done: true, error: "malformed" });
   });
   it("XOAUTH2: user and bearer token; cancel with `*`, end of input, junk", async () => {
