@@ -12,10 +12,10 @@ import { LIMITS } from "../limits.js";
 import type { Delivery } from "../store/maildir.js";
 import { deliveryName } from "../store/names.js";
 import { messageFingerprint } from "../store/state.js";
+import { uidSetString } from "../store/uidset.js";
 import { BatchCommitter } from "./committer.js";
 import { type BatchItem, type FetchContext, fetchError } from "./context.js";
 import { secureRecovered } from "./recovery.js";
-import { uidSetString } from "./uid-set.js";
 
 /** Messages up to this size are fetched in bulk and held whole in memory once; bigger ones stream to disk. */
 const STREAM_THRESHOLD_BYTES = 1024 * 1024;

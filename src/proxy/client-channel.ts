@@ -8,9 +8,9 @@ import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
+import { LineReader } from "../net/line-reader.js";
 import type { ClientIo } from "./client-io.js";
 import type { LocalTls } from "./config.js";
-import { LineReader } from "./line-reader.js";
 
 export interface ChannelOptions {
   localTls: LocalTls;

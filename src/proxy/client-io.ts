@@ -1,6 +1,6 @@
 /** What a protocol frontend may do with the client connection during the login phase. */
 import type { Socket } from "node:net";
-import type { LineReader } from "./line-reader.js";
+import type { LineReader } from "../net/line-reader.js";
 
 export interface ClientIo {
   readLine(): Promise<string>;

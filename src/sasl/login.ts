@@ -1,7 +1,7 @@
 /** SASL LOGIN (draft-murchison-sasl-login-00): server asks "Username:" then "Password:", base64 each way. */
 import { markSecret } from "../log/redact.js";
 import { decodeBase64Strict, encodeBase64 } from "./base64.js";
-import type { SaslClientMechanism, SaslCredentials } from "./types.js";
+import type { SaslClientMechanism, SaslCredentials, SaslServerMechanism, SaslServerStep } from "./types.js";
 
 export const LOGIN_USERNAME_CHALLENGE = encodeBase64("Username:");
 export const LOGIN_PASSWORD_CHALLENGE = encodeBase64("Password:");
@@ -25,26 +25,24 @@ export function loginMechanism(creds: SaslCredentials): SaslClientMechanism {
   };
 }
 
-export type LoginServerStep =
-  | { done: false; challenge: string }
-  | { done: true; user: string; password: string }
-  | { done: true; error: "malformed" };
-
-/** Server side (proxy, fakes): `start()` gives the first challenge, `step(response)` the next or the result. */
-export function loginServer(): { start(): string; step(response: string): LoginServerStep } {
+/**
+ * Server side (proxy): `start()` gives the first challenge, `step(response)` the next or the result. An empty user
+ * name or password is malformed, as with PLAIN (RFC 4616 §2 requires both).
+ */
+export function loginServer(): SaslServerMechanism {
   let user: string | undefined;
   return {
+    emptyInitialAsksChallenge: false,
     start: () => LOGIN_USERNAME_CHALLENGE,
-    step(response: string): LoginServerStep {
-      const raw = decodeBase64Strict(response);
-      if (!raw) return { done: true, error: "malformed" };
+    step(response: string): SaslServerStep {
+      const text = decodeBase64Strict(response)?.toString("utf8");
+      if (!text) return { done: true, error: "malformed" };
       if (user === undefined) {
-        user = raw.toString("utf8");
+        user = text;
         return { done: false, challenge: LOGIN_PASSWORD_CHALLENGE };
       }
-      const password = raw.toString("utf8");
-      markSecret(password);
-      return { done: true, user, password };
+      markSecret(text);
+      return { done: true, user, password: text };
     },
   };
 }

@@ -1,7 +1,7 @@
 /** SASL PLAIN (RFC 4616 §2): `[authzid] NUL authcid NUL passwd`, UTF-8. */
 import { markSecret } from "../log/redact.js";
 import { decodeBase64Strict, encodeBase64 } from "./base64.js";
-import type { SaslClientMechanism, SaslCredentials } from "./types.js";
+import type { SaslClientMechanism, SaslCredentials, SaslServerMechanism } from "./types.js";
 
 export interface PlainMessage {
   authzid: string;
@@ -27,6 +27,22 @@ export function parsePlain(b64: string): PlainMessage | undefined {
   if (authcid === "" || password === "") return undefined;
   markSecret(password);
   return { authzid, authcid, password };
+}
+
+/**
+ * Server side (proxy): an empty first challenge, then the message. An authorization identity other than the
+ * authentication identity is refused: the proxy acts for no one else (RFC 4616 §2 leaves that to the server).
+ */
+export function plainServer(): SaslServerMechanism {
+  return {
+    emptyInitialAsksChallenge: true,
+    start: () => "",
+    step(response) {
+      const m = parsePlain(response);
+      if (!m || (m.authzid !== "" && m.authzid !== m.authcid)) return { done: true, error: "malformed" };
+      return { done: true, user: m.authcid, password: m.password };
+    },
+  };
 }
 
 /** Client mechanism: the message is the initial response; any later challenge gets it again if not yet sent. */

@@ -23,3 +23,24 @@ export interface SaslClientMechanism {
 }
 
 export type SaslMechanismFactory = (creds: SaslCredentials) => SaslClientMechanism;
+
+/** One step of a server-side exchange (RFC 4422 §3): the next challenge (base64, "" for an empty one), or the end. */
+export type SaslServerStep =
+  | { done: false; challenge: string }
+  | { done: true; user: string; password: string }
+  | { done: true; user: string; token: string }
+  | { done: true; error: "malformed" };
+
+/** One server-side SASL exchange as a pure step function (proxy, sandbox fakes). */
+export interface SaslServerMechanism {
+  /**
+   * How an empty initial response (`=`) reads: true when it asks for the first challenge (PLAIN, XOAUTH2: an empty
+   * message means nothing), false when it is the first response itself (LOGIN: an empty user name; curl sends
+   * `AUTH LOGIN =` for `-u :password` and then the password, which must not be taken for a user name).
+   */
+  readonly emptyInitialAsksChallenge: boolean;
+  /** The first challenge, sent when the client gave no initial response. */
+  start(): string;
+  /** The result of the client's response (base64 as on the wire). */
+  step(response: string): SaslServerStep;
+}

@@ -1,7 +1,7 @@
 /** SASL XOAUTH2 (Google / Microsoft "OAuth 2.0 SASL" profile; cf. RFC 7628 for the standard OAUTHBEARER). */
 import { markSecret } from "../log/redact.js";
 import { decodeBase64Strict, encodeBase64 } from "./base64.js";
-import type { SaslClientMechanism, SaslCredentials } from "./types.js";
+import type { SaslClientMechanism, SaslCredentials, SaslServerMechanism } from "./types.js";
 
 /** The initial response `base64("user=" + user + "\x01auth=Bearer " + token + "\x01\x01")`; marked secret. */
 export function buildXoauth2(user: string, token: string): string {
@@ -45,6 +45,18 @@ export function parseXoauth2(b64: string): { user: string; token: string } | und
   if (!m) return undefined;
   markSecret(m[2]);
   return { user: m[1] ?? "", token: m[2] ?? "" };
+}
+
+/** Server side (sandbox fakes): an empty first challenge, then the initial client response. */
+export function xoauth2Server(): SaslServerMechanism {
+  return {
+    emptyInitialAsksChallenge: true,
+    start: () => "",
+    step(response) {
+      const r = parseXoauth2(response);
+      return r ? { done: true, ...r } : { done: true, error: "malformed" };
+    },
+  };
 }
 
 /** Client mechanism: initial response, then an empty response to the JSON error challenge. */

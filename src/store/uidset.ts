@@ -1,6 +1,7 @@
 /**
- * A set of IMAP UIDs stored as sorted, disjoint, non-adjacent ranges — the shape of RFC 3501 §9 `sequence-set`
- * ("1:100,105,200:250"). A mailbox of 1M consecutive UIDs costs one range, not a million numbers.
+ * The one UID-set module (the fetch state and the IMAP commands): a set of IMAP UIDs stored as sorted, disjoint,
+ * non-adjacent ranges — the shape of RFC 3501 §9 `sequence-set` ("1:100,105,200:250"). A mailbox of 1M consecutive
+ * UIDs costs one range, not a million numbers.
  */
 export class UidSet {
   /** Flat [start0, end0, start1, end1, ...], sorted, ranges separated by at least one missing UID. */
@@ -82,4 +83,11 @@ export class UidSet {
     }
     return out.join(",");
   }
+}
+
+/** IMAP `sequence-set` text (RFC 3501 §9) for a list of UIDs, sorted and merged: `1:5,7,9:12`. */
+export function uidSetString(uids: Iterable<number>): string {
+  const set = new UidSet();
+  for (const u of uids) set.add(u);
+  return set.toString();
 }

@@ -1,6 +1,6 @@
 /**
- * An in-process stand-in for the client socket of the server-side readers (src/proxy/line-reader.ts,
- * src/sandbox/exchange/conn.ts): delivers the given chunks one per microtask while flowing, then 'end' and 'close'.
+ * An in-process stand-in for the client socket of the server-side readers (src/net/line-reader.ts,
+ * as the proxy and src/sandbox/exchange/conn.ts use it): delivers the given chunks one per microtask while flowing, then 'end' and 'close'.
  * Like a net.Socket it honours pause()/resume() and never delivers data synchronously from resume().
  */
 import { EventEmitter } from "node:events";

@@ -200,3 +200,48 @@ it("logs never contain the password", () => {
   assert.ok(!text.includes(b64(LOCAL_PASSWORD)));
   assert.ok(logs.some((l) => l.outcome === "local-reject"));
 });
+
+it("the empty initial response `=` (RFC 4954, 4959, 5034) gets an empty challenge and the next line is the response", async () => {
+  const plain = b64(`\0${LOCAL_USER}\0${LOCAL_PASSWORD}`);
+  const pop3 = await rawConnect(port("pop3"));
+  await pop3.waitFor(/^\+OK/);
+  pop3.send("AUTH PLAIN =\r\n");
+  await pop3.waitFor(/\r\n\+ \r\n$/);
+  pop3.send(`${plain}\r\n`);
+  await pop3.waitFor(/\+OK upstream says hi\r\n/);
+  pop3.destroy();
+
+  const imap = await rawConnect(port("imap"));
+  await imap.waitFor(/^\* OK/);
+  imap.send("a1 AUTHENTICATE PLAIN =\r\n");
+  await imap.waitFor(/\r\n\+ \r\n$/);
+  imap.send(`${plain}\r\n`);
+  await imap.waitFor(/a1 OK \[CAPABILITY [^\]]*\] Logged in\.\r\n/);
+  imap.destroy();
+
+  const smtp = await rawConnect(port("smtp"));
+  await smtp.waitFor(/^220 /);
+  // LOGIN's initial response is the user name: `=` (curl's `-u :password`) is an empty one, refused at once.
+  smtp.send("EHLO client.test\r\nAUTH LOGIN =\r\n");
+  await smtp.waitFor(/\r\n501 5\.5\.2 Invalid base64 data\.\r\n$/);
+  smtp.send("AUTH PLAIN =\r\n");
+  await smtp.waitFor(/\r\n334 \r\n$/);
+  smtp.send(`${plain}\r\n`);
+  await smtp.waitFor(/235 2\.7\.0 /);
+  smtp.destroy();
+});
+
+it("IMAP: ID before login (RFC 2971) gets `* ID NIL` and OK, with a list or NIL", async () => {
+  const c = await rawConnect(port("imap"));
+  await c.waitFor(/^\* OK/);
+  c.send('i1 ID ("name" "Thunderbird" "version" "128.0")\r\ni2 ID NIL\r\n');
+  const got = await c.waitFor(/i2 OK .*\r\n$/);
+  assert.deepEqual(got.split("\r\n").slice(1, 5), [
+    "* ID NIL",
+    "i1 OK ID completed.",
+    "* ID NIL",
+    "i2 OK ID completed.",
+  ]);
+  c.send("i3 LOGOUT\r\n");
+  await c.closed();
+});

@@ -7,7 +7,7 @@ import { isXoauthError } from "../../src/errors.js";
 import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName, type MessageKey } from "../../src/store/names.js";
 import { messageFingerprint, StateStore } from "../../src/store/state.js";
-import { UidSet } from "../../src/store/uidset.js";
+import { UidSet, uidSetString } from "../../src/store/uidset.js";
 import { recordingFs, tempDir } from "./helpers.js";
 
 const POP = { account: "ops@contoso.com", protocol: "pop3" } as const;
@@ -214,6 +214,38 @@ test("UidSet matches a plain Set for any sequence of adds and round-trips throug
       assert.equal(parsed.rangeCount, u.rangeCount);
     }),
   );
+});
+
+test("uidSetString gives the IMAP sequence-set of any UID list: sorted, merged, what UidSet.parse reads back", () => {
+  assert.equal(uidSetString([]), "");
+  assert.equal(uidSetString([9, 1, 2, 3, 7, 3, 10, 11, 12]), "1:3,7,9:12");
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 1, max: 100 })), (uids) => {
+      const text = uidSetString(uids);
+      assert.match(text, /^(\d+(:\d+)?(,\d+(:\d+)?)*)?$/);
+      const back = UidSet.parse(text);
+      assert.equal(back.size, new Set(uids).size);
+      for (const u of uids) assert.ok(back.has(u));
+    }),
+  );
+});
+
+test("a state file written before the UID-set modules were merged loads and is written back byte for byte", async (t) => {
+  const dir = await tempDir(t);
+  const s = await StateStore.load(IMAP, { maildir: dir });
+  s.setUidValidity(7);
+  await s.close();
+  const file = JSON.parse(await readFile(s.path, "utf8"));
+  file.imap.delivered = "1:3,5,8:10";
+  await writeFile(s.path, JSON.stringify(file));
+  const again = await StateStore.load(IMAP, { maildir: dir });
+  assert.deepEqual(
+    [1, 3, 4, 5, 7, 8, 10, 11].map((u) => again.isDelivered(u)),
+    [true, true, false, true, false, true, true, false],
+  );
+  again.markDelivered([4]);
+  await again.close();
+  assert.equal(JSON.parse(await readFile(s.path, "utf8")).imap.delivered, "1:5,8:10");
 });
 
 test("a UIDVALIDITY change is persisted as 'renumbering' until finishRenumbering(): a crashed run leaves it on", async (t) => {

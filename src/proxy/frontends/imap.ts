@@ -3,14 +3,22 @@
  * Offers LOGIN and AUTHENTICATE PLAIN; never XOAUTH2. On success the client's own tag gets the OK.
  */
 import { LIMITS } from "../../limits.js";
+import { initialResponse } from "../../sasl/server.js";
+import {
+  type CommandSource,
+  type ImapCommand,
+  ImapSyntaxError,
+  readImapCommand,
+  str,
+} from "../../server/imap-command.js";
 import { type ClientIo, startTlsCommand } from "../client-io.js";
 import { closingReply } from "../replies.js";
-import { parsePlainResponse } from "../sasl-server.js";
+import { readPasswordSasl } from "../sasl-server.js";
 import type { LoginFn, UpstreamSession } from "../types.js";
-import { ImapSyntaxError, readImapCommand } from "./imap-command.js";
 
 const MAX_FAILURES = 3;
-const MAX_LITERAL = 8 * 1024;
+/** Before login a command carries at most a user name and a password: few, small literals. */
+const LIMITS_BEFORE_LOGIN = { maxLiteral: 8 * 1024, maxLiterals: 4, continuation: "Ready for literal data" };
 
 export function imapCapabilities(io: Pick<ClientIo, "canStartTls" | "loginNeedsTls">): string[] {
   const caps = ["IMAP4rev1", "LITERAL+", "SASL-IR"];
@@ -27,17 +35,24 @@ export function rewriteImapCapabilities(caps: string[]): string[] {
 
 export async function imapFrontend(io: ClientIo, login: LoginFn): Promise<UpstreamSession | undefined> {
   io.write("* OK xoauth-mail proxy ready.\r\n");
+  const src: CommandSource = {
+    line: () => io.readLine(),
+    bytes: (n) => io.readBytes(n),
+    write: (t) => io.write(t),
+  };
   let failures = 0;
   for (let n = 0; n < LIMITS.proxyMaxCommandsBeforeLogin; n++) {
-    let cmd: Awaited<ReturnType<typeof readImapCommand>>;
+    let cmd: ImapCommand | null;
     try {
-      cmd = await readImapCommand(io, MAX_LITERAL);
+      cmd = await readImapCommand(src, LIMITS_BEFORE_LOGIN);
     } catch (e) {
       if (!(e instanceof ImapSyntaxError)) throw e;
       io.write(`${e.tag ?? "*"} BAD ${e.message}\r\n`);
       continue;
     }
-    const { tag, name, args } = cmd;
+    if (!cmd) return undefined; // not reached: io.readLine throws at the end of input
+    const { tag, name } = cmd;
+    const args = cmd.args.map(str);
     let creds: { username: string; password: string } | undefined;
     switch (name) {
       case "CAPABILITY":
@@ -45,6 +60,9 @@ export async function imapFrontend(io: ClientIo, login: LoginFn): Promise<Upstre
         continue;
       case "NOOP":
         io.write(`${tag} OK NOOP completed.\r\n`);
+        continue;
+      case "ID": // RFC 2971: clients send it before login; the proxy tells nothing about itself
+        io.write(`* ID NIL\r\n${tag} OK ID completed.\r\n`);
         continue;
       case "LOGOUT":
         io.write(`* BYE Logging out.\r\n${tag} OK LOGOUT completed.\r\n`);
@@ -72,18 +90,13 @@ export async function imapFrontend(io: ClientIo, login: LoginFn): Promise<Upstre
           io.write(`${tag} NO Unsupported authentication mechanism.\r\n`);
           continue;
         }
-        let resp = args[1];
-        if (resp === undefined) {
-          io.write("+ \r\n");
-          resp = await io.readLine();
-          if (resp.trim() === "*") {
-            io.write(`${tag} BAD AUTHENTICATE cancelled.\r\n`);
-            continue;
-          }
-        }
-        const c = parsePlainResponse(resp);
-        if (!c) {
-          io.write(`${tag} BAD Invalid SASL PLAIN response.\r\n`);
+        const c = await readPasswordSasl(io, "PLAIN", initialResponse(args[1]), {
+          challenge: (b64) => `+ ${b64}`,
+          cancelled: `${tag} BAD AUTHENTICATE cancelled.`,
+          invalid: () => `${tag} BAD Invalid SASL PLAIN response.`,
+        });
+        if (typeof c === "string") {
+          io.write(`${c}\r\n`);
           continue;
         }
         creds = c;

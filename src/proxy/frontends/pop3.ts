@@ -5,7 +5,7 @@
 import { LIMITS } from "../../limits.js";
 import { type ClientIo, splitCommand, startTlsCommand } from "../client-io.js";
 import { closingReply } from "../replies.js";
-import { type PasswordCredentials, parseAuthArgs, readPasswordSasl, type SaslWording } from "../sasl-server.js";
+import { type PasswordCredentials, passwordAuthArgs, readPasswordSasl, type SaslWording } from "../sasl-server.js";
 import type { LoginFn, LoginResult, UpstreamSession } from "../types.js";
 
 const MAX_FAILURES = 3;
@@ -81,7 +81,7 @@ export async function pop3Frontend(io: ClientIo, login: LoginFn): Promise<Upstre
           io.write("-ERR [AUTH] Use STLS first.\r\n");
           continue;
         }
-        const auth = parseAuthArgs(arg);
+        const auth = passwordAuthArgs(arg);
         if (!auth) {
           io.write("-ERR Unsupported SASL mechanism.\r\n");
           continue;

@@ -5,7 +5,7 @@
 import { LIMITS } from "../../limits.js";
 import { type ClientIo, splitCommand, startTlsCommand } from "../client-io.js";
 import { closingReply } from "../replies.js";
-import { parseAuthArgs, readPasswordSasl, type SaslWording } from "../sasl-server.js";
+import { passwordAuthArgs, readPasswordSasl, type SaslWording } from "../sasl-server.js";
 import type { LoginFn, UpstreamSession } from "../types.js";
 
 const MAX_FAILURES = 3;
@@ -69,7 +69,7 @@ export async function smtpFrontend(io: ClientIo, login: LoginFn): Promise<Upstre
           io.write("503 5.5.1 Send EHLO first.\r\n");
           continue;
         }
-        const auth = parseAuthArgs(arg);
+        const auth = passwordAuthArgs(arg);
         if (!auth) {
           io.write("504 5.5.4 Unrecognized authentication type.\r\n");
           continue;

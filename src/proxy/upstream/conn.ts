@@ -4,8 +4,8 @@ import type { AccessToken } from "../../auth/types.js";
 import { XoauthError } from "../../errors.js";
 import { LIMITS } from "../../limits.js";
 import { upgradeToTls } from "../../net/connect.js";
+import { LineReader } from "../../net/line-reader.js";
 import { buildXoauth2, parseXoauth2Error, type Xoauth2ErrorContinuation } from "../../sasl/xoauth2.js";
-import { LineReader } from "../line-reader.js";
 import type { UpstreamLoginRequest } from "../types.js";
 import { untilAborted } from "./cancel.js";
 

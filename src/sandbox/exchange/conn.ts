@@ -1,28 +1,18 @@
 /**
- * Server-side connection framer shared by the POP3 and IMAP fakes: CRLF lines and counted literals with bounds,
- * pulled by an async session loop (so commands run strictly one after another), plus in-place TLS upgrade.
+ * Server-side connection shared by the POP3 and IMAP fakes: the shared bounded line reader (src/net/line-reader.ts),
+ * pulled by an async session loop (so commands run strictly one after another), writes, and in-place TLS upgrade.
  */
 import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
+import { LineReader } from "../../net/line-reader.js";
+import type { CommandSource } from "../../server/imap-command.js";
 
-export class LineTooLongError extends Error {}
-
-export class ServerConn {
+export class ServerConn implements CommandSource {
   socket: Socket;
   /** A message body is being written in parts (stall fault): nothing else may be written in between. */
   bodyInFlight = false;
-  private buf: Buffer = Buffer.alloc(0);
-  private waiter: (() => void) | undefined;
+  private reader: LineReader;
   private ended = false;
-  private readonly onData = (d: Buffer): void => {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
-    if (this.buf.length > this.maxBuffered) this.socket.pause();
-    this.wake();
-  };
-  private readonly onEnd = (): void => {
-    this.ended = true;
-    this.wake();
-  };
 
   constructor(
     socket: Socket,
@@ -30,65 +20,31 @@ export class ServerConn {
     readonly maxBuffered = 1024 * 1024,
   ) {
     this.socket = socket;
-    this.attach(socket);
+    this.reader = this.readerFor(socket);
+  }
+
+  private readerFor(s: Socket): LineReader {
+    // Literals are bounded by the IMAP command reader (its maxLiteral / maxTotal), not here.
+    return new LineReader(s, this.maxLine, { maxBuffered: this.maxBuffered, maxRead: Number.MAX_SAFE_INTEGER });
   }
 
   get closed(): boolean {
-    return this.ended || this.socket.destroyed;
-  }
-
-  private attach(s: Socket): void {
-    s.on("data", this.onData);
-    s.on("end", this.onEnd);
-    s.on("close", this.onEnd);
-    s.on("error", this.onEnd);
-  }
-
-  private detach(s: Socket): void {
-    s.off("data", this.onData);
-    s.off("end", this.onEnd);
-    s.off("close", this.onEnd);
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
-  }
-
-  private wait(): Promise<void> {
-    if (this.socket.isPaused()) this.socket.resume();
-    return new Promise((r) => {
-      this.waiter = r;
-    });
+    return this.ended || this.reader.done;
   }
 
   /** Next line without CRLF (a bare LF is accepted too), or null at EOF. Throws LineTooLongError past maxLine. */
-  async nextLine(): Promise<Buffer | null> {
-    for (;;) {
-      const i = this.buf.indexOf(10);
-      if (i >= 0) {
-        if (i + 1 > this.maxLine) throw new LineTooLongError("line too long");
-        const end = i > 0 && this.buf[i - 1] === 13 ? i - 1 : i;
-        const line = this.buf.subarray(0, end);
-        this.buf = this.buf.subarray(i + 1);
-        return Buffer.from(line);
-      }
-      if (this.buf.length > this.maxLine) throw new LineTooLongError("line too long");
-      if (this.closed) return null;
-      await this.wait();
-    }
+  nextLine(): Promise<Buffer | null> {
+    return this.reader.line();
+  }
+
+  /** Next line as UTF-8 (the IMAP command reader's and the SASL exchange's source), or null at EOF. */
+  async line(): Promise<string | null> {
+    return (await this.reader.line())?.toString("utf8") ?? null;
   }
 
   /** Exactly n bytes (an IMAP literal), or null at EOF. */
-  async readBytes(n: number): Promise<Buffer | null> {
-    while (this.buf.length < n) {
-      if (this.closed) return null;
-      await this.wait();
-    }
-    const out = Buffer.from(this.buf.subarray(0, n));
-    this.buf = this.buf.subarray(n);
-    return out;
+  bytes(n: number): Promise<Buffer | null> {
+    return this.reader.bytes(n);
   }
 
   write(data: string | Buffer): void {
@@ -97,14 +53,13 @@ export class ServerConn {
 
   /** True if the client already sent bytes after the current command (used to refuse STARTTLS injection). */
   get hasBufferedInput(): boolean {
-    return this.buf.length > 0;
+    return this.reader.hasBuffered();
   }
 
-  /** Upgrades the plain socket to TLS in place (POP3 STLS). */
+  /** Upgrades the plain socket to TLS in place (POP3 STLS); bytes pipelined before the handshake are dropped. */
   async startTls(context: SecureContext): Promise<void> {
     const plain = this.socket;
-    this.detach(plain);
-    this.buf = Buffer.alloc(0);
+    this.reader.detach();
     const tls = new TLSSocket(plain, { isServer: true, secureContext: context });
     await new Promise<void>((resolve, reject) => {
       tls.once("secure", () => resolve());
@@ -113,19 +68,20 @@ export class ServerConn {
       this.ended = true;
     });
     this.socket = tls;
-    this.attach(tls);
+    this.reader = this.readerFor(tls);
+    if (this.ended) this.reader.close();
   }
 
   close(): void {
     this.ended = true;
     if (!this.socket.destroyed) this.socket.end();
-    this.wake();
+    this.reader.close();
   }
 
   destroy(): void {
     this.ended = true;
     this.socket.destroy();
-    this.wake();
+    this.reader.close();
   }
 }
 

@@ -1,6 +1,8 @@
 /** FETCH data items (RFC 3501 section 6.4.5 / 7.4.2) for the fake: UID, FLAGS, sizes, ENVELOPE, BODY[...] sections. */
+
+import type { ImapToken } from "../../server/imap-command.js";
 import type { StoredMessage } from "./directory.js";
-import { type ImapToken, quote } from "./imap-parser.js";
+import { quote } from "./imap-parser.js";
 
 /** One rendered response piece: text, or a literal body (sent with the drop/stall fault hooks). */
 export type FetchPiece = { text: string } | { literal: Buffer };

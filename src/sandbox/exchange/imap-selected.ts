@@ -1,10 +1,12 @@
 /** IMAP commands of the Selected state (RFC 3501 section 6.4, UIDPLUS RFC 4315, MOVE RFC 6851, IDLE RFC 2177). */
+
+import { type ImapToken, str } from "../../server/imap-command.js";
 import type { ServerConn } from "./conn.js";
 import { writeBody } from "./conn.js";
 import type { ExchangeFaults } from "./context.js";
 import type { ExchangeDirectory, FakeMailbox, StoredMessage } from "./directory.js";
 import { fetchItems, flagList, renderFetch } from "./imap-fetch.js";
-import { type ImapToken, parseSequenceSet, str } from "./imap-parser.js";
+import { parseSequenceSet } from "./imap-parser.js";
 
 export const BAD_ARGS = "BAD Command Argument Error. 11";
 

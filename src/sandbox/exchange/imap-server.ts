@@ -10,13 +10,15 @@
  * `BAD User is authenticated but not connected.` (as does the `notConnectedAfterAuth` toggle for every session).
  */
 import { createServer as createTlsServer, type Server } from "node:tls";
-import { LineTooLongError, ServerConn } from "./conn.js";
+import { LineTooLongError } from "../../net/line-reader.js";
+import { initialResponse, runServerSasl } from "../../sasl/server.js";
+import { type ImapCommand, ImapSyntaxError, type ImapToken, readImapCommand, str } from "../../server/imap-command.js";
+import { ServerConn } from "./conn.js";
 import { authorize, record, recordExpiry, type ServerContext, serverId } from "./context.js";
 import type { FakeMailbox, StoredMessage } from "./directory.js";
 import { SessionExpiry } from "./imap-expiry.js";
-import { ImapSyntaxError, type ImapToken, readCommand, str, tokenize } from "./imap-parser.js";
 import * as sel from "./imap-selected.js";
-import { MAILBOX_STAGE_REASONS, parseXoauth2Response } from "./token-check.js";
+import { MAILBOX_STAGE_REASONS } from "./token-check.js";
 
 export const IMAP_CAPABILITY =
   "IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+";
@@ -35,6 +37,7 @@ export const IMAP_TEXT = {
 
 const FLAGS = "(\\Seen \\Answered \\Flagged \\Deleted \\Draft $MDNSent)";
 const MAX_LITERAL = 64 * 1024 * 1024;
+const CONTINUATION = "Ready for additional command text.";
 const SELECTED_VERBS = new Set("FETCH UID SEARCH STORE EXPUNGE CLOSE UNSELECT IDLE COPY MOVE CHECK".split(" "));
 
 type ImapState = "notAuthenticated" | "authenticated" | "notConnected" | "selected";
@@ -76,12 +79,12 @@ class ImapSession implements sel.SelectedSession {
 
   async run(): Promise<void> {
     this.send(`${IMAP_TEXT.greeting} [${serverId(this.ctx.hostName)}]`);
+    const limits = { maxLiteral: MAX_LITERAL, maxTotal: MAX_LITERAL + this.ctx.maxLine, continuation: CONTINUATION };
     for (;;) {
-      let toks: ImapToken[];
+      let cmd: ImapCommand | null;
       try {
-        const raw = await readCommand(this.conn, MAX_LITERAL, MAX_LITERAL + this.ctx.maxLine);
-        if (raw === null) return;
-        toks = tokenize(raw);
+        cmd = await readImapCommand(this.conn, limits);
+        if (cmd === null) return;
       } catch (e) {
         if (e instanceof LineTooLongError) {
           this.send("* BAD Command line too long.");
@@ -94,16 +97,11 @@ class ImapSession implements sel.SelectedSession {
         }
         throw e;
       }
-      const tag = toks[0]?.t === "atom" ? toks[0].v : "";
-      const verb = str(toks[1])?.toUpperCase() ?? "";
-      if (!/^[\x21-\x7e]+$/.test(tag) || /[(){%*"\\]/.test(tag) || !verb) {
-        this.send(`* ${IMAP_TEXT.unknown}`);
-        continue;
-      }
+      const { tag, name: verb } = cmd;
       if (this.faults.stallMs) await new Promise((r) => setTimeout(r, this.faults.stallMs));
       if (this.conn.closed) return;
       this.busy = verb;
-      const go = await this.command(tag, verb, toks.slice(2));
+      const go = await this.command(tag, verb, cmd.args);
       this.busy = undefined;
       if (!go) return;
     }
@@ -197,20 +195,18 @@ class ImapSession implements sel.SelectedSession {
 
   private async authenticate(tag: string, args: ImapToken[]): Promise<boolean> {
     const mech = str(args[0])?.toUpperCase();
-    let resp = str(args[1]);
     if (mech !== "XOAUTH2") {
       record(this.ctx, { protocol: "imap", user: "", ok: false, reason: "basic_auth_disabled" });
       return this.r(tag, IMAP_TEXT.authFail);
     }
-    if (resp === undefined) {
-      this.send("+ ");
-      const line = await this.conn.nextLine();
-      if (line === null) return false;
-      resp = line.toString("latin1");
-      if (resp === "*") return this.r(tag, "BAD AUTHENTICATE aborted.");
-    }
-    const parsed = parseXoauth2Response(resp);
-    if (!parsed) {
+    const parsed = await runServerSasl(
+      { challenge: (c) => this.send(`+ ${c}`), readLine: () => this.conn.line() },
+      "XOAUTH2",
+      initialResponse(str(args[1])),
+    );
+    if ("error" in parsed && parsed.error === "closed") return false;
+    if ("error" in parsed && parsed.error === "cancelled") return this.r(tag, "BAD AUTHENTICATE aborted.");
+    if (!("token" in parsed)) {
       record(this.ctx, { protocol: "imap", user: "", ok: false, reason: "malformed", detail: "bad XOAUTH2 response" });
       return this.r(tag, IMAP_TEXT.authFail);
     }

@@ -4,10 +4,11 @@
  */
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
-import { LineTooLongError, ServerConn, writeBody } from "./conn.js";
+import { LineTooLongError } from "../../net/line-reader.js";
+import { initialResponse, runServerSasl } from "../../sasl/server.js";
+import { ServerConn, writeBody } from "./conn.js";
 import { authorize, record, type ServerContext, serverId } from "./context.js";
 import type { FakeMailbox, StoredMessage } from "./directory.js";
-import { parseXoauth2Response } from "./token-check.js";
 
 export const POP3_TEXT = {
   greeting: "+OK The Microsoft Exchange POP3 service is ready.",
@@ -142,7 +143,8 @@ class Pop3Session {
 
   private async auth(args: string[]): Promise<boolean> {
     const mech = (args[0] ?? "").toUpperCase();
-    if (mech !== "XOAUTH2" || args.length > 1) {
+    // `AUTH XOAUTH2 =` is the two-step form too: `=` is an empty initial response (RFC 5034 section 4).
+    if (mech !== "XOAUTH2" || initialResponse(args[1]) || args.length > 2) {
       // Basic auth (PLAIN) is off, and Exchange rejects the one-line XOAUTH2 form (reference section 3).
       record(this.ctx, {
         protocol: "pop3",
@@ -152,19 +154,20 @@ class Pop3Session {
       });
       return this.ok(POP3_TEXT.authFail);
     }
-    this.send("+ ");
-    let resp: Buffer | null;
+    let parsed: Awaited<ReturnType<typeof runServerSasl>>;
     try {
-      resp = await this.conn.nextLine();
+      parsed = await runServerSasl(
+        { challenge: (c) => this.send(`+ ${c}`), readLine: () => this.conn.line() },
+        "XOAUTH2",
+        undefined,
+      );
     } catch {
       this.conn.destroy();
       return false;
     }
-    if (resp === null) return false;
-    const text = resp.toString("latin1");
-    if (text === "*") return this.ok("-ERR Authentication canceled.");
-    const parsed = parseXoauth2Response(text);
-    if (!parsed) {
+    if ("error" in parsed && parsed.error === "closed") return false;
+    if ("error" in parsed && parsed.error === "cancelled") return this.ok("-ERR Authentication canceled.");
+    if (!("token" in parsed)) {
       record(this.ctx, { protocol: "pop3", user: "", ok: false, reason: "malformed", detail: "bad XOAUTH2 response" });
       return this.ok(POP3_TEXT.authFail);
     }

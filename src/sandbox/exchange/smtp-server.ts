@@ -13,6 +13,7 @@
  */
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerSession } from "smtp-server";
 import { LIMITS } from "../../limits.js";
+import { parseAuthArgs } from "../../sasl/server.js";
 import { authorize, record, type ServerContext } from "./context.js";
 import type { ExchangeServicePrincipal, FakeMailbox } from "./directory.js";
 import { maySendAs } from "./token-check.js";
@@ -49,13 +50,32 @@ interface AuthedUser {
 }
 
 type SendFn = (code: number, data?: string | string[], context?: unknown) => void;
+type CommandFn = (command: Buffer, callback: () => void) => void;
 
-/** Per-connection reply tweaks: keep Exchange's own enhanced status codes; hide AUTH before STARTTLS. */
+/**
+ * `AUTH <mech> =` carries an empty initial response (RFC 4954 section 4), which smtp-server would decode as the
+ * credentials: hand it `AUTH <mech>` instead, so it answers with an empty `334 ` challenge and reads the next line.
+ */
+function acceptEmptyInitialResponse(conn: { handler_AUTH: CommandFn }): void {
+  const orig = conn.handler_AUTH.bind(conn);
+  conn.handler_AUTH = (command, callback) => {
+    const a = parseAuthArgs(
+      command
+        .toString()
+        .trim()
+        .replace(/^\S+ ?/, ""),
+    );
+    orig(a?.initial === "" ? Buffer.from(`AUTH ${a.mech}`) : command, callback);
+  };
+}
+
+/** Per-connection tweaks: keep Exchange's own enhanced status codes; hide AUTH before STARTTLS; accept `AUTH <mech> =`. */
 function keepExchangeStatusCodes(server: SMTPServer, session: SMTPServerSession): void {
-  type Conn = { session: unknown; secure: boolean; send: SendFn };
+  type Conn = { session: unknown; secure: boolean; send: SendFn; handler_AUTH: CommandFn };
   const conns = (server as unknown as { connections: Set<Conn> }).connections;
   for (const c of conns) {
     if (c.session !== session) continue;
+    acceptEmptyInitialResponse(c);
     const orig = c.send.bind(c);
     c.send = (code, data, context) => {
       // Exchange advertises AUTH on 587 only after STARTTLS (smtp-server lists it before and refuses it later).

@@ -146,24 +146,3 @@ export function maySendAs(dir: ExchangeDirectory, sp: ExchangeServicePrincipal, 
   if (!mb) return false;
   return dir.hasSendAs(sp.objectId, mb.address) || dir.hasFullAccess(sp.objectId, mb.address);
 }
-
-/** Decodes an XOAUTH2 initial client response (`user=..^Aauth=Bearer ..^A^A`, base64). Pure. */
-export function parseXoauth2Response(b64: string): { user: string; token: string } | undefined {
-  const s = b64.trim();
-  if (!s || s.length > 64 * 1024 || !/^[A-Za-z0-9+/]+={0,2}$/.test(s)) return undefined;
-  const text = Buffer.from(s, "base64").toString("utf8");
-  let user: string | undefined;
-  let token: string | undefined;
-  for (const field of text.split("\x01")) {
-    const eq = field.indexOf("=");
-    if (eq < 0) continue;
-    const k = field.slice(0, eq).toLowerCase();
-    const v = field.slice(eq + 1);
-    if (k === "user") user = v;
-    else if (k === "auth") {
-      const m = /^bearer\s+(\S+)\s*$/i.exec(v);
-      if (m) token = m[1];
-    }
-  }
-  return user && token ? { user, token } : undefined;
-}

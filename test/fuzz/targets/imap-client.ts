@@ -19,7 +19,7 @@ import {
 import { STREAMED } from "../../../src/imap/client/types.js";
 import { encodeMailboxName, quoteString } from "../../../src/imap/client/utf7.js";
 import { LIMITS } from "../../../src/limits.js";
-import { tokenize as serverTokenize } from "../../../src/sandbox/exchange/imap-parser.js";
+import { tokenize as serverTokenize } from "../../../src/server/imap-command.js";
 import { cuts, lineText, mutate, mutations, split } from "../gen.js";
 import { assertTyped, type FuzzTarget, outcome } from "../harness.js";
 import { serialize, type Tree, tree, wire } from "../imap-tokens.js";

@@ -1,16 +1,16 @@
 /**
- * The proxy's client side until login (src/proxy/frontends/{pop3,imap,smtp}.ts, imap-command.ts, line-reader.ts,
- * sasl-server.ts), driven in-process through a LineReader over a socket stand-in: scripted commands, mutated, split at
+ * The proxy's client side until login (src/proxy/frontends/{pop3,imap,smtp}.ts, src/server/imap-command.ts,
+ * src/net/line-reader.ts, src/proxy/sasl-server.ts over src/sasl/server.ts), driven in-process through a LineReader over a socket stand-in: scripted commands, mutated, split at
  * random chunk boundaries. Replies and login attempts must not depend on the chunking; only typed errors end a run.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { XoauthError } from "../../../src/errors.js";
+import { LineReader } from "../../../src/net/line-reader.js";
 import type { ClientIo } from "../../../src/proxy/client-io.js";
 import { imapFrontend } from "../../../src/proxy/frontends/imap.js";
 import { pop3Frontend } from "../../../src/proxy/frontends/pop3.js";
 import { smtpFrontend } from "../../../src/proxy/frontends/smtp.js";
-import { LineReader } from "../../../src/proxy/line-reader.js";
 import type { LoginFn, UpstreamSession } from "../../../src/proxy/types.js";
 import { base64Variants, cuts, hugeNumber, lineText, mutate, mutations, split } from "../gen.js";
 import { assertTyped, type FuzzTarget } from "../harness.js";
@@ -102,6 +102,7 @@ const pop3Cmd = fc.oneof(
     "*",
   ),
   fc.constantFrom("AUTH PLAIN", "AUTH LOGIN", "auth plain", "AUTH XOAUTH2", "AUTH PLAIN a b", "RETR 1", b64("alice")),
+  fc.constantFrom("AUTH PLAIN =", "AUTH LOGIN =", "AUTH PLAIN = x"),
   anyB64.map((s) => `AUTH PLAIN ${s}`),
   anyB64,
   junk,
@@ -119,6 +120,7 @@ const smtpCmd = fc.oneof(
     "DATA",
   ),
   fc.constantFrom("AUTH PLAIN", "AUTH LOGIN", "AUTH CRAM-MD5", "*", b64("alice"), b64("secret"), "AUTH LOGIN x y"),
+  fc.constantFrom("AUTH PLAIN =", "AUTH LOGIN =", "AUTH XOAUTH2 ="),
   anyB64.map((s) => `AUTH PLAIN ${s}`),
   anyB64,
   junk,
@@ -132,9 +134,14 @@ const astring = fc.oneof(
 );
 const imapCmd = fc.oneof(
   fc
-    .tuple(tag, fc.constantFrom("LOGIN", "login", "AUTHENTICATE", "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "SELECT"))
+    .tuple(
+      tag,
+      fc.constantFrom("LOGIN", "login", "AUTHENTICATE", "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "SELECT", "ID"),
+    )
     .chain(([t, n]) => fc.array(astring, { maxLength: 3 }).map((a) => [t, n, ...a].join(" "))),
   fc.tuple(tag, anyB64).map(([t, s]) => `${t} AUTHENTICATE PLAIN ${s}`),
+  tag.map((t) => `${t} AUTHENTICATE PLAIN =`),
+  tag.map((t) => `${t} ID ("name" "client" "version" NIL)`),
   anyB64,
   junk,
 );
@@ -142,7 +149,7 @@ const imapCmd = fc.oneof(
 function frontendTarget(name: string, front: Frontend, cmd: fc.Arbitrary<string>): FuzzTarget {
   return {
     name: `proxy-${name}`,
-    covers: `src/proxy/frontends/${name}.ts, line-reader.ts, sasl-server.ts${name === "imap" ? ", imap-command.ts" : ""}`,
+    covers: `src/proxy/frontends/${name}.ts, net/line-reader.ts, sasl/server.ts${name === "imap" ? ", server/imap-command.ts" : ""}`,
     property: () =>
       fc.asyncProperty(
         fc.array(cmd, { maxLength: 12 }),

@@ -1,19 +1,15 @@
 /**
- * The sandbox Exchange fake's server-side readers (src/sandbox/exchange/conn.ts, imap-parser.ts): commands with
- * literals read from a socket stand-in at random chunk boundaries, tokenized; quote() read back; sequence sets.
+ * The sandbox Exchange fake's server-side readers (src/sandbox/exchange/conn.ts over src/net/line-reader.ts, and
+ * src/server/imap-command.ts): commands with literals read from a socket stand-in at random chunk boundaries,
+ * tokenized; the fake's quote() read back; sequence sets.
  */
 import assert from "node:assert/strict";
 import type { Socket } from "node:net";
 import fc from "fast-check";
-import { LineTooLongError, ServerConn } from "../../../src/sandbox/exchange/conn.js";
-import {
-  ImapSyntaxError,
-  parseSequenceSet,
-  quote,
-  readCommand,
-  str,
-  tokenize,
-} from "../../../src/sandbox/exchange/imap-parser.js";
+import { LineTooLongError } from "../../../src/net/line-reader.js";
+import { ServerConn } from "../../../src/sandbox/exchange/conn.js";
+import { parseSequenceSet, quote } from "../../../src/sandbox/exchange/imap-parser.js";
+import { ImapSyntaxError, readImapCommand, str } from "../../../src/server/imap-command.js";
 import { cuts, hugeNumber, lineText, mutate, mutations, split } from "../gen.js";
 import type { FuzzTarget } from "../harness.js";
 import { serialize, tree } from "../imap-tokens.js";
@@ -29,25 +25,22 @@ async function readAll(chunks: Buffer[], maxLine: number) {
   sock.start();
   const cmds: unknown[] = [];
   let end = "eof";
-  try {
-    for (let n = 0; n < 100; n++) {
-      const raw = await readCommand(conn, MAX_LITERAL, MAX_TOTAL);
-      if (!raw) break;
-      let total = 0;
-      for (const p of raw.parts) total += Buffer.byteLength(p.text) + (p.literal?.length ?? 0);
-      assert.ok(total <= MAX_TOTAL + maxLine, "a command stays within its bounds");
-      let toks: unknown;
-      try {
-        toks = tokenize(raw);
-      } catch (e) {
-        assert.ok(e instanceof ImapSyntaxError, `unexpected ${String(e)}`);
-        toks = e.message;
+  const limits = { maxLiteral: MAX_LITERAL, maxTotal: MAX_TOTAL, continuation: "Ready." };
+  for (let n = 0; n < 100; n++) {
+    try {
+      const cmd = await readImapCommand(conn, limits);
+      if (!cmd) break;
+      assert.ok(cmd.size <= MAX_TOTAL + maxLine, "a command stays within its bounds");
+      cmds.push(cmd);
+    } catch (e) {
+      if (e instanceof ImapSyntaxError) {
+        cmds.push(e.message); // the fake answers BAD and reads on
+        continue;
       }
-      cmds.push({ parts: raw.parts.map((p) => [p.text, p.literal?.toString("latin1")]), toks });
+      assert.ok(e instanceof LineTooLongError, `unexpected ${String(e)}`);
+      end = e.message;
+      break;
     }
-  } catch (e) {
-    assert.ok(e instanceof ImapSyntaxError || e instanceof LineTooLongError, `unexpected ${String(e)}`);
-    end = e.message;
   }
   return { cmds, end, written: sock.written };
 }
@@ -69,7 +62,7 @@ const word = fc.string({ unit: "grapheme", maxLength: 12 });
 
 export const sandboxImap: FuzzTarget = {
   name: "sandbox-imap",
-  covers: "src/sandbox/exchange/imap-parser.ts, conn.ts",
+  covers: "src/server/imap-command.ts, src/sandbox/exchange/conn.ts, imap-parser.ts, src/net/line-reader.ts",
   property: () =>
     fc.asyncProperty(
       fc.array(fc.array(tree, { maxLength: 5 }), { maxLength: 4 }),
@@ -92,10 +85,9 @@ export const sandboxImap: FuzzTarget = {
         assert.deepEqual(chunked, whole, "chunk boundaries change nothing");
         if (muts.length === 0 && maxLine === 4096 && Buffer.byteLength(user + pass) < 40) {
           const first = await readAll([login], maxLine);
-          const raw = first.cmds[0] as { toks: unknown };
-          assert.ok(Array.isArray(raw.toks), String(raw.toks));
-          const toks = raw.toks as Parameters<typeof str>[0][];
-          assert.deepEqual([str(toks[2]), str(toks[3])], [user, pass]);
+          const cmd = first.cmds[0] as { name: string; args: Parameters<typeof str>[0][] };
+          assert.equal(cmd.name, "LOGIN", JSON.stringify(cmd));
+          assert.deepEqual([str(cmd.args[0]), str(cmd.args[1])], [user, pass]);
         }
         const pred = parseSequenceSet(set, n % 1000);
         if (pred) assert.equal(typeof pred(n % 2000), "boolean");

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
-import { tokenize } from "../../../src/sandbox/exchange/imap-parser.js";
-import { type ExchangeFake, type ExchangePorts, parseXoauth2Response } from "../../../src/sandbox/exchange/index.js";
+import type { ExchangeFake, ExchangePorts } from "../../../src/sandbox/exchange/index.js";
+import { parseXoauth2 } from "../../../src/sasl/xoauth2.js";
+import { tokenize } from "../../../src/server/imap-command.js";
 import { MAILBOX, mintToken, RawClient, startFake, xoauth2 } from "./helpers.js";
 
 let fake: ExchangeFake;
@@ -88,7 +89,7 @@ describe("no crash on garbage input", () => {
         } catch (e) {
           assert.equal((e as Error).constructor.name, "ImapSyntaxError");
         }
-        const r = parseXoauth2Response(s);
+        const r = parseXoauth2(s);
         assert.ok(r === undefined || typeof r.user === "string");
       }),
       { numRuns: 500 },
