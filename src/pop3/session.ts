@@ -118,7 +118,8 @@ export class Pop3Session {
    * and the bytes received after the login's success reply. The session is closed afterwards.
    */
   detach(): { socket: net.Socket; leftover: Buffer } {
-    if (this.state !== "TRANSACTION" || this.inflight.length > 0 || this.waiting.length > 0 || this.body) {
+    const idle = this.inflight.length === 0 && this.waiting.length === 0 && !this.body;
+    if (!this.opts.handOverAfterLogin || this.state !== "TRANSACTION" || !idle) {
       throw new XoauthError("PROTOCOL_ERROR", `The POP3 session cannot be handed over in the ${this.state} state.`);
     }
     this.timer.stop();
