@@ -9,6 +9,5 @@ export type {
   DiagnosisOptions,
   DiagnosisStep,
   StepId,
-  TlsMode,
 } from "./types.js";
 export { STEP_IDS } from "./types.js";

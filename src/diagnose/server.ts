@@ -1,16 +1,16 @@
 /** Mail server endpoint per protocol: explicit flags > config account > cloud defaults (reference sections 3, 5). */
 import type { Cloud, MailProtocol } from "../auth/clouds.js";
 import { XoauthError } from "../errors.js";
-import type { TlsMode } from "./types.js";
+import type { ServerTlsMode } from "../net/types.js";
 
 export interface MailServer {
   host: string;
   port: number;
-  tls: TlsMode;
+  tls: ServerTlsMode;
 }
 
-const DEFAULT_TLS: Record<MailProtocol, TlsMode> = { pop3: "implicit", imap: "implicit", smtp: "starttls" };
-const PORTS: Record<MailProtocol, Record<TlsMode, number>> = {
+const DEFAULT_TLS: Record<MailProtocol, ServerTlsMode> = { pop3: "implicit", imap: "implicit", smtp: "starttls" };
+const PORTS: Record<MailProtocol, Record<ServerTlsMode, number>> = {
   pop3: { implicit: 995, starttls: 110 },
   imap: { implicit: 993, starttls: 143 },
   smtp: { implicit: 465, starttls: 587 },
@@ -43,8 +43,8 @@ export function resolveServer(
   if (rawTls !== undefined && rawTls !== "implicit" && rawTls !== "starttls") {
     throw new XoauthError("USAGE", `--tls "${rawTls}" is not one of implicit, starttls.`);
   }
-  const tls: TlsMode =
-    (rawTls as TlsMode | undefined) ??
+  const tls: ServerTlsMode =
+    (rawTls as ServerTlsMode | undefined) ??
     (port !== undefined && STARTTLS_PORTS.has(port)
       ? "starttls"
       : port !== undefined && IMPLICIT_PORTS.has(port)

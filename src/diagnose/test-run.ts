@@ -7,6 +7,7 @@ import { ROLE_FOR_PROTOCOL } from "../auth/clouds.js";
 import { decodeJwt } from "../auth/jwt.js";
 import type { AccessToken, TokenClaims } from "../auth/types.js";
 import { markSecret } from "../log/redact.js";
+import type { TraceFn } from "../net/types.js";
 import { diagnose } from "./engine.js";
 import { claimFacts } from "./facts.js";
 import { PROBES, StepFailed, StepRecorder } from "./probe/run.js";
@@ -29,7 +30,7 @@ export interface MailTestInput {
   optionsStep?: DiagnosisStep;
   getToken: () => Promise<AccessToken>;
   onStep?: (step: DiagnosisStep) => void;
-  onTrace?: (dir: "C" | "S", line: string) => void;
+  onTrace?: TraceFn;
 }
 
 /** The stable `--json` shape of the claims. */

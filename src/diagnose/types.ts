@@ -2,6 +2,7 @@
 import type { CloudName, MailProtocol } from "../auth/clouds.js";
 import type { TokenClaims } from "../auth/types.js";
 import type { ErrorCode, XoauthError } from "../errors.js";
+import type { ServerTlsMode } from "../net/types.js";
 
 /** The checked steps of `xoauth-mail test`, in order. */
 export const STEP_IDS = [
@@ -29,8 +30,6 @@ export interface DiagnosisStep {
   error?: XoauthError;
 }
 
-export type TlsMode = "implicit" | "starttls";
-
 export interface DiagnosisOptions {
   tenantId?: string;
   clientId?: string;
@@ -38,7 +37,7 @@ export interface DiagnosisOptions {
   protocol: MailProtocol;
   host: string;
   port: number;
-  tls: TlsMode;
+  tls: ServerTlsMode;
   cloud: CloudName;
   /** The scope the token was requested for (default: the cloud's Exchange scope). */
   scope?: string;

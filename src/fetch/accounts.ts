@@ -8,12 +8,13 @@ import type { TokenProvider } from "../auth/types.js";
 import { loadConfigFile } from "../config/load.js";
 import { type AuthFlags, resolveSettings, type Settings } from "../config/settings.js";
 import { XoauthError } from "../errors.js";
+import type { ServerTlsMode } from "../net/types.js";
 import type { FetchProtocol, FetchServer } from "./types.js";
 
 export interface ServerFlags {
   host?: string;
   port?: string;
-  tls?: "implicit" | "starttls";
+  tls?: ServerTlsMode;
 }
 
 export interface PlannedAccount {
@@ -27,7 +28,7 @@ export interface PlannedAccount {
   provider: TokenProvider;
 }
 
-const DEFAULT_PORTS: Record<FetchProtocol, Record<"implicit" | "starttls", number>> = {
+const DEFAULT_PORTS: Record<FetchProtocol, Record<ServerTlsMode, number>> = {
   pop3: { implicit: 995, starttls: 110 },
   imap: { implicit: 993, starttls: 143 },
 };

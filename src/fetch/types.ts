@@ -1,12 +1,13 @@
 /** Public vocabulary of the fetch engine: options, events, summary. */
 import type { TokenProvider } from "../auth/types.js";
+import type { ServerTlsMode } from "../net/types.js";
 
 export type FetchProtocol = "pop3" | "imap";
 
 export interface FetchServer {
   host: string;
   port: number;
-  tls: "implicit" | "starttls";
+  tls: ServerTlsMode;
   /** Extra trusted CA PEMs (verification stays on). */
   ca?: string[];
   servername?: string;

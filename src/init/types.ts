@@ -1,6 +1,6 @@
 /** What `init` collects: the app registration, its credential, the mailbox and how to reach the servers. */
 import type { CloudName, MailProtocol } from "../auth/clouds.js";
-import type { TlsMode } from "../diagnose/types.js";
+import type { ServerTlsMode } from "../net/types.js";
 
 export type InitCredential =
   | { kind: "secret"; secret: string }
@@ -26,5 +26,5 @@ export interface InitConnection {
   ca: string[] | undefined;
   proxy: string | undefined;
   noProxy: string | undefined;
-  server: { host?: string | undefined; port?: number | undefined; tls?: TlsMode | undefined };
+  server: { host?: string | undefined; port?: number | undefined; tls?: ServerTlsMode | undefined };
 }

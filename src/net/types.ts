@@ -19,6 +19,9 @@ export type TraceFn = (event: TraceEvent) => void;
  */
 export type TlsMode = "implicit" | "starttls" | "none";
 
+/** The TLS modes of a real mail server, as configured and tested (`config`, `test`, `init`): never `none`. */
+export type ServerTlsMode = Exclude<TlsMode, "none">;
+
 /** A token string, a TokenProvider (asked at each authentication), or an async function returning a token. */
 export type TokenSource = string | TokenProvider | ((opts?: { forceRefresh?: boolean }) => Promise<string>);
 

@@ -1,8 +1,8 @@
 /** A small high-level POP3 client (RFC 1939 + CAPA RFC 2449 + SASL RFC 5034 + STLS RFC 2595) over one session. */
 import type { Readable } from "node:stream";
-import type { TokenProvider } from "../auth/types.js";
 import { XoauthError } from "../errors.js";
-import { connect, type TlsMode, timingsOf, upgradeToTls } from "../net/connect.js";
+import { connect, timingsOf, upgradeToTls } from "../net/connect.js";
+import type { TlsMode, TokenSource, TraceFn } from "../net/types.js";
 import { authPlain, authXoauth2 } from "./commands/auth.js";
 import { capa } from "./commands/capa.js";
 import { dele } from "./commands/dele.js";
@@ -30,7 +30,7 @@ export interface Pop3ClientOptions {
   ca?: string[];
   servername?: string;
   /** Protocol transcript with secrets redacted (unless `revealSecrets(true)`). */
-  onTrace?: (dir: "C" | "S", line: string) => void;
+  onTrace?: TraceFn;
   timeouts?: Partial<Pop3Timeouts>;
   limits?: Partial<FramerLimits>;
   /** Most commands in flight when the server advertises PIPELINING (default 16). */
@@ -44,15 +44,6 @@ export interface Pop3Timings {
   greetingMs?: number;
   capaMs?: number;
   authMs?: number;
-}
-
-/** A token string, a TokenProvider (asked at each authentication), or an async function returning a token. */
-export type TokenSource = string | TokenProvider | (() => Promise<string>);
-
-async function resolveToken(src: TokenSource): Promise<string> {
-  if (typeof src === "string") return src;
-  if (typeof src === "function") return src();
-  return (await src.getToken()).token;
 }
 
 export class Pop3Client {
@@ -117,7 +108,7 @@ export class Pop3Client {
       });
     }
     const t = Date.now();
-    await authXoauth2(this.session, mailbox, await resolveToken(token));
+    await authXoauth2(this.session, mailbox, token);
     this.timings.authMs = Date.now() - t;
   }
 

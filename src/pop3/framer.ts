@@ -81,6 +81,22 @@ export class Pop3Framer {
     return this.buf.length + this.queued;
   }
 
+  /**
+   * Stops framing after the line being handled (called from `onLine`): the rest stays unread for `take()`, when the
+   * connection is handed over after login.
+   */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** The bytes received but not framed, in arrival order; the framer is empty afterwards. */
+  take(): Buffer {
+    const rest = Buffer.concat([this.buf, ...this.queue.splice(0)]);
+    this.buf = EMPTY;
+    this.queued = 0;
+    return rest;
+  }
+
   /** The reply just framed (via `onLine`) continues as multi-line text or a body. */
   expect(mode: "lines" | "body"): void {
     this.mode = mode;

@@ -1,6 +1,6 @@
 /** POP3 client library (RFC 1939, RFC 2449, RFC 2595, RFC 5034). */
 
-export { Pop3Client, type Pop3ClientOptions, type Pop3Timings, type TokenSource } from "./client.js";
+export { Pop3Client, type Pop3ClientOptions, type Pop3Timings } from "./client.js";
 export { authenticate, authPlain, authXoauth2 } from "./commands/auth.js";
 export { capa } from "./commands/capa.js";
 export { dele } from "./commands/dele.js";

@@ -1,6 +1,7 @@
 /** POP3 session vocabulary (RFC 1939 §3): states, allowed commands per state, request / response shapes. */
 import type { Readable } from "node:stream";
 import type { LIMITS } from "../limits.js";
+import type { TraceFn } from "../net/types.js";
 import type { FramerLimits } from "./framer.js";
 import type { Pop3Reply } from "./parser.js";
 
@@ -46,8 +47,13 @@ export type Pop3Timeouts = { [K in keyof typeof LIMITS.timeouts]: number };
 export interface SessionOptions {
   host: string;
   port: number;
-  /** Protocol transcript: `C` lines sent, `S` lines received; secrets redacted unless revealed. */
-  onTrace?: (dir: "C" | "S", line: string) => void;
+  /** Protocol transcript: `c` lines sent, `s` lines received; secrets redacted unless revealed. */
+  onTrace?: TraceFn;
+  /**
+   * The connection is handed over after login (the proxy): once AUTH or PASS succeeded the session reads nothing
+   * more, and `detach()` returns the socket with the bytes that came after the success reply.
+   */
+  handOverAfterLogin?: boolean;
   timeouts?: Partial<Pop3Timeouts>;
   limits?: Partial<FramerLimits>;
   /** Most commands in flight at once when pipelining. */

@@ -97,7 +97,7 @@ export class Pop3Session {
       this.fail(err);
       throw err;
     }
-    this.detach();
+    this.unlisten();
     try {
       this.socket = await fn(this.socket);
     } catch (e) {
@@ -113,6 +113,23 @@ export class Pop3Session {
     return this.socket;
   }
 
+  /**
+   * Hands the logged-in connection over (with `handOverAfterLogin`): the socket, paused and without our listeners,
+   * and the bytes received after the login's success reply. The session is closed afterwards.
+   */
+  detach(): { socket: net.Socket; leftover: Buffer } {
+    const idle = this.inflight.length === 0 && this.waiting.length === 0 && !this.body;
+    if (!this.opts.handOverAfterLogin || this.state !== "TRANSACTION" || !idle) {
+      throw new XoauthError("PROTOCOL_ERROR", `The POP3 session cannot be handed over in the ${this.state} state.`);
+    }
+    this.timer.stop();
+    this.unlisten();
+    this.socket.pause();
+    this.failure = new XoauthError("CONNECTION_CLOSED", "The POP3 connection was handed over.");
+    this.state = "CLOSED";
+    return { socket: this.socket, leftover: this.framer.take() };
+  }
+
   /** Ends the connection without QUIT (no deletions are committed: RFC 1939 §6). */
   close(): void {
     this.fail(new XoauthError("CONNECTION_CLOSED", "The POP3 connection was closed by the client."));
@@ -124,22 +141,22 @@ export class Pop3Session {
     this.socket.on("close", this.listeners.close);
   }
 
-  private detach(): void {
+  private unlisten(): void {
     this.socket.off("data", this.listeners.data);
     this.socket.off("error", this.listeners.error);
     this.socket.off("close", this.listeners.close);
   }
 
-  private trace(dir: "C" | "S", line: string): void {
+  private trace(dir: "c" | "s", line: string): void {
     try {
-      this.opts.onTrace?.(dir, redact(line));
+      this.opts.onTrace?.({ dir, line: redact(line) });
     } catch {
       // a broken trace hook must not break the protocol
     }
   }
 
   private write(line: string, traceAs?: string): void {
-    this.trace("C", traceAs ?? line);
+    this.trace("c", traceAs ?? line);
     this.socket.write(`${line}\r\n`);
   }
 
@@ -224,7 +241,7 @@ export class Pop3Session {
 
   private onLine(line: string): void {
     const head = this.inflight[0];
-    this.trace("S", line);
+    this.trace("s", line);
     if (!head) {
       throw new XoauthError("PROTOCOL_ERROR", "The POP3 server sent a reply nobody asked for.", {
         details: { serverReply: line.slice(0, 200) },
@@ -263,10 +280,13 @@ export class Pop3Session {
   }
 
   private transition(verb: string, reply: Pop3Reply): void {
-    if (reply.kind === "ok" && (verb === "AUTH" || verb === "PASS")) this.state = "TRANSACTION";
+    if (reply.kind === "ok" && (verb === "AUTH" || verb === "PASS")) {
+      this.state = "TRANSACTION";
+      if (this.opts.handOverAfterLogin) this.framer.hold();
+    }
     if (verb === "QUIT") {
       this.state = "CLOSED";
-      this.detach();
+      this.unlisten();
       this.socket.on("error", () => {});
       this.socket.end();
     }
@@ -282,7 +302,7 @@ export class Pop3Session {
     if (head.lines.length >= LIMITS.maxMessagesPerListing) {
       throw new XoauthError("LIMIT_EXCEEDED", "The POP3 server sent too many lines in one reply.");
     }
-    this.trace("S", line);
+    this.trace("s", line);
     head.lines.push(line);
   }
 
@@ -291,7 +311,7 @@ export class Pop3Session {
   }
 
   private onEnd(): void {
-    this.trace("S", ".");
+    this.trace("s", ".");
     const body = this.body;
     if (body && this.framer.isHeld) {
       body.end(() => {
@@ -316,7 +336,7 @@ export class Pop3Session {
     this.timer.stop();
     for (const p of [...this.inflight.splice(0), ...this.waiting.splice(0)]) p.reject(err);
     if (!quitDone) this.body?.fail(err);
-    this.detach();
+    this.unlisten();
     this.socket.on("error", () => {});
     this.socket.destroy();
   }

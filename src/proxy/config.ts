@@ -8,6 +8,7 @@ import { z } from "zod";
 import { CLOUDS, type CloudName } from "../auth/clouds.js";
 import { readBoundedFile } from "../config/secrets.js";
 import { XoauthError } from "../errors.js";
+import type { ServerTlsMode } from "../net/types.js";
 import { parsePasswordHash } from "./password.js";
 
 export const ProxyProtocolSchema = z.enum(["pop3", "imap", "smtp"]);
@@ -54,7 +55,7 @@ export type ProxySection = z.infer<typeof ProxySectionSchema>;
 export interface UpstreamTarget {
   host: string;
   port: number;
-  tls: "implicit" | "starttls";
+  tls: ServerTlsMode;
 }
 
 /** A listener with every default filled in. */

@@ -12,7 +12,7 @@ import type { MailServer } from "../diagnose/server.js";
 import { tokenAndClaimsSteps } from "../diagnose/test-run.js";
 import { diagUi } from "../diagnose/text.js";
 import type { Diagnosis, DiagnosisContext, DiagnosisStep } from "../diagnose/types.js";
-import type { TraceFn } from "../smtp/index.js";
+import type { TraceFn } from "../net/types.js";
 import type { Envelope, OutgoingMessage } from "./message.js";
 import { SendFailed, type SentMessage, sendOne } from "./transport.js";
 

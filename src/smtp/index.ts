@@ -9,8 +9,5 @@ export type {
   SmtpLoginResult,
   SmtpOptions,
   SmtpTimings,
-  SmtpTlsMode,
-  TraceEvent,
-  TraceFn,
 } from "./types.js";
 export { ehloKeywords, type Xoauth2AuthState, xoauth2CustomAuth } from "./xoauth2-auth.js";

@@ -1,7 +1,7 @@
 /** Adapter from nodemailer's bunyan-style logger to our redacted transcript, with the phase timestamps of a login. */
 import { format } from "node:util";
 import { redact } from "../log/redact.js";
-import type { TraceFn } from "./types.js";
+import type { TraceFn } from "../net/types.js";
 
 type LogFn = (entry: unknown, message?: unknown, ...args: unknown[]) => void;
 

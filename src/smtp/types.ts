@@ -1,21 +1,11 @@
 /** Public types of the SMTP client (nodemailer underneath). */
-import type { TokenProvider } from "../auth/types.js";
-
-/** `implicit`: SMTPS (465, RFC 8314 §3.3); `starttls`: submission 587 + STARTTLS (RFC 3207). */
-export type SmtpTlsMode = "implicit" | "starttls";
-
-/** One redacted protocol transcript line: `c` sent by us, `s` from the server, `info` a connection event. */
-export interface TraceEvent {
-  dir: "c" | "s" | "info";
-  line: string;
-}
-
-export type TraceFn = (event: TraceEvent) => void;
+import type { TlsMode, TokenSource, TraceFn } from "../net/types.js";
 
 export interface SmtpOptions {
   host: string;
   port: number;
-  tls: SmtpTlsMode;
+  /** `implicit`: SMTPS (465, RFC 8314 §3.3); `starttls`: submission 587 + STARTTLS (RFC 3207). */
+  tls: TlsMode;
   /** Extra trusted CA certificates (PEM), in addition to Node's roots. Verification is always on. */
   ca?: string | string[];
   /** TLS server name when it differs from `host`. */
@@ -23,7 +13,7 @@ export interface SmtpOptions {
   /** The sending mailbox: the XOAUTH2 `user=`. */
   user: string;
   /** The access token, or a provider asked at each login. */
-  token: TokenProvider | string;
+  token: TokenSource;
   /** EHLO name (default: nodemailer's, the local host name). */
   name?: string;
   onTrace?: TraceFn;

@@ -1,14 +1,13 @@
 /**
- * SASL XOAUTH2 for nodemailer's `customAuth`, always in the two-step form (RFC 4954 §4 without initial response):
- * `AUTH XOAUTH2` -> `334` -> base64 -> `235`; a `334 <base64 JSON>` error challenge is answered with an empty line
- * and the final 5xx is the failure. Long tokens on the AUTH line hit servers' line limits (Dovecot: "Line too long").
+ * nodemailer's `customAuth` for XOAUTH2: an adapter that runs the one SMTP XOAUTH2 login (src/smtp/xoauth2-login.ts)
+ * over nodemailer's `sendCommand`, and records what `test` reports (mechanisms, timings, the final reply).
  */
 import type SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
-import type { TokenProvider } from "../auth/types.js";
 import { XoauthError } from "../errors.js";
-import { markSecret, redact } from "../log/redact.js";
-import { buildXoauth2, parseXoauth2Error } from "../sasl/xoauth2.js";
+import { redact } from "../log/redact.js";
+import type { TokenSource } from "../net/types.js";
 import { classifySmtpReply } from "./errors.js";
+import { type SmtpCommandFn, xoauth2Login } from "./xoauth2-login.js";
 
 type Ctx = SMTPConnection.CustomAuthenticationContext;
 
@@ -30,7 +29,7 @@ export interface Xoauth2AuthOptions {
   host: string;
   port: number;
   user: string;
-  token: TokenProvider | string;
+  token: TokenSource;
   /** Send EHLO again after 235 and record the answer (for `test`). */
   ehloAfterAuth?: string;
   /** Receives a transcript label for each line nodemailer masks (see SmtpObserver.maskedLabels). */
@@ -40,12 +39,6 @@ export interface Xoauth2AuthOptions {
 /** The reply code, also for a bare `334` that nodemailer's own parser leaves at 0. */
 function statusOf(r: { status: number; response: string }): number {
   return r.status || Number(/^\d{3}/.exec(r.response)?.[0] ?? 0);
-}
-
-async function tokenOf(token: TokenProvider | string): Promise<string> {
-  const t = typeof token === "string" ? token : (await token.getToken()).token;
-  markSecret(t);
-  return t;
 }
 
 function fail(state: Xoauth2AuthState, opts: Xoauth2AuthOptions, reply: string, fallback: string): never {
@@ -80,21 +73,19 @@ export function xoauth2CustomAuth(opts: Xoauth2AuthOptions): {
       });
       throw new Error(state.error.message);
     }
-    const token = await tokenOf(opts.token);
-    state.authSentAt = Date.now();
-    const first = await ctx.sendCommand("AUTH XOAUTH2");
-    if (statusOf(first) !== 334) fail(state, opts, first.response, "refused AUTH XOAUTH2.");
-    opts.labelMasked?.("<redacted XOAUTH2 initial response>");
-    const second = await ctx.sendCommand(buildXoauth2(opts.user, token));
-    let final = second;
-    if (statusOf(second) === 334) {
-      const json = parseXoauth2Error(second.response.replace(/^334 ?/, "").trim());
-      if (json) state.errorContinuation = json;
-      opts.labelMasked?.("(empty line: acknowledges the error challenge)");
-      final = await ctx.sendCommand("");
-    }
-    state.authReply = final.response.trim();
-    if (statusOf(final) !== 235) fail(state, opts, final.response, `rejected XOAUTH2 login for ${opts.user}.`);
+    const cmd: SmtpCommandFn = async (line, traceAs) => {
+      if (line === "AUTH XOAUTH2") state.authSentAt = Date.now();
+      // nodemailer logs every custom-auth line but `AUTH <mech>` as `/* secret */`: say what it was.
+      else opts.labelMasked?.(traceAs ?? line);
+      const r = await ctx.sendCommand(line);
+      return { code: statusOf(r), lines: r.response.split("\n") };
+    };
+    const result = await xoauth2Login(cmd, { user: opts.user, token: opts.token });
+    const response = result.reply.lines.join("\n");
+    if (!result.ok && result.stage === "auth") fail(state, opts, response, "refused AUTH XOAUTH2.");
+    if (!result.ok && result.saslError) state.errorContinuation = result.saslError;
+    state.authReply = response.trim();
+    if (!result.ok) fail(state, opts, response, `rejected XOAUTH2 login for ${opts.user}.`);
     state.authDoneAt = Date.now();
     if (opts.ehloAfterAuth) {
       opts.labelMasked?.(`EHLO ${opts.ehloAfterAuth}`);

@@ -154,3 +154,21 @@ test("property: random garbage in any mode never throws anything but XoauthError
     { numRuns: 500 },
   );
 });
+
+test("hold() from onLine stops after that line; take() returns the rest, also what arrives later, in order", () => {
+  const lines: string[] = [];
+  const f: Pop3Framer = new Pop3Framer({
+    onLine: (l) => {
+      lines.push(l);
+      if (l.startsWith("+OK logged in")) f.hold();
+    },
+    onDataLine: () => {},
+    onBody: () => {},
+    onEnd: () => {},
+  });
+  f.feed(Buffer.from("+ \r\n+OK logged in\r\n+OK not a reply to us\r\nrest"));
+  f.feed(Buffer.from(" and more\r\n"));
+  assert.deepEqual(lines, ["+ ", "+OK logged in"]);
+  assert.equal(f.take().toString("latin1"), "+OK not a reply to us\r\nrest and more\r\n");
+  assert.equal(f.buffered, 0);
+});

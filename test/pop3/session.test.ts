@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
+import type { TraceFn } from "../../src/net/types.js";
 import { Pop3Client } from "../../src/pop3/client.js";
 import { buildXoauth2 } from "../../src/sasl/xoauth2.js";
 import { EXO, type Handler, type ScriptedServer, startScriptedServer } from "./scripted-server.js";
@@ -39,7 +40,7 @@ function exo(accept: boolean, extra: Record<string, string> = {}): Handler {
   };
 }
 
-async function connect(onTrace?: (d: "C" | "S", l: string) => void): Promise<Pop3Client> {
+async function connect(onTrace?: TraceFn): Promise<Pop3Client> {
   client = await Pop3Client.connect({
     host: "127.0.0.1",
     port: (server as ScriptedServer).port,
@@ -52,7 +53,7 @@ async function connect(onTrace?: (d: "C" | "S", l: string) => void): Promise<Pop
 test("Exchange transcript: greeting, CAPA without PIPELINING, two-step XOAUTH2, STAT, QUIT", async () => {
   server = await startScriptedServer(EXO.greeting, exo(true, { STAT: "+OK 2 320\r\n" }));
   const trace: string[] = [];
-  const c = await connect((d, l) => trace.push(`${d}: ${l}`));
+  const c = await connect((e) => trace.push(`${e.dir.toUpperCase()}: ${e.line}`));
   assert.equal(c.greeting, EXO.greeting.slice(4));
   assert.deepEqual(c.capabilities.sasl, ["PLAIN", "XOAUTH2"]);
   assert.equal(c.capabilities.pipelining, false);
@@ -161,7 +162,7 @@ test("USER/PASS: password redacted in the trace; -ERR is MAILBOX_ACCESS_DENIED",
     else c.send("-ERR Logon failure: unknown user name or bad password.\r\n");
   });
   const trace: string[] = [];
-  const c = await connect((d, l) => trace.push(`${d}: ${l}`));
+  const c = await connect((e) => trace.push(`${e.dir.toUpperCase()}: ${e.line}`));
   await assert.rejects(c.login("u@x", "hunter2-secret"), { code: "MAILBOX_ACCESS_DENIED" });
   assert.ok(trace.includes("C: PASS <redacted>"));
   assert.ok(!trace.some((l) => l.includes("hunter2")));

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
+import type { TraceEvent } from "../../src/net/types.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
-import { sendMail, smtpLoginCheck, type TraceEvent } from "../../src/smtp/index.js";
+import { sendMail, smtpLoginCheck } from "../../src/smtp/index.js";
 import { type Dovecot, describeDovecot, startDovecot } from "../helpers/dovecot.js";
 import { createTestTokenSigner, trusting } from "../helpers/dovecot-tokens.js";
 import { rejects } from "../helpers/rejects.js";

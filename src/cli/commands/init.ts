@@ -2,7 +2,6 @@
 import { type Command, Option } from "commander";
 import { CLOUDS, type CloudName, type MailProtocol } from "../../auth/clouds.js";
 import { pemCertificates, readBoundedFile, readSecretFile } from "../../config/secrets.js";
-import type { TlsMode } from "../../diagnose/types.js";
 import { toXoauthError, XoauthError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
 import { inquirerAsker, isPromptAbort } from "../../init/asker.js";
@@ -10,6 +9,7 @@ import { accountNameProblem, defaultConfigPath } from "../../init/config-file.js
 import { type InitGiven, runInit } from "../../init/run.js";
 import type { InitConnection, InitCredential } from "../../init/types.js";
 import { markSecret } from "../../log/redact.js";
+import type { ServerTlsMode } from "../../net/types.js";
 import type { RunContext } from "../context.js";
 import { formatError, processOut } from "../output.js";
 
@@ -41,7 +41,7 @@ interface InitFlags {
   proxy?: string;
   host?: string;
   port?: string;
-  tls?: TlsMode;
+  tls?: ServerTlsMode;
   config?: string;
   account: string;
   yes?: boolean;

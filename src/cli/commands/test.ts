@@ -14,6 +14,7 @@ import { diagUi } from "../../diagnose/text.js";
 import { type DiagnosisStep, stepJson } from "../../diagnose/types.js";
 import { exitCodeOf, toXoauthError, XoauthError } from "../../errors.js";
 import { revealSecrets } from "../../log/redact.js";
+import type { TraceEvent } from "../../net/types.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
 import type { RunContext } from "../context.js";
 import { parseTimeout } from "../duration.js";
@@ -155,7 +156,7 @@ async function run(flags: TestFlags): Promise<number> {
       getToken: () => provider.getToken(),
       ...(human ? { onStep: (s: DiagnosisStep) => processOut.stdout(formatStep(s)) } : {}),
       ...(flags.verbose
-        ? { onTrace: (dir: "C" | "S", line: string) => processOut.stderr(`    ${dir}: ${line}\n`) }
+        ? { onTrace: (e: TraceEvent) => processOut.stderr(`    ${e.dir.toUpperCase()}: ${e.line}\n`) }
         : {}),
     });
     results.push(result);

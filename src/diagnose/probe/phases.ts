@@ -5,15 +5,11 @@
  * did not show is reported as "not measured separately", never as a made-up 0 ms.
  */
 import type { XoauthError } from "../../errors.js";
+import type { ServerTlsMode, TraceEvent } from "../../net/types.js";
 import { diagUi } from "../text.js";
-import type { StepId, TlsMode } from "../types.js";
+import type { StepId } from "../types.js";
 import type { StepRecorder } from "./recorder.js";
 import type { ProbeOptions } from "./types.js";
-
-export interface TranscriptEvent {
-  dir: "c" | "s" | "info";
-  line: string;
-}
 
 export interface PhaseTimes {
   started: number;
@@ -36,7 +32,7 @@ export class PhaseTracker {
   }
 
   /** Feed every transcript event here (then forward it to the user's trace, if any). */
-  observe(e: TranscriptEvent): void {
+  observe(e: TraceEvent): void {
     const t = this.times;
     const line = e.line;
     if (e.dir === "info") {
@@ -128,7 +124,7 @@ export function failedStepStart(t: PhaseTimes, at: StepId, implicit: boolean): n
 }
 
 /** Details of the connect, TLS and greeting steps, from what the transcript showed (IMAP, SMTP, `send`). */
-export function loginDetails(host: string, port: number, tls: TlsMode, t: PhaseTimes): PassedDetails {
+export function loginDetails(host: string, port: number, tls: ServerTlsMode, t: PhaseTimes): PassedDetails {
   return {
     connect: tls === "implicit" ? diagUi("step.detail.connectInclTls", { host, port }) : `${host}:${port}`,
     tcp: `${host}:${port}`,
@@ -167,9 +163,9 @@ export function tracedLoginOptions(o: ProbeOptions, phases: PhaseTracker) {
     token: o.token,
     ...(o.ca ? { ca: o.ca } : {}),
     ...(o.timeoutMs ? { timeouts: { connectMs: o.timeoutMs, greetingMs: o.timeoutMs, commandMs: o.timeoutMs } } : {}),
-    onTrace: (e: TranscriptEvent): void => {
+    onTrace: (e: TraceEvent): void => {
       phases.observe(e);
-      if (e.dir !== "info") o.onTrace?.(e.dir === "c" ? "C" : "S", e.line);
+      if (e.dir !== "info") o.onTrace?.(e);
     },
   };
 }

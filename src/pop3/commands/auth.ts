@@ -1,8 +1,10 @@
 /** AUTH (RFC 5034 §4), always in the two-step form: `AUTH MECH` -> `+ ` -> response lines -> `+OK` / `-ERR`. */
 import { XoauthError } from "../../errors.js";
+import { resolveToken, type TokenSource } from "../../net/types.js";
 import { buildPlain } from "../../sasl/plain.js";
 import type { SaslClientMechanism } from "../../sasl/types.js";
 import { parseXoauth2Error, type Xoauth2ErrorContinuation, xoauth2Mechanism } from "../../sasl/xoauth2.js";
+import type { Pop3Reply } from "../parser.js";
 import type { Pop3Transport } from "../protocol.js";
 import { serverError } from "./reply.js";
 
@@ -10,9 +12,10 @@ const MAX_STEPS = 8;
 
 /**
  * Runs one SASL exchange (RFC 5034 §4). The initial response is sent after the first `+` (never on the AUTH line).
- * `-ERR` before any credentials: XOAUTH2_NOT_OFFERED for XOAUTH2; otherwise MAILBOX_ACCESS_DENIED.
+ * `-ERR` before any credentials: XOAUTH2_NOT_OFFERED for XOAUTH2; otherwise MAILBOX_ACCESS_DENIED. Resolves with the
+ * server's `+OK` reply.
  */
-export async function authenticate(s: Pop3Transport, mech: SaslClientMechanism): Promise<void> {
+export async function authenticate(s: Pop3Transport, mech: SaslClientMechanism): Promise<Pop3Reply> {
   let steps = 0;
   let sentCredentials = false;
   let saslError: Xoauth2ErrorContinuation | undefined;
@@ -35,7 +38,7 @@ export async function authenticate(s: Pop3Transport, mech: SaslClientMechanism):
       return mech.step(challenge);
     },
   });
-  if (res.reply.kind === "ok") return;
+  if (res.reply.kind === "ok") return res.reply;
   const notOffered = !sentCredentials && mech.name === "XOAUTH2";
   const err = serverError(command, res.reply, notOffered ? "XOAUTH2_NOT_OFFERED" : "MAILBOX_ACCESS_DENIED");
   if (saslError) {
@@ -49,13 +52,20 @@ export async function authenticate(s: Pop3Transport, mech: SaslClientMechanism):
   throw err;
 }
 
-/** AUTH XOAUTH2 in two steps (Microsoft's documented form for POP). */
-export function authXoauth2(s: Pop3Transport, user: string, token: string): Promise<void> {
-  return authenticate(s, xoauth2Mechanism({ user, token }));
+/**
+ * THE POP3 XOAUTH2 login of the tree (`test`, `fetch` and the proxy's upstream all log in here): `AUTH XOAUTH2`, the
+ * base64 initial response after the server's `+`, a JSON error continuation answered with an empty line. Always the
+ * two-step form: Microsoft documents it for POP ("Authenticate an IMAP, POP or SMTP connection using OAuth": "AUTH
+ * XOAUTH2" then the base64 string), and a long token on the AUTH line exceeds servers' line limits. The token source
+ * is asked now, at the moment of login.
+ */
+export async function authXoauth2(s: Pop3Transport, user: string, token: TokenSource): Promise<Pop3Reply> {
+  const bearer = await resolveToken(token);
+  return authenticate(s, xoauth2Mechanism({ user, token: bearer }));
 }
 
 /** AUTH PLAIN in two steps (RFC 4616 message after the empty challenge). */
-export function authPlain(s: Pop3Transport, user: string, password: string, authzid = ""): Promise<void> {
+export function authPlain(s: Pop3Transport, user: string, password: string, authzid = ""): Promise<Pop3Reply> {
   const msg = (): string => buildPlain(user, password, authzid);
   return authenticate(s, { name: "PLAIN", start: msg, step: msg });
 }

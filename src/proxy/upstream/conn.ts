@@ -76,8 +76,12 @@ export class UpstreamConn {
  * when the login is cancelled.
  */
 export async function xoauth2Response(req: UpstreamLoginRequest): Promise<string> {
-  const { token } = await untilAborted(tokenFor(req), req.signal);
-  return buildXoauth2(req.account.mailbox, token);
+  return buildXoauth2(req.account.mailbox, await upstreamToken(req));
+}
+
+/** The bearer token for this login (see tokenFor); the wait ends when the login is cancelled. */
+export async function upstreamToken(req: UpstreamLoginRequest): Promise<string> {
+  return (await untilAborted(tokenFor(req), req.signal)).token;
 }
 
 /**

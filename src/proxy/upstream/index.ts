@@ -27,6 +27,8 @@ export function createUpstreamLogin(opts: UpstreamOptions = {}): UpstreamLogin {
         ...(opts.ca ? { ca: opts.ca } : {}),
       });
       const socket = await untilAborted(connecting, signal, (s) => s.destroy());
+      // POP3 logs in on the POP3 client's session, which closes itself when the login is cancelled.
+      if (req.protocol === "pop3") return pop3UpstreamLogin(socket, req, opts.ca);
       const c = new UpstreamConn(socket, req, opts.ca);
       // Closing the socket makes the pending read fail at once; the TLS socket after STARTTLS wraps the same one.
       const onAbort = (): void => {
@@ -35,10 +37,6 @@ export function createUpstreamLogin(opts: UpstreamOptions = {}): UpstreamLogin {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       try {
-        if (req.protocol === "pop3") {
-          const successText = await pop3UpstreamLogin(c, req);
-          return { socket: c.socket, leftover: c.detach(), successText };
-        }
         if (req.protocol === "smtp") {
           const successText = await smtpUpstreamLogin(c, req);
           return { socket: c.socket, leftover: c.detach(), successText };

@@ -1,32 +1,70 @@
-/** Upstream POP3 login: greeting, optional STLS, two-step `AUTH XOAUTH2` (RFC 5034, Microsoft's XOAUTH2 format). */
+/**
+ * Upstream POP3 login on the POP3 client's own session: greeting, optional STLS (RFC 2595 §4), then the one POP3
+ * XOAUTH2 login (src/pop3/commands/auth.ts, two-step AUTH of RFC 5034 §4); the session then hands the connection
+ * over (Pop3Session.detach). Errors are reworded for the proxy's log; codes stay those the session gives.
+ */
+import type { Socket } from "node:net";
+import { toXoauthError, XoauthError } from "../../errors.js";
+import { LIMITS } from "../../limits.js";
+import { upgradeToTls } from "../../net/connect.js";
+import { authXoauth2 } from "../../pop3/commands/auth.js";
+import { stls } from "../../pop3/commands/stls.js";
+import { Pop3Session } from "../../pop3/session.js";
+import type { UpstreamLoginRequest, UpstreamSession } from "../types.js";
+import { cancelledError } from "./cancel.js";
+import { authRejected, upstreamToken } from "./conn.js";
 
-import type { UpstreamLoginRequest } from "../types.js";
-import { authRejected, saslErrorOf, type UpstreamConn, xoauth2Response } from "./conn.js";
+type Phase = "greeting" | "STLS" | "AUTH XOAUTH2";
 
-export async function pop3UpstreamLogin(c: UpstreamConn, req: UpstreamLoginRequest): Promise<string> {
-  const greeting = await c.readLine();
-  if (!greeting.startsWith("+OK")) throw c.protocolError("instead of the POP3 greeting", greeting);
-  if (req.target.tls === "starttls") {
-    c.send("STLS");
-    const r = await c.readLine();
-    if (!r.startsWith("+OK")) throw c.protocolError("to STLS", r);
-    await c.startTls();
+/** The proxy's wording of a failure of the shared session (the codes the proxy gave before it shared the session). */
+function upstreamError(e: unknown, req: UpstreamLoginRequest, phase: Phase): XoauthError {
+  const err = toXoauthError(e);
+  const where = `${req.target.host}:${req.target.port}`;
+  const reply = err.details.serverReply ?? "";
+  if (err.code === "CONNECTION_CLOSED") {
+    return new XoauthError("CONNECTION_CLOSED", `The mail server ${where} closed the connection during login.`);
   }
-  const ir = await xoauth2Response(req);
-  c.send("AUTH XOAUTH2");
-  const go = await c.readLine();
-  if (go.startsWith("-ERR")) throw authRejected(req, go);
-  if (!go.startsWith("+")) throw c.protocolError("to AUTH XOAUTH2", go);
-  c.send(ir);
-  let r = await c.readLine();
-  let sasl: ReturnType<typeof saslErrorOf>;
-  if (r === "+" || r.startsWith("+ ")) {
-    // Error continuation with base64 JSON: answer with an empty line, then the final failure follows.
-    sasl = saslErrorOf(r.slice(1));
-    c.send("");
-    r = await c.readLine();
+  if (err.code === "TIMEOUT") return new XoauthError("TIMEOUT", `The mail server ${where} did not answer in time.`);
+  if (phase === "AUTH XOAUTH2" && err.details.command === "AUTH XOAUTH2") {
+    const p = err.details.params ?? {};
+    const sasl =
+      p.saslStatus === undefined
+        ? undefined
+        : { status: String(p.saslStatus), schemes: p.saslSchemes as string, scope: p.saslScope as string };
+    return authRejected(req, reply, sasl);
   }
-  if (r.startsWith("+OK")) return r;
-  if (r.startsWith("-ERR")) throw authRejected(req, r, sasl);
-  throw c.protocolError("to the XOAUTH2 response", r);
+  if (!reply) return err;
+  const what = phase === "greeting" ? "instead of the POP3 greeting" : `to ${phase}`;
+  return new XoauthError("PROTOCOL_ERROR", `Unexpected reply from ${where} ${what}.`, {
+    details: { serverReply: reply.slice(0, 300) },
+  });
+}
+
+export async function pop3UpstreamLogin(
+  socket: Socket,
+  req: UpstreamLoginRequest,
+  ca: string[] | undefined,
+): Promise<UpstreamSession> {
+  const { host, port } = req.target;
+  // One bound per reply, the greeting included, as for the proxy's other upstream logins.
+  const timeouts = { greetingMs: LIMITS.timeouts.commandMs };
+  const session = new Pop3Session(socket, { host, port, timeouts, handOverAfterLogin: true });
+  const onAbort = (): void => session.close();
+  req.signal?.addEventListener("abort", onAbort, { once: true });
+  let phase: Phase = "greeting";
+  try {
+    await session.greeting;
+    if (req.target.tls === "starttls") {
+      phase = "STLS";
+      await stls(session, (s) => upgradeToTls(s, { host, port, ...(ca ? { ca } : {}) }));
+    }
+    phase = "AUTH XOAUTH2";
+    const ok = await authXoauth2(session, req.account.mailbox, () => upstreamToken(req));
+    return { ...session.detach(), successText: ok.raw };
+  } catch (e) {
+    session.close();
+    throw req.signal?.aborted ? cancelledError() : upstreamError(e, req, phase);
+  } finally {
+    req.signal?.removeEventListener("abort", onAbort);
+  }
 }

@@ -1,12 +1,17 @@
-/** Upstream SMTP submission login: EHLO, STARTTLS, EHLO, two-step `AUTH XOAUTH2` (RFC 5321, 3207, 4954). */
+/**
+ * Upstream SMTP submission login: EHLO, STARTTLS, EHLO, then the one SMTP XOAUTH2 login (src/smtp/xoauth2-login.ts),
+ * over a small raw session of ours (RFC 5321, 3207, 4954). Not nodemailer: the proxy takes the logged-in socket over
+ * (UpstreamConn.detach) and nodemailer has no public way to hand its socket out.
+ */
 import { XoauthError } from "../../errors.js";
+import { type SmtpReply, xoauth2Login } from "../../smtp/xoauth2-login.js";
 import type { UpstreamLoginRequest } from "../types.js";
-import { authRejected, saslErrorOf, type UpstreamConn, xoauth2Response } from "./conn.js";
+import { authRejected, type UpstreamConn, upstreamToken } from "./conn.js";
 
 const MAX_REPLY_LINES = 200;
 
 /** One SMTP reply (RFC 5321 section 4.2): `ddd-text` continuation lines, `ddd text` last line. */
-export async function readSmtpReply(c: UpstreamConn): Promise<{ code: number; lines: string[] }> {
+export async function readSmtpReply(c: UpstreamConn): Promise<SmtpReply> {
   const lines: string[] = [];
   for (;;) {
     const l = await c.readLine();
@@ -42,19 +47,11 @@ export async function smtpUpstreamLogin(c: UpstreamConn, req: UpstreamLoginReque
       details: { serverReply: auth ?? "(no AUTH extension)" },
     });
   }
-  const ir = await xoauth2Response(req);
-  c.send("AUTH XOAUTH2");
-  const go = await readSmtpReply(c);
-  if (go.code !== 334) throw authRejected(req, go.lines.join(" | "));
-  c.send(ir);
-  let r = await readSmtpReply(c);
-  let sasl: ReturnType<typeof saslErrorOf>;
-  if (r.code === 334) {
-    // Error continuation with base64 JSON (RFC 4954 section 4): answer with an empty line, the failure follows.
-    sasl = saslErrorOf(r.lines.map((l) => l.slice(4)).join(""));
-    c.send("");
-    r = await readSmtpReply(c);
-  }
-  if (r.code === 235) return r.lines.join("\r\n");
-  throw authRejected(req, r.lines.join(" | "), sasl);
+  const cmd = (line: string): Promise<SmtpReply> => {
+    c.send(line);
+    return readSmtpReply(c);
+  };
+  const r = await xoauth2Login(cmd, { user: req.account.mailbox, token: () => upstreamToken(req) });
+  if (r.ok) return r.reply.lines.join("\r\n");
+  throw authRejected(req, r.reply.lines.join(" | "), r.saslError);
 }
