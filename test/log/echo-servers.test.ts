@@ -131,7 +131,7 @@ const CLIENTS: Record<string, { proto: Proto; login: (port: number, trace: (l: s
     pop3: {
       proto: "pop3",
       login: async (port, trace) => {
-        const c = await Pop3Client.connect({ ...target(port), ca: [pki.ca.certPem], onTrace: (_d, l) => trace(l) });
+        const c = await Pop3Client.connect({ ...target(port), ca: [pki.ca.certPem], onTrace: (e) => trace(e.line) });
         await c.authenticateXoauth2(USER, TOKEN);
       },
     },
