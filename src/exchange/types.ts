@@ -1,15 +1,9 @@
-/** Types of the Exchange behaviour table (src/exchange/contract.ts). Only types and the list of proposed codes. */
+/** Types of the Exchange behaviour table (src/exchange/contract.ts). Only types. */
 import type { MailProtocol } from "../auth/clouds.js";
 import type { ErrorCode } from "../errors.js";
 
-/**
- * Codes the table uses that src/errors.ts does not have yet (the wiring step adds them there).
- * SERVER_BUSY: the server refused for now (connection limit, throttling, unavailable); exit 5, retried by `fetch`
- * with backoff, answered by the proxy with a temporary error; never a permission fix.
- */
-export const NEW_CODES = ["SERVER_BUSY"] as const;
-export type NewCode = (typeof NEW_CODES)[number];
-export type ContractCode = ErrorCode | NewCode;
+/** The diagnosis code of a reply or situation: one of src/errors.ts (SERVER_BUSY for temporary refusals). */
+export type ContractCode = ErrorCode;
 
 /** Permanent: retrying with the same setup fails again. Temporary: retrying later (with a fresh token) can work. */
 export type Kind = "permanent" | "temporary";

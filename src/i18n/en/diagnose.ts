@@ -101,6 +101,19 @@ export const variants: Record<string, CodeText> = {
       "Run again with --verbose to see where the conversation stops.",
     ],
   },
+  SERVER_BUSY: {
+    summary:
+      "{host}:{port} refused {protocolName} for now (step: {stepName}): {serverReply}. This is temporary and not a permission problem.",
+    causes: [
+      "Too many simultaneous connections of this mailbox, from this application or this IP address (other mail clients, other xoauth-mail runs, or connections that were not closed): the server's per-mailbox connection limit is reached.",
+      "The server is busy or throttles this mailbox or this application (Exchange Online limits connections and requests per mailbox).",
+    ],
+    fix: [
+      "Wait a few minutes and run this again; `xoauth-mail fetch` retries this by itself with a growing delay.",
+      "Close other sessions of {mailbox}: other mail clients, parallel fetch jobs (one fetch per mailbox at a time), hanging processes that hold a connection.",
+      "No permission or setup change helps here: do not re-run New-ServicePrincipal or Add-MailboxPermission for this.",
+    ],
+  },
   TLS_UNTRUSTED: {
     summary: "The TLS certificate of {host}:{port} is not trusted: {certProblem}.",
     causes: [
