@@ -1,4 +1,4 @@
-/** Types of the Exchange behaviour table (src/exchange/contract.ts). Only types. */
+/** Types of the Exchange behaviour table (src/exchange/contract.ts), and the names of the sandbox scenarios. */
 import type { MailProtocol } from "../auth/clouds.js";
 import type { ErrorCode } from "../errors.js";
 
@@ -53,6 +53,19 @@ export type SituationId =
   | "send-as-denied"
   | "xoauth2-not-offered";
 
+/** The misconfigurations `sandbox --scenario` can start with, in `sandbox --help` order (CLI values: stable names). */
+export const SCENARIO_NAMES = [
+  "no-fullaccess",
+  "sp-app-object-id",
+  "sp-missing",
+  "no-consent",
+  "pop-disabled",
+  "imap-disabled",
+  "smtp-auth-disabled",
+  "no-sendas",
+] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
 /** How one protocol answers. Lines are templates: {tag} {host} {user} {from} {limit} {ms}. */
 export interface WireReply {
   steps: readonly Step[];
@@ -91,7 +104,7 @@ export interface Situation {
   /** The admin-side state that causes it (PowerShell / portal wording). */
   cause: string;
   /** The sandbox scenario that sets it up, where there is one (src/sandbox/local-tenant.ts). */
-  scenario?: string;
+  scenario?: ScenarioName;
   /** The diagnosis code when the facts (token claims, directory) are known; default: the reply's code. */
   code?: ContractCode;
   protocols: Partial<Record<MailProtocol, SituationEntry>>;

@@ -248,7 +248,7 @@ export const variants: Record<string, CodeText> = {
   SEND_AS_DENIED: {
     summary: "Die Anmeldung hat funktioniert, aber Exchange verweigert das Senden als {mailbox} ({serverReply}).",
     causes: [
-      "Der Dienstprinzipal (ObjectId {oid}) hat weder SendAs noch FullAccess auf {mailbox}.",
+      "Der Dienstprinzipal (ObjectId {oid}) hat kein SendAs auf {mailbox} (FullAccess allein erlaubt kein Senden).",
       "Die Absenderadresse weicht vom angemeldeten Postfach {mailbox} ab.",
       "Eine Änderung der letzten ~30 Minuten ist noch nicht wirksam.",
     ],

@@ -250,7 +250,7 @@ export const variants: Record<string, CodeText> = {
   SEND_AS_DENIED: {
     summary: "Login worked, but Exchange refused to send as {mailbox} ({serverReply}).",
     causes: [
-      "The service principal (ObjectId {oid}) has neither SendAs nor FullAccess on {mailbox}.",
+      "The service principal (ObjectId {oid}) has no SendAs on {mailbox} (FullAccess alone does not allow sending).",
       "The sender address differs from the authenticated mailbox {mailbox}.",
       "A change from the last ~30 minutes is not applied yet.",
     ],
