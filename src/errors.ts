@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   "TLS_HOSTNAME_MISMATCH",
   "MAIL_SERVER_UNREACHABLE",
   "TIMEOUT",
+  "SERVER_BUSY",
   // token content
   "PERMISSION_MISSING",
   "WRONG_AUDIENCE",
@@ -89,6 +90,7 @@ const CLASS_OF: Record<ErrorCode, ErrorClass> = {
   TLS_HOSTNAME_MISMATCH: "network",
   MAIL_SERVER_UNREACHABLE: "network",
   TIMEOUT: "network",
+  SERVER_BUSY: "network",
   CONNECTION_CLOSED: "network",
   XOAUTH2_NOT_OFFERED: "mailserver",
   MAILBOX_ACCESS_DENIED: "mailserver",
@@ -104,6 +106,27 @@ const CLASS_OF: Record<ErrorCode, ErrorClass> = {
   EXEC_FAILED: "local",
   UNEXPECTED: "unexpected",
 };
+
+/**
+ * Failures that can go away by themselves: the same request, later (on a new connection, with a new token), can work.
+ * Everything else is permanent: it fails again until someone changes the setup. The one place that decides; the
+ * proxy answers its client by it, and the Exchange behaviour table (src/exchange/contract.ts) gives every temporary
+ * reply one of these codes (a test checks that they agree).
+ */
+const TEMPORARY_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "THROTTLED",
+  "TOKEN_ENDPOINT_UNREACHABLE",
+  "MAIL_SERVER_UNREACHABLE",
+  "TIMEOUT",
+  "SERVER_BUSY",
+  "CONNECTION_CLOSED",
+  "TOKEN_EXPIRED",
+]);
+
+/** Whether retrying later can succeed without anyone changing the setup (see TEMPORARY_CODES). */
+export function isTemporaryCode(code: ErrorCode): boolean {
+  return TEMPORARY_CODES.has(code);
+}
 
 export function errorClassOf(code: ErrorCode): ErrorClass {
   return CLASS_OF[code];

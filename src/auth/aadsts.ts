@@ -1,5 +1,6 @@
 /**
- * Maps token-endpoint error answers to stable codes by `error_codes` (never by the text), reference section 1.
+ * Maps token-endpoint error answers to stable codes by `error_codes` (never by the text); the endpoint's error
+ * answers: docs/exchange-behaviour.md section 1.
  * User-facing text comes from the catalog (src/i18n/{en,de}/auth.ts).
  */
 import { type ErrorCode, XoauthError } from "../errors.js";

@@ -1,4 +1,4 @@
-/** Decoding and checking the claims of an Exchange app-only access token (reference section 2). Decode only. */
+/** Decoding and checking the claims of an Exchange app-only access token (claims: docs/exchange-behaviour.md section 2). Decode only. */
 import type { ErrorCode } from "../errors.js";
 import { GRAPH_AUDIENCES, isExchangeAudience, type MailProtocol, ROLE_FOR_PROTOCOL } from "./clouds.js";
 import { decodeJwt, type JwtHeader } from "./jwt.js";

@@ -1,4 +1,4 @@
-/** National clouds: authority host, mail hosts and token scope (reference section 5). */
+/** National clouds: authority host, mail hosts and token scope (docs/exchange-behaviour.md section 6). */
 export type CloudName = "global" | "usgov" | "china";
 
 export interface Cloud {
@@ -37,7 +37,7 @@ export const CLOUDS: Record<CloudName, Cloud> = {
   },
 };
 
-/** Audiences that mean "this token is for Exchange Online" (reference section 2). */
+/** Audiences that mean "this token is for Exchange Online" (`aud` of Exchange tokens: docs/exchange-behaviour.md section 2). */
 export const EXCHANGE_AUDIENCES: readonly string[] = [
   "https://outlook.office.com",
   "https://outlook.office365.com",

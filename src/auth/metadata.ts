@@ -1,6 +1,6 @@
 /**
  * Authority and cloud-discovery metadata handed to msal as JSON strings, so msal makes no discovery request:
- * the token endpoint is `{authorityHost}/{tenant}/oauth2/v2.0/token` (reference section 1).
+ * the token endpoint is `{authorityHost}/{tenant}/oauth2/v2.0/token` (docs/exchange-behaviour.md section 1).
  */
 
 export interface AuthorityConfig {

@@ -1,7 +1,7 @@
 /**
  * The diagnosis engine: runs the rules in priority order and returns the first root cause named.
  * Order: options -> token stage -> what the token claims prove (audience, expiry, role) -> network/TLS ->
- * server answers -> fallback. A claims problem outranks the server's answer (the server only confirms it).
+ * temporary refusals (SERVER_BUSY) -> server answers -> fallback. A claims problem outranks the server's answer (the server only confirms it).
  */
 import { getLang, type Lang } from "../i18n/index.js";
 import { deriveFacts } from "./facts.js";
@@ -14,6 +14,7 @@ import { optionsError, otherError, tokenError } from "./rules/pass-through.js";
 import { permissionMissing } from "./rules/permission-missing.js";
 import { protocolError } from "./rules/protocol-error.js";
 import { sendAsDenied } from "./rules/send-as-denied.js";
+import { serverBusy } from "./rules/server-busy.js";
 import { smtpAuthDisabled } from "./rules/smtp-auth-disabled.js";
 import { timeout } from "./rules/timeout.js";
 import { tlsHostnameMismatch } from "./rules/tls-hostname-mismatch.js";
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   tlsUntrusted,
   tlsHostnameMismatch,
   mailServerUnreachable,
+  serverBusy,
   xoauth2NotOffered,
   smtpAuthDisabled,
   mailboxNotConnected,

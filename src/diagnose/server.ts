@@ -1,4 +1,4 @@
-/** Mail server endpoint per protocol: explicit flags > config account > cloud defaults (reference sections 3, 5). */
+/** Mail server endpoint per protocol: explicit flags > config account > cloud defaults (hosts and ports: docs/exchange-behaviour.md sections 4, 6). */
 import type { Cloud, MailProtocol } from "../auth/clouds.js";
 import { XoauthError } from "../errors.js";
 import type { ServerTlsMode } from "../net/types.js";

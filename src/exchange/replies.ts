@@ -185,7 +185,8 @@ export const REPLIES: readonly ReplyRow[] = [
             ],
           },
         ],
-        match: /^NO \[(?:LIMIT|UNAVAILABLE)\] Maximum number of connections\b/i,
+        // the response code is optional: some clients report the text without it
+        match: /^NO (?:\[(?:LIMIT|UNAVAILABLE)\] )?Maximum number of connections\b/i,
         sources: [SRC.dovecotObserved, SRC.dovecotUnavailable, SRC.rfc5530, SRC.notConnectedChurn],
       },
       smtp: {

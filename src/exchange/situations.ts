@@ -164,9 +164,11 @@ export const SITUATIONS: readonly Situation[] = [
   {
     id: "send-as-denied",
     title: "May not send as the From address",
-    cause: "Neither SendAs (`Add-RecipientPermission`) nor FullAccess on the From mailbox",
+    cause:
+      "No SendAs on the From mailbox (`Add-RecipientPermission ... -AccessRights SendAs` missing): FullAccess does not allow sending",
+    scenario: "no-sendas",
     protocols: { smtp: { reply: "send-as-denied" } },
-    sources: [SRC.sendAsDenied, SRC.msRecipientPermission],
+    sources: [SRC.sendAsDenied, SRC.msRecipientPermission, SRC.msRecipientPermissions],
   },
   {
     id: "xoauth2-not-offered",

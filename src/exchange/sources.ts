@@ -12,6 +12,8 @@ export const SRC = {
   /** Microsoft: Add-RecipientPermission (SendAs). */
   msRecipientPermission: "https://learn.microsoft.com/en-us/powershell/module/exchange/add-recipientpermission",
   /** Microsoft: Add-MailboxPermission (FullAccess). */
+  /** "Manage permissions for recipients": Full Access "doesn't allow the delegate to send messages from the mailbox". */
+  msRecipientPermissions: "https://learn.microsoft.com/en-us/exchange/recipients/mailbox-permissions",
   msMailboxPermission: "https://learn.microsoft.com/en-us/powershell/module/exchange/add-mailboxpermission",
   /** Microsoft: access token claims reference (aud, roles, oid, idtyp, exp). */
   msTokenClaims: "https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference",

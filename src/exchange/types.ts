@@ -1,15 +1,9 @@
-/** Types of the Exchange behaviour table (src/exchange/contract.ts). Only types and the list of proposed codes. */
+/** Types of the Exchange behaviour table (src/exchange/contract.ts), and the names of the sandbox scenarios. */
 import type { MailProtocol } from "../auth/clouds.js";
 import type { ErrorCode } from "../errors.js";
 
-/**
- * Codes the table uses that src/errors.ts does not have yet (the wiring step adds them there).
- * SERVER_BUSY: the server refused for now (connection limit, throttling, unavailable); exit 5, retried by `fetch`
- * with backoff, answered by the proxy with a temporary error; never a permission fix.
- */
-export const NEW_CODES = ["SERVER_BUSY"] as const;
-export type NewCode = (typeof NEW_CODES)[number];
-export type ContractCode = ErrorCode | NewCode;
+/** The diagnosis code of a reply or situation: one of src/errors.ts (SERVER_BUSY for temporary refusals). */
+export type ContractCode = ErrorCode;
 
 /** Permanent: retrying with the same setup fails again. Temporary: retrying later (with a fresh token) can work. */
 export type Kind = "permanent" | "temporary";
@@ -59,6 +53,19 @@ export type SituationId =
   | "send-as-denied"
   | "xoauth2-not-offered";
 
+/** The misconfigurations `sandbox --scenario` can start with, in `sandbox --help` order (CLI values: stable names). */
+export const SCENARIO_NAMES = [
+  "no-fullaccess",
+  "sp-app-object-id",
+  "sp-missing",
+  "no-consent",
+  "pop-disabled",
+  "imap-disabled",
+  "smtp-auth-disabled",
+  "no-sendas",
+] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
 /** How one protocol answers. Lines are templates: {tag} {host} {user} {from} {limit} {ms}. */
 export interface WireReply {
   steps: readonly Step[];
@@ -97,7 +104,7 @@ export interface Situation {
   /** The admin-side state that causes it (PowerShell / portal wording). */
   cause: string;
   /** The sandbox scenario that sets it up, where there is one (src/sandbox/local-tenant.ts). */
-  scenario?: string;
+  scenario?: ScenarioName;
   /** The diagnosis code when the facts (token claims, directory) are known; default: the reply's code. */
   code?: ContractCode;
   protocols: Partial<Record<MailProtocol, SituationEntry>>;

@@ -6,8 +6,11 @@
 import type { XoauthError } from "../errors.js";
 import type { FetchContext } from "./context.js";
 
-/** Failures worth a reconnect: the network, not the server's or the user's "no". */
-const RETRYABLE = new Set(["CONNECTION_CLOSED", "TIMEOUT", "MAIL_SERVER_UNREACHABLE"]);
+/**
+ * Failures worth a reconnect: the network, and the mail server's "not now" (SERVER_BUSY: connection limit reached,
+ * throttled, unavailable; docs/exchange-behaviour.md section 7), not the server's or the user's "no".
+ */
+const RETRYABLE = new Set(["CONNECTION_CLOSED", "TIMEOUT", "MAIL_SERVER_UNREACHABLE", "SERVER_BUSY"]);
 const MAX_BACKOFF_MS = 30_000;
 
 export function isRetryable(err: XoauthError): boolean {

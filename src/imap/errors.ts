@@ -1,9 +1,13 @@
-/** Maps imapflow / socket failures to XoauthError codes (reference section 3, IMAP). Pure: no I/O. */
+/** Maps imapflow / socket failures to XoauthError codes (replies: src/exchange/contract.ts). Pure: no I/O. */
 import { XoauthError } from "../errors.js";
+import { classifyReply } from "../exchange/contract.js";
 import { redact } from "../log/redact.js";
 import { mapNetworkError, nodeErrorCode, TLS_UNTRUSTED_CODES } from "../net/errors.js";
 
-/** Exchange's answer to LIST/SELECT when the service principal has no access or IMAP is off for the mailbox. */
+/**
+ * Exchange's answer to LIST/SELECT when the service principal has no access or IMAP is off for the mailbox (the
+ * table's `not-connected` reply, src/exchange/contract.ts; for callers that test a raw line).
+ */
 export const NOT_CONNECTED_RE = /User is authenticated but not connected/i;
 
 export interface ImapErrorContext {
@@ -81,10 +85,20 @@ export function mapImapError(err: unknown, ctx: ImapErrorContext): XoauthError {
     params: { host: ctx.host, port: String(ctx.port), mailbox: ctx.user },
   };
 
-  if (serverReply && NOT_CONNECTED_RE.test(serverReply)) {
+  // the server's NO/BAD text, classified with the Exchange table: not-connected, or a temporary refusal
+  const row = serverReply ? classifyReply("imap", undefined, serverReply) : undefined;
+  // (imapflow's responseText has no status word, which the table's matchers need: hence the plain text test too)
+  if (row?.id === "not-connected" || (serverReply && NOT_CONNECTED_RE.test(serverReply))) {
     return new XoauthError(
       "MAILBOX_NOT_CONNECTED",
       `${where} accepted the token for ${ctx.user} but then refused access to the mailbox (${ctx.command}).`,
+      { cause: err, details: base },
+    );
+  }
+  if (row?.code === "SERVER_BUSY") {
+    return new XoauthError(
+      "SERVER_BUSY",
+      `${where} refused ${ctx.command} for now (connection limit reached or server busy): ${serverReply}`,
       { cause: err, details: base },
     );
   }

@@ -1,5 +1,5 @@
 /**
- * Tenant discovery as a pre-check (reference section 1): `GET {authorityHost}/{tenant}/v2.0/.well-known/openid-configuration`
+ * Tenant discovery as a pre-check (docs/exchange-behaviour.md section 1): `GET {authorityHost}/{tenant}/v2.0/.well-known/openid-configuration`
  * through the token client's network module (same CA list, HTTPS proxy, NO_PROXY, timeouts, body cap).
  * An unknown tenant answers HTTP 400 with AADSTS90002, mapped to TENANT_NOT_FOUND like a token request would be.
  */

@@ -63,7 +63,7 @@ export interface ResolvedListener extends Omit<ListenerConfig, "upstream"> {
   upstream: UpstreamTarget;
 }
 
-/** Microsoft's endpoints for each protocol (reference section 3). */
+/** Microsoft's endpoints for each protocol (POP3 outlook.office365.com:995, IMAP :993, SMTP smtp.office365.com:587 STARTTLS: docs/exchange-behaviour.md sections 4 and 6). */
 export function defaultUpstream(protocol: ProxyProtocol, cloud: CloudName = "global"): UpstreamTarget {
   const c = CLOUDS[cloud];
   if (protocol === "pop3") return { host: c.pop3Host, port: 995, tls: "implicit" };

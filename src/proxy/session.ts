@@ -10,7 +10,7 @@
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SecureContext } from "node:tls";
-import { errorClassOf, toXoauthError, type XoauthError } from "../errors.js";
+import { isTemporaryCode, toXoauthError, type XoauthError } from "../errors.js";
 import { ClientChannel, ClientTlsError } from "./client-channel.js";
 import { endClient } from "./client-io.js";
 import type { ResolvedListener } from "./config.js";
@@ -39,9 +39,13 @@ export interface SessionDeps {
   shutdown: AbortSignal;
 }
 
-/** Failures the client may retry later (network, token endpoint); mail-server refusals are final. */
+/**
+ * Failures the client may retry later: the network, a throttled token endpoint, the mail server's "not now"
+ * (SERVER_BUSY). Decided by the code (isTemporaryCode, src/errors.ts), whose kinds the Exchange table's replies share.
+ * Everything else (a refused login, a bad client secret, a missing permission) fails again until an admin fixes it.
+ */
 export function isTemporary(err: XoauthError): boolean {
-  return errorClassOf(err.code) !== "mailserver";
+  return isTemporaryCode(err.code);
 }
 
 const FRONTENDS = { pop3: pop3Frontend, imap: imapFrontend, smtp: smtpFrontend } as const;

@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SCENARIO_NAMES, type ScenarioName, SITUATIONS, type Situation } from "../exchange/contract.js";
 import { markSecret } from "../log/redact.js";
 import { ExchangeFake, type ExchangePorts, sampleMessages, sandboxDirectory } from "./exchange/index.js";
 import { defaultSandboxTenant, type FakeApp, type FakeTenant, IdentityFake } from "./identity/index.js";
@@ -34,21 +35,22 @@ export interface LocalTenantOptions {
 }
 
 /**
- * Misconfigurations the sandbox can start with, as an admin gets them wrong (reference sections 2-4), each with a
- * one-line description for `sandbox --help`. (Requesting a Graph scope is the client's choice: pass --scope.)
+ * Misconfigurations the sandbox can start with, as an admin gets them wrong: the situations of
+ * src/exchange/contract.ts that have a `scenario`, each with its cause as the one-line description for
+ * `sandbox --help`. (Requesting a Graph scope is the client's choice: pass --scope.)
  */
-export const SANDBOX_SCENARIOS = {
-  "no-fullaccess": "the service principal has no FullAccess on the mailbox (Add-MailboxPermission missing)",
-  "sp-app-object-id": "New-ServicePrincipal got the App registration's object ID, not the Enterprise app's",
-  "sp-missing": "New-ServicePrincipal was never run for the app",
-  "no-consent": "admin consent missing: tokens carry no roles",
-  "pop-disabled": "POP3 is off for the mailbox (Set-CASMailbox -PopEnabled $false)",
-  "imap-disabled": "IMAP is off for the mailbox (Set-CASMailbox -ImapEnabled $false)",
-  "smtp-auth-disabled": "SMTP AUTH is off tenant-wide (Set-TransportConfig -SmtpClientAuthenticationDisabled $true)",
-  "no-sendas": "the service principal has no SendAs on the mailbox (Add-RecipientPermission missing)",
-} as const;
+export type SandboxScenario = ScenarioName;
 
-export type SandboxScenario = keyof typeof SANDBOX_SCENARIOS;
+/** The table's situation a scenario sets up. */
+export function scenarioSituation(scenario: SandboxScenario): Situation {
+  const s = SITUATIONS.find((x) => x.scenario === scenario);
+  if (!s) throw new Error(`scenario ${scenario} has no situation`);
+  return s;
+}
+
+export const SANDBOX_SCENARIOS: Readonly<Record<SandboxScenario, string>> = Object.fromEntries(
+  SCENARIO_NAMES.map((n) => [n, scenarioSituation(n).cause.replace(/`/g, "")]),
+) as Record<SandboxScenario, string>;
 
 export function isSandboxScenario(name: string): name is SandboxScenario {
   return Object.hasOwn(SANDBOX_SCENARIOS, name);

@@ -1,5 +1,6 @@
-/** Maps SMTP replies and nodemailer / socket failures to XoauthError codes (reference section 3, SMTP). Pure. */
+/** Maps SMTP replies and nodemailer / socket failures to XoauthError codes (replies: src/exchange/contract.ts). Pure. */
 import { type ErrorCode, XoauthError } from "../errors.js";
+import { classifyReply, type Step } from "../exchange/contract.js";
 import { redact } from "../log/redact.js";
 import { mapNetworkError } from "../net/errors.js";
 
@@ -11,16 +12,29 @@ export interface SmtpErrorContext {
   command: string;
 }
 
-/** The error code an SMTP failure reply stands for, or undefined when it is not a known class. */
+/** The step of the Exchange table (src/exchange/contract.ts) where a command's reply surfaces. */
+function stepOf(command: string): Step | undefined {
+  if (/^AUTH\b/i.test(command)) return "auth";
+  if (/^MAIL\b/i.test(command)) return "mail-from";
+  if (/^DATA\b/i.test(command)) return "data";
+  if (/^(?:CONN|GREETING)\b/i.test(command)) return "greeting";
+  return undefined;
+}
+
+/**
+ * The error code an SMTP failure reply stands for, or undefined when it is not a known class. The replies and their
+ * codes are the Exchange table's (src/exchange/contract.ts): 535 5.7.139 SMTP_AUTH_DISABLED, 5.2.252 / 5.7.60
+ * SEND_AS_DENIED, other 535 MAILBOX_ACCESS_DENIED, 504 at AUTH XOAUTH2_NOT_OFFERED, any 4xx (connection limit,
+ * busy, throttled) SERVER_BUSY. Any other 5xx to AUTH except 500-502 (syntax) is a refused login too.
+ */
 export function classifySmtpReply(reply: string, command: string): ErrorCode | undefined {
   const r = reply.trim();
-  if (/^535[ -]5\.7\.139\b/.test(r)) return "SMTP_AUTH_DISABLED";
-  if (/5\.2\.252\b|SendAsDenied/i.test(r) || /^550[ -]5\.7\.60\b/.test(r)) return "SEND_AS_DENIED";
-  if (/^535\b/.test(r)) return "MAILBOX_ACCESS_DENIED";
-  if (/^AUTH\b/i.test(command)) {
-    if (/^504\b/.test(r)) return "XOAUTH2_NOT_OFFERED";
-    if (/^5\d\d\b/.test(r) && !/^50[0-2]\b/.test(r)) return "MAILBOX_ACCESS_DENIED";
-  }
+  const atStep = classifyReply("smtp", stepOf(command), r);
+  if (atStep) return atStep.code;
+  // a reply the table places at another step (e.g. 5.7.60 or a 4xx to RCPT TO); 504 means "no XOAUTH2" only at AUTH
+  const anywhere = classifyReply("smtp", undefined, r);
+  if (anywhere && anywhere.id !== "mechanism-unsupported") return anywhere.code;
+  if (/^AUTH\b/i.test(command) && /^5\d\d\b/.test(r) && !/^50[0-2]\b/.test(r)) return "MAILBOX_ACCESS_DENIED";
   return undefined;
 }
 
@@ -57,6 +71,7 @@ export function mapSmtpError(err: unknown, ctx: SmtpErrorContext): XoauthError {
       SEND_AS_DENIED: `${where} refused to send as ${ctx.user}.`,
       MAILBOX_ACCESS_DENIED: `${where} rejected XOAUTH2 login for ${ctx.user}.`,
       XOAUTH2_NOT_OFFERED: `${where} does not accept AUTH XOAUTH2.`,
+      SERVER_BUSY: `${where} refused ${command} for now (connection limit reached or server busy): ${reply}`,
     };
     return new XoauthError(code, what[code] ?? `${where}: ${reply}`, { cause: err, details });
   }

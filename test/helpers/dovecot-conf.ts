@@ -1,4 +1,4 @@
-/** dovecot.conf and the oauth2 passdb args file of the test Dovecot (reference section 6). */
+/** dovecot.conf and the oauth2 passdb args file of the test Dovecot (how Dovecot differs from Exchange: docs/exchange-behaviour.md section 8). */
 
 /** uid/gid owning the mail store (Dovecot refuses to run mail processes as root): nobody / nogroup. */
 export const MAIL_UID = 65534;

@@ -1,5 +1,5 @@
 /**
- * Test tokens shaped like Exchange Online v1 app-only access tokens (reference section 2), signed RS256 with a
+ * Test tokens shaped like Exchange Online v1 app-only access tokens (claims: docs/exchange-behaviour.md section 2), signed RS256 with a
  * local key that a test Dovecot trusts. Until every test uses the identity fake, this is the simple way to mint one.
  */
 import { generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";

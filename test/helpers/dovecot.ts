@@ -1,5 +1,5 @@
 /**
- * Real Dovecot 2.3 for the test suite (reference section 6): one throwaway instance per call, in a temp dir, all
+ * Real Dovecot 2.3 for the test suite (docs/exchange-behaviour.md section 8): one throwaway instance per call, in a temp dir, all
  * listeners on 127.0.0.1 ephemeral ports, TLS from the test PKI, passdb oauth2 validating RS256 JWTs locally.
  * Submission relays to an in-process SMTP sink, so nothing leaves loopback.
  */

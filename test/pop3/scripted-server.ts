@@ -1,6 +1,8 @@
 /** A tiny scripted POP3 server on 127.0.0.1 for transcript tests: replays fixed lines per received command. */
+
 import net from "node:net";
 import tls from "node:tls";
+import { EXCHANGE_SERVICE, renderLine, replyFor } from "../../src/exchange/contract.js";
 
 export type Handler = (line: string, conn: ScriptedConn) => void;
 
@@ -76,10 +78,12 @@ export async function startScriptedServer(greeting: string, handler: Handler): P
   };
 }
 
-/** Exchange Online's POP3 lines (reference section 3). */
+/** Exchange Online's POP3 lines (docs/exchange-behaviour.md section 4, POP3). */
 export const EXO = {
-  greeting: "+OK The Microsoft Exchange POP3 service is ready. [TQBXADQAUABSADAANABDAEEAMAAwADAAMQAuAG4AYQBtAA==]",
-  capa: "+OK\r\nTOP\r\nUIDL\r\nSASL PLAIN XOAUTH2\r\nUSER\r\n.\r\n",
-  authOk: "+OK User successfully authenticated.",
-  authFail: "-ERR Authentication failure: unknown user name or bad password.",
+  greeting: renderLine(EXCHANGE_SERVICE.pop3.greeting, {
+    serverId: "TQBXADQAUABSADAANABDAEEAMAAwADAAMQAuAG4AYQBtAA==",
+  }),
+  capa: `+OK\r\n${EXCHANGE_SERVICE.pop3.capa.join("\r\n")}\r\n.\r\n`,
+  authOk: EXCHANGE_SERVICE.pop3.authOk,
+  authFail: replyFor("auth-failed", "pop3")[0] as string,
 };

@@ -14,14 +14,18 @@ import { createTokenProvider, type XoauthTokenProvider } from "../../auth/provid
 import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
 import { stepJson } from "../../diagnose/types.js";
 import { ERROR_CODES, type ErrorCode, exitCodeOf, toXoauthError } from "../../errors.js";
+import { situation, situationCode } from "../../exchange/contract.js";
 import { fetchAccount } from "../../fetch/engine.js";
 import { t } from "../../i18n/index.js";
-import { type LocalTenant, startLocalTenant } from "../../sandbox/local-tenant.js";
+import { applyScenario, type LocalTenant, startLocalTenant } from "../../sandbox/local-tenant.js";
 import type { RunContext } from "../context.js";
 import { processOut } from "../output.js";
 
-/** The misconfiguration the demo introduces, and the diagnosis it must produce. */
-export const DEMO_EXPECTED_DIAGNOSIS = "MAILBOX_NOT_CONNECTED";
+/** The misconfiguration the demo introduces (a situation of the Exchange table with a sandbox scenario). */
+const DEMO_SITUATION = situation("no-fullaccess");
+
+/** The diagnosis it must produce over IMAP: the table's code for that situation. */
+export const DEMO_EXPECTED_DIAGNOSIS = situationCode(DEMO_SITUATION, "imap");
 
 const HELP = `
 Runs everything in-process on 127.0.0.1 (random ports, a throwaway test CA, TLS verified against it) and stops it
@@ -164,7 +168,7 @@ async function scenario(tn: LocalTenant, n: Narrator, maildir: string, tempMaild
 
   const spOid = tn.app.servicePrincipalObjectId;
   n.say("demo.break", { mailbox: tn.mailbox });
-  tn.exchange.directory.revokeFullAccess(spOid, tn.mailbox);
+  applyScenario(DEMO_SITUATION.scenario ?? "no-fullaccess", tn);
   t0 = Date.now();
   const broken = await mailTest(tn, provider, "imap");
   const d = broken.diagnosis;

@@ -33,7 +33,7 @@ Exactly-once: a message is deleted on the server (--delete) only after it is fsy
 
 ${AUTH_ENV_HELP}
 
-Exit codes: 0 ok, 2 usage/config, 3 identity platform, 4 mail server refused, 5 network/TLS, 6 local (Maildir, --exec).`;
+Exit codes: 0 ok, 2 usage/config, 3 identity platform, 4 mail server refused, 5 network/TLS or server busy (retried first), 6 local (Maildir, --exec).`;
 
 interface FetchFlags extends PlanFlags {
   delete?: boolean;

@@ -45,7 +45,7 @@ Examples:
 ${AUTH_ENV_HELP}
 
 Exit codes: 0 sent, 2 usage/config, 3 identity platform or token, 4 the mail server refused (login, SendAs,
-recipients), 5 network/TLS, 1 unexpected.`;
+recipients), 5 network/TLS or server busy (SERVER_BUSY), 1 unexpected.`;
 
 interface SendFlags extends AuthFlags {
   from?: string;

@@ -42,7 +42,7 @@ Examples:
 ${AUTH_ENV_HELP}
 
 Exit codes: 0 ok, 2 usage/config, 3 identity platform or token claims, 4 the mail server refused,
-5 network/TLS, 1 unexpected.`;
+5 network/TLS or server busy (SERVER_BUSY), 1 unexpected.`;
 
 interface TestFlags extends AuthFlags {
   host?: string;

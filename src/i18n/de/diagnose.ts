@@ -98,6 +98,19 @@ export const variants: Record<string, CodeText> = {
       "Mit --verbose wiederholen, um zu sehen, wo das Gespräch hängt.",
     ],
   },
+  SERVER_BUSY: {
+    summary:
+      "{host}:{port} lehnt {protocolName} im Moment ab (Schritt: {stepName}): {serverReply}. Das ist vorübergehend und kein Berechtigungsproblem.",
+    causes: [
+      "Zu viele gleichzeitige Verbindungen zu diesem Postfach, von dieser Anwendung oder dieser IP-Adresse (andere Mailprogramme, andere xoauth-mail-Läufe oder nicht geschlossene Verbindungen): das Verbindungslimit des Servers pro Postfach ist erreicht.",
+      "Der Server ist ausgelastet oder drosselt dieses Postfach oder diese Anwendung (Exchange Online begrenzt Verbindungen und Anfragen pro Postfach).",
+    ],
+    fix: [
+      "Einige Minuten warten und erneut ausführen; `xoauth-mail fetch` wiederholt das selbst mit wachsendem Abstand.",
+      "Andere Sitzungen von {mailbox} schließen: andere Mailprogramme, parallele fetch-Jobs (je Postfach nur ein fetch gleichzeitig), hängende Prozesse, die eine Verbindung halten.",
+      "Keine Berechtigungs- oder Einrichtungsänderung hilft hier: New-ServicePrincipal oder Add-MailboxPermission deswegen nicht erneut ausführen.",
+    ],
+  },
   TLS_UNTRUSTED: {
     summary: "Dem TLS-Zertifikat von {host}:{port} wird nicht vertraut: {certProblem}.",
     causes: [
@@ -235,7 +248,7 @@ export const variants: Record<string, CodeText> = {
   SEND_AS_DENIED: {
     summary: "Die Anmeldung hat funktioniert, aber Exchange verweigert das Senden als {mailbox} ({serverReply}).",
     causes: [
-      "Der Dienstprinzipal (ObjectId {oid}) hat weder SendAs noch FullAccess auf {mailbox}.",
+      "Der Dienstprinzipal (ObjectId {oid}) hat kein SendAs auf {mailbox} (FullAccess allein erlaubt kein Senden).",
       "Die Absenderadresse weicht vom angemeldeten Postfach {mailbox} ab.",
       "Eine Änderung der letzten ~30 Minuten ist noch nicht wirksam.",
     ],

@@ -101,6 +101,19 @@ export const variants: Record<string, CodeText> = {
       "Run again with --verbose to see where the conversation stops.",
     ],
   },
+  SERVER_BUSY: {
+    summary:
+      "{host}:{port} refused {protocolName} for now (step: {stepName}): {serverReply}. This is temporary and not a permission problem.",
+    causes: [
+      "Too many simultaneous connections of this mailbox, from this application or this IP address (other mail clients, other xoauth-mail runs, or connections that were not closed): the server's per-mailbox connection limit is reached.",
+      "The server is busy or throttles this mailbox or this application (Exchange Online limits connections and requests per mailbox).",
+    ],
+    fix: [
+      "Wait a few minutes and run this again; `xoauth-mail fetch` retries this by itself with a growing delay.",
+      "Close other sessions of {mailbox}: other mail clients, parallel fetch jobs (one fetch per mailbox at a time), hanging processes that hold a connection.",
+      "No permission or setup change helps here: do not re-run New-ServicePrincipal or Add-MailboxPermission for this.",
+    ],
+  },
   TLS_UNTRUSTED: {
     summary: "The TLS certificate of {host}:{port} is not trusted: {certProblem}.",
     causes: [
@@ -237,7 +250,7 @@ export const variants: Record<string, CodeText> = {
   SEND_AS_DENIED: {
     summary: "Login worked, but Exchange refused to send as {mailbox} ({serverReply}).",
     causes: [
-      "The service principal (ObjectId {oid}) has neither SendAs nor FullAccess on {mailbox}.",
+      "The service principal (ObjectId {oid}) has no SendAs on {mailbox} (FullAccess alone does not allow sending).",
       "The sender address differs from the authenticated mailbox {mailbox}.",
       "A change from the last ~30 minutes is not applied yet.",
     ],

@@ -2,6 +2,7 @@
 import type { Socket } from "node:net";
 import type { AccessToken } from "../../auth/types.js";
 import { XoauthError } from "../../errors.js";
+import { classifyReply } from "../../exchange/contract.js";
 import { LIMITS } from "../../limits.js";
 import { upgradeToTls } from "../../net/connect.js";
 import { LineReader } from "../../net/line-reader.js";
@@ -106,12 +107,21 @@ export function saslErrorOf(continuationText: string): Xoauth2ErrorContinuation 
   return parseXoauth2Error(continuationText.trim());
 }
 
-/** An upstream refusal of our XOAUTH2 login, with the server's reply (and SASL error status) for diagnosis. */
+/**
+ * An upstream refusal of our XOAUTH2 login, with the server's reply (and SASL error status) for diagnosis. The code
+ * comes from the Exchange behaviour table (src/exchange/contract.ts): SMTP_AUTH_DISABLED for 5.7.139, SERVER_BUSY
+ * for a connection limit or a busy server (temporary), else MAILBOX_ACCESS_DENIED.
+ */
 export function authRejected(req: UpstreamLoginRequest, reply: string, sasl?: Xoauth2ErrorContinuation): XoauthError {
-  const code = / 5\.7\.139 /.test(reply) ? "SMTP_AUTH_DISABLED" : "MAILBOX_ACCESS_DENIED";
+  const row = reply
+    .split(" | ")
+    .map((line) => classifyReply(req.protocol, "auth", line))
+    .find((r) => r !== undefined);
+  const code = row?.code ?? "MAILBOX_ACCESS_DENIED";
+  const what = row?.kind === "temporary" ? "refused the XOAUTH2 login for now" : "refused the XOAUTH2 login";
   return new XoauthError(
     code,
-    `The mail server ${req.target.host}:${req.target.port} refused the XOAUTH2 login for ${req.account.mailbox}.`,
+    `The mail server ${req.target.host}:${req.target.port} ${what} for ${req.account.mailbox}.`,
     {
       details: {
         command: "AUTH XOAUTH2",

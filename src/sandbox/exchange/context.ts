@@ -18,6 +18,16 @@ export interface ExchangeFaults {
    * BYE of imap-expiry.ts follows the complete FETCH response, in the middle of the command. Cleared once it fired.
    */
   expireAfterBodies?: number;
+  /**
+   * The next N authentications (any protocol) are refused as by a busy server: the table's `server-busy` reply
+   * (POP3 `-ERR Server Unavailable. 21`, IMAP `BAD Request is throttled ...`, SMTP `421 4.3.2 ...`).
+   */
+  busyTimes?: number;
+  /**
+   * At most this many logged-in sessions per mailbox (all protocols); one more is refused with the table's
+   * `connection-limit` reply until one of them closes. Unset: no limit.
+   */
+  maxSessionsPerMailbox?: number;
 }
 
 /** An IMAP session the fake ended because its token expired (imap-expiry.ts). */
@@ -55,6 +65,8 @@ export interface ServerContext {
   loggedIn: Set<{ expire(): void; readonly busy: string | undefined }>;
   /** Max command line from a client (bytes). */
   maxLine: number;
+  /** Logged-in sessions per mailbox address (faults.maxSessionsPerMailbox). */
+  sessions: Map<string, number>;
 }
 
 /** A base64-ish server id like EXO's greetings carry, e.g. `[UABSADAAMQBDAEEAMAAwADAAMgAuAG...]`. */
@@ -63,13 +75,27 @@ export function serverId(hostName: string): string {
   return Buffer.from(`${label}.PROD.OUTLOOK.COM`, "utf16le").toString("base64");
 }
 
-/** Runs the authorization model, applies the failAuthTimes fault and records the decision. */
+/**
+ * Runs the authorization model, applies the faults (failAuthTimes, busyTimes, maxSessionsPerMailbox) and records
+ * the decision. A successful decision holds one session of the mailbox until `release` (call it once, at close).
+ */
 export function authorize(ctx: ServerContext, protocol: MailProtocol, user: string, token: string): AuthDecision {
   let d = checkAccess({ user, token, protocol, directory: ctx.directory, trust: ctx.trust });
-  if (ctx.faults.failAuthTimes > 0) {
-    ctx.faults.failAuthTimes--;
+  const f = ctx.faults;
+  if (f.failAuthTimes > 0) {
+    f.failAuthTimes--;
     d = { ok: false, reason: "injected_fault", detail: "faults.failAuthTimes" };
+  } else if ((f.busyTimes ?? 0) > 0) {
+    f.busyTimes = (f.busyTimes ?? 1) - 1;
+    d = { ok: false, reason: "server_busy", detail: "faults.busyTimes" };
+  } else if (d.ok && f.maxSessionsPerMailbox !== undefined) {
+    const open = ctx.sessions.get(d.mailbox.address) ?? 0;
+    if (open >= f.maxSessionsPerMailbox) {
+      const { claims, sp, mailbox } = d;
+      d = { ok: false, reason: "connection_limit", detail: `${open} sessions open`, claims, sp, mailbox };
+    }
   }
+  if (d.ok) ctx.sessions.set(d.mailbox.address, (ctx.sessions.get(d.mailbox.address) ?? 0) + 1);
   const claims = d.claims;
   record(ctx, {
     protocol,
@@ -80,6 +106,13 @@ export function authorize(ctx: ServerContext, protocol: MailProtocol, user: stri
     ...(claims?.oid ? { oid: String(claims.oid) } : {}),
   });
   return d;
+}
+
+/** Gives back the session a successful `authorize` held (when the connection closes). */
+export function release(ctx: ServerContext, address: string): void {
+  const n = (ctx.sessions.get(address) ?? 0) - 1;
+  if (n > 0) ctx.sessions.set(address, n);
+  else ctx.sessions.delete(address);
 }
 
 const MAX_RECORDS = 10_000;

@@ -1,5 +1,5 @@
 /**
- * The Exchange Online authorization model of the fake (reference sections 2-4): mailboxes with per-protocol switches,
+ * The Exchange Online authorization model of the fake (admin setup: docs/exchange-behaviour.md section 5): mailboxes with per-protocol switches,
  * service principals registered with `New-ServicePrincipal`, FullAccess (`Add-MailboxPermission`) and SendAs
  * (`Add-RecipientPermission`) grants, and the tenant-wide SMTP AUTH switch.
  */

@@ -7,9 +7,11 @@
  * AccessTokenExpired (https://github.com/imapsync/imapsync/issues/250). The fake does the same at the token's `exp`.
  * Nothing comparable is documented for POP3 or SMTP sessions; the fake ends neither (POP3 sessions are short).
  */
+import { replyFor } from "../../exchange/contract.js";
 import type { ServerConn } from "./conn.js";
 
-export const TOKEN_EXPIRED_BYE = "* BYE Session invalidated - AccessTokenExpired";
+/** The table's `session-expired` reply (src/exchange/contract.ts). */
+export const TOKEN_EXPIRED_BYE = replyFor("session-expired", "imap")[0] as string;
 
 /** setTimeout's longest delay; a token valid longer than that never expires within a session of the fake. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

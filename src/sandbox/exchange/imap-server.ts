@@ -1,34 +1,38 @@
 /**
  * IMAP side of the Exchange fake: enough IMAP4rev1 (RFC 3501) for imapflow and our `test`/`fetch`, with Exchange
- * Online's greeting, capabilities and texts (reference section 3).
+ * Online's greeting, capabilities and texts (docs/exchange-behaviour.md section 4, IMAP).
  *
- * Where failures surface (decided from reference section 3): everything Exchange learns from the token itself
- * (signature, issuer, audience, expiry, role) and from the service-principal registration (appid+oid) makes
- * AUTHENTICATE answer `NO AUTHENTICATE failed.`. A mailbox that does not exist fails there too. The two
- * mailbox-level causes the reference names for the special case — no FullAccess for the SP, IMAP disabled on the
- * mailbox — let AUTHENTICATE succeed, and the next LIST/LSUB/SELECT/EXAMINE/STATUS answers
- * `BAD User is authenticated but not connected.` (as does the `notConnectedAfterAuth` toggle for every session).
+ * Where failures surface: the table of src/exchange/contract.ts says it per situation. Everything Exchange learns from
+ * the token itself (signature, issuer, audience, expiry, role), from the service-principal registration (appid+oid)
+ * and a mailbox that does not exist make AUTHENTICATE fail with the situation's reply. The situations whose IMAP reply
+ * is `not-connected` (no FullAccess for the SP, IMAP disabled on the mailbox) let AUTHENTICATE succeed, and the next
+ * LIST/LSUB/SELECT/EXAMINE/STATUS answers `BAD User is authenticated but not connected.` (as does the
+ * `notConnectedAfterAuth` toggle for every session).
  */
 import { createServer as createTlsServer, type Server } from "node:tls";
+import { EXCHANGE_SERVICE, renderLine, replyFor } from "../../exchange/contract.js";
 import { LineTooLongError } from "../../net/line-reader.js";
 import { initialResponse, runServerSasl } from "../../sasl/server.js";
 import { type ImapCommand, ImapSyntaxError, type ImapToken, readImapCommand, str } from "../../server/imap-command.js";
 import { ServerConn } from "./conn.js";
-import { authorize, record, recordExpiry, type ServerContext, serverId } from "./context.js";
+import { authorize, record, recordExpiry, release, type ServerContext, serverId } from "./context.js";
 import type { FakeMailbox, StoredMessage } from "./directory.js";
 import { SessionExpiry } from "./imap-expiry.js";
 import * as sel from "./imap-selected.js";
-import { MAILBOX_STAGE_REASONS } from "./token-check.js";
+import { failsAfterLogin, failureReply } from "./replies.js";
 
-export const IMAP_CAPABILITY =
-  "IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+";
+export const IMAP_CAPABILITY: string = EXCHANGE_SERVICE.imap.capability;
+
+/** A table reply without its tag (the session adds the tag of the command it answers). */
+const untagged = (line: string): string => line.replace(/^\{tag\} /, "");
 
 export const IMAP_TEXT = {
-  greeting: "* OK The Microsoft Exchange IMAP4 service is ready.",
-  authOk: "OK AUTHENTICATE completed.",
-  authFail: "NO AUTHENTICATE failed.",
-  loginFail: "NO LOGIN failed.",
-  notConnected: "BAD User is authenticated but not connected.",
+  /** The greeting without its server id (EXCHANGE_SERVICE.imap.greeting). */
+  greeting: EXCHANGE_SERVICE.imap.greeting.replace(" [{serverId}]", ""),
+  authOk: untagged(EXCHANGE_SERVICE.imap.authOk),
+  authFail: untagged(replyFor("auth-failed", "imap", { tag: "{tag}" })[0] as string),
+  loginFail: untagged(replyFor("basic-auth", "imap", { tag: "{tag}" })[0] as string),
+  notConnected: untagged(replyFor("not-connected", "imap", { tag: "{tag}" })[0] as string),
   badState: "BAD Command received in Invalid state.",
   unknown: "BAD Command Error. 12",
   badArgs: sel.BAD_ARGS,
@@ -78,7 +82,7 @@ class ImapSession implements sel.SelectedSession {
   }
 
   async run(): Promise<void> {
-    this.send(`${IMAP_TEXT.greeting} [${serverId(this.ctx.hostName)}]`);
+    this.send(renderLine(EXCHANGE_SERVICE.imap.greeting, { serverId: serverId(this.ctx.hostName) }));
     const limits = { maxLiteral: MAX_LITERAL, maxTotal: MAX_LITERAL + this.ctx.maxLine, continuation: CONTINUATION };
     for (;;) {
       let cmd: ImapCommand | null;
@@ -211,7 +215,15 @@ class ImapSession implements sel.SelectedSession {
       return this.r(tag, IMAP_TEXT.authFail);
     }
     const d = authorize(this.ctx, "imap", parsed.user, parsed.token);
-    if (!d.ok && !(MAILBOX_STAGE_REASONS.has(d.reason) && d.mailbox)) return this.r(tag, IMAP_TEXT.authFail);
+    if (!d.ok && !(failsAfterLogin(d, "imap") && d.mailbox)) {
+      const limit = String(this.faults.maxSessionsPerMailbox ?? "");
+      for (const line of failureReply(d, "imap", { tag, limit })) this.send(line);
+      return true;
+    }
+    if (d.ok) {
+      const address = d.mailbox.address;
+      this.conn.socket.once("close", () => release(this.ctx, address));
+    }
     this.mailbox = d.mailbox as FakeMailbox;
     this.expiry.arm(d.claims?.exp);
     if (!this.conn.closed) this.ctx.loggedIn.add(this);

@@ -1,6 +1,7 @@
 /**
  * An Exchange-Online-like fake of the mail side: POP3 (implicit TLS and STLS), IMAP (implicit TLS) and SMTP
- * submission (STARTTLS), in-process on 127.0.0.1, with EXO's texts and authorization model (reference sections 2-4).
+ * submission (STARTTLS), in-process on 127.0.0.1, with EXO's authorization model (token-check.ts) and the replies of
+ * src/exchange/contract.ts (replies.ts renders them).
  */
 import type { KeyObject } from "node:crypto";
 import type { AddressInfo, Server, Socket } from "node:net";
@@ -87,6 +88,7 @@ export class ExchangeFake {
       log: this.log,
       expiries: this.expiries,
       loggedIn: new Set(),
+      sessions: new Map(),
       maxLine: LIMITS.maxSaslLineBytes,
     };
   }

@@ -1,19 +1,23 @@
 /**
  * POP3 side of the Exchange fake: RFC 1939 + CAPA (RFC 2449) + SASL AUTH (RFC 5034) + STLS (RFC 2595), with
- * Exchange Online's texts (reference section 3): two-step XOAUTH2 only, no PIPELINING, basic auth off, Inbox only.
+ * Exchange Online's texts (docs/exchange-behaviour.md section 4, POP3; the login replies are the table's,
+ * src/exchange/contract.ts): two-step XOAUTH2 only, no PIPELINING, basic auth off, Inbox only.
  */
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { EXCHANGE_SERVICE, replyFor } from "../../exchange/contract.js";
 import { LineTooLongError } from "../../net/line-reader.js";
 import { initialResponse, runServerSasl } from "../../sasl/server.js";
 import { ServerConn, writeBody } from "./conn.js";
-import { authorize, record, type ServerContext, serverId } from "./context.js";
+import { authorize, record, release, type ServerContext, serverId } from "./context.js";
 import type { FakeMailbox, StoredMessage } from "./directory.js";
+import { failureReply } from "./replies.js";
 
 export const POP3_TEXT = {
-  greeting: "+OK The Microsoft Exchange POP3 service is ready.",
-  authOk: "+OK User successfully authenticated.",
-  authFail: "-ERR Authentication failure: unknown user name or bad password.",
+  /** The greeting without its server id (EXCHANGE_SERVICE.pop3.greeting). */
+  greeting: EXCHANGE_SERVICE.pop3.greeting.replace(" [{serverId}]", ""),
+  authOk: EXCHANGE_SERVICE.pop3.authOk,
+  authFail: replyFor("auth-failed", "pop3")[0] as string,
   badState: "-ERR Command is not valid in this state.",
   unknown: "-ERR Protocol error.",
   noSuchMessage: "-ERR The specified message is out of range.",
@@ -63,7 +67,7 @@ class Pop3Session {
   }
 
   async run(): Promise<void> {
-    this.send(`${POP3_TEXT.greeting} [${serverId(this.ctx.hostName)}]`);
+    this.send(EXCHANGE_SERVICE.pop3.greeting.replace("{serverId}", serverId(this.ctx.hostName)));
     for (;;) {
       let line: Buffer | null;
       try {
@@ -102,8 +106,18 @@ class Pop3Session {
     return true;
   }
 
+  /** Values for the table's reply templates. */
+  private vars(): Record<string, string> {
+    return { host: this.ctx.hostName, limit: String(this.ctx.faults.maxSessionsPerMailbox ?? "") };
+  }
+
+  /** The table's reply for a situation on POP3. */
+  private reply(id: Parameters<typeof replyFor>[0]): string {
+    return replyFor(id, "pop3", this.vars()).join("\r\n");
+  }
+
   private capa(): boolean {
-    const caps = ["TOP", "UIDL", "SASL PLAIN XOAUTH2", "USER"];
+    const caps: string[] = [...EXCHANGE_SERVICE.pop3.capa];
     if (!this.tls && this.state === "authorization") caps.push("STLS");
     this.conn.write(`+OK\r\n${caps.join("\r\n")}\r\n.\r\n`);
     return true;
@@ -135,7 +149,7 @@ class Pop3Session {
     if (verb === "USER") return this.ok(args.length === 1 ? "+OK" : POP3_TEXT.unknown);
     if (verb === "PASS") {
       record(this.ctx, { protocol: "pop3", user: "", ok: false, reason: "basic_auth_disabled" });
-      return this.ok(POP3_TEXT.authFail);
+      return this.ok(this.reply("basic-auth"));
     }
     if (verb === "AUTH") return this.auth(args);
     return this.ok(verb === "STAT" || verb === "LIST" || verb === "RETR" ? POP3_TEXT.badState : POP3_TEXT.unknown);
@@ -145,14 +159,16 @@ class Pop3Session {
     const mech = (args[0] ?? "").toUpperCase();
     // `AUTH XOAUTH2 =` is the two-step form too: `=` is an empty initial response (RFC 5034 section 4).
     if (mech !== "XOAUTH2" || initialResponse(args[1]) || args.length > 2) {
-      // Basic auth (PLAIN) is off, and Exchange rejects the one-line XOAUTH2 form (reference section 3).
+      // Basic auth (PLAIN) is off, and Exchange takes XOAUTH2 only in two steps (situations basic-auth and
+      // pop3-one-line-auth of src/exchange/contract.ts; docs/exchange-behaviour.md section 4, POP3).
+      const oneLine = mech === "XOAUTH2";
       record(this.ctx, {
         protocol: "pop3",
         user: "",
         ok: false,
-        reason: mech === "XOAUTH2" ? "one_line_auth" : "basic_auth_disabled",
+        reason: oneLine ? "one_line_auth" : "basic_auth_disabled",
       });
-      return this.ok(POP3_TEXT.authFail);
+      return this.ok(this.reply(oneLine ? "pop3-one-line-auth" : "basic-auth"));
     }
     let parsed: Awaited<ReturnType<typeof runServerSasl>>;
     try {
@@ -169,10 +185,12 @@ class Pop3Session {
     if ("error" in parsed && parsed.error === "cancelled") return this.ok("-ERR Authentication canceled.");
     if (!("token" in parsed)) {
       record(this.ctx, { protocol: "pop3", user: "", ok: false, reason: "malformed", detail: "bad XOAUTH2 response" });
-      return this.ok(POP3_TEXT.authFail);
+      return this.ok(this.reply("auth-failed"));
     }
     const d = authorize(this.ctx, "pop3", parsed.user, parsed.token);
-    if (!d.ok) return this.ok(POP3_TEXT.authFail);
+    if (!d.ok) return this.ok(failureReply(d, "pop3", this.vars()).join("\r\n"));
+    const address = d.mailbox.address;
+    this.conn.socket.once("close", () => release(this.ctx, address));
     this.mailbox = d.mailbox;
     this.msgs = [...(d.mailbox.folders.get("INBOX") ?? [])];
     this.state = "transaction";

@@ -1,5 +1,6 @@
 /**
- * SMTP submission side of the Exchange fake (port 587 STARTTLS, reference section 3), built on `smtp-server`.
+ * SMTP submission side of the Exchange fake (port 587 STARTTLS; docs/exchange-behaviour.md section 4, SMTP), built on
+ * `smtp-server`. Every refusal is the table's reply (src/exchange/contract.ts, rendered by replies.ts).
  *
  * Exact texts: smtp-server prefixes every reply with its own enhanced status code (535 -> 5.7.8). Exchange's texts
  * carry their own (5.7.3, 5.7.139, 5.2.252), so each connection's `send` is wrapped to skip the automatic code when
@@ -9,13 +10,15 @@
  *
  * SendAs: Exchange accepts MAIL FROM and rejects the message at the end of DATA when the authenticated principal
  * may not send as the From address (STOREDRV.Submission is the store driver submitting the message), so the
- * 554 5.2.252 reply is the answer to DATA, not to MAIL FROM.
+ * 554 5.2.252 reply is the answer to DATA, not to MAIL FROM. Sending needs SendAs on the From mailbox (maySendAs).
  */
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerSession } from "smtp-server";
+import { replyFor } from "../../exchange/contract.js";
 import { LIMITS } from "../../limits.js";
 import { parseAuthArgs } from "../../sasl/server.js";
-import { authorize, record, type ServerContext } from "./context.js";
+import { authorize, record, release, type ServerContext } from "./context.js";
 import type { ExchangeServicePrincipal, FakeMailbox } from "./directory.js";
+import { failureReply, smtpParts } from "./replies.js";
 import { maySendAs } from "./token-check.js";
 
 export interface SentMessage {
@@ -28,16 +31,23 @@ export interface SentMessage {
   deliveredTo: string[];
 }
 
+/** The table's SMTP texts without their reply code (smtp-server adds it), for tests and callers that need them. */
+const text = (id: Parameters<typeof replyFor>[0], vars: Record<string, string>): string =>
+  smtpParts(replyFor(id, "smtp", vars)[0] as string).text;
+
 export const SMTP_TEXT = {
-  authFail: (host: string) => `5.7.3 Authentication unsuccessful [${host}]`,
-  tenantDisabled: (host: string) =>
-    `5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [${host}]`,
-  mailboxDisabled: (host: string) =>
-    `5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information. [${host}]`,
-  basicDisabled: (host: string) => `5.7.139 Authentication unsuccessful, basic authentication is disabled. [${host}]`,
-  sendAsDenied: (user: string, from: string, host: string) =>
-    `5.2.252 SendAsDenied; ${user} not allowed to send as ${from}; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message [BeginDiagnosticData]Cannot submit message. 0.35250:0A00C184, 1.36674:0A000000, 1.61250:00000000, 1.45378:02000000, 1.44866:00000000, 1.36674:0E000000, 1.61250:00000000, 1.45378:00000000, 1.44866:00000000, 16.55847:1B000000[EndDiagnosticData] [Hostname=${host}]`,
+  authFail: (host: string) => text("auth-failed", { host }),
+  tenantDisabled: (host: string) => text("smtp-auth-disabled-tenant", { host }),
+  mailboxDisabled: (host: string) => text("smtp-auth-disabled-mailbox", { host }),
+  basicDisabled: (host: string) => text("basic-auth", { host }),
+  sendAsDenied: (user: string, from: string, host: string) => text("send-as-denied", { user, from, host }),
 } as const;
+
+/** The table's reply for `id` (or a failed decision's lines) as the error smtp-server answers with. */
+function tableError(line: string): Error & { responseCode: number } {
+  const { code, text: message } = smtpParts(line);
+  return smtpError(code, message);
+}
 
 function smtpError(code: number, message: string): Error & { responseCode: number } {
   return Object.assign(new Error(message), { responseCode: code });
@@ -93,6 +103,8 @@ function keepExchangeStatusCodes(server: SMTPServer, session: SMTPServerSession)
 
 export function createSmtpServer(ctx: ServerContext, sent: SentMessage[]): SMTPServer {
   const host = ctx.hostName;
+  /** The mailbox each logged-in connection holds a session of (released at close). */
+  const held = new Map<string, string>();
   const server: SMTPServer = new SMTPServer({
     name: host,
     banner: "Microsoft ESMTP MAIL Service ready",
@@ -109,19 +121,24 @@ export function createSmtpServer(ctx: ServerContext, sent: SentMessage[]): SMTPS
       keepExchangeStatusCodes(server, session);
       cb();
     },
-    onAuth(auth: SMTPServerAuthentication, _session, cb) {
+    onAuth(auth: SMTPServerAuthentication, session, cb) {
       if (auth.method !== "XOAUTH2") {
         record(ctx, { protocol: "smtp", user: auth.username ?? "", ok: false, reason: "basic_auth_disabled" });
-        return cb(smtpError(535, SMTP_TEXT.basicDisabled(host)));
+        return cb(tableError(replyFor("basic-auth", "smtp", { host })[0] as string));
       }
       const d = authorize(ctx, "smtp", auth.username ?? "", auth.accessToken ?? "");
       if (d.ok) {
         const user: AuthedUser = { address: d.mailbox.address, sp: d.sp, mailbox: d.mailbox };
+        held.set(session.id, user.address);
         return cb(null, { user });
       }
-      if (d.reason === "smtp_auth_disabled_tenant") return cb(smtpError(535, SMTP_TEXT.tenantDisabled(host)));
-      if (d.reason === "smtp_auth_disabled_mailbox") return cb(smtpError(535, SMTP_TEXT.mailboxDisabled(host)));
-      return cb(smtpError(535, SMTP_TEXT.authFail(host)));
+      const limit = String(ctx.faults.maxSessionsPerMailbox ?? "");
+      return cb(tableError(failureReply(d, "smtp", { host, limit })[0] as string));
+    },
+    onClose(session) {
+      const address = held.get(session.id);
+      held.delete(session.id);
+      if (address) release(ctx, address);
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
@@ -136,7 +153,7 @@ export function createSmtpServer(ctx: ServerContext, sent: SentMessage[]): SMTPS
         if (!user) return cb(smtpError(530, "5.7.57 Client not authenticated to send mail."));
         if (!maySendAs(ctx.directory, user.sp, from)) {
           record(ctx, { protocol: "smtp", user: user.address, ok: false, reason: "send_as_denied", detail: from });
-          return cb(smtpError(554, SMTP_TEXT.sendAsDenied(user.address, from, host)));
+          return cb(tableError(replyFor("send-as-denied", "smtp", { user: user.address, from, host })[0] as string));
         }
         const raw = Buffer.concat(chunks);
         const to = session.envelope.rcptTo.map((r) => r.address);

@@ -1,6 +1,7 @@
 /**
- * Validates a bearer token the way Exchange Online does (reference sections 2-4). The `reason` is internal (logs,
- * tests); servers must show clients only Exchange's generic failure text.
+ * Validates a bearer token the way Exchange Online does (claims: docs/exchange-behaviour.md section 2); the order of
+ * checks follows the situations of src/exchange/contract.ts. The `reason` is internal (logs, tests); the servers
+ * answer each reason with its situation's reply from the table (replies.ts), never with the reason itself.
  */
 import type { KeyObject } from "node:crypto";
 import { isExchangeAudience, type MailProtocol, ROLE_FOR_PROTOCOL } from "../../auth/clouds.js";
@@ -23,13 +24,9 @@ export type AuthFailureReason =
   | "protocol_disabled"
   | "smtp_auth_disabled_tenant"
   | "smtp_auth_disabled_mailbox"
+  | "connection_limit"
+  | "server_busy"
   | "injected_fault";
-
-/** Failures Exchange only notices once the IMAP session opens the mailbox ("authenticated but not connected"). */
-export const MAILBOX_STAGE_REASONS: ReadonlySet<AuthFailureReason> = new Set([
-  "no_mailbox_permission",
-  "protocol_disabled",
-]);
 
 /** What the fake trusts: the identity fake's signing key and the issuers it accepts. */
 export interface IdentityTrust {
@@ -53,6 +50,8 @@ export type AuthDecision =
       claims?: TokenClaims;
       sp?: ExchangeServicePrincipal;
       mailbox?: FakeMailbox;
+      /** sp_not_registered: the object ID the app's service principal was registered with instead of the token's oid. */
+      spRegisteredAs?: string;
     };
 
 function fail(
@@ -119,7 +118,7 @@ export function checkAccess(opts: {
     const detail = byApp
       ? `service principal for appid ${claims.appid} registered with objectId ${byApp.objectId}, token oid ${claims.oid}`
       : `no service principal registered for appid ${claims.appid}`;
-    return fail("sp_not_registered", detail, { claims });
+    return fail("sp_not_registered", detail, byApp ? { claims, spRegisteredAs: byApp.objectId } : { claims });
   }
   const mailbox = dir.findMailbox(user);
   if (!mailbox) return fail("mailbox_not_found", `no mailbox ${user}`, { claims, sp });
@@ -140,9 +139,14 @@ export function checkAccess(opts: {
   return { ok: true, ...ctx };
 }
 
-/** SMTP MAIL FROM: may this service principal send as `from`? (SendAs or FullAccess on the sender mailbox.) */
+/**
+ * SMTP, end of DATA: may this service principal send as `from`? Only with SendAs on the From mailbox: FullAccess
+ * "doesn't allow the delegate to send messages from the mailbox" (Microsoft, "Manage permissions for recipients",
+ * https://learn.microsoft.com/en-us/exchange/recipients/mailbox-permissions; docs/exchange-behaviour.md section 4).
+ * The login itself (checkAccess) takes SendAs or FullAccess on the `user=` mailbox.
+ */
 export function maySendAs(dir: ExchangeDirectory, sp: ExchangeServicePrincipal, from: string): boolean {
   const mb = dir.findMailbox(from);
   if (!mb) return false;
-  return dir.hasSendAs(sp.objectId, mb.address) || dir.hasFullAccess(sp.objectId, mb.address);
+  return dir.hasSendAs(sp.objectId, mb.address);
 }

@@ -1,5 +1,6 @@
 /**
- * Microsoft identity platform error responses (reference section 1): `error`, HTTP status and an
+ * Microsoft identity platform error responses (docs/exchange-behaviour.md section 1; AADSTS numbers:
+ * https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes): `error`, HTTP status and an
  * `error_description` of the form `AADSTSnnnn: text\r\nTrace ID: ..\r\nCorrelation ID: ..\r\nTimestamp: ..`.
  * The texts are our own short wording; clients must key on `error_codes`, never on the text.
  */

@@ -1,4 +1,4 @@
-/** `POST /{tenant}/oauth2/v2.0/token`, client-credentials grant only (reference section 1). */
+/** `POST /{tenant}/oauth2/v2.0/token`, client-credentials grant only (docs/exchange-behaviour.md section 1). */
 import { createHash } from "node:crypto";
 import type { CloudName } from "../../auth/clouds.js";
 import { validateAssertion } from "./assertion.js";

@@ -1,4 +1,4 @@
-/** Mints v1 app-only access tokens as Entra ID issues them for Exchange Online (reference section 2). */
+/** Mints v1 app-only access tokens as Entra ID issues them for Exchange Online (claims `aud`, `roles`, `oid`, `idtyp=app`, `ver 1.0`: docs/exchange-behaviour.md section 2). */
 import { createPublicKey, randomUUID } from "node:crypto";
 import { signJwt } from "../../auth/jwt.js";
 import type { ClientCert } from "../pki.js";
