@@ -11,6 +11,7 @@ import { XoauthError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { LIMITS } from "../limits.js";
 import { mapNetworkError } from "../net/errors.js";
+import { trustedContext } from "../net/trust.js";
 import { bypassesProxy, connectTunnel } from "./proxy.js";
 
 export interface HttpClientOptions {
@@ -64,10 +65,11 @@ export class TokenHttpClient implements INetworkModule {
   lastResponse: RawResponse | undefined;
   /** HTTP requests actually sent (retries included). */
   requestCount = 0;
-  private readonly ca: string[] | undefined;
+  /** Node's roots plus the extra CAs, one context shared by every request (src/net/trust.ts). */
+  private readonly ca: tls.SecureContext | undefined;
 
   constructor(private readonly opts: HttpClientOptions = {}) {
-    this.ca = opts.ca?.length ? [...tls.rootCertificates, ...opts.ca] : undefined;
+    this.ca = trustedContext(opts.ca);
   }
 
   resetSideChannel(): void {
@@ -147,7 +149,7 @@ export class TokenHttpClient implements INetworkModule {
             // With a tunnel, no agent so that `createConnection` is used; otherwise a fresh one (no pooling).
             ...(tunnel ? {} : { agent: false }),
             signal: ac.signal,
-            ...(this.ca ? { ca: this.ca } : {}),
+            ...(this.ca ? { secureContext: this.ca } : {}),
             ...(servername ? { servername } : {}),
             ...(tunnel
               ? {
@@ -156,7 +158,7 @@ export class TokenHttpClient implements INetworkModule {
                       socket: tunnel,
                       host,
                       ...(servername ? { servername } : {}),
-                      ...(this.ca ? { ca: this.ca } : {}),
+                      ...(this.ca ? { secureContext: this.ca } : {}),
                     }),
                 }
               : {}),
