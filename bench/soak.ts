@@ -4,7 +4,8 @@
  * in-process sandbox (identity + Exchange fake) whose tokens live 30 s — the fake ends every IMAP session at its
  * token's expiry like Exchange Online — while mail arrives and legacy clients use the proxy (bench/soak-clients.ts).
  * At the end: every delivered Message-ID exactly once in the Maildir, RSS and open fds of both children at start and
- * end, token lifetimes covered. Prints a table for bench/RESULTS.md; exit 1 when a check fails. Ctrl-C stops all.
+ * end, token lifetimes covered. `--node-flag X` (repeatable) starts both children with that node option (heap
+ * snapshots: `--node-flag --heapsnapshot-signal=SIGUSR2 --node-flag --diagnostic-dir=/tmp/snaps`). Prints a table for bench/RESULTS.md; exit 1 when a check fails. Ctrl-C stops all.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -30,6 +31,11 @@ function numFlag(argv: string[], name: string, dflt: number): number {
   return n;
 }
 
+/** Every `--node-flag X` (repeatable): node options for both children, e.g. `--heapsnapshot-signal=SIGUSR2`. */
+function nodeFlags(argv: string[]): string[] {
+  return argv.flatMap((a, i) => (argv[i - 1] === "--node-flag" ? [a] : []));
+}
+
 interface Sample {
   rssMb: number;
   fds: number;
@@ -46,10 +52,11 @@ function sample(pid: number | undefined): Sample | undefined {
 }
 
 /** `fetch --idle --log-format json` as a child: its JSON log lines are counted, other lines kept. */
-function startFetch(config: string, maildir: string, cacheDir: string) {
+function startFetch(config: string, maildir: string, cacheDir: string, nodeFlags: string[]) {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...nodeFlags,
       CLI_BIN,
       "fetch",
       "--config",
@@ -121,6 +128,7 @@ async function main(): Promise<void> {
   const minutes = numFlag(argv, "--minutes", 30);
   const lifetimeSec = numFlag(argv, "--token-lifetime", 30);
   const intervalMs = numFlag(argv, "--interval", 2) * 1000;
+  const flags = nodeFlags(argv);
   installSignalHandlers();
   const dir = mkdtempSync(join(tmpdir(), "xoauth-soak-"));
   onCleanup(() => rmSync(dir, { recursive: true, force: true }));
@@ -144,8 +152,8 @@ async function main(): Promise<void> {
   );
   const maildir = join(dir, "Maildir");
   log(`sandbox up (tokens live ${lifetimeSec} s); starting proxy and fetch --idle for ${minutes} min`);
-  const proxy = await startProxyProcess({ caFile }, config, ports.smtp, join(dir, "proxy-cache"));
-  const fetch = startFetch(config, maildir, join(dir, "fetch-cache"));
+  const proxy = await startProxyProcess({ caFile }, config, ports.smtp, join(dir, "proxy-cache"), flags);
+  const fetch = startFetch(config, maildir, join(dir, "fetch-cache"), flags);
   for (let i = 0; i < 600 && fetch.counts.cycles === 0; i++) await new Promise((r) => setTimeout(r, 100));
   if (fetch.counts.cycles === 0) throw new Error(`fetch --idle did not finish a cycle: ${fetch.samples.join("\n")}`);
   const t0 = Date.now();
