@@ -29,10 +29,23 @@ export async function startProxyProcess(
   config: string,
   port: number,
   cacheDir: string,
+  nodeFlags: string[] = [],
 ): Promise<ProxyProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI_BIN, "proxy", "--config", config, "--ca-file", env.caFile, "--log-format", "json", "--drain-seconds", "1"],
+    [
+      ...nodeFlags,
+      CLI_BIN,
+      "proxy",
+      "--config",
+      config,
+      "--ca-file",
+      env.caFile,
+      "--log-format",
+      "json",
+      "--drain-seconds",
+      "1",
+    ],
     {
       env: { PATH: process.env.PATH, LANG: "C", XOAUTH_MAIL_CACHE_DIR: cacheDir },
       stdio: ["ignore", "pipe", "pipe"],

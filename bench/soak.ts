@@ -3,8 +3,10 @@
  * Maildir and `xoauth-mail proxy` (POP3, IMAP, SMTP listeners), both the real CLI as child processes, against the
  * in-process sandbox (identity + Exchange fake) whose tokens live 30 s — the fake ends every IMAP session at its
  * token's expiry like Exchange Online — while mail arrives and legacy clients use the proxy (bench/soak-clients.ts).
- * At the end: every delivered Message-ID exactly once in the Maildir, RSS and open fds of both children at start and
- * end, token lifetimes covered. Prints a table for bench/RESULTS.md; exit 1 when a check fails. Ctrl-C stops all.
+ * At the end: every delivered Message-ID exactly once in the Maildir, RSS and open fds of both children at start,
+ * each minute and end, token lifetimes covered. Prints a table for bench/RESULTS.md; exit 1 when a check fails.
+ * Ctrl-C stops all. `--node-flag X` (repeatable) starts both children with that node option, e.g. heap snapshots:
+ * `--node-flag --heapsnapshot-signal=SIGUSR2 --node-flag --diagnostic-dir=/tmp/snaps`, then `kill -USR2 PID`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -30,6 +32,11 @@ function numFlag(argv: string[], name: string, dflt: number): number {
   return n;
 }
 
+/** Every `--node-flag X` (repeatable): node options for both children, e.g. `--heapsnapshot-signal=SIGUSR2`. */
+function nodeFlags(argv: string[]): string[] {
+  return argv.flatMap((a, i) => (argv[i - 1] === "--node-flag" ? [a] : []));
+}
+
 interface Sample {
   rssMb: number;
   fds: number;
@@ -46,10 +53,11 @@ function sample(pid: number | undefined): Sample | undefined {
 }
 
 /** `fetch --idle --log-format json` as a child: its JSON log lines are counted, other lines kept. */
-function startFetch(config: string, maildir: string, cacheDir: string) {
+function startFetch(config: string, maildir: string, cacheDir: string, nodeFlags: string[]) {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...nodeFlags,
       CLI_BIN,
       "fetch",
       "--config",
@@ -121,6 +129,7 @@ async function main(): Promise<void> {
   const minutes = numFlag(argv, "--minutes", 30);
   const lifetimeSec = numFlag(argv, "--token-lifetime", 30);
   const intervalMs = numFlag(argv, "--interval", 2) * 1000;
+  const flags = nodeFlags(argv);
   installSignalHandlers();
   const dir = mkdtempSync(join(tmpdir(), "xoauth-soak-"));
   onCleanup(() => rmSync(dir, { recursive: true, force: true }));
@@ -144,8 +153,8 @@ async function main(): Promise<void> {
   );
   const maildir = join(dir, "Maildir");
   log(`sandbox up (tokens live ${lifetimeSec} s); starting proxy and fetch --idle for ${minutes} min`);
-  const proxy = await startProxyProcess({ caFile }, config, ports.smtp, join(dir, "proxy-cache"));
-  const fetch = startFetch(config, maildir, join(dir, "fetch-cache"));
+  const proxy = await startProxyProcess({ caFile }, config, ports.smtp, join(dir, "proxy-cache"), flags);
+  const fetch = startFetch(config, maildir, join(dir, "fetch-cache"), flags);
   for (let i = 0; i < 600 && fetch.counts.cycles === 0; i++) await new Promise((r) => setTimeout(r, 100));
   if (fetch.counts.cycles === 0) throw new Error(`fetch --idle did not finish a cycle: ${fetch.samples.join("\n")}`);
   const t0 = Date.now();
@@ -154,9 +163,14 @@ async function main(): Promise<void> {
   const stopClients = new AbortController();
   const until = t0 + minutes * 60_000;
   const show = (x: Sample | undefined) => (x ? `${x.rssMb.toFixed(0)} MB ${x.fds} fds` : "n/a");
+  // Per minute: a trend, not just two points (the proxy's first logins add a fixed amount, see docs/operations.md).
+  const trend = { fetch: [start.fetch], proxy: [start.proxy] };
   const progress = setInterval(() => {
     const at = `${((Date.now() - t0) / 60_000).toFixed(1)} min`;
-    log(`${at}: fetch ${show(sample(fetch.pid))}, proxy ${show(sample(proxy.pid))}`);
+    const now = { fetch: sample(fetch.pid), proxy: sample(proxy.pid) };
+    trend.fetch.push(now.fetch);
+    trend.proxy.push(now.proxy);
+    log(`${at}: fetch ${show(now.fetch)}, proxy ${show(now.proxy)}`);
   }, 60_000).unref();
   const clients = await runClients(
     tn,
@@ -182,6 +196,8 @@ async function main(): Promise<void> {
   const byes = tn.exchange.expiries.length;
   const ok =
     lost === 0 && duplicated === 0 && fetch.counts.errors === 0 && fetch.counts.notJson === 0 && fetchExit === 0;
+  const perMinute = (xs: (Sample | undefined)[]) =>
+    xs.map((x) => (x ? `${x.rssMb.toFixed(0)}/${x.fds}` : "n/a")).join(" ");
   const row = (s: Sample | undefined) => (s ? `${s.rssMb.toFixed(1)} MB, ${s.fds} fds` : "n/a");
   const loop = (s: { ok: number; errors: number; firstError?: string }) =>
     `${s.ok} ok, ${s.errors} errors${s.firstError ? ` (first: ${s.firstError.slice(0, 120)})` : ""}`;
@@ -195,6 +211,8 @@ async function main(): Promise<void> {
     `| fetch --idle | ${fetch.counts.cycles} cycles, ${fetch.counts.relogins} re-logins before expiry, ${fetch.counts.byeRelogins} after a BYE, ${fetch.counts.warnings} warnings, ${fetch.counts.errors} errors, ${fetch.counts.notJson} non-JSON lines, exit ${fetchExit} |`,
     `| fetch RSS / fds, start -> end | ${row(start.fetch)} -> ${row(end.fetch)} |`,
     `| proxy RSS / fds, start -> end | ${row(start.proxy)} -> ${row(end.proxy)} |`,
+    `| RSS MB / fds per minute, fetch | ${perMinute(trend.fetch)} |`,
+    `| RSS MB / fds per minute, proxy | ${perMinute(trend.proxy)} |`,
     `| token requests / IMAP sessions ended at expiry (BYE) | ${tn.identity.tokenRequests - tokensBefore} / ${byes} |`,
     `| proxy POP3 sessions | ${loop(clients.pop3)} |`,
     `| proxy IMAP sessions | ${loop(clients.imap)} |`,

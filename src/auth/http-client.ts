@@ -11,6 +11,7 @@ import { XoauthError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { LIMITS } from "../limits.js";
 import { mapNetworkError } from "../net/errors.js";
+import { trustedContext } from "../net/trust.js";
 import { bypassesProxy, connectTunnel } from "./proxy.js";
 
 export interface HttpClientOptions {
@@ -64,10 +65,11 @@ export class TokenHttpClient implements INetworkModule {
   lastResponse: RawResponse | undefined;
   /** HTTP requests actually sent (retries included). */
   requestCount = 0;
-  private readonly ca: string[] | undefined;
+  /** Node's roots plus the extra CAs, one context shared by every request (src/net/trust.ts). */
+  private readonly ca: tls.SecureContext | undefined;
 
   constructor(private readonly opts: HttpClientOptions = {}) {
-    this.ca = opts.ca?.length ? [...tls.rootCertificates, ...opts.ca] : undefined;
+    this.ca = trustedContext(opts.ca);
   }
 
   /**
@@ -79,7 +81,7 @@ export class TokenHttpClient implements INetworkModule {
     return {
       rejectUnauthorized: true,
       checkServerIdentity: tls.checkServerIdentity,
-      ...(this.ca ? { ca: this.ca } : {}),
+      ...(this.ca ? { secureContext: this.ca } : {}),
       ...(servername ? { servername } : {}),
     };
   }

@@ -2,6 +2,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
+import type { SecureContext } from "node:tls";
 import { XoauthError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { mapNetworkError } from "../net/errors.js";
@@ -51,14 +52,14 @@ export function bypassesProxy(host: string, port: number, noProxy: string | unde
 }
 
 /**
- * Opens a CONNECT tunnel through `proxyUrl` to host:port and resolves with the raw socket. `ca` is the complete
- * trust list for an https: proxy (system roots plus extra CAs), undefined for Node's default roots.
+ * Opens a CONNECT tunnel through `proxyUrl` to host:port and resolves with the raw socket. `trust` is the shared
+ * context (system roots plus extra CAs, src/net/trust.ts) for an https: proxy, undefined for Node's default roots.
  */
 export function connectTunnel(
   proxyUrl: string,
   host: string,
   port: number,
-  ca: string[] | undefined,
+  trust: SecureContext | undefined,
   signal: AbortSignal,
 ): Promise<Socket> {
   const proxy = new URL(proxyUrl);
@@ -78,7 +79,7 @@ export function connectTunnel(
       agent: false,
       signal,
       // An https: proxy sees the proxy credentials: verified like the token endpoint, whatever the environment says.
-      ...(proxy.protocol === "https:" ? { rejectUnauthorized: true, ...(ca ? { ca } : {}) } : {}),
+      ...(proxy.protocol === "https:" ? { rejectUnauthorized: true, ...(trust ? { secureContext: trust } : {}) } : {}),
     });
     req.once("connect", (res, socket) => {
       if (res.statusCode === 200) {

@@ -7,6 +7,7 @@ import tls from "node:tls";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { mapNetworkError } from "./errors.js";
+import { trustedContext } from "./trust.js";
 
 import type { TlsMode } from "./types.js";
 
@@ -108,7 +109,8 @@ export async function upgradeToTls(socket: net.Socket, opts: UpgradeOptions): Pr
       host: name,
       // SNI must not carry an IP address (RFC 6066 §3); the certificate check still uses `host`.
       ...(net.isIP(name) ? {} : { servername: name }),
-      ...(opts.ca && opts.ca.length > 0 ? { ca: [...tls.rootCertificates, ...opts.ca] } : {}),
+      // One shared context per CA list, not one per connection (src/net/trust.ts: native memory of a daemon).
+      ...(opts.ca && opts.ca.length > 0 ? { secureContext: trustedContext(opts.ca) } : {}),
       rejectUnauthorized: true,
       checkServerIdentity: tls.checkServerIdentity,
     });
