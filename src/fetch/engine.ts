@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { toXoauthError, type XoauthError } from "../errors.js";
-import { isTokenExpiry } from "../imap/client/bye.js";
+import { isTokenExpiry } from "../imap/bye.js";
 import { toTypedError } from "../store/fs-errors.js";
 import { Maildir } from "../store/maildir.js";
 import { accountHash, StateStore } from "../store/state.js";

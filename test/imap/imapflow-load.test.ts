@@ -11,7 +11,7 @@ import { it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ImapFlow } from "../../src/imap/imapflow.js";
 
-const SRC = fileURLToPath(new URL("../../../src/", import.meta.url));
+const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -1,12 +1,12 @@
 /**
- * IMAP client: framer -> assembler -> parser (src/imap/client/framer.ts, assembler.ts, parser.ts) on server
+ * IMAP client: framer -> assembler -> parser (src/imap/framer.ts, assembler.ts, parser.ts) on server
  * transcripts, and the modified UTF-7 / quoted-string encoders (utf7.ts).
  */
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import fc from "fast-check";
-import { ResponseAssembler } from "../../../src/imap/client/assembler.js";
-import { ImapFramer } from "../../../src/imap/client/framer.js";
+import { ResponseAssembler } from "../../../src/imap/assembler.js";
+import { ImapFramer } from "../../../src/imap/framer.js";
 import {
   fetchAttributes,
   parseStatus,
@@ -15,9 +15,9 @@ import {
   type Token,
   tokenize,
   tokenText,
-} from "../../../src/imap/client/parser.js";
-import { STREAMED } from "../../../src/imap/client/types.js";
-import { encodeMailboxName, quoteString } from "../../../src/imap/client/utf7.js";
+} from "../../../src/imap/parser.js";
+import { STREAMED } from "../../../src/imap/session-types.js";
+import { encodeMailboxName, quoteString } from "../../../src/imap/utf7.js";
 import { LIMITS } from "../../../src/limits.js";
 import { tokenize as serverTokenize } from "../../../src/sandbox/exchange/imap-parser.js";
 import { cuts, lineText, mutate, mutations, split } from "../gen.js";
@@ -143,7 +143,7 @@ function drive(chunks: readonly Buffer[], stream: boolean, maxLineBytes: number)
 
 export const imapClient: FuzzTarget = {
   name: "imap-client",
-  covers: "src/imap/client/framer.ts, assembler.ts, parser.ts",
+  covers: "src/imap/framer.ts, assembler.ts, parser.ts",
   property: () =>
     fc.property(
       fc.array(response, { maxLength: 6 }),
@@ -174,7 +174,7 @@ export const imapClient: FuzzTarget = {
 /** Tokenizer round trip on token trees, then mutated text: the tree back, or PROTOCOL_ERROR; status lines never throw. */
 export const imapParser: FuzzTarget = {
   name: "imap-parser",
-  covers: "src/imap/client/parser.ts",
+  covers: "src/imap/parser.ts",
   property: () =>
     fc.property(
       fc.array(tree, { maxLength: 6 }),
@@ -221,7 +221,7 @@ function decodeMutf7(s: string): string {
 
 export const imapUtf7: FuzzTarget = {
   name: "imap-utf7",
-  covers: "src/imap/client/utf7.ts",
+  covers: "src/imap/utf7.ts",
   property: () =>
     fc.property(
       fc.string({

@@ -4,18 +4,18 @@
  * backpressure, per-phase inactivity timeouts, STARTTLS without accepting injected plaintext, a redacted trace.
  */
 import type net from "node:net";
-import { toXoauthError, XoauthError } from "../../errors.js";
-import { LIMITS } from "../../limits.js";
-import { redact } from "../../log/redact.js";
-import { mapNetworkError } from "../../net/errors.js";
-import { IdleTimer } from "../../net/idle-timer.js";
+import { toXoauthError, XoauthError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import { redact } from "../log/redact.js";
+import { mapNetworkError } from "../net/errors.js";
+import { IdleTimer } from "../net/idle-timer.js";
 import { ResponseAssembler } from "./assembler.js";
 import { ImapFramer } from "./framer.js";
 import type { TaggedLine } from "./parser.js";
-import type { CommandSpec, ImapTimeouts, Response, TraceFn, Untagged } from "./types.js";
+import type { CommandSpec, ImapTimeouts, Response, TraceFn, Untagged } from "./session-types.js";
 
-export type { CommandSpec, ImapTimeouts, TraceFn, Untagged } from "./types.js";
-export { STREAMED } from "./types.js";
+export type { CommandSpec, ImapTimeouts, TraceFn, Untagged } from "./session-types.js";
+export { STREAMED } from "./session-types.js";
 
 interface Running {
   tag: string;

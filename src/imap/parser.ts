@@ -3,7 +3,7 @@
  * token tree of a FETCH attribute list (atoms, numbers, quoted strings, literals, NIL, parenthesized lists, section
  * atoms such as `BODY[HEADER.FIELDS (MESSAGE-ID)]<0>`). Bounded: depth and token count are capped.
  */
-import { XoauthError } from "../../errors.js";
+import { XoauthError } from "../errors.js";
 
 /** A response as received: line text and the literals between the lines, in order. */
 export type Segment = string | Buffer;

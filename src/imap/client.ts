@@ -6,11 +6,11 @@
  * 82-88 MB RSS, with this client the download costs what POP3's does (bench/memory-100mb.ts).
  */
 import type { Writable } from "node:stream";
-import { markSecret } from "../../log/redact.js";
-import { connect } from "../../net/connect.js";
+import { markSecret } from "../log/redact.js";
+import { connect } from "../net/connect.js";
 import { type ImapClientOptions, ImapConnection } from "./connection.js";
+import { ImapSession, STREAMED, type Untagged } from "./imap-session.js";
 import { fetchAttributes, type Token, tokenize, tokenText } from "./parser.js";
-import { ImapSession, STREAMED, type Untagged } from "./session.js";
 import { encodeMailboxName, quoteString } from "./utf7.js";
 
 export type { ImapClientOptions } from "./connection.js";

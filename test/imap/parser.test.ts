@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { XoauthError } from "../../../src/errors.js";
+import { XoauthError } from "../../src/errors.js";
 import {
   fetchAttributes,
   parseStatus,
@@ -12,7 +12,7 @@ import {
   type Token,
   tokenize,
   tokenText,
-} from "../../../src/imap/client/parser.js";
+} from "../../src/imap/parser.js";
 
 function protocolError(fn: () => unknown, message?: RegExp): XoauthError {
   try {

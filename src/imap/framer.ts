@@ -4,7 +4,7 @@
  * line. Literal bytes are handed out as they arrive (subarray views of the received chunks, never copied or
  * concatenated here): the session decides whether to collect them (small) or stream them to disk (message bodies).
  */
-import { XoauthError } from "../../errors.js";
+import { XoauthError } from "../errors.js";
 
 export interface ImapFramerHandlers {
   /**

@@ -3,14 +3,14 @@
  * (RFC 4959) or a continuation, the XOAUTH2 error continuation answered with an empty line; typed errors for every
  * command (the codes of src/imap/errors.ts). The mailbox commands fetch needs are in client.ts.
  */
-import { toXoauthError, XoauthError } from "../../errors.js";
-import type { TlsMode } from "../../net/connect.js";
-import { upgradeToTls } from "../../net/connect.js";
-import { buildXoauth2, parseXoauth2Error } from "../../sasl/xoauth2.js";
-import { mapImapError } from "../errors.js";
+import { toXoauthError, XoauthError } from "../errors.js";
+import type { TlsMode } from "../net/connect.js";
+import { upgradeToTls } from "../net/connect.js";
+import { buildXoauth2, parseXoauth2Error } from "../sasl/xoauth2.js";
+import { mapImapError } from "./errors.js";
+import type { ImapSession } from "./imap-session.js";
 import type { TaggedLine } from "./parser.js";
-import type { ImapSession } from "./session.js";
-import type { ImapTimeouts, TraceFn } from "./types.js";
+import type { ImapTimeouts, TraceFn } from "./session-types.js";
 
 export interface ImapClientOptions {
   host: string;
