@@ -83,7 +83,7 @@ const ATOM_END = new Set([" ", "(", ")", "{", '"', "\r", "\n"]);
  * Parses the tokens of `segments` starting at `offset` of the first text segment. A literal segment stands where
  * its `{n}` marker ended the preceding text.
  */
-export function tokenize(segments: readonly Segment[], offset = 0): Token[] {
+export function tokenizeResponse(segments: readonly Segment[], offset = 0): Token[] {
   const root: Token[] = [];
   const stack: Token[][] = [root];
   let count = 0;

@@ -27,14 +27,16 @@ export function createUpstreamLogin(opts: UpstreamOptions = {}): UpstreamLogin {
         ...(opts.ca ? { ca: opts.ca } : {}),
       });
       const socket = await untilAborted(connecting, signal, (s) => s.destroy());
-      const c = new UpstreamConn(socket, req, opts.ca);
+      let c: UpstreamConn | undefined;
       // Closing the socket makes the pending read fail at once; the TLS socket after STARTTLS wraps the same one.
       const onAbort = (): void => {
-        c.socket.destroy();
+        c?.socket.destroy();
         socket.destroy();
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       try {
+        if (req.protocol === "imap") return await imapUpstreamLogin(socket, req, opts.ca);
+        c = new UpstreamConn(socket, req, opts.ca);
         if (req.protocol === "pop3") {
           const successText = await pop3UpstreamLogin(c, req);
           return { socket: c.socket, leftover: c.detach(), successText };
@@ -43,13 +45,7 @@ export function createUpstreamLogin(opts: UpstreamOptions = {}): UpstreamLogin {
           const successText = await smtpUpstreamLogin(c, req);
           return { socket: c.socket, leftover: c.detach(), successText };
         }
-        const r = await imapUpstreamLogin(c, req);
-        return {
-          socket: c.socket,
-          leftover: c.detach(),
-          successText: r.okText,
-          ...(r.capabilities ? { capabilities: r.capabilities } : {}),
-        };
+        throw new Error(`unknown protocol ${String(req.protocol)}`);
       } catch (e) {
         onAbort();
         throw signal?.aborted ? cancelledError() : e;

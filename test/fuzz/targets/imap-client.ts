@@ -13,7 +13,7 @@ import {
   parseTagged,
   parseUntaggedHead,
   type Token,
-  tokenize,
+  tokenizeResponse,
   tokenText,
 } from "../../../src/imap/parser.js";
 import { STREAMED } from "../../../src/imap/session-types.js";
@@ -103,7 +103,7 @@ function drive(chunks: readonly Buffer[], stream: boolean, maxLineBytes: number)
       out.push({ head: r.r.head, segs });
       if (r.r.head.kind === "numeric" && r.r.head.type === "FETCH") {
         const first = r.r.segments[0] as string;
-        const p = outcome(() => tokenize(r.r.segments, first.indexOf("FETCH") + 6), ["PROTOCOL_ERROR"]);
+        const p = outcome(() => tokenizeResponse(r.r.segments, first.indexOf("FETCH") + 6), ["PROTOCOL_ERROR"]);
         out.push(p);
         if (p.ok) {
           fetches.push(p.value);
@@ -187,7 +187,7 @@ export const imapParser: FuzzTarget = {
         let deep = tokens;
         for (let d = 0; d < depth; d++) deep = [{ t: "list", v: deep }];
         const segs = serialize(deep);
-        const got = outcome(() => tokenize(segs), ["PROTOCOL_ERROR"]);
+        const got = outcome(() => tokenizeResponse(segs), ["PROTOCOL_ERROR"]);
         // Lists nest up to 16 deep (MAX_DEPTH); within that the exact tree comes back, beyond it PROTOCOL_ERROR.
         assert.equal(got.ok, Math.max(0, ...deep.map(depthOf)) <= 16, "depth cap");
         if (got.ok) assert.deepEqual(got.value, deep.map(expected));
@@ -198,7 +198,7 @@ export const imapParser: FuzzTarget = {
           const j = at % (s.length + 1);
           text[i] = s.slice(0, j) + ch + s.slice(j);
         }
-        outcome(() => tokenize(text.map((s, i) => (i % 2 === 1 ? Buffer.from(s, "latin1") : s))), ["PROTOCOL_ERROR"]);
+        outcome(() => tokenizeResponse(text.map((s, i) => (i % 2 === 1 ? Buffer.from(s, "latin1") : s))), ["PROTOCOL_ERROR"]);
         parseStatus(line);
         parseTagged(line);
         parseUntaggedHead(line);
@@ -238,7 +238,7 @@ export const imapUtf7: FuzzTarget = {
         }
         const q = quoteString(name);
         // Both IMAP tokenizers of this project read the quoted string back as it was.
-        assert.deepEqual(tokenize([q]), [{ str: name }]);
+        assert.deepEqual(tokenizeResponse([q]), [{ str: name }]);
         assert.deepEqual(serverTokenize({ parts: [{ text: q }] }), [{ t: "string", v: name }]);
       },
     ),
