@@ -31,7 +31,7 @@ export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & {
   let ctx: FetchContext | undefined;
   let error: XoauthError | undefined;
   let state: StateStore | undefined;
-  // Loaded on use (a POP3 run never loads imapflow: memory budget of fetch), and while the Maildir and state open.
+  // Loaded on use (a POP3 run never loads the IMAP client: memory budget of fetch), and while the Maildir and state open.
   const pass =
     opts.protocol === "pop3"
       ? import("./pop3-fetch.js").then((m) => m.pop3Pass)
