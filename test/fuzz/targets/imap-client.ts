@@ -198,7 +198,10 @@ export const imapParser: FuzzTarget = {
           const j = at % (s.length + 1);
           text[i] = s.slice(0, j) + ch + s.slice(j);
         }
-        outcome(() => tokenizeResponse(text.map((s, i) => (i % 2 === 1 ? Buffer.from(s, "latin1") : s))), ["PROTOCOL_ERROR"]);
+        outcome(
+          () => tokenizeResponse(text.map((s, i) => (i % 2 === 1 ? Buffer.from(s, "latin1") : s))),
+          ["PROTOCOL_ERROR"],
+        );
         parseStatus(line);
         parseTagged(line);
         parseUntaggedHead(line);
