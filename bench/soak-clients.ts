@@ -5,9 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import nodemailer from "nodemailer";
-import { ImapFlow } from "../src/imap/imapflow.js";
 import { Pop3Client } from "../src/pop3/client.js";
 import type { LocalTenant } from "../src/sandbox/local-tenant.js";
+import { LegacyImap } from "./imap-legacy.js";
 
 export interface ProxyPorts {
   pop3: number;
@@ -90,32 +90,19 @@ async function pop3Loop(c: Ctx, s: LoopStats): Promise<void> {
   }
 }
 
-function imapFlow(c: Ctx): ImapFlow {
-  const f = new ImapFlow({
-    host: "127.0.0.1",
-    port: c.ports.imap,
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user: c.user, pass: c.password },
-    logger: false,
-  });
-  f.on("error", () => {});
-  return f;
-}
-
 async function imapLoop(c: Ctx, s: LoopStats): Promise<void> {
   for (let i = 0; i < c.maxRounds && (await pause(5000, c.until, c.stop)); i++) {
-    const f = imapFlow(c);
+    let f: LegacyImap | undefined;
     try {
-      await f.connect();
-      const mb = await f.mailboxOpen("INBOX", { readOnly: true });
-      if (mb.exists > 0) await f.fetchOne(String(mb.exists), { envelope: true, source: true });
+      f = await LegacyImap.login(c.ports.imap, c.user, c.password);
+      const exists = await f.examineInbox();
+      if (exists > 0) await f.ok(`FETCH ${exists} (ENVELOPE BODY.PEEK[])`);
       await f.logout();
       s.ok++;
     } catch (err) {
       fail(s, err);
     } finally {
-      f.close();
+      f?.close();
     }
   }
 }
@@ -145,27 +132,23 @@ async function smtpLoop(c: Ctx, s: LoopStats): Promise<void> {
 /** One IMAP session kept open (NOOP every 5 s) until the upstream ends it (token expiry); then a new one. */
 async function longSessionLoop(c: Ctx, s: SoakClients["long"]): Promise<void> {
   for (let i = 0; i < c.maxRounds && (await pause(1000, c.until, c.stop)); i++) {
-    const f = imapFlow(c);
-    const closed = new Promise<void>((r) => f.once("close", () => r()));
+    let f: LegacyImap | undefined;
     try {
-      await f.connect();
-      await f.mailboxOpen("INBOX", { readOnly: true });
+      f = await LegacyImap.login(c.ports.imap, c.user, c.password);
+      await f.examineInbox();
       s.sessions++;
-      let open = true;
-      void closed.then(() => {
-        open = false;
-      });
-      while (open && (await pause(5000, c.until, c.stop))) {
-        await f.noop();
+      while (!f.closed && (await pause(5000, c.until, c.stop))) {
+        await f.ok("NOOP");
         s.ok++;
       }
-      if (!open) s.ended++;
+      if (f.closed) s.ended++;
       else await f.logout();
     } catch (err) {
-      if (f.usable) fail(s, err);
-      else s.ended++; // ended while a NOOP ran
+      if (f?.closed)
+        s.ended++; // ended while a NOOP ran
+      else fail(s, err);
     } finally {
-      f.close();
+      f?.close();
     }
   }
 }

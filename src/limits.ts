@@ -5,7 +5,7 @@ export const LIMITS = {
   /** Longest multi-line reply other than a message body (CAPA, LIST, UIDL), in bytes. */
   maxMultilineReplyBytes: 16 * 1024 * 1024,
   /**
-   * IMAP: largest literal kept in memory (imapflow maxLiteralSize; our fetch client for bodies fetched in bulk).
+   * IMAP: largest literal kept in memory (LIST names, and bodies fetch gets in bulk).
    * Non-body replies (LIST, ENVELOPE) are far smaller; fetch holds only messages up to 1 MB whole and streams bigger
    * ones from the socket to disk (bounded by maxMessageBytes instead).
    */

@@ -2,13 +2,13 @@
  * Daemon mode: `--every DURATION` polls; `--idle` waits with IMAP IDLE (RFC 2177) between fetches. IDLE is ended and
  * re-issued (on a fresh connection, with a token from the provider) before the server's ~30 min timeout, and before
  * the token it logged in with expires: Exchange Online ends a session at that moment (`* BYE Session invalidated -
- * AccessTokenExpired`, src/imap/client/bye.ts). Such a BYE that comes anyway is a re-login, not a failure. Failures
+ * AccessTokenExpired`, src/imap/bye.ts). Such a BYE that comes anyway is a re-login, not a failure. Failures
  * back off exponentially (capped) and are logged; an abort (SIGTERM/SIGINT) ends the loop after the current cycle.
  */
 import { decodeClaims } from "../auth/claims.js";
 import { toXoauthError, XoauthError } from "../errors.js";
-import { isTokenExpiry } from "../imap/client/bye.js";
-import { ImapClient } from "../imap/client/client.js";
+import { isTokenExpiry } from "../imap/bye.js";
+import { ImapClient } from "../imap/client.js";
 import { LIMITS } from "../limits.js";
 import type { FetchLogger } from "./log.js";
 import { backoffDelay, sleep } from "./recovery.js";

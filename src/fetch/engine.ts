@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { toXoauthError, type XoauthError } from "../errors.js";
-import { isTokenExpiry } from "../imap/client/bye.js";
+import { isTokenExpiry } from "../imap/bye.js";
 import { toTypedError } from "../store/fs-errors.js";
 import { Maildir } from "../store/maildir.js";
 import { accountHash, StateStore } from "../store/state.js";
@@ -31,7 +31,7 @@ export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & {
   let ctx: FetchContext | undefined;
   let error: XoauthError | undefined;
   let state: StateStore | undefined;
-  // Loaded on use (a POP3 run never loads imapflow: memory budget of fetch), and while the Maildir and state open.
+  // Loaded on use (a POP3 run never loads the IMAP client: memory budget of fetch), and while the Maildir and state open.
   const pass =
     opts.protocol === "pop3"
       ? import("./pop3-fetch.js").then((m) => m.pop3Pass)

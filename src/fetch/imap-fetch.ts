@@ -2,11 +2,11 @@
  * One IMAP connection pass (RFC 3501): XOAUTH2 login, SELECT (EXAMINE with --keep), UIDVALIDITY check, UID SEARCH ALL,
  * then per group of up to 1000 UIDs: UID FETCH of RFC822.SIZE + ENVELOPE, small messages in ONE `UID FETCH <set>
  * BODY.PEEK[]`, each big one in its own `UID FETCH <uid> BODY.PEEK[]` whose literal streams from the socket into
- * tmp/ (src/imap/client: bounded memory, socket backpressure); per durability batch (overlapping the download): one
+ * tmp/ (src/imap/client.ts: bounded memory, socket backpressure); per durability batch (overlapping the download): one
  * durable sync, state record, and only then `\Deleted` + UID EXPUNGE (RFC 4315 UIDPLUS) with --delete.
  */
 
-import { ImapClient } from "../imap/client/client.js";
+import { ImapClient } from "../imap/client.js";
 import { mapImapError } from "../imap/errors.js";
 import { LIMITS } from "../limits.js";
 import type { Delivery } from "../store/maildir.js";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import type { FetchEvent } from "../../src/fetch/types.js";
-import { ImapClient } from "../../src/imap/client/client.js";
+import { ImapClient } from "../../src/imap/client.js";
 import { address, exo, options } from "./exchange-world.js";
 import { plainMessage } from "./messages.js";
 

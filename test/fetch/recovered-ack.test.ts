@@ -12,7 +12,7 @@ import { Hooks } from "../../src/fetch/hooks.js";
 import { imapPass } from "../../src/fetch/imap-fetch.js";
 import { pop3Pass } from "../../src/fetch/pop3-fetch.js";
 import type { FetchEvent } from "../../src/fetch/types.js";
-import { ImapClient } from "../../src/imap/client/client.js";
+import { ImapClient } from "../../src/imap/client.js";
 import { Pop3Client } from "../../src/pop3/client.js";
 import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName } from "../../src/store/names.js";

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { checkClaims, decodeClaims } from "../../src/auth/claims.js";
 import { b64url } from "../../src/auth/jwt.js";
 import { parseDuration } from "../../src/cli/duration.js";
-import { parseStatus, parseTagged, parseUntaggedHead } from "../../src/imap/client/parser.js";
+import { parseStatus, parseTagged, parseUntaggedHead } from "../../src/imap/parser.js";
 import { mapSmtpError } from "../../src/smtp/errors.js";
 
 test("duration (seed 1): a duration longer than a Node timer can wait is refused, not turned into 1 ms", () => {

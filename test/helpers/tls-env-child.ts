@@ -7,8 +7,7 @@
 import { TokenHttpClient } from "../../src/auth/http-client.js";
 import { createTokenProvider } from "../../src/auth/provider.js";
 import "../../src/i18n/catalogs.js";
-import { ImapClient } from "../../src/imap/client/client.js";
-import { connectImap } from "../../src/imap/session.js";
+import { ImapClient } from "../../src/imap/client.js";
 import { connect, upgradeToTls } from "../../src/net/connect.js";
 import { Pop3Client } from "../../src/pop3/client.js";
 import { smtpLoginCheck } from "../../src/smtp/connection.js";
@@ -65,10 +64,6 @@ const CLIENTS: Record<string, Client> = {
     ImapClient.connect({ host, port, tls: "implicit", ca: [s.ca], user: USER, token: TOKEN }),
   "imap-client-starttls": (port, s) =>
     ImapClient.connect({ host, port, tls: "starttls", ca: [s.ca], user: USER, token: TOKEN }),
-  "imapflow-implicit": (port, s) =>
-    connectImap({ host, port, tls: "implicit", ca: s.ca, user: USER, token: TOKEN, timeouts: TIMEOUTS }),
-  "imapflow-starttls": (port, s) =>
-    connectImap({ host, port, tls: "starttls", ca: s.ca, user: USER, token: TOKEN, timeouts: TIMEOUTS }),
   "smtp-implicit": (port, s) =>
     smtpLoginCheck({ host, port, tls: "implicit", ca: s.ca, user: USER, token: TOKEN, timeouts: TIMEOUTS }),
   "smtp-starttls": (port, s) =>

@@ -11,8 +11,7 @@ import tls from "node:tls";
 import { errorJson, formatError } from "../../src/cli/output.js";
 import { toXoauthError } from "../../src/errors.js";
 import "../../src/i18n/catalogs.js";
-import { ImapClient } from "../../src/imap/client/client.js";
-import { connectImap } from "../../src/imap/session.js";
+import { ImapClient } from "../../src/imap/client.js";
 import { redact } from "../../src/log/redact.js";
 import { Pop3Client } from "../../src/pop3/client.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
@@ -118,10 +117,6 @@ const CLIENTS: Record<string, { proto: Proto; login: (port: number, trace: (l: s
     smtp: {
       proto: "smtp",
       login: (port, trace) => smtpLoginCheck({ ...target(port), ca: pki.ca.certPem, onTrace: (e) => trace(e.line) }),
-    },
-    imapflow: {
-      proto: "imap",
-      login: (port, trace) => connectImap({ ...target(port), ca: pki.ca.certPem, onTrace: (e) => trace(e.line) }),
     },
     "imap client": {
       proto: "imap",

@@ -17,6 +17,8 @@ import { countingTokens, LOCAL_PASSWORD, LOCAL_USER, localHash, testListener, wa
 import { type RawClient, rawConnect } from "./raw-client.js";
 import { type ScriptedUpstream, scriptedUpstream } from "./scripted-upstream.js";
 
+/** What the upstream IMAP fakes announce before login: the proxy's upstream login requires AUTH=XOAUTH2. */
+const IMAP_CAPS = "IMAP4rev1 AUTH=XOAUTH2 SASL-IR";
 const TOKEN_EXPIRED_BYE = "* BYE Session invalidated - AccessTokenExpired\r\n";
 const b64 = (s: string): string => Buffer.from(s).toString("base64");
 
@@ -32,8 +34,9 @@ describe("the mail server ends a proxied session", () => {
 
   before(async () => {
     pki = createTestPki();
-    imap = await scriptedUpstream(pki, "* OK fake IMAP\r\n", (line, conn) => {
-      if (line.startsWith("xp1 AUTHENTICATE XOAUTH2 ")) return "xp1 OK [CAPABILITY IMAP4rev1 IDLE] Logged in\r\n";
+    imap = await scriptedUpstream(pki, `* OK [CAPABILITY ${IMAP_CAPS}] fake IMAP\r\n`, (line, conn) => {
+      const auth = /^(\S+) AUTHENTICATE XOAUTH2 /.exec(line);
+      if (auth) return `${auth[1]} OK [CAPABILITY IMAP4rev1 IDLE] Logged in\r\n`;
       if (line === "a2 NOOP") conn.socket.end(TOKEN_EXPIRED_BYE);
       else if (line === "a3 LOGOUT") conn.socket.end("* BYE Logging out\r\na3 OK LOGOUT completed\r\n");
       else return "* OK untagged\r\n";
@@ -187,9 +190,11 @@ describe("the mail server ends a proxied session", () => {
 describe("an IMAP login takes a token that lasts", () => {
   it("asks for a new token when the cached one expires within LIMITS.proxyMinImapTokenLifetimeMs", async () => {
     const pki = createTestPki();
-    const imap = await scriptedUpstream(pki, "* OK fake\r\n", (line) =>
-      line.startsWith("xp1 ") ? "xp1 OK Logged in\r\n" : undefined,
-    );
+    const imap = await scriptedUpstream(pki, `* OK [CAPABILITY ${IMAP_CAPS}] fake\r\n`, (line) => {
+      const tag = /^(\S+) (AUTHENTICATE|CAPABILITY)\b/.exec(line);
+      if (tag?.[2] === "CAPABILITY") return `* CAPABILITY IMAP4rev1 IDLE\r\n${tag[1]} OK done\r\n`;
+      return tag ? `${tag[1]} OK Logged in\r\n` : undefined;
+    });
     const asked: boolean[] = [];
     const tokens: TokenProvider = {
       async getToken(o): Promise<AccessToken> {

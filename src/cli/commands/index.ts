@@ -1,7 +1,7 @@
 /**
  * One module per command; each exports a `register(program, ctx)` function. Add new commands here.
  * Modules are loaded lazily: a run of `xoauth-mail token` loads only the token command and what it imports
- * (not imapflow, nodemailer, mailparser, ...), which keeps start-up time and memory low (`token` is used as a
+ * (not the mail clients, nodemailer, mailparser, ...), which keeps start-up time and memory low (`token` is used as a
  * password command by other tools; `fetch` has a memory budget).
  */
 import type { RegisterCommand } from "../context.js";

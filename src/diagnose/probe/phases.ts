@@ -1,5 +1,5 @@
 /**
- * Phase timestamps of a login done in ONE library call (nodemailer for SMTP, imapflow for IMAP), read from the
+ * Phase timestamps of a login done in ONE library call (nodemailer for SMTP; IMAP runs step by step now), read from the
  * redacted transcript events both emit: connection established, first server line (greeting), STARTTLS sent, TLS up,
  * AUTH sent. On failure the steps before the failing one are shown with their real times; a boundary the transcript
  * did not show is reported as "not measured separately", never as a made-up 0 ms.

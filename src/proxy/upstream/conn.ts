@@ -92,7 +92,7 @@ export async function upstreamToken(req: UpstreamLoginRequest): Promise<string> 
  * lasts at least that long. A token the endpoint has just issued is used as it is (a short-lived token stays short).
  * POP3 and SMTP sessions are short.
  */
-async function tokenFor(req: UpstreamLoginRequest): Promise<AccessToken> {
+export async function tokenFor(req: UpstreamLoginRequest): Promise<AccessToken> {
   const t = await req.account.tokens.getToken();
   if (req.protocol !== "imap" || !t.fromCache) return t;
   if (t.expiresOn.getTime() - Date.now() >= LIMITS.proxyMinImapTokenLifetimeMs) return t;

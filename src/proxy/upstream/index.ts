@@ -29,25 +29,21 @@ export function createUpstreamLogin(opts: UpstreamOptions = {}): UpstreamLogin {
       const socket = await untilAborted(connecting, signal, (s) => s.destroy());
       // POP3 logs in on the POP3 client's session, which closes itself when the login is cancelled.
       if (req.protocol === "pop3") return pop3UpstreamLogin(socket, req, opts.ca);
-      const c = new UpstreamConn(socket, req, opts.ca);
+      let c: UpstreamConn | undefined;
       // Closing the socket makes the pending read fail at once; the TLS socket after STARTTLS wraps the same one.
       const onAbort = (): void => {
-        c.socket.destroy();
+        c?.socket.destroy();
         socket.destroy();
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       try {
+        if (req.protocol === "imap") return await imapUpstreamLogin(socket, req, opts.ca);
+        c = new UpstreamConn(socket, req, opts.ca);
         if (req.protocol === "smtp") {
           const successText = await smtpUpstreamLogin(c, req);
           return { socket: c.socket, leftover: c.detach(), successText };
         }
-        const r = await imapUpstreamLogin(c, req);
-        return {
-          socket: c.socket,
-          leftover: c.detach(),
-          successText: r.okText,
-          ...(r.capabilities ? { capabilities: r.capabilities } : {}),
-        };
+        throw new Error(`unknown protocol ${String(req.protocol)}`);
       } catch (e) {
         onAbort();
         throw signal?.aborted ? cancelledError() : e;

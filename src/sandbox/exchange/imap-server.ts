@@ -1,5 +1,5 @@
 /**
- * IMAP side of the Exchange fake: enough IMAP4rev1 (RFC 3501) for imapflow and our `test`/`fetch`, with Exchange
+ * IMAP side of the Exchange fake: enough IMAP4rev1 (RFC 3501) for our `test`/`fetch` and real clients, with Exchange
  * Online's greeting, capabilities and texts (docs/exchange-behaviour.md section 4, IMAP).
  *
  * Where failures surface: the table of src/exchange/contract.ts says it per situation. Everything Exchange learns from

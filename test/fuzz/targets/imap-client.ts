@@ -1,23 +1,23 @@
 /**
- * IMAP client: framer -> assembler -> parser (src/imap/client/framer.ts, assembler.ts, parser.ts) on server
+ * IMAP client: framer -> assembler -> parser (src/imap/framer.ts, assembler.ts, parser.ts) on server
  * transcripts, and the modified UTF-7 / quoted-string encoders (utf7.ts).
  */
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import fc from "fast-check";
-import { ResponseAssembler } from "../../../src/imap/client/assembler.js";
-import { ImapFramer } from "../../../src/imap/client/framer.js";
+import { ResponseAssembler } from "../../../src/imap/assembler.js";
+import { ImapFramer } from "../../../src/imap/framer.js";
 import {
   fetchAttributes,
   parseStatus,
   parseTagged,
   parseUntaggedHead,
   type Token,
-  tokenize,
+  tokenizeResponse,
   tokenText,
-} from "../../../src/imap/client/parser.js";
-import { STREAMED } from "../../../src/imap/client/types.js";
-import { encodeMailboxName, quoteString } from "../../../src/imap/client/utf7.js";
+} from "../../../src/imap/parser.js";
+import { STREAMED } from "../../../src/imap/session-types.js";
+import { encodeMailboxName, quoteString } from "../../../src/imap/utf7.js";
 import { LIMITS } from "../../../src/limits.js";
 import { tokenize as serverTokenize } from "../../../src/server/imap-command.js";
 import { cuts, lineText, mutate, mutations, split } from "../gen.js";
@@ -103,7 +103,7 @@ function drive(chunks: readonly Buffer[], stream: boolean, maxLineBytes: number)
       out.push({ head: r.r.head, segs });
       if (r.r.head.kind === "numeric" && r.r.head.type === "FETCH") {
         const first = r.r.segments[0] as string;
-        const p = outcome(() => tokenize(r.r.segments, first.indexOf("FETCH") + 6), ["PROTOCOL_ERROR"]);
+        const p = outcome(() => tokenizeResponse(r.r.segments, first.indexOf("FETCH") + 6), ["PROTOCOL_ERROR"]);
         out.push(p);
         if (p.ok) {
           fetches.push(p.value);
@@ -143,7 +143,7 @@ function drive(chunks: readonly Buffer[], stream: boolean, maxLineBytes: number)
 
 export const imapClient: FuzzTarget = {
   name: "imap-client",
-  covers: "src/imap/client/framer.ts, assembler.ts, parser.ts",
+  covers: "src/imap/framer.ts, assembler.ts, parser.ts",
   property: () =>
     fc.property(
       fc.array(response, { maxLength: 6 }),
@@ -174,7 +174,7 @@ export const imapClient: FuzzTarget = {
 /** Tokenizer round trip on token trees, then mutated text: the tree back, or PROTOCOL_ERROR; status lines never throw. */
 export const imapParser: FuzzTarget = {
   name: "imap-parser",
-  covers: "src/imap/client/parser.ts",
+  covers: "src/imap/parser.ts",
   property: () =>
     fc.property(
       fc.array(tree, { maxLength: 6 }),
@@ -187,7 +187,7 @@ export const imapParser: FuzzTarget = {
         let deep = tokens;
         for (let d = 0; d < depth; d++) deep = [{ t: "list", v: deep }];
         const segs = serialize(deep);
-        const got = outcome(() => tokenize(segs), ["PROTOCOL_ERROR"]);
+        const got = outcome(() => tokenizeResponse(segs), ["PROTOCOL_ERROR"]);
         // Lists nest up to 16 deep (MAX_DEPTH); within that the exact tree comes back, beyond it PROTOCOL_ERROR.
         assert.equal(got.ok, Math.max(0, ...deep.map(depthOf)) <= 16, "depth cap");
         if (got.ok) assert.deepEqual(got.value, deep.map(expected));
@@ -198,7 +198,10 @@ export const imapParser: FuzzTarget = {
           const j = at % (s.length + 1);
           text[i] = s.slice(0, j) + ch + s.slice(j);
         }
-        outcome(() => tokenize(text.map((s, i) => (i % 2 === 1 ? Buffer.from(s, "latin1") : s))), ["PROTOCOL_ERROR"]);
+        outcome(
+          () => tokenizeResponse(text.map((s, i) => (i % 2 === 1 ? Buffer.from(s, "latin1") : s))),
+          ["PROTOCOL_ERROR"],
+        );
         parseStatus(line);
         parseTagged(line);
         parseUntaggedHead(line);
@@ -221,7 +224,7 @@ function decodeMutf7(s: string): string {
 
 export const imapUtf7: FuzzTarget = {
   name: "imap-utf7",
-  covers: "src/imap/client/utf7.ts",
+  covers: "src/imap/utf7.ts",
   property: () =>
     fc.property(
       fc.string({
@@ -238,7 +241,7 @@ export const imapUtf7: FuzzTarget = {
         }
         const q = quoteString(name);
         // Both IMAP tokenizers of this project read the quoted string back as it was.
-        assert.deepEqual(tokenize([q]), [{ str: name }]);
+        assert.deepEqual(tokenizeResponse([q]), [{ str: name }]);
         assert.deepEqual(serverTokenize({ parts: [{ text: q }] }), [{ t: "string", v: name }]);
       },
     ),

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { XoauthError } from "../../../src/errors.js";
-import { ImapFramer, type ImapFramerLimits } from "../../../src/imap/client/framer.js";
+import { XoauthError } from "../../src/errors.js";
+import { ImapFramer, type ImapFramerLimits } from "../../src/imap/framer.js";
 
 type Ev = { line: string; literal: number | undefined } | { lit: Buffer } | "end";
 

@@ -1,5 +1,6 @@
 /** Types shared by the IMAP session layers (framer -> assembler -> session -> client). */
 import type { Writable } from "node:stream";
+import type { TraceFn } from "../net/types.js";
 import type { Segment, TaggedLine, UntaggedHead } from "./parser.js";
 
 export interface ImapTimeouts {
@@ -31,8 +32,6 @@ export interface CommandSpec {
   timeoutMs?: number;
 }
 
-export type TraceFn = (e: { dir: "c" | "s" | "info"; line: string }) => void;
-
 /** A complete server response, in arrival order. */
 export type Response =
   | { kind: "untagged"; r: Untagged }
@@ -41,3 +40,5 @@ export type Response =
 
 /** Where a literal streamed to a sink stood in its response (an empty string to the parser; compare by identity). */
 export const STREAMED = Buffer.alloc(0);
+
+export type { TraceFn };

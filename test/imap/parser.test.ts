@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { XoauthError } from "../../../src/errors.js";
+import { XoauthError } from "../../src/errors.js";
 import {
   fetchAttributes,
   parseStatus,
@@ -10,9 +10,9 @@ import {
   parseUntaggedHead,
   type Segment,
   type Token,
-  tokenize,
+  tokenizeResponse,
   tokenText,
-} from "../../../src/imap/client/parser.js";
+} from "../../src/imap/parser.js";
 
 function protocolError(fn: () => unknown, message?: RegExp): XoauthError {
   try {
@@ -127,12 +127,12 @@ describe("parseStatus / parseTagged / parseUntaggedHead", () => {
   });
 });
 
-describe("tokenize", () => {
+describe("tokenizeResponse", () => {
   it("a Dovecot FETCH with UID, size, flags and an ENVELOPE holding NIL and nested address lists", () => {
     const line =
       '* 1 FETCH (UID 7 RFC822.SIZE 1234 FLAGS (\\Seen $Forwarded) ENVELOPE ("Mon, 1 Jan 2024 10:00:00 +0000" "Hi" (("Al" NIL "al" "example.com")) NIL NIL (("Bo" NIL "bo" "example.com")) NIL NIL NIL "<m1@example.com>"))';
     const at = line.indexOf("FETCH") + 5;
-    const t = tokenize([line], at);
+    const t = tokenizeResponse([line], at);
     assert.deepEqual(t, [
       [
         "UID",
@@ -164,7 +164,7 @@ describe("tokenize", () => {
   });
 
   it('quoted strings with escaped \\" and \\\\', () => {
-    assert.deepEqual(tokenize(['("a \\"quoted\\" word" "back\\\\slash" "" "\\\\\\"")']), [
+    assert.deepEqual(tokenizeResponse(['("a \\"quoted\\" word" "back\\\\slash" "" "\\\\\\"")']), [
       [s('a "quoted" word'), s("back\\slash"), s(""), s('\\"')],
     ]);
   });
@@ -178,7 +178,7 @@ describe("tokenize", () => {
       Buffer.alloc(0),
       ")",
     ];
-    const t = tokenize(segments, "* 2 FETCH".length);
+    const t = tokenizeResponse(segments, "* 2 FETCH".length);
     const a = fetchAttributes(t[0]);
     const env = a.get("ENVELOPE") as Token[];
     assert.equal(env.length, 10);
@@ -191,12 +191,16 @@ describe("tokenize", () => {
   });
 
   it("a text segment before a literal may hold `{` inside a quoted string: only the last `{` is the marker", () => {
-    const t = tokenize(['("a{b" {3}', Buffer.from("xyz"), ")"]);
+    const t = tokenizeResponse(['("a{b" {3}', Buffer.from("xyz"), ")"]);
     assert.deepEqual(t, [[s("a{b"), { str: Buffer.from("xyz") }]]);
   });
 
   it("section atoms keep spaces and parentheses inside brackets, and the <origin> suffix", () => {
-    const t = tokenize(["(BODY[HEADER.FIELDS (MESSAGE-ID)] {3}", Buffer.from("a\r\n"), " BODY[]<0> NIL UID 4)"]);
+    const t = tokenizeResponse([
+      "(BODY[HEADER.FIELDS (MESSAGE-ID)] {3}",
+      Buffer.from("a\r\n"),
+      " BODY[]<0> NIL UID 4)",
+    ]);
     assert.deepEqual(t, [
       ["BODY[HEADER.FIELDS (MESSAGE-ID)]", { str: Buffer.from("a\r\n") }, "BODY[]<0>", null, "UID", "4"],
     ]);
@@ -206,36 +210,36 @@ describe("tokenize", () => {
   });
 
   it("nested lists (BODYSTRUCTURE-like) and nil in any case", () => {
-    assert.deepEqual(tokenize(['(("TEXT" "PLAIN" ("CHARSET" "utf-8") nil Nil "7BIT" 12 1) "MIXED")']), [
+    assert.deepEqual(tokenizeResponse(['(("TEXT" "PLAIN" ("CHARSET" "utf-8") nil Nil "7BIT" 12 1) "MIXED")']), [
       [[s("TEXT"), s("PLAIN"), [s("CHARSET"), s("utf-8")], null, null, s("7BIT"), "12", "1"], s("MIXED")],
     ]);
-    assert.deepEqual(tokenize(["()"]), [[]]);
-    assert.deepEqual(tokenize(["a (b (c)) d"]), ["a", ["b", ["c"]], "d"]);
+    assert.deepEqual(tokenizeResponse(["()"]), [[]]);
+    assert.deepEqual(tokenizeResponse(["a (b (c)) d"]), ["a", ["b", ["c"]], "d"]);
   });
 
   it("depth 16 is accepted, 17 is PROTOCOL_ERROR", () => {
     const nest = (n: number) => `${"(".repeat(n)}x${")".repeat(n)}`;
-    let t: Token = tokenize([nest(16)]);
+    let t: Token = tokenizeResponse([nest(16)]);
     for (let i = 0; i < 17; i++) t = (t as Token[])[0] as Token; // root + 16 lists
     assert.equal(t, "x");
-    protocolError(() => tokenize([nest(17)]), /nested too deeply/);
-    protocolError(() => tokenize([nest(1000)]), /nested too deeply/);
+    protocolError(() => tokenizeResponse([nest(17)]), /nested too deeply/);
+    protocolError(() => tokenizeResponse([nest(1000)]), /nested too deeply/);
   });
 
   it("unbalanced parentheses and unterminated quotes are PROTOCOL_ERROR", () => {
-    protocolError(() => tokenize(["(UID 1"]), /Unbalanced '\('/);
-    protocolError(() => tokenize(["UID 1)"]), /Unbalanced '\)'/);
-    protocolError(() => tokenize(["(a) )"]), /Unbalanced '\)'/);
-    protocolError(() => tokenize(['("abc)']), /Unterminated quoted string/);
-    protocolError(() => tokenize(['("abc\\")']), /Unterminated quoted string/);
+    protocolError(() => tokenizeResponse(["(UID 1"]), /Unbalanced '\('/);
+    protocolError(() => tokenizeResponse(["UID 1)"]), /Unbalanced '\)'/);
+    protocolError(() => tokenizeResponse(["(a) )"]), /Unbalanced '\)'/);
+    protocolError(() => tokenizeResponse(['("abc)']), /Unterminated quoted string/);
+    protocolError(() => tokenizeResponse(['("abc\\")']), /Unterminated quoted string/);
     // The quote must close before the literal marker, not in the literal's text.
-    protocolError(() => tokenize(['("abc {1}', Buffer.from('"'), ")"]), /Unterminated quoted string/);
-    protocolError(() => tokenize(["(a {b)"]), /Unexpected character/);
+    protocolError(() => tokenizeResponse(['("abc {1}', Buffer.from('"'), ")"]), /Unterminated quoted string/);
+    protocolError(() => tokenizeResponse(["(a {b)"]), /Unexpected character/);
   });
 
   it("more than 100000 tokens is PROTOCOL_ERROR", () => {
-    assert.equal(tokenize(["a ".repeat(100_000)]).length, 100_000);
-    protocolError(() => tokenize(["a ".repeat(100_001)]), /too many tokens/);
+    assert.equal(tokenizeResponse(["a ".repeat(100_000)]).length, 100_000);
+    protocolError(() => tokenizeResponse(["a ".repeat(100_001)]), /too many tokens/);
   });
 
   it("fetchAttributes pairs names with values, upper-cases names, and refuses non-atom names and non-lists", () => {
@@ -263,7 +267,7 @@ describe("tokenize", () => {
     assert.equal(tokenText(undefined), undefined);
   });
 
-  it("property: on random printable input tokenize returns or throws PROTOCOL_ERROR, nothing else", () => {
+  it("property: on random printable input tokenizeResponse returns or throws PROTOCOL_ERROR, nothing else", () => {
     const unit = fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom("(", ")", '"', "\\", "[", "]", "{", "}", " ", "<", ">", "NIL") },
       { weight: 5, arbitrary: fc.string({ minLength: 1, maxLength: 1 }) },
@@ -284,7 +288,7 @@ describe("tokenize", () => {
         fc.nat({ max: 20 }),
         (segments, offset) => {
           try {
-            const t = tokenize(segments, offset);
+            const t = tokenizeResponse(segments, offset);
             assert.ok(Array.isArray(t));
           } catch (err) {
             assert.ok(err instanceof XoauthError, `threw ${String(err)}`);

@@ -1,16 +1,18 @@
 /**
- * The IMAP commands `fetch` needs, over our own session (no imapflow; the login is in connection.ts): SELECT/EXAMINE,
- * UID SEARCH, UID FETCH of metadata, of small bodies (kept per message) and of one big body streamed straight to a
- * Writable with backpressure, IDLE (RFC 2177), UID STORE \Deleted, UID EXPUNGE (RFC 4315).
- * Why our own: imapflow keeps each literal in memory and costs ~7 MB just to load; with it a 100 MB message needed
- * 82-88 MB RSS, with this client the download costs what POP3's does (bench/memory-100mb.ts).
+ * The IMAP client of `test`, `fetch`, `fetch --idle` and the proxy's upstream: opening a logged-in connection phase by
+ * phase (the login is login.ts), then the commands they need: LIST, SELECT/EXAMINE, UID SEARCH, UID FETCH of
+ * metadata, of small bodies (kept per message) and of one big body streamed straight to a Writable with
+ * backpressure, IDLE (RFC 2177), UID STORE \Deleted, UID EXPUNGE (RFC 4315). Bodies never sit whole in memory: a
+ * 100 MB message costs what POP3's does (bench/memory-100mb.ts).
  */
+import type net from "node:net";
 import type { Writable } from "node:stream";
-import { markSecret } from "../../log/redact.js";
-import { connect } from "../../net/connect.js";
+import { connect, upgradeToTls } from "../net/connect.js";
 import { type ImapClientOptions, ImapConnection } from "./connection.js";
-import { fetchAttributes, type Token, tokenize, tokenText } from "./parser.js";
-import { ImapSession, STREAMED, type Untagged } from "./session.js";
+import { bodyLiteral, bodyOf, fetchOf, num } from "./fetch-response.js";
+import { ImapSession, STREAMED, type Untagged } from "./imap-session.js";
+import { loginXoauth2 } from "./login.js";
+import { tokenizeResponse, tokenText } from "./parser.js";
 import { encodeMailboxName, quoteString } from "./utf7.js";
 
 export type { ImapClientOptions } from "./connection.js";
@@ -52,20 +54,70 @@ export class ImapClient extends ImapConnection {
     return grew;
   }
 
+  /**
+   * Connects, upgrades to TLS (implicit, or STARTTLS after the greeting), checks AUTH=XOAUTH2 and logs in with
+   * loginXoauth2; each phase runs through `opts.onPhase` (`test` records them as its steps).
+   */
   static async connect(opts: ImapClientOptions): Promise<ImapClient> {
-    markSecret(opts.token);
-    const socket = await connect({
-      host: opts.host,
-      port: opts.port,
-      tls: opts.tls,
-      ...(opts.ca ? { ca: opts.ca } : {}),
-      ...(opts.servername ? { servername: opts.servername } : {}),
-      timeouts: { ...(opts.timeouts?.connectMs ? { connectMs: opts.timeouts.connectMs } : {}) },
-    });
+    const phase = opts.onPhase ?? ((_p, run) => run());
+    const t = opts.timeouts;
+    const tcp = await phase("connect", () =>
+      connect({
+        host: opts.host,
+        port: opts.port,
+        tls: "none",
+        timeouts: t?.connectMs ? { connectMs: t.connectMs } : {},
+      }),
+    );
+    if (opts.tls !== "implicit") return ImapClient.start(tcp, opts);
+    const tls = { ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.servername ? { servername: opts.servername } : {}) };
+    const secure = await phase("tls", () =>
+      upgradeToTls(tcp, { host: opts.host, port: opts.port, ...tls, ...(t?.tlsMs ? { timeoutMs: t.tlsMs } : {}) }),
+    );
+    return ImapClient.start(secure, opts);
+  }
+
+  /** Greeting, STARTTLS when asked, XOAUTH2, over a connected socket (the proxy connects itself). */
+  static async start(socket: net.Socket, opts: ImapClientOptions): Promise<ImapClient> {
+    const phase = opts.onPhase ?? ((_p, run) => run());
     const s = new ImapSession(socket, { host: opts.host, port: opts.port }, opts.timeouts, opts.onTrace);
+    s.holdAfterTagged = opts.handOver === true;
     const c = new ImapClient(s, opts);
-    await c.login();
+    const starttls = opts.tls === "starttls";
+    try {
+      await phase("greeting", async () => {
+        const caps = await c.greet();
+        if (!starttls) c.requireXoauth2();
+        return caps;
+      });
+      if (starttls) {
+        await phase("tls", async () => {
+          const secure = await c.starttls();
+          c.requireXoauth2();
+          return secure;
+        });
+      }
+      await phase("auth", () => loginXoauth2(c, { user: opts.user, token: opts.token }));
+    } catch (err) {
+      c.close();
+      throw err;
+    }
     return c;
+  }
+
+  /** LIST "" "*" (RFC 3501 §6.3.8): the folder names as sent (modified UTF-7 not decoded). */
+  async listFolders(): Promise<string[]> {
+    const names: string[] = [];
+    await this.command('LIST "" "*"', "LIST", {
+      onUntagged: (r) => {
+        if (r.head.kind !== "data" || r.head.type !== "LIST") return;
+        const first = r.segments[0] as string;
+        const t = tokenizeResponse(r.segments, first.toUpperCase().indexOf("LIST") + 4)[2];
+        const name = typeof t === "string" ? t : tokenText(t);
+        if (name !== undefined) names.push(name);
+      },
+    });
+    return names;
   }
 
   /** SELECT (read-write, for --delete) or EXAMINE (read-only) a folder. */
@@ -196,7 +248,7 @@ export class ImapClient extends ImapConnection {
     const finish = (reason: string) => {
       if (why !== undefined) return;
       why = reason;
-      if (idling) this.s.continueWith("DONE");
+      if (idling) this.session.continueWith("DONE");
     };
     void stop.then(finish, () => finish("stopping"));
     if (this.grown) {
@@ -237,27 +289,3 @@ export class ImapClient extends ImapConnection {
 }
 
 /** The attribute map of a `* n FETCH (...)` response, or undefined for any other response. */
-function fetchOf(r: Untagged): Map<string, Token> | undefined {
-  if (r.head.kind !== "numeric" || r.head.type !== "FETCH") return undefined;
-  const first = r.segments[0] as string;
-  const at = first.toUpperCase().indexOf("FETCH") + "FETCH".length;
-  const tokens = tokenize(r.segments, at);
-  return fetchAttributes(tokens[0]);
-}
-
-/** The literal announced at the end of `head` is a whole body (`BODY[] {n}`); `uid`: the UID named before it. */
-function bodyLiteral(head: string): { uid: number | undefined } | undefined {
-  if (!/\bBODY\[\]\s*\{\d+\+?\}$/i.test(head)) return undefined;
-  const m = /\bUID (\d+)\b/i.exec(head);
-  return { uid: m ? Number(m[1]) : undefined };
-}
-
-/** The BODY[] string of a FETCH attribute map (a literal, quoted string, or the STREAMED marker). */
-function bodyOf(a: Map<string, Token>): { str: Buffer | string } | undefined {
-  const body = a.get("BODY[]");
-  return body && typeof body === "object" && !Array.isArray(body) ? body : undefined;
-}
-
-function num(t: Token | undefined): number | undefined {
-  return typeof t === "string" && /^\d{1,15}$/.test(t) ? Number(t) : undefined;
-}

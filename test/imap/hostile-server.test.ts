@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { Writable } from "node:stream";
 import { afterEach, it } from "node:test";
-import { ImapClient } from "../../../src/imap/client/client.js";
+import { ImapClient } from "../../src/imap/client.js";
 
 const stops: (() => void)[] = [];
 afterEach(() => {

@@ -4,7 +4,7 @@
  * (LIST: https://github.com/iroco-co/aioimaplib/issues/83; a long FETCH:
  * https://github.com/joeyates/imap-backup/issues/198). That is no failure: log in again with a new token.
  */
-import type { XoauthError } from "../../errors.js";
+import type { XoauthError } from "../errors.js";
 
 const TOKEN_EXPIRED_BYE = /\bAccessTokenExpired\b/i;
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { encodeMailboxName, quoteString } from "../../../src/imap/client/utf7.js";
+import { encodeMailboxName, quoteString } from "../../src/imap/utf7.js";
 
 /** Independent decoder (RFC 3501 §5.1.3) to check round trips. */
 function decode(s: string): string {

@@ -4,7 +4,7 @@
  * line. Literal bytes are handed out as they arrive (subarray views of the received chunks, never copied or
  * concatenated here): the session decides whether to collect them (small) or stream them to disk (message bodies).
  */
-import { XoauthError } from "../../errors.js";
+import { XoauthError } from "../errors.js";
 
 export interface ImapFramerHandlers {
   /**
@@ -41,6 +41,9 @@ export class ImapFramer {
   private partialBytes = 0;
   /** Literal bytes still expected; 0 when reading lines. */
   private literalLeft = 0;
+  /** Set by halt(): bytes are kept raw (in `rest`) instead of framed. */
+  private halted = false;
+  private rest: Buffer[] = [];
 
   constructor(
     private readonly handlers: ImapFramerHandlers,
@@ -53,6 +56,10 @@ export class ImapFramer {
   }
 
   feed(chunk: Buffer): void {
+    if (this.halted) {
+      this.rest.push(chunk);
+      return;
+    }
     let pos = 0;
     while (pos < chunk.length) {
       if (this.literalLeft > 0) {
@@ -82,7 +89,34 @@ export class ImapFramer {
       }
       pos = end;
       this.line(bytes);
+      if (this.halted) {
+        if (pos < chunk.length) this.rest.push(chunk.subarray(pos));
+        return;
+      }
     }
+  }
+
+  /**
+   * Stops framing after the line being handled (called from onLine): the bytes after it are kept as received, for
+   * a hand-over of the connection (takeRest) or until resume().
+   */
+  halt(): void {
+    this.halted = true;
+  }
+
+  /** Framing goes on; returns the bytes kept while halted (the caller feeds them back in). */
+  resume(): Buffer {
+    this.halted = false;
+    return this.takeRest();
+  }
+
+  /** The bytes received and not framed: an unfinished line and whatever arrived while halted. */
+  takeRest(): Buffer {
+    const out = Buffer.concat([...this.partial, ...this.rest]);
+    this.partial = [];
+    this.partialBytes = 0;
+    this.rest = [];
+    return out;
   }
 
   private line(bytes: Buffer): void {
@@ -108,10 +142,12 @@ export class ImapFramer {
     this.partial = [];
     this.partialBytes = 0;
     this.literalLeft = 0;
+    this.halted = false;
+    this.rest = [];
   }
 
-  /** Bytes of an unfinished line (STARTTLS: must be 0 when the TLS handshake starts). */
+  /** Bytes received and not framed yet (STARTTLS: must be 0 when the TLS handshake starts). */
   get pendingBytes(): number {
-    return this.partialBytes;
+    return this.partialBytes + this.rest.reduce((n, b) => n + b.length, 0);
   }
 }

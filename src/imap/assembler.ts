@@ -5,12 +5,12 @@
  * reported. Untagged, tagged and continuation responses are handed on in order.
  */
 import type { Writable } from "node:stream";
-import { XoauthError } from "../../errors.js";
-import { LIMITS } from "../../limits.js";
-import { redact } from "../../log/redact.js";
+import { XoauthError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import { redact } from "../log/redact.js";
 import { limitError } from "./framer.js";
 import { parseTagged, parseUntaggedHead, type Segment } from "./parser.js";
-import { type Response, STREAMED, type TraceFn } from "./types.js";
+import { type Response, STREAMED, type TraceFn } from "./session-types.js";
 
 export interface AssemblerHooks {
   /** Where the literal announced by `head` goes: a Writable (streamed) or undefined (kept in the response). */

@@ -3,7 +3,7 @@
  * token tree of a FETCH attribute list (atoms, numbers, quoted strings, literals, NIL, parenthesized lists, section
  * atoms such as `BODY[HEADER.FIELDS (MESSAGE-ID)]<0>`). Bounded: depth and token count are capped.
  */
-import { XoauthError } from "../../errors.js";
+import { XoauthError } from "../errors.js";
 
 /** A response as received: line text and the literals between the lines, in order. */
 export type Segment = string | Buffer;
@@ -83,7 +83,7 @@ const ATOM_END = new Set([" ", "(", ")", "{", '"', "\r", "\n"]);
  * Parses the tokens of `segments` starting at `offset` of the first text segment. A literal segment stands where
  * its `{n}` marker ended the preceding text.
  */
-export function tokenize(segments: readonly Segment[], offset = 0): Token[] {
+export function tokenizeResponse(segments: readonly Segment[], offset = 0): Token[] {
   const root: Token[] = [];
   const stack: Token[][] = [root];
   let count = 0;

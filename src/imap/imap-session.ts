@@ -4,18 +4,18 @@
  * backpressure, per-phase inactivity timeouts, STARTTLS without accepting injected plaintext, a redacted trace.
  */
 import type net from "node:net";
-import { toXoauthError, XoauthError } from "../../errors.js";
-import { LIMITS } from "../../limits.js";
-import { redact } from "../../log/redact.js";
-import { mapNetworkError } from "../../net/errors.js";
-import { IdleTimer } from "../../net/idle-timer.js";
+import { toXoauthError, XoauthError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import { redact } from "../log/redact.js";
+import { mapNetworkError } from "../net/errors.js";
+import { IdleTimer } from "../net/idle-timer.js";
 import { ResponseAssembler } from "./assembler.js";
 import { ImapFramer } from "./framer.js";
 import type { TaggedLine } from "./parser.js";
-import type { CommandSpec, ImapTimeouts, Response, TraceFn, Untagged } from "./types.js";
+import type { CommandSpec, ImapTimeouts, Response, TraceFn, Untagged } from "./session-types.js";
 
-export type { CommandSpec, ImapTimeouts, TraceFn, Untagged } from "./types.js";
-export { STREAMED } from "./types.js";
+export type { CommandSpec, ImapTimeouts, TraceFn, Untagged } from "./session-types.js";
+export { STREAMED } from "./session-types.js";
 
 interface Running {
   tag: string;
@@ -59,6 +59,12 @@ export class ImapSession {
   }
   /** Last tagged reply (status + text, no tag), for error reports. */
   lastTagged: string | undefined;
+  /**
+   * Hand-over mode (the proxy): after each tagged reply nothing more is parsed until the next command starts, so
+   * that handOver() can give the bytes that followed the last reply to the new owner as received.
+   */
+  holdAfterTagged = false;
+  private holding = false;
   private readonly listeners = {
     data: (c: Buffer) => this.onData(c),
     // After a BYE the server's close may reach us as a reset: the BYE says why.
@@ -132,7 +138,32 @@ export class ImapSession {
       if (/^STARTTLS$/i.test(spec.line)) this.switching = tag;
       this.send(`${tag} ${spec.line}`, spec.traceLine ? `${tag} ${spec.traceLine}` : undefined);
       this.timer.start(spec.timeoutMs ?? this.timeouts.commandMs, spec.line.split(" ")[0] ?? "command");
+      this.unhold();
     });
+  }
+
+  /** Hand-over mode: what arrived after the previous tagged reply is read now, as part of this command. */
+  private unhold(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    const kept = this.framer.resume();
+    this.resume("hold");
+    if (kept.length > 0) this.onData(kept);
+  }
+
+  /**
+   * Gives the connection away between commands (the proxy, after login): the socket (paused, our listeners gone)
+   * and the bytes received after the last tagged reply and not parsed. The session is finished afterwards.
+   */
+  handOver(): { socket: net.Socket; leftover: Buffer } {
+    if (this.failure) throw this.failure;
+    if (this.current) throw new XoauthError("UNEXPECTED", "IMAP connection handed over while a command runs.");
+    const socket = this.detach();
+    socket.pause();
+    this.timer.stop();
+    const leftover = this.framer.takeRest();
+    this.failure = new XoauthError("CONNECTION_CLOSED", "The IMAP connection was handed over.");
+    return { socket, leftover };
   }
 
   /** Sends a line that belongs to the running command (IDLE's `DONE`, RFC 2177). */
@@ -209,6 +240,11 @@ export class ImapSession {
   /** A complete response: queued for the pump (the STARTTLS answer ends reading plaintext). */
   private onResponse(r: Response): void {
     if (r.kind === "tagged" && r.t.tag === this.switching && r.t.status === "OK") this.switching = "done";
+    if (r.kind === "tagged" && this.holdAfterTagged) {
+      this.holding = true;
+      this.framer.halt();
+      this.pause("hold");
+    }
     this.queue.push(r);
   }
 

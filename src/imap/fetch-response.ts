@@ -1,0 +1,28 @@
+/** Reading FETCH responses (RFC 3501 §7.4.2): the attribute map, the body literal, numbers. Pure. */
+import type { Untagged } from "./imap-session.js";
+import { fetchAttributes, type Token, tokenizeResponse } from "./parser.js";
+
+export function fetchOf(r: Untagged): Map<string, Token> | undefined {
+  if (r.head.kind !== "numeric" || r.head.type !== "FETCH") return undefined;
+  const first = r.segments[0] as string;
+  const at = first.toUpperCase().indexOf("FETCH") + "FETCH".length;
+  const tokens = tokenizeResponse(r.segments, at);
+  return fetchAttributes(tokens[0]);
+}
+
+/** The literal announced at the end of `head` is a whole body (`BODY[] {n}`); `uid`: the UID named before it. */
+export function bodyLiteral(head: string): { uid: number | undefined } | undefined {
+  if (!/\bBODY\[\]\s*\{\d+\+?\}$/i.test(head)) return undefined;
+  const m = /\bUID (\d+)\b/i.exec(head);
+  return { uid: m ? Number(m[1]) : undefined };
+}
+
+/** The BODY[] string of a FETCH attribute map (a literal, quoted string, or the STREAMED marker). */
+export function bodyOf(a: Map<string, Token>): { str: Buffer | string } | undefined {
+  const body = a.get("BODY[]");
+  return body && typeof body === "object" && !Array.isArray(body) ? body : undefined;
+}
+
+export function num(t: Token | undefined): number | undefined {
+  return typeof t === "string" && /^\d{1,15}$/.test(t) ? Number(t) : undefined;
+}
