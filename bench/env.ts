@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSandboxTenant, IdentityFake } from "../src/sandbox/identity/index.js";
 import { createTestPki } from "../src/sandbox/pki.js";
-import { type Dovecot, startDovecot } from "../test/helpers/dovecot.js";
+import { type Dovecot, startDovecot } from "../test/harness/dovecot/dovecot.js";
 import { onCleanup } from "./cleanup.js";
 
 /** The password every bench mailbox gets in Dovecot's passwd-file (PLAIN logins of the peers). */

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { simpleParser } from "mailparser";
 import { defaultSandboxTenant, type FakeApp } from "../../src/sandbox/identity/index.js";
-import { runCli } from "../helpers/cli.js";
-import { type Dovecot, describeDovecot, type SinkMessage } from "../helpers/dovecot.js";
-import { type IdentityAndDovecot, loginArgs, startIdentityAndDovecot } from "../helpers/e2e.js";
+import { runCli } from "../harness/cli.js";
+import { type Dovecot, describeDovecot, type SinkMessage } from "../harness/dovecot/dovecot.js";
+import { type IdentityAndDovecot, loginArgs, startIdentityAndDovecot } from "../harness/e2e.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as FakeApp;

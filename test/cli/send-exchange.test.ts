@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { sandboxDirectory } from "../../src/sandbox/exchange/index.js";
 import { defaultSandboxTenant, type FakeApp } from "../../src/sandbox/identity/index.js";
-import { runCli } from "../helpers/cli.js";
-import { cliJson, type IdentityAndExchange, loginArgs, startIdentityAndExchange } from "../helpers/e2e.js";
+import { runCli } from "../harness/cli.js";
+import { cliJson, type IdentityAndExchange, loginArgs, startIdentityAndExchange } from "../harness/e2e.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as FakeApp;

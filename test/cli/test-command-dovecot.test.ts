@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { cacheKey } from "../../src/auth/cache.js";
 import { defaultSandboxTenant, type IdentityFake } from "../../src/sandbox/identity/index.js";
-import { runCli } from "../helpers/cli.js";
-import { type Dovecot, describeDovecot } from "../helpers/dovecot.js";
-import { cliJson, type IdentityAndDovecot, loginArgs, startIdentityAndDovecot } from "../helpers/e2e.js";
+import { runCli } from "../harness/cli.js";
+import { type Dovecot, describeDovecot } from "../harness/dovecot/dovecot.js";
+import { cliJson, type IdentityAndDovecot, loginArgs, startIdentityAndDovecot } from "../harness/e2e.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;

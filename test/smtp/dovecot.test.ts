@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
 import { sendMail, smtpLoginCheck, type TraceEvent } from "../../src/smtp/index.js";
-import { type Dovecot, describeDovecot, startDovecot } from "../helpers/dovecot.js";
-import { createTestTokenSigner, trusting } from "../helpers/dovecot-tokens.js";
-import { rejects } from "../helpers/rejects.js";
+import { type Dovecot, describeDovecot, startDovecot } from "../harness/dovecot/dovecot.js";
+import { createTestTokenSigner, trusting } from "../harness/dovecot/dovecot-tokens.js";
+import { rejects } from "../harness/rejects.js";
 
 const SENDER = "reports@contoso.com";
 

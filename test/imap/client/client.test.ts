@@ -6,10 +6,10 @@ import { Writable } from "node:stream";
 import { after, before, it } from "node:test";
 import { ImapClient, type ImapClientOptions } from "../../../src/imap/client/client.js";
 import { createTestPki, type TestPki } from "../../../src/sandbox/pki.js";
-import { type Dovecot, describeDovecot, startDovecot } from "../../helpers/dovecot.js";
-import { MAIL_GID, MAIL_UID } from "../../helpers/dovecot-conf.js";
-import { createTestTokenSigner, trusting } from "../../helpers/dovecot-tokens.js";
-import { rejects } from "../../helpers/rejects.js";
+import { type Dovecot, describeDovecot, startDovecot } from "../../harness/dovecot/dovecot.js";
+import { MAIL_GID, MAIL_UID } from "../../harness/dovecot/dovecot-conf.js";
+import { createTestTokenSigner, trusting } from "../../harness/dovecot/dovecot-tokens.js";
+import { rejects } from "../../harness/rejects.js";
 
 const MAILBOX = "imap-client@contoso.com";
 const FOLDER = "Gel\u00f6schte Elemente \u65e5\u672c";
