@@ -16,7 +16,8 @@ import {
 } from "../../src/sandbox/identity/index.js";
 import type { TestPki } from "../../src/sandbox/pki.js";
 import { runCli } from "./cli.js";
-import { cliJson, type IdentityAndExchange, loginArgs, startIdentityAndExchange } from "./e2e.js";
+import { cliJson, loginArgs } from "./e2e.js";
+import { type ExchangeWorld, startWorld } from "./world.js";
 
 export { runCli };
 
@@ -53,7 +54,7 @@ export let dir: string;
 export let caFile: string;
 const servers: Server[] = [];
 let cacheN = 0;
-let fakes: IdentityAndExchange | undefined;
+let fakes: ExchangeWorld | undefined;
 
 /** Starts the fakes for the calling test file (call at module level). */
 export function useFakes(): void {
@@ -68,7 +69,7 @@ export function useFakes(): void {
     directory.grantFullAccess(app.servicePrincipalObjectId, MB_SMTP_OFF);
     directory.addMailbox({ address: MB_NO_SENDAS });
     directory.grantFullAccess(app.servicePrincipalObjectId, MB_NO_SENDAS);
-    fakes = await startIdentityAndExchange("xoauth-test-e2e-", [tenant], directory);
+    fakes = await startWorld({ prefix: "xoauth-test-e2e-", identity: { tenants: [tenant] }, exchange: { directory } });
     ({ dir, pki, identity, caFile, exchange, ports } = fakes);
   });
 

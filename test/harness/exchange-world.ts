@@ -1,18 +1,16 @@
 /**
  * Shared world for fetch tests that drive the engine directly against the identity fake and the Exchange fake:
- * importing this module registers before/after hooks that start and stop both (one world per test file).
+ * importing this module registers before/after hooks that start and stop both (./world.ts; one world per test file).
  * The bindings are live: read them inside tests, not at import time.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { createTokenProvider } from "../../src/auth/provider.js";
 import type { TokenProvider } from "../../src/auth/types.js";
 import type { FetchOptions } from "../../src/fetch/types.js";
-import { ExchangeFake, type ExchangePorts, sandboxDirectory } from "../../src/sandbox/exchange/index.js";
-import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
-import { createTestPki } from "../../src/sandbox/pki.js";
+import type { ExchangeFake, ExchangePorts } from "../../src/sandbox/exchange/index.js";
+import { defaultSandboxTenant, type IdentityFake } from "../../src/sandbox/identity/index.js";
+import { type ExchangeWorld, startWorld } from "./world.js";
 
 export const tenant = defaultSandboxTenant();
 export const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;
@@ -54,19 +52,13 @@ export function options(protocol: "pop3" | "imap", over: Partial<FetchOptions> =
   };
 }
 
+let world: ExchangeWorld | undefined;
 before(async () => {
-  const pki = createTestPki();
-  ca = pki.ca.certPem;
-  identity = new IdentityFake({ pki, tenants: [tenant] });
-  await identity.start();
-  const directory = sandboxDirectory(tenant);
+  world = await startWorld({ prefix: "xoauth-fetch-exo-", identity: { tenants: [tenant] }, exchange: {} });
+  ({ identity, exchange: exo, ports, dir } = world);
+  ca = world.pki.ca.certPem;
   address = `info@${tenant.domains[0]}`;
-  exo = new ExchangeFake({ directory, pki, identity: { publicKeyPem: identity.signingKey.publicKeyPem } });
-  ports = await exo.start();
-  dir = mkdtempSync(join(tmpdir(), "xoauth-fetch-exo-"));
 });
 after(async () => {
-  await exo?.stop();
-  await identity?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await world?.stop();
 });

@@ -1,15 +1,14 @@
 /**
- * Test environment for fetch end-to-end tests: the identity fake (token endpoint) + a real Dovecot that trusts the
- * fake's signing key, one CA for both, and argument lists for the BUILT CLI.
+ * Test environment for fetch end-to-end tests: the test world (./world.ts: the identity fake + a real Dovecot that
+ * trusts the fake's signing key, one CA for both), a secret file, and argument lists for the BUILT CLI.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
-import { createTestPki } from "../../src/sandbox/pki.js";
+import type { IdentityFake } from "../../src/sandbox/identity/index.js";
 import { type CliResult, runCli } from "./cli.js";
-import { type Dovecot, startDovecot } from "./dovecot/dovecot.js";
+import type { Dovecot } from "./dovecot/dovecot.js";
+import { startWorld } from "./world.js";
 
 export const MAILBOX = "erp-inbox@contoso.com";
 
@@ -28,21 +27,8 @@ export interface FetchEnv {
 }
 
 export async function startFetchEnv(mailboxes: string[] = [MAILBOX]): Promise<FetchEnv> {
-  const pki = createTestPki();
-  const tenant = defaultSandboxTenant();
-  const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;
-  const fake = new IdentityFake({ pki, tenants: [tenant] });
-  await fake.start();
-  const dc = await startDovecot({
-    pki,
-    issuer: fake.issuerFor(tenant.tenantId),
-    audience: "https://outlook.office365.com",
-    keys: [fake.signingKey],
-    mailboxes,
-  });
-  const dir = mkdtempSync(join(tmpdir(), "xoauth-fetch-"));
-  const caFile = join(dir, "ca.pem");
-  writeFileSync(caFile, pki.ca.certPem);
+  const world = await startWorld({ prefix: "xoauth-fetch-", dovecot: { mailboxes } });
+  const { identity: fake, dovecot: dc, dir, caFile, tenant, app } = world;
   const secretFile = join(dir, "secret.txt");
   writeFileSync(secretFile, `${app.secrets[0]?.value}\n`, { mode: 0o600 });
   const env: FetchEnv = {
@@ -85,11 +71,7 @@ export async function startFetchEnv(mailboxes: string[] = [MAILBOX]): Promise<Fe
         env: { XOAUTH_MAIL_CACHE_DIR: join(dir, "cache"), ...opts.env },
       });
     },
-    async stop() {
-      await dc.stop();
-      await fake.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: world.stop,
   };
   return env;
 }
