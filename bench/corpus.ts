@@ -5,7 +5,7 @@
  */
 import { chownSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MAIL_GID, MAIL_UID } from "../test/helpers/dovecot-conf.js";
+import { MAIL_GID, MAIL_UID } from "../test/harness/dovecot/dovecot-conf.js";
 
 /** mulberry32: small, fast, and the same sequence everywhere for one seed. */
 export function prng(seed: number): () => number {

@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { killAndResume } from "../test/fetch/crash-run.js";
-import { deliveredHashes, MAILBOX, sha256, startFetchEnv, tmpFiles } from "../test/fetch/env.js";
-import { plainMessage } from "../test/fetch/messages.js";
+import { killAndResume } from "../test/harness/crash-run.js";
+import { deliveredHashes, MAILBOX, sha256, startFetchEnv, tmpFiles } from "../test/harness/fetch-env.js";
+import { plainMessage } from "../test/harness/messages.js";
 
 const kills = Number(process.argv[2] ?? 150);
 const count = Number(process.argv[3] ?? 200);

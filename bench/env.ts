@@ -1,15 +1,14 @@
 /**
- * The bench world: test PKI, the identity fake (token endpoint), one real Dovecot trusting both, a work dir
- * readable by the unprivileged peers, and a password for every bench mailbox (so password-only peers read the SAME
+ * The bench world (test/harness/world.ts): test PKI, the identity fake (token endpoint), one real Dovecot trusting
+ * both, a work dir readable by the unprivileged peers, and a password for every bench mailbox (so password-only peers read the SAME
  * Maildir that xoauth-mail reads with XOAUTH2).
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { defaultSandboxTenant, IdentityFake } from "../src/sandbox/identity/index.js";
-import { createTestPki } from "../src/sandbox/pki.js";
-import { type Dovecot, startDovecot } from "../test/helpers/dovecot.js";
+import type { IdentityFake } from "../src/sandbox/identity/index.js";
+import type { Dovecot } from "../test/harness/dovecot/dovecot.js";
+import { startWorld } from "../test/harness/world.js";
 import { onCleanup } from "./cleanup.js";
 
 /** The password every bench mailbox gets in Dovecot's passwd-file (PLAIN logins of the peers). */
@@ -36,24 +35,11 @@ export interface BenchEnv {
 let seq = 0;
 
 export async function startBenchEnv(): Promise<BenchEnv> {
-  const pki = createTestPki();
-  const tenant = defaultSandboxTenant();
-  const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;
-  const fake = new IdentityFake({ pki, tenants: [tenant] });
-  await fake.start();
-  onCleanup(() => fake.stop());
-  const dc = await startDovecot({
-    pki,
-    issuer: fake.issuerFor(tenant.tenantId),
-    audience: "https://outlook.office365.com",
-    keys: [fake.signingKey],
-  });
-  onCleanup(() => dc.stop());
-  const dir = mkdtempSync(join(tmpdir(), "xoauth-bench-"));
+  const world = await startWorld({ prefix: "xoauth-bench-", dovecot: {} });
+  onCleanup(() => world.stop());
+  const { identity: fake, dovecot: dc, dir, caFile, tenant, app } = world;
   chmodSync(dir, 0o755);
-  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-  const caFile = join(dir, "ca.pem");
-  writeFileSync(caFile, pki.ca.certPem, { mode: 0o644 });
+  chmodSync(caFile, 0o644);
   const secretFile = join(dir, "secret.txt");
   writeFileSync(secretFile, `${app.secrets[0]?.value}\n`, { mode: 0o600 });
   const conf = join(dc.dir, "dovecot.conf");

@@ -6,9 +6,9 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { deliveredHashes, MAILBOX, sha256, startFetchEnv } from "../test/fetch/env.js";
-import { asServed, bigAttachmentMessage } from "../test/fetch/messages.js";
-import { CLI_BIN, REPO_ROOT } from "../test/helpers/cli.js";
+import { CLI_BIN, REPO_ROOT } from "../test/harness/cli.js";
+import { deliveredHashes, MAILBOX, sha256, startFetchEnv } from "../test/harness/fetch-env.js";
+import { asServed, bigAttachmentMessage } from "../test/harness/messages.js";
 
 function peakKb(pid: number): number {
   try {

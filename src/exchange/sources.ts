@@ -56,7 +56,7 @@ export const SRC = {
   notConnectedChurn: "https://github.com/mscdex/node-imap/issues/523",
   /** Dovecot 2.2 answered the user+IP limit with `NO [UNAVAILABLE] Maximum number of connections ...`. */
   dovecotUnavailable: "https://github.com/mscdex/node-imap/issues/606",
-  /** Dovecot 2.3.19.1 (Debian 12), driven by this repository's test Dovecot (test/helpers/dovecot.ts). */
+  /** Dovecot 2.3.19.1 (Debian 12), driven by this repository's test Dovecot (test/harness/dovecot/dovecot.ts). */
   dovecotObserved:
-    "observed: Dovecot 2.3.19.1 started by test/helpers/dovecot.ts (11 logins of one user from 127.0.0.1)",
+    "observed: Dovecot 2.3.19.1 started by test/harness/dovecot/dovecot.ts (11 logins of one user from 127.0.0.1)",
 } as const;

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli } from "../harness/cli.js";
 
 const base = defaultSandboxTenant();
 const app = base.apps[0] as NonNullable<(typeof base.apps)[0]>;

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { runCli } from "../helpers/cli.js";
+import { runCli } from "../harness/cli.js";
 
 interface Step {
   id: string;

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { dir, login, ports, runCli, SECRET, useFakes } from "../diagnose/e2e-fixture.js";
+import { dir, login, ports, runCli, SECRET, useFakes } from "../harness/e2e-fixture.js";
 
 useFakes();
 

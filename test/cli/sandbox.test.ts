@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { CLI_BIN, REPO_ROOT, runCli } from "../helpers/cli.js";
+import { CLI_BIN, REPO_ROOT, runCli } from "../harness/cli.js";
 
 interface SandboxInfo {
   dir: string;

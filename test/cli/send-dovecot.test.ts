@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { simpleParser } from "mailparser";
 import { defaultSandboxTenant, type FakeApp } from "../../src/sandbox/identity/index.js";
-import { runCli } from "../helpers/cli.js";
-import { type Dovecot, describeDovecot, type SinkMessage } from "../helpers/dovecot.js";
-import { type IdentityAndDovecot, loginArgs, startIdentityAndDovecot } from "../helpers/e2e.js";
+import { runCli } from "../harness/cli.js";
+import { type Dovecot, describeDovecot, type SinkMessage } from "../harness/dovecot/dovecot.js";
+import { loginArgs } from "../harness/e2e.js";
+import { type DovecotWorld, startWorld } from "../harness/world.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as FakeApp;
@@ -28,13 +29,13 @@ function withoutTrace(m: SinkMessage): Buffer {
 }
 
 describeDovecot("send through the built CLI to real Dovecot submission", () => {
-  let fakes: IdentityAndDovecot;
+  let fakes: DovecotWorld;
   let dc: Dovecot;
   let dir: string;
   let n = 0;
 
   before(async () => {
-    fakes = await startIdentityAndDovecot("xoauth-send-dovecot-", tenant);
+    fakes = await startWorld({ prefix: "xoauth-send-dovecot-", identity: { tenants: [tenant] }, dovecot: {} });
     ({ dovecot: dc, dir } = fakes);
   });
   after(async () => {

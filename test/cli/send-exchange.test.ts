@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { sandboxDirectory } from "../../src/sandbox/exchange/index.js";
 import { defaultSandboxTenant, type FakeApp } from "../../src/sandbox/identity/index.js";
-import { runCli } from "../helpers/cli.js";
-import { cliJson, type IdentityAndExchange, loginArgs, startIdentityAndExchange } from "../helpers/e2e.js";
+import { runCli } from "../harness/cli.js";
+import { cliJson, loginArgs } from "../harness/e2e.js";
+import { type ExchangeWorld, startWorld } from "../harness/world.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as FakeApp;
@@ -20,7 +21,7 @@ const MB_NO_SENDAS = "fullaccess-only-send@contoso.onmicrosoft.com";
 const EML = "From: info@contoso.onmicrosoft.com\r\nTo: someone@fabrikam.example\r\nSubject: t\r\n\r\nhi\r\n";
 const TOKEN_RE = /eyJ[A-Za-z0-9_-]{8,}\.|dXNlcj1/;
 
-let fakes: IdentityAndExchange;
+let fakes: ExchangeWorld;
 let n = 0;
 
 before(async () => {
@@ -30,7 +31,7 @@ before(async () => {
   directory.grantFullAccess(app.servicePrincipalObjectId, MB_SMTP_OFF);
   directory.addMailbox({ address: MB_NO_SENDAS });
   directory.grantFullAccess(app.servicePrincipalObjectId, MB_NO_SENDAS);
-  fakes = await startIdentityAndExchange("xoauth-send-exo-", [tenant], directory);
+  fakes = await startWorld({ prefix: "xoauth-send-exo-", identity: { tenants: [tenant] }, exchange: { directory } });
 });
 
 after(async () => {

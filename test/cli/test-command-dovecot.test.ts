@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { cacheKey } from "../../src/auth/cache.js";
 import { defaultSandboxTenant, type IdentityFake } from "../../src/sandbox/identity/index.js";
-import { runCli } from "../helpers/cli.js";
-import { type Dovecot, describeDovecot } from "../helpers/dovecot.js";
-import { cliJson, type IdentityAndDovecot, loginArgs, startIdentityAndDovecot } from "../helpers/e2e.js";
+import { runCli } from "../harness/cli.js";
+import { type Dovecot, describeDovecot } from "../harness/dovecot/dovecot.js";
+import { cliJson, loginArgs } from "../harness/e2e.js";
+import { type DovecotWorld, startWorld } from "../harness/world.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;
@@ -18,14 +19,18 @@ const SECRET = app.secrets[0]?.value as string;
 const MB = "info@contoso.onmicrosoft.com";
 
 describeDovecot("xoauth-mail test against real Dovecot", () => {
-  let fakes: IdentityAndDovecot;
+  let fakes: DovecotWorld;
   let identity: IdentityFake;
   let dovecot: Dovecot;
   let dir: string;
   let n = 0;
 
   before(async () => {
-    fakes = await startIdentityAndDovecot("xoauth-test-dovecot-", tenant, [MB]);
+    fakes = await startWorld({
+      prefix: "xoauth-test-dovecot-",
+      identity: { tenants: [tenant] },
+      dovecot: { mailboxes: [MB] },
+    });
     ({ identity, dovecot, dir } = fakes);
     await dovecot.deliver(
       MB,

@@ -19,7 +19,7 @@ import {
   server,
   TENANT,
   useFakes,
-} from "../diagnose/e2e-fixture.js";
+} from "../harness/e2e-fixture.js";
 
 useFakes();
 

@@ -5,8 +5,8 @@ import { createServer as createTlsServer } from "node:tls";
 import { SMTPServer } from "smtp-server";
 import { SMTP_TEXT } from "../../src/sandbox/exchange/index.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
-import { badCert, scriptedTlsServer } from "../diagnose/bad-tls.js";
-import { expectCode, listen, MB, pki, runTest, useFakes } from "../diagnose/e2e-fixture.js";
+import { expectCode, listen, MB, pki, runTest, useFakes } from "../harness/e2e-fixture.js";
+import { badCert, scriptedTlsServer } from "../harness/servers/bad-tls.js";
 
 useFakes();
 

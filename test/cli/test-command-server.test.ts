@@ -11,7 +11,7 @@ import {
   server,
   useFakes,
   WRONG_OID,
-} from "../diagnose/e2e-fixture.js";
+} from "../harness/e2e-fixture.js";
 
 useFakes();
 

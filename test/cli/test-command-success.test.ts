@@ -14,7 +14,7 @@ import {
   SECRET,
   server,
   useFakes,
-} from "../diagnose/e2e-fixture.js";
+} from "../harness/e2e-fixture.js";
 
 useFakes();
 

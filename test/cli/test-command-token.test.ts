@@ -18,7 +18,7 @@ import {
   server,
   TENANT,
   useFakes,
-} from "../diagnose/e2e-fixture.js";
+} from "../harness/e2e-fixture.js";
 
 useFakes();
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { dir, listen, login, runCli, SECRET, useFakes } from "../diagnose/e2e-fixture.js";
+import { dir, listen, login, runCli, SECRET, useFakes } from "../harness/e2e-fixture.js";
 
 useFakes();
 

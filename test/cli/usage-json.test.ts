@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { runCli } from "../helpers/cli.js";
+import { runCli } from "../harness/cli.js";
 
 test("a usage error with --json is also reported as JSON on stdout, exit 2", async () => {
   const r = await runCli(["test", "--json", "unexpected-argument"]);

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { AccountSchema, ConfigFileSchema, configJsonSchema } from "../../src/config/schema.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../harness/cli.js";
 
 const SCHEMA_FILE = join(REPO_ROOT, "schema", "config.schema.json");
 

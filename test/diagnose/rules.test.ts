@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { diagnose } from "../../src/diagnose/index.js";
 import { XoauthError } from "../../src/errors.js";
-import { APPID, claims, err, MAILBOX, OID, run, TID } from "./fixtures.js";
+import { APPID, claims, err, MAILBOX, OID, run, TID } from "../harness/diagnose-fixtures.js";
 
 const all = (d: { summary: string; causes: string[]; fix: string[] }) => [d.summary, ...d.causes, ...d.fix].join("\n");
 

@@ -9,8 +9,8 @@ import type { Server } from "node:net";
 import { after, describe, test } from "node:test";
 import { runMailTest } from "../../src/diagnose/test-run.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
-import { badCert, CERT_FAULTS, type CertFault, type MailProto, scriptedTlsServer } from "./bad-tls.js";
-import { claims, MAILBOX } from "./fixtures.js";
+import { claims, MAILBOX } from "../harness/diagnose-fixtures.js";
+import { badCert, CERT_FAULTS, type CertFault, type MailProto, scriptedTlsServer } from "../harness/servers/bad-tls.js";
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
 const exp = Math.floor(Date.now() / 1000) + 3600;

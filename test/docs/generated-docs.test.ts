@@ -12,7 +12,7 @@ import { escapeMd, renderTroubleshooting } from "../../scripts/docs/render-troub
 import { HAND_WRITTEN } from "../../scripts/docs/troubleshooting-entries.js";
 import { ERROR_CODES } from "../../src/errors.js";
 import { codeText } from "../../src/i18n/index.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../harness/cli.js";
 
 for (const doc of GENERATED_DOCS) {
   test(`${doc.path} equals the page rendered from the code (npm run docs rewrites it)`, async () => {

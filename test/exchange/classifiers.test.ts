@@ -16,7 +16,7 @@ import { isTemporary } from "../../src/proxy/session.js";
 import type { UpstreamLoginRequest } from "../../src/proxy/types.js";
 import { authRejected } from "../../src/proxy/upstream/conn.js";
 import { classifySmtpReply } from "../../src/smtp/errors.js";
-import { err, run } from "../diagnose/fixtures.js";
+import { err, run } from "../harness/diagnose-fixtures.js";
 
 const DOVECOT = {
   pop3: "-ERR [IN-USE] Maximum number of connections from user+IP exceeded (mail_max_userip_connections=10)",

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { REPLIES, SITUATIONS } from "../../src/exchange/contract.js";
 import { BEGIN_MARKER, END_MARKER, renderContractSection, spliceGenerated } from "../../src/exchange/render-doc.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../harness/cli.js";
 
 const PAGE = join(REPO_ROOT, "docs", "exchange-behaviour.md");
 

@@ -12,11 +12,11 @@ import { fetchAccount } from "../../src/fetch/engine.js";
 import type { FetchEvent } from "../../src/fetch/types.js";
 import { defaultSandboxTenant } from "../../src/sandbox/identity/index.js";
 import { buildXoauth2 } from "../../src/sasl/xoauth2.js";
-import { runCli } from "../helpers/cli.js";
-import { describeDovecot } from "../helpers/dovecot.js";
-import { cliJson, type IdentityAndDovecot, loginArgs, startIdentityAndDovecot } from "../helpers/e2e.js";
-import { countingTokens, startTestProxy } from "../proxy/helpers.js";
-import { RawClient } from "../sandbox/exchange/helpers.js";
+import { runCli } from "../harness/cli.js";
+import { describeDovecot } from "../harness/dovecot/dovecot.js";
+import { cliJson, type IdentityAndDovecot, loginArgs, startIdentityAndDovecot } from "../harness/e2e.js";
+import { countingTokens, startTestProxy } from "../harness/proxy/test-proxy.js";
+import { RawClient } from "../harness/sandbox/exchange-fake.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;

@@ -7,8 +7,14 @@ import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import type { MailProtocol } from "../../src/auth/clouds.js";
 import { classifyReply } from "../../src/exchange/contract.js";
-import { type Dovecot, describeDovecot, LEGACY_PASSWORD, LEGACY_USER, startDovecot } from "../helpers/dovecot.js";
-import { fixtures, RawClient } from "../sandbox/exchange/helpers.js";
+import {
+  type Dovecot,
+  describeDovecot,
+  LEGACY_PASSWORD,
+  LEGACY_USER,
+  startDovecot,
+} from "../harness/dovecot/dovecot.js";
+import { fixtures, RawClient } from "../harness/sandbox/exchange-fake.js";
 
 const plain = (password: string) => Buffer.from(`\0${LEGACY_USER}\0${password}`).toString("base64");
 

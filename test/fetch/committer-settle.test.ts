@@ -9,7 +9,7 @@ import { nodeStoreFs, type StoreFs } from "../../src/store/fsops.js";
 import type { DeliveryBatch } from "../../src/store/maildir.js";
 import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName, keyHash } from "../../src/store/names.js";
-import { tempDir } from "../store/helpers.js";
+import { tempDir } from "../harness/store-fs.js";
 
 const key = (ref: number) => ({ account: "a@contoso.com", protocol: "pop3" as const, id: `U${ref}` });
 

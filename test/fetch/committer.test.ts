@@ -6,7 +6,7 @@ import type { BatchItem, FetchContext } from "../../src/fetch/context.js";
 import type { DeliveryBatch } from "../../src/store/maildir.js";
 import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName } from "../../src/store/names.js";
-import { tempDir } from "../store/helpers.js";
+import { tempDir } from "../harness/store-fs.js";
 
 /** A FetchContext whose commit() logs, waits `delayMs` for the first batch, and fails the batch numbered `failAt`. */
 function fakeContext(md: Maildir, log: string[], opts: { failAt?: number; delayMs?: number } = {}): FetchContext {

@@ -10,7 +10,7 @@ import type { FetchOptions } from "../../src/fetch/types.js";
 import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName } from "../../src/store/names.js";
 import type { StateStore } from "../../src/store/state.js";
-import { tempDir } from "../store/helpers.js";
+import { tempDir } from "../harness/store-fs.js";
 
 test("a crash right after the state flush still leaves the --exec-required debt recorded (no delete without hook)", async (t) => {
   const dir = await tempDir(t);

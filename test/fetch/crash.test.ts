@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { describeDovecot } from "../helpers/dovecot.js";
-import { killAndResume } from "./crash-run.js";
-import { deliveredHashes, type FetchEnv, MAILBOX, sha256, startFetchEnv, tmpFiles } from "./env.js";
-import { plainMessage } from "./messages.js";
+import { killAndResume } from "../harness/crash-run.js";
+import { describeDovecot } from "../harness/dovecot/dovecot.js";
+import { deliveredHashes, type FetchEnv, MAILBOX, sha256, startFetchEnv, tmpFiles } from "../harness/fetch-env.js";
+import { plainMessage } from "../harness/messages.js";
 
 describeDovecot("fetch survives SIGKILL at random points", () => {
   let env: FetchEnv;

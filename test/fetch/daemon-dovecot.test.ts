@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { describeDovecot } from "../helpers/dovecot.js";
-import { type Daemon, startDaemon as startChild } from "./daemon-child.js";
-import { type FetchEnv, MAILBOX, startFetchEnv, tmpFiles } from "./env.js";
-import { plainMessage } from "./messages.js";
+import { type Daemon, startDaemon as startChild } from "../harness/children/daemon-child.js";
+import { describeDovecot } from "../harness/dovecot/dovecot.js";
+import { type FetchEnv, MAILBOX, startFetchEnv, tmpFiles } from "../harness/fetch-env.js";
+import { plainMessage } from "../harness/messages.js";
 
 function startDaemon(env: FetchEnv, args: string[]): Daemon {
   return startChild(args, { ...process.env, XOAUTH_MAIL_CACHE_DIR: join(env.dir, "cache"), LANG: "C" });

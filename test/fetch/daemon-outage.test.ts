@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { type LocalTenant, startLocalTenant, writeTenantFiles } from "../../src/sandbox/local-tenant.js";
-import { type Daemon, startDaemon as startChild } from "./daemon-child.js";
+import { type Daemon, startDaemon as startChild } from "../harness/children/daemon-child.js";
 
 function startDaemon(args: string[], dir: string): Daemon {
   return startChild(args, {

@@ -11,8 +11,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import tls from "node:tls";
 import { runDaemon } from "../../src/fetch/daemon.js";
 import { fetchAccount } from "../../src/fetch/engine.js";
-import { address, exo, options, provider } from "./exchange-world.js";
-import { plainMessage } from "./messages.js";
+import { address, exo, options, provider } from "../harness/exchange-world.js";
+import { plainMessage } from "../harness/messages.js";
 
 const CYCLES = 8;
 

@@ -8,9 +8,18 @@ import { it } from "node:test";
 import type { TokenProvider } from "../../src/auth/types.js";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import type { FetchEvent, FetchOptions } from "../../src/fetch/types.js";
-import { deliveredHashes, sha256, tmpFiles } from "./env.js";
-import { address, ca, dir, exo, identity, ports, provider, options as worldOptions } from "./exchange-world.js";
-import { plainMessage } from "./messages.js";
+import {
+  address,
+  ca,
+  dir,
+  exo,
+  identity,
+  ports,
+  provider,
+  options as worldOptions,
+} from "../harness/exchange-world.js";
+import { deliveredHashes, sha256, tmpFiles } from "../harness/fetch-env.js";
+import { plainMessage } from "../harness/messages.js";
 
 /** The world's options, with POP3 as the default protocol of these tests. */
 function options(over: Partial<FetchOptions>): FetchOptions {
@@ -122,7 +131,7 @@ it("persistent 429 ends the run with THROTTLED (exit 3) and touches nothing", as
 });
 
 it("--exec runs per message, --attachments writes files + sidecar; a failing --exec-required keeps mail on the server", async () => {
-  const { bigAttachmentMessage } = await import("./messages.js");
+  const { bigAttachmentMessage } = await import("../harness/messages.js");
   const { readdirSync, readFileSync } = await import("node:fs");
   fill([bigAttachmentMessage(10_000), plainMessage(7, 2000)]);
   const log = join(dir, "exec.log");

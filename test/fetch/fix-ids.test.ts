@@ -7,7 +7,7 @@ import { it } from "node:test";
 import "../../src/i18n/catalogs.js";
 import { formatError } from "../../src/cli/output.js";
 import { fetchAccount } from "../../src/fetch/engine.js";
-import { address, app, exo, options, tenant } from "./exchange-world.js";
+import { address, app, exo, options, tenant } from "../harness/exchange-world.js";
 
 it("imap fetch without FullAccess: MAILBOX_NOT_CONNECTED whose fix names the real service principal, tenant and app", async (t) => {
   const sp = app.servicePrincipalObjectId;

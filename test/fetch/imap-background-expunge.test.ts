@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { fetchAccount } from "../../src/fetch/engine.js";
-import { deliveredHashes, sha256 } from "./env.js";
-import { address, exo, options } from "./exchange-world.js";
-import { plainMessage } from "./messages.js";
+import { address, exo, options } from "../harness/exchange-world.js";
+import { deliveredHashes, sha256 } from "../harness/fetch-env.js";
+import { plainMessage } from "../harness/messages.js";
 
 it("imap --delete --batch 2: background expunges during a long FETCH are queued; every message once, mailbox empty", async () => {
   const mb = exo.directory.findMailbox(address);

@@ -8,8 +8,8 @@ import { it } from "node:test";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import type { FetchEvent } from "../../src/fetch/types.js";
 import { ImapClient } from "../../src/imap/client.js";
-import { address, exo, options } from "./exchange-world.js";
-import { plainMessage } from "./messages.js";
+import { address, exo, options } from "../harness/exchange-world.js";
+import { plainMessage } from "../harness/messages.js";
 
 it("imap without UIDPLUS: --delete flags delivered messages \\Deleted, never expunges, warns once", async (t) => {
   const select = ImapClient.prototype.select;

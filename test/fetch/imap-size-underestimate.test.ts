@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import { LIMITS } from "../../src/limits.js";
-import { deliveredHashes, sha256, tmpFiles } from "./env.js";
-import { address, exo, options } from "./exchange-world.js";
-import { plainMessage } from "./messages.js";
+import { address, exo, options } from "../harness/exchange-world.js";
+import { deliveredHashes, sha256, tmpFiles } from "../harness/fetch-env.js";
+import { plainMessage } from "../harness/messages.js";
 
 it("imap: a body above the in-memory literal limit inside the bulk FETCH is streamed to disk and delivered once", async () => {
   const mb = exo.directory.findMailbox(address);

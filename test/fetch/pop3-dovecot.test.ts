@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { describeDovecot } from "../helpers/dovecot.js";
-import { deliveredHashes, type FetchEnv, MAILBOX, sha256, startFetchEnv, tmpFiles } from "./env.js";
-import { asServedPop3, awkwardMessages } from "./messages.js";
+import { describeDovecot } from "../harness/dovecot/dovecot.js";
+import { deliveredHashes, type FetchEnv, MAILBOX, sha256, startFetchEnv, tmpFiles } from "../harness/fetch-env.js";
+import { asServedPop3, awkwardMessages } from "../harness/messages.js";
 
 describeDovecot("fetch over POP3 against Dovecot", () => {
   let env: FetchEnv;

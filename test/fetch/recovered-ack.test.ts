@@ -17,9 +17,9 @@ import { Pop3Client } from "../../src/pop3/client.js";
 import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName } from "../../src/store/names.js";
 import { accountHash, StateStore } from "../../src/store/state.js";
-import { recordingFs } from "../store/helpers.js";
-import { address, exo, options } from "./exchange-world.js";
-import { plainMessage } from "./messages.js";
+import { address, exo, options } from "../harness/exchange-world.js";
+import { plainMessage } from "../harness/messages.js";
+import { recordingFs } from "../harness/store-fs.js";
 
 for (const protocol of ["pop3", "imap"] as const) {
   it(`${protocol}: files renamed into new/ but never committed are fsynced and recorded before a retry pass acknowledges them`, async (t) => {

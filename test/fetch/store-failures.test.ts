@@ -15,9 +15,9 @@ import type { XoauthError } from "../../src/errors.js";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import "../../src/i18n/catalogs.js";
 import { accountHash } from "../../src/store/state.js";
-import { deliveredHashes, sha256 } from "./env.js";
-import { address, exo, options } from "./exchange-world.js";
-import { plainMessage } from "./messages.js";
+import { address, exo, options } from "../harness/exchange-world.js";
+import { deliveredHashes, sha256 } from "../harness/fetch-env.js";
+import { plainMessage } from "../harness/messages.js";
 
 const mounts: string[] = [];
 

@@ -9,8 +9,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type DaemonOptions, reloginDelayMs, runDaemon } from "../../src/fetch/daemon.js";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import type { FetchEvent } from "../../src/fetch/types.js";
-import { address, exo, identity, options } from "./exchange-world.js";
-import { maildirMessageIds, messageIdOf, plainMessage } from "./messages.js";
+import { address, exo, identity, options } from "../harness/exchange-world.js";
+import { maildirMessageIds, messageIdOf, plainMessage } from "../harness/messages.js";
 
 /** Every Message-ID on the server so far (sample messages included) is in the Maildir exactly once. */
 function assertExactlyOnce(maildir: string, expected: Set<string>): void {

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import type { FetchEvent } from "../../src/fetch/types.js";
-import { address, exo, options } from "./exchange-world.js";
-import { plainMessage } from "./messages.js";
+import { address, exo, options } from "../harness/exchange-world.js";
+import { plainMessage } from "../harness/messages.js";
 
 it("imap: fingerprint matching is limited to the run that saw the UIDVALIDITY change", async () => {
   const mb = exo.directory.findMailbox(address);

@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { loadConfigFile, selectAccount } from "../../src/config/load.js";
-import { runTarget } from "./harness.js";
-import { KNOWN_FAILURES } from "./targets/config.js";
-import { TARGETS } from "./targets/index.js";
+import { runTarget } from "../harness/fuzz/fuzz-runner.js";
+import { KNOWN_FAILURES } from "../harness/fuzz/targets/config.js";
+import { TARGETS } from "../harness/fuzz/targets/index.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 

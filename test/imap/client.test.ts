@@ -6,10 +6,10 @@ import { Writable } from "node:stream";
 import { after, before, it } from "node:test";
 import { ImapClient, type ImapClientOptions } from "../../src/imap/client.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
-import { type Dovecot, describeDovecot, startDovecot } from "../helpers/dovecot.js";
-import { MAIL_GID, MAIL_UID } from "../helpers/dovecot-conf.js";
-import { createTestTokenSigner, trusting } from "../helpers/dovecot-tokens.js";
-import { rejects } from "../helpers/rejects.js";
+import { type Dovecot, describeDovecot, startDovecot } from "../harness/dovecot/dovecot.js";
+import { MAIL_GID, MAIL_UID } from "../harness/dovecot/dovecot-conf.js";
+import { createTestTokenSigner, trusting } from "../harness/dovecot/dovecot-tokens.js";
+import { rejects } from "../harness/rejects.js";
 
 const MAILBOX = "imap-client@contoso.com";
 const FOLDER = "Gel\u00f6schte Elemente \u65e5\u672c";
@@ -123,7 +123,7 @@ describeDovecot("ImapClient against real Dovecot", () => {
       assert.equal(err.code, "PROTOCOL_ERROR");
       assert.equal(err.details.command, "EXAMINE Nope \u00e4");
       // Dovecot echoes the name it decoded from our modified UTF-7: the round trip is right.
-      assert.match(err.details.serverReply ?? "", /^NO Mailbox doesn't exist: Nope \u00e4 /);
+      assert.match(err.details.serverReply ?? "", /^NO Mailbox doesnt exist: Nope \u00e4 /);
     } finally {
       await c.logout();
     }

@@ -4,9 +4,9 @@ import { ImapClient } from "../../src/imap/client.js";
 import type { ImapClientOptions } from "../../src/imap/connection.js";
 import type { TraceEvent } from "../../src/net/types.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
-import { type Dovecot, describeDovecot, startDovecot } from "../helpers/dovecot.js";
-import { createTestTokenSigner, trusting } from "../helpers/dovecot-tokens.js";
-import { rejects } from "../helpers/rejects.js";
+import { type Dovecot, describeDovecot, startDovecot } from "../harness/dovecot/dovecot.js";
+import { createTestTokenSigner, trusting } from "../harness/dovecot/dovecot-tokens.js";
+import { rejects } from "../harness/rejects.js";
 
 const MAILBOX = "shared-inbox@contoso.com";
 

@@ -3,8 +3,8 @@ import { after, before, describe, it } from "node:test";
 import { ImapClient } from "../../src/imap/client.js";
 import { mapImapError } from "../../src/imap/errors.js";
 import type { ExchangeFake, ExchangePorts } from "../../src/sandbox/exchange/index.js";
-import { rejects } from "../helpers/rejects.js";
-import { fixtures, MAILBOX, mintToken, startFake } from "../sandbox/exchange/helpers.js";
+import { rejects } from "../harness/rejects.js";
+import { fixtures, MAILBOX, mintToken, startFake } from "../harness/sandbox/exchange-fake.js";
 
 describe("IMAP error mapping", () => {
   const ctx = { host: "h", port: 993, user: "u@x", command: "LIST" };

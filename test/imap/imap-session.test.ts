@@ -7,7 +7,7 @@ import { afterEach, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ImapSession, type ImapTimeouts, type Untagged } from "../../src/imap/imap-session.js";
 import { LIMITS } from "../../src/limits.js";
-import { rejects } from "../helpers/rejects.js";
+import { rejects } from "../harness/rejects.js";
 
 /** The server side of one connection: what the client sent, line by line, and a way to answer. */
 interface Peer {

@@ -4,7 +4,7 @@ import { createServer, type Server, type TLSSocket } from "node:tls";
 import { ImapClient } from "../../src/imap/client.js";
 import { LIMITS } from "../../src/limits.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
-import { rejects } from "../helpers/rejects.js";
+import { rejects } from "../harness/rejects.js";
 
 /** A scripted IMAPS server: logs every client command; `LIST "" "*"` answers with a literal of `listLiteral` bytes. */
 function scriptedImap(pki: TestPki, listLiteral: number, seen: string[]): Server {

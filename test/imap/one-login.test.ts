@@ -8,7 +8,7 @@ import { runMailTest } from "../../src/diagnose/test-run.js";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import { loginXoauth2Calls } from "../../src/imap/login.js";
 import { createUpstreamLogin } from "../../src/proxy/upstream/index.js";
-import { address, ca, options, ports, provider } from "../fetch/exchange-world.js";
+import { address, ca, options, ports, provider } from "../harness/exchange-world.js";
 
 test("test, fetch and the proxy upstream log in over IMAP through loginXoauth2", async () => {
   const start = loginXoauth2Calls.count;

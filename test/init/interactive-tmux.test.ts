@@ -9,8 +9,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
-import { CLI_BIN } from "../helpers/cli.js";
-import { type InitFixture, startInitFixture } from "./helpers.js";
+import { CLI_BIN } from "../harness/cli.js";
+import { type InitFixture, startInitFixture } from "../harness/init-fixture.js";
 
 function hasTmux(): boolean {
   try {

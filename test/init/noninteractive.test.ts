@@ -4,8 +4,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
-import { runCli } from "../helpers/cli.js";
-import { type InitFixture, startInitFixture } from "./helpers.js";
+import { runCli } from "../harness/cli.js";
+import { type InitFixture, startInitFixture } from "../harness/init-fixture.js";
 
 const TENANT_GUID = "9188040d-6c67-4c5b-b112-36a304b66dad";
 const CLIENT = "4a1aa1d5-c567-49d0-ad0b-cd957a47f842";

@@ -5,7 +5,7 @@ import tls from "node:tls";
 import { connect, timingsOf } from "../../src/net/connect.js";
 import { Pop3Client } from "../../src/pop3/client.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
-import { EXO, startScriptedServer } from "../pop3/scripted-server.js";
+import { EXO, startScriptedServer } from "../harness/servers/scripted-pop3.js";
 
 let pki: TestPki;
 let goodCert: { certPem: string; keyPem: string };

@@ -12,16 +12,16 @@ import { after, before, describe, test } from "node:test";
 import { stringify } from "yaml";
 import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli } from "../harness/cli.js";
+import { hashWithCli, type ProxyChild, startProxyChild } from "../harness/proxy/cli-proxy.js";
+import { rawConnect } from "../harness/proxy/raw-client.js";
 import {
   BAD_CERTS,
   badCerts,
   EXPECTED_CODE,
   type RecordingServer,
   recordingTlsServer,
-} from "../helpers/hostile-tls.js";
-import { hashWithCli, type ProxyChild, startProxyChild } from "../proxy/cli-proxy.js";
-import { rawConnect } from "../proxy/raw-client.js";
+} from "../harness/servers/hostile-tls.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;

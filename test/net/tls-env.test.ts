@@ -19,9 +19,9 @@ import {
   type Prelude,
   type RecordingServer,
   recordingTlsServer,
-} from "../helpers/hostile-tls.js";
+} from "../harness/servers/hostile-tls.js";
 
-const CHILD = join(dirname(fileURLToPath(import.meta.url)), "..", "helpers", "tls-env-child.js");
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), "..", "harness", "children", "tls-env-child.js");
 
 /** Each client and the plaintext prelude its server needs before TLS. */
 const CLIENTS: Record<string, Prelude> = {

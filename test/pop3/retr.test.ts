@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Readable } from "node:stream";
 import { afterEach, test } from "node:test";
 import { Pop3Client } from "../../src/pop3/client.js";
-import { type ScriptedConn, type ScriptedServer, startScriptedServer } from "./scripted-server.js";
+import { type ScriptedConn, type ScriptedServer, startScriptedServer } from "../harness/servers/scripted-pop3.js";
 
 let server: ScriptedServer | undefined;
 let client: Pop3Client | undefined;

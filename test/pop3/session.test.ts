@@ -3,7 +3,7 @@ import { afterEach, test } from "node:test";
 import type { TraceFn } from "../../src/net/types.js";
 import { Pop3Client } from "../../src/pop3/client.js";
 import { buildXoauth2 } from "../../src/sasl/xoauth2.js";
-import { EXO, type Handler, type ScriptedServer, startScriptedServer } from "./scripted-server.js";
+import { EXO, type Handler, type ScriptedServer, startScriptedServer } from "../harness/servers/scripted-pop3.js";
 
 const MAILBOX = "test@contoso.onmicrosoft.com";
 const TOKEN = "EwBAAl3BAAUFFpUAo7J3Ve0bjLBWZWCclRC3EoAA";

@@ -11,7 +11,7 @@ import { LIMITS } from "../../src/limits.js";
 import { ClientChannel } from "../../src/proxy/client-channel.js";
 import { pop3Frontend } from "../../src/proxy/frontends/pop3.js";
 import type { ProxyServer } from "../../src/proxy/server.js";
-import { startLoginPhaseProxy, testListener } from "./helpers.js";
+import { startLoginPhaseProxy, testListener } from "../harness/proxy/test-proxy.js";
 
 const CAP = LIMITS.proxyMaxCommandsBeforeLogin;
 

@@ -6,7 +6,7 @@ import { afterEach, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ProxyLogRecord } from "../../src/proxy/log.js";
 import { type ProxyServer, startProxy } from "../../src/proxy/server.js";
-import { LOCAL_PASSWORD, localUserU } from "./helpers.js";
+import { LOCAL_PASSWORD, localUserU } from "../harness/proxy/test-proxy.js";
 
 const GREETING = "+OK xoauth-mail proxy ready.\r\n+OK\r\n+OK upstream hi\r\n";
 const open: { close(): unknown }[] = [];

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { stringify } from "yaml";
 import { hashPassword } from "../../src/proxy/password.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli } from "../harness/cli.js";
 
 describe("proxy command: config validation at start", () => {
   let dir = "";

@@ -14,10 +14,10 @@ import tls from "node:tls";
 import { stringify } from "yaml";
 import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
-import { type ProxyChild, startProxyChild } from "./cli-proxy.js";
-import { LOCAL_PASSWORD, localHash, within } from "./helpers.js";
-import { type RawClient, rawConnect } from "./raw-client.js";
-import { type ScriptedUpstream, scriptedUpstream } from "./scripted-upstream.js";
+import { type ProxyChild, startProxyChild } from "../harness/proxy/cli-proxy.js";
+import { type RawClient, rawConnect } from "../harness/proxy/raw-client.js";
+import { LOCAL_PASSWORD, localHash, within } from "../harness/proxy/test-proxy.js";
+import { type ScriptedUpstream, scriptedUpstream } from "../harness/servers/scripted-upstream.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;

@@ -13,11 +13,11 @@ import { stringify } from "yaml";
 import { ExchangeFake, sandboxDirectory } from "../../src/sandbox/exchange/index.js";
 import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
-import { type Dovecot, describeDovecot, startDovecot } from "../helpers/dovecot.js";
-import { hashWithCli, type ProxyChild, portClosed, startProxyChild } from "./cli-proxy.js";
-import { runPython, trickyMessage } from "./helpers.js";
-import { IMAP_CLIENT, POP3_CLIENT, SMTP_CLIENT } from "./py-clients.js";
-import { rawConnect } from "./raw-client.js";
+import { type Dovecot, describeDovecot, startDovecot } from "../harness/dovecot/dovecot.js";
+import { hashWithCli, type ProxyChild, portClosed, startProxyChild } from "../harness/proxy/cli-proxy.js";
+import { IMAP_CLIENT, POP3_CLIENT, SMTP_CLIENT } from "../harness/proxy/py-clients.js";
+import { rawConnect } from "../harness/proxy/raw-client.js";
+import { runPython, trickyMessage } from "../harness/proxy/test-proxy.js";
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;

@@ -8,8 +8,8 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createProxyLogger, type ProxyLogRecord } from "../../src/proxy/log.js";
 import type { ProxyServer } from "../../src/proxy/server.js";
-import { startLoginPhaseProxy, testListener, waitForLog } from "./helpers.js";
-import { rawConnect } from "./raw-client.js";
+import { rawConnect } from "../harness/proxy/raw-client.js";
+import { startLoginPhaseProxy, testListener, waitForLog } from "../harness/proxy/test-proxy.js";
 
 const b64 = (s: string): string => Buffer.from(s).toString("base64");
 

@@ -6,8 +6,8 @@ import type { ResolvedListener } from "../../src/proxy/config.js";
 import type { ProxyLogRecord } from "../../src/proxy/log.js";
 import { type ProxyServer, startProxy } from "../../src/proxy/server.js";
 import type { UpstreamLoginRequest } from "../../src/proxy/types.js";
-import { countingTokens, LOCAL_PASSWORD, LOCAL_USER, localHash } from "./helpers.js";
-import { rawConnect } from "./raw-client.js";
+import { rawConnect } from "../harness/proxy/raw-client.js";
+import { countingTokens, LOCAL_PASSWORD, LOCAL_USER, localHash } from "../harness/proxy/test-proxy.js";
 
 const b64 = (s: string): string => Buffer.from(s).toString("base64");
 

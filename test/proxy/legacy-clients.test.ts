@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { after, before, beforeEach, it } from "node:test";
 import { XoauthError } from "../../src/errors.js";
 import { createTestPki, type TestPki, writePkiFiles } from "../../src/sandbox/pki.js";
-import { type Dovecot, describeDovecot, startDovecot } from "../helpers/dovecot.js";
-import { createTestTokenSigner } from "../helpers/dovecot-tokens.js";
+import { type Dovecot, describeDovecot, startDovecot } from "../harness/dovecot/dovecot.js";
+import { createTestTokenSigner } from "../harness/dovecot/dovecot-tokens.js";
+import { IMAP_CLIENT, POP3_CLIENT, SMTP_CLIENT } from "../harness/proxy/py-clients.js";
 import {
   countingTokens,
   LOCAL_PASSWORD,
@@ -17,8 +18,7 @@ import {
   startTestProxy,
   type TestProxy,
   trickyMessage,
-} from "./helpers.js";
-import { IMAP_CLIENT, POP3_CLIENT, SMTP_CLIENT } from "./py-clients.js";
+} from "../harness/proxy/test-proxy.js";
 
 const MAILBOX = "alice@contoso.com";
 const fetchmailPath = (): string | undefined =>

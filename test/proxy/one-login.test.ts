@@ -14,9 +14,9 @@ import { createUpstreamLogin } from "../../src/proxy/upstream/index.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
 import { sendOne } from "../../src/send/transport.js";
 import { smtpLoginCheck } from "../../src/smtp/connection.js";
-import { REPO_ROOT } from "../helpers/cli.js";
-import { countingTokens } from "./helpers.js";
-import { type ScriptedUpstream, scriptedUpstream } from "./scripted-upstream.js";
+import { REPO_ROOT } from "../harness/cli.js";
+import { countingTokens } from "../harness/proxy/test-proxy.js";
+import { type ScriptedUpstream, scriptedUpstream } from "../harness/servers/scripted-upstream.js";
 
 const MAILBOX = "mb@contoso.com";
 const TOKEN = "tok.en.value";
@@ -28,7 +28,7 @@ const JSON_ERR = Buffer.from('{"status":"401","schemes":"bearer","scope":"https:
 function importsOf(file: string): string[] {
   const src = readFileSync(join(REPO_ROOT, file), "utf8");
   const out: string[] = [];
-  for (const m of src.matchAll(/\bfrom\s+"(\.[^"]+)"/g)) {
+  for (const m of src.matchAll(/\bfrom\s+"(\.[^"]+)/g)) {
     const target = resolve(dirname(join(REPO_ROOT, file)), (m[1] as string).replace(/\.js$/, ".ts"));
     if (existsSync(target)) out.push(relative(REPO_ROOT, target).split("\\").join("/"));
   }

@@ -12,9 +12,16 @@ import type { ProxyLogRecord } from "../../src/proxy/log.js";
 import { type ProxyServer, startProxy } from "../../src/proxy/server.js";
 import { createUpstreamLogin } from "../../src/proxy/upstream/index.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
-import { countingTokens, LOCAL_PASSWORD, LOCAL_USER, localHash, waitForLog, within } from "./helpers.js";
-import { type RawClient, rawConnect } from "./raw-client.js";
-import { type ScriptedUpstream, scriptedUpstream } from "./scripted-upstream.js";
+import { type RawClient, rawConnect } from "../harness/proxy/raw-client.js";
+import {
+  countingTokens,
+  LOCAL_PASSWORD,
+  LOCAL_USER,
+  localHash,
+  waitForLog,
+  within,
+} from "../harness/proxy/test-proxy.js";
+import { type ScriptedUpstream, scriptedUpstream } from "../harness/servers/scripted-upstream.js";
 
 const SLOW_TOKEN_USER = "slow-token";
 

@@ -4,7 +4,7 @@ import net from "node:net";
 import { after, before, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ProxyServer } from "../../src/proxy/server.js";
-import { startLoginPhaseProxy, testListener } from "./helpers.js";
+import { startLoginPhaseProxy, testListener } from "../harness/proxy/test-proxy.js";
 
 let proxy: ProxyServer;
 const open: net.Socket[] = [];

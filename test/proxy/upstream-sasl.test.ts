@@ -4,8 +4,8 @@ import { after, before, describe, it } from "node:test";
 import { XoauthError } from "../../src/errors.js";
 import { createUpstreamLogin } from "../../src/proxy/upstream/index.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
-import { countingTokens } from "./helpers.js";
-import { type ScriptedUpstream, scriptedUpstream } from "./scripted-upstream.js";
+import { countingTokens } from "../harness/proxy/test-proxy.js";
+import { type ScriptedUpstream, scriptedUpstream } from "../harness/servers/scripted-upstream.js";
 
 const JSON_ERR = Buffer.from('{"status":"401","schemes":"bearer","scope":"https://outlook.office.com/"}').toString(
   "base64",

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../harness/cli.js";
 
 const SCRIPT = join(REPO_ROOT, "scripts", "check-cycles.mjs");
 

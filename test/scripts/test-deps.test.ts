@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../harness/cli.js";
 
 interface Need {
   pkg: string;

@@ -3,9 +3,9 @@ import { after, before, it } from "node:test";
 import type { TraceEvent } from "../../src/net/types.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
 import { sendMail, smtpLoginCheck } from "../../src/smtp/index.js";
-import { type Dovecot, describeDovecot, startDovecot } from "../helpers/dovecot.js";
-import { createTestTokenSigner, trusting } from "../helpers/dovecot-tokens.js";
-import { rejects } from "../helpers/rejects.js";
+import { type Dovecot, describeDovecot, startDovecot } from "../harness/dovecot/dovecot.js";
+import { createTestTokenSigner, trusting } from "../harness/dovecot/dovecot-tokens.js";
+import { rejects } from "../harness/rejects.js";
 
 const SENDER = "reports@contoso.com";
 

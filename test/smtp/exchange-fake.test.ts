@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { ExchangeFake, ExchangePorts } from "../../src/sandbox/exchange/index.js";
 import { classifySmtpReply, mapSmtpError, sendMail, smtpLoginCheck } from "../../src/smtp/index.js";
-import { rejects } from "../helpers/rejects.js";
-import { fixtures, MAILBOX, mintToken, startFake } from "../sandbox/exchange/helpers.js";
+import { rejects } from "../harness/rejects.js";
+import { fixtures, MAILBOX, mintToken, startFake } from "../harness/sandbox/exchange-fake.js";
 
 describe("SMTP reply classification (Exchange Online texts)", () => {
   it("tells 5.7.139, 5.7.3, SendAs denials and other replies apart", () => {

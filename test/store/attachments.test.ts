@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { extractAttachments } from "../../src/store/attachments.js";
 import { MAX_NAME_BYTES, safeFileName } from "../../src/store/safename.js";
-import { tempDir } from "./helpers.js";
+import { tempDir } from "../harness/store-fs.js";
 
 function mime(parts: { filename?: string; encodedName?: string; content: Buffer; type?: string }[]): string {
   const b = "BOUNDARY-x1";

@@ -7,10 +7,10 @@ import { fileURLToPath } from "node:url";
 import { Maildir } from "../../src/store/maildir.js";
 import { hashOfFileName, keyHash } from "../../src/store/names.js";
 import { StateStore } from "../../src/store/state.js";
-import { ACCOUNT, body } from "./fixtures/deliver-child.js";
-import { tempDir } from "./helpers.js";
+import { ACCOUNT, body } from "../harness/children/deliver-child.js";
+import { tempDir } from "../harness/store-fs.js";
 
-const CHILD = fileURLToPath(new URL("./fixtures/deliver-child.js", import.meta.url));
+const CHILD = fileURLToPath(new URL("../harness/children/deliver-child.js", import.meta.url));
 const N = 120;
 
 /** Runs the child; kills it with SIGKILL `killAfterMs` after it is ready, unless it finishes first. Resolves true if it finished. */

@@ -12,7 +12,7 @@ import "../../src/i18n/catalogs.js";
 import { setLang } from "../../src/i18n/index.js";
 import { asStoreError, storeError } from "../../src/store/fs-errors.js";
 import { StateStore } from "../../src/store/state.js";
-import { tempDir } from "./helpers.js";
+import { tempDir } from "../harness/store-fs.js";
 
 /** The error Node gives for a failed fs call. */
 function fsErr(code: string, syscall: string, path?: string): NodeJS.ErrnoException {

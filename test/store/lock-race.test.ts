@@ -9,7 +9,7 @@ import { acquireLock } from "../../src/store/lock.js";
 /** What this process writes into a lock: its pid and its per-process nonce. */
 const OWN_LOCK = new RegExp(`^${process.pid} [0-9a-f]{16}\n$`);
 
-import { tempDir } from "./helpers.js";
+import { tempDir } from "../harness/store-fs.js";
 
 const DEAD_PID = "2147483646\n";
 const isStoreError = (e: unknown) => isXoauthError(e) && e.code === "STORE_ERROR";

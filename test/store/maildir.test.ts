@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { isXoauthError } from "../../src/errors.js";
 import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName, hashOfFileName, keyHash, type MessageKey } from "../../src/store/names.js";
-import { recordingFs, tempDir } from "./helpers.js";
+import { recordingFs, tempDir } from "../harness/store-fs.js";
 
 const key = (id: string | number): MessageKey => ({ account: "Ops@Contoso.com", protocol: "pop3", id });
 

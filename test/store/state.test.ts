@@ -8,7 +8,7 @@ import { Maildir } from "../../src/store/maildir.js";
 import { deliveryName, type MessageKey } from "../../src/store/names.js";
 import { messageFingerprint, StateStore } from "../../src/store/state.js";
 import { UidSet, uidSetString } from "../../src/store/uidset.js";
-import { recordingFs, tempDir } from "./helpers.js";
+import { recordingFs, tempDir } from "../harness/store-fs.js";
 
 const POP = { account: "ops@contoso.com", protocol: "pop3" } as const;
 const IMAP = { account: "ops@contoso.com", protocol: "imap", folder: "INBOX" } as const;

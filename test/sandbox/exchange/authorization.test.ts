@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import type { ExchangeFake, ExchangePorts } from "../../../src/sandbox/exchange/index.js";
-import { APP_ID, APP_OBJECT_ID, MAILBOX, mintToken, RawClient, SP_OID, startFake, TENANT, xoauth2 } from "./helpers.js";
+import {
+  APP_ID,
+  APP_OBJECT_ID,
+  MAILBOX,
+  mintToken,
+  RawClient,
+  SP_OID,
+  startFake,
+  TENANT,
+  xoauth2,
+} from "../../harness/sandbox/exchange-fake.js";
 
 let fake: ExchangeFake;
 let ports: ExchangePorts;

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import type { ExchangeFake, ExchangePorts } from "../../../src/sandbox/exchange/index.js";
 import { parseXoauth2 } from "../../../src/sasl/xoauth2.js";
 import { tokenize } from "../../../src/server/imap-command.js";
-import { MAILBOX, mintToken, RawClient, startFake, xoauth2 } from "./helpers.js";
+import { MAILBOX, mintToken, RawClient, startFake, xoauth2 } from "../../harness/sandbox/exchange-fake.js";
 
 let fake: ExchangeFake;
 let ports: ExchangePorts;

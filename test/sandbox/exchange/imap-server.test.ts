@@ -3,7 +3,7 @@ import { after, afterEach, before, describe, test } from "node:test";
 import { ImapClient } from "../../../src/imap/client.js";
 import type { ExchangeFake, ExchangePorts } from "../../../src/sandbox/exchange/index.js";
 import { IMAP_CAPABILITY } from "../../../src/sandbox/exchange/index.js";
-import { fixtures, MAILBOX, mintToken, RawClient, startFake, xoauth2 } from "./helpers.js";
+import { fixtures, MAILBOX, mintToken, RawClient, startFake, xoauth2 } from "../../harness/sandbox/exchange-fake.js";
 
 let fake: ExchangeFake;
 let ports: ExchangePorts;

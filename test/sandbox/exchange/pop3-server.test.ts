@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, afterEach, before, describe, test } from "node:test";
 import type { ExchangeFake, ExchangePorts } from "../../../src/sandbox/exchange/index.js";
 import { POP3_TEXT } from "../../../src/sandbox/exchange/index.js";
-import { MAILBOX, mintToken, RawClient, startFake, xoauth2 } from "./helpers.js";
+import { MAILBOX, mintToken, RawClient, startFake, xoauth2 } from "../../harness/sandbox/exchange-fake.js";
 
 let fake: ExchangeFake;
 let ports: ExchangePorts;

@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import nodemailer from "nodemailer";
 import type SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
 import type { ExchangeFake, ExchangePorts } from "../../../src/sandbox/exchange/index.js";
-import { fixtures, MAILBOX, mintToken, startFake, xoauth2 } from "./helpers.js";
+import { fixtures, MAILBOX, mintToken, startFake, xoauth2 } from "../../harness/sandbox/exchange-fake.js";
 
 let fake: ExchangeFake;
 let ports: ExchangePorts;

@@ -6,8 +6,17 @@ import { verifyJwtSignature } from "../../../src/auth/jwt.js";
 import { IdentityFake } from "../../../src/sandbox/identity/index.js";
 import { MAX_BODY_BYTES } from "../../../src/sandbox/identity/server.js";
 import { createTestPki } from "../../../src/sandbox/pki.js";
-import { APP, DOMAIN, GOV_TID, SCOPE, SECRET, TID, testCerts, testTenants } from "./fixtures.js";
-import { assertAadError, httpRequest, postToken } from "./helpers.js";
+import { assertAadError, httpRequest, postToken } from "../../harness/sandbox/identity-http.js";
+import {
+  APP,
+  DOMAIN,
+  GOV_TID,
+  SCOPE,
+  SECRET,
+  TID,
+  testCerts,
+  testTenants,
+} from "../../harness/sandbox/identity-tenants.js";
 
 const pki = createTestPki();
 const certs = testCerts(pki);

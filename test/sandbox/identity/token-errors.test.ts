@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { IdentityFake } from "../../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../../src/sandbox/pki.js";
+import { assertAadError, httpRequest, makeAssertion, postToken } from "../../harness/sandbox/identity-http.js";
 import {
   APP,
   BLOCKED,
@@ -14,8 +15,7 @@ import {
   TID,
   testCerts,
   testTenants,
-} from "./fixtures.js";
-import { assertAadError, httpRequest, makeAssertion, postToken } from "./helpers.js";
+} from "../../harness/sandbox/identity-tenants.js";
 
 const pki = createTestPki();
 const certs = testCerts(pki);

@@ -4,8 +4,8 @@ import { after, before, test } from "node:test";
 import { decodeJwt } from "../../../src/auth/jwt.js";
 import { IdentityFake } from "../../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../../src/sandbox/pki.js";
-import { APP, SCOPE, SECRET, TID, testCerts, testTenants } from "./fixtures.js";
-import { postToken } from "./helpers.js";
+import { postToken } from "../../harness/sandbox/identity-http.js";
+import { APP, SCOPE, SECRET, TID, testCerts, testTenants } from "../../harness/sandbox/identity-tenants.js";
 
 const pki = createTestPki();
 const certs = testCerts(pki);

@@ -3,8 +3,18 @@ import { after, before, describe, test } from "node:test";
 import { decodeJwt, verifyJwtSignature } from "../../../src/auth/jwt.js";
 import { IdentityFake, SANDBOX_ROLES } from "../../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../../src/sandbox/pki.js";
-import { APP, APP_SP, DOMAIN, NOCONSENT, SCOPE, SECRET, TID, testCerts, testTenants } from "./fixtures.js";
-import { makeAssertion, postToken } from "./helpers.js";
+import { makeAssertion, postToken } from "../../harness/sandbox/identity-http.js";
+import {
+  APP,
+  APP_SP,
+  DOMAIN,
+  NOCONSENT,
+  SCOPE,
+  SECRET,
+  TID,
+  testCerts,
+  testTenants,
+} from "../../harness/sandbox/identity-tenants.js";
 
 const pki = createTestPki();
 const certs = testCerts(pki);

@@ -1,0 +1,71 @@
+/**
+ * The crash experiment shared by the suite test and bench/crash-fetch.ts: the BUILT CLI fetches with --delete and is
+ * SIGKILLed at random instants, then rerun until a run completes; the caller compares the Maildir with the originals.
+ */
+import { spawn } from "node:child_process";
+import { CLI_BIN, REPO_ROOT } from "./cli.js";
+
+export interface KillReport {
+  kills: number;
+  runs: number;
+  /** Exit code and stdout of the completing run. */
+  final: { code: number; stdout: string; stderr: string };
+}
+
+function spawnCli(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", LANG: "C", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on("data", (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const done = new Promise<{ code: number; signal: string | null; stdout: string; stderr: string }>((resolve) => {
+    child.on("close", (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Kills `kills` runs at a random delay in [minMs, maxMs), then runs to completion (at most `maxFinalRuns`). */
+export async function killAndResume(opts: {
+  args: string[];
+  env: Record<string, string>;
+  kills: number;
+  minMs: number;
+  maxMs: number;
+  random?: () => number;
+  maxFinalRuns?: number;
+}): Promise<KillReport> {
+  const rnd = opts.random ?? Math.random;
+  let runs = 0;
+  let kills = 0;
+  for (let i = 0; i < opts.kills; i++) {
+    const { child, done } = spawnCli(opts.args, opts.env);
+    runs++;
+    const delay = opts.minMs + Math.floor(rnd() * (opts.maxMs - opts.minMs));
+    const timer = setTimeout(() => {
+      if (child.exitCode === null) {
+        child.kill("SIGKILL");
+        kills++;
+      }
+    }, delay);
+    const r = await done;
+    clearTimeout(timer);
+    if (r.signal === null && r.code !== 0) {
+      throw new Error(`fetch failed (${r.code}) before the kill: ${r.stderr}${r.stdout}`);
+    }
+  }
+  for (let i = 0; i < (opts.maxFinalRuns ?? 3); i++) {
+    const r = await spawnCli(opts.args, opts.env).done;
+    runs++;
+    if (r.code === 0) return { kills, runs, final: r };
+    if (i === (opts.maxFinalRuns ?? 3) - 1) throw new Error(`final fetch failed (${r.code}): ${r.stderr}`);
+  }
+  throw new Error("unreachable");
+}
