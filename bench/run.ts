@@ -4,7 +4,8 @@
  * `--rounds N` sets the rounds, `--only loopback,latency,memory,tokens,proxy` picks scenarios, `--peers id,id` picks clients, `--profile` adds a
  * CPU profile of one fetch per protocol.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { keepOwnSections } from "../test/harness/results-md.js";
 import { cleanupAll, installSignalHandlers } from "./cleanup.js";
 import { startBenchEnv } from "./env.js";
 import { parseOptions } from "./options.js";
@@ -48,7 +49,13 @@ async function main(): Promise<void> {
     r.profile = `${await profileFetch(env, t.pop3, log)}\n${await profileFetch(env, t.imap, log)}`;
   }
   r.totalSeconds = (Date.now() - t0) / 1000;
-  const md = renderResults(r);
+  let previous = "";
+  try {
+    previous = readFileSync(RESULTS_MD, "utf8");
+  } catch {
+    // first run
+  }
+  const md = keepOwnSections(renderResults(r), previous);
   writeFileSync(RESULTS_MD, md);
   process.stdout.write(`${md}\n`);
   log(`wrote ${RESULTS_MD}`);

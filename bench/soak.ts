@@ -15,8 +15,9 @@ import { join } from "node:path";
 import { sandboxConfig } from "../src/cli/commands/sandbox.js";
 import { hashPassword } from "../src/proxy/password.js";
 import { startLocalTenant, writeTenantFiles } from "../src/sandbox/local-tenant.js";
+import { machineLine, writeSection } from "../test/harness/results-md.js";
 import { cleanupAll, installSignalHandlers, onCleanup } from "./cleanup.js";
-import { CLI_BIN } from "./paths.js";
+import { CLI_BIN, RESULTS_MD } from "./paths.js";
 import { freePort, startProxyProcess } from "./proxy-process.js";
 import { type ProxyPorts, runClients } from "./soak-clients.js";
 
@@ -221,6 +222,14 @@ async function main(): Promise<void> {
     `| result | ${ok ? "PASS" : "FAIL"} |`,
   ].join("\n");
   process.stdout.write(`${table}\n`);
+  if (argv.includes("--results")) {
+    writeSection(
+      RESULTS_MD,
+      "## Soak",
+      `## Soak\n\nGenerated on ${new Date().toISOString()} (${machineLine()}).\n\n${table}\n`,
+    );
+    log(`wrote the Soak section of ${RESULTS_MD}`);
+  }
   if (fetch.samples.length) log(`fetch non-info lines (first ${fetch.samples.length}):\n${fetch.samples.join("\n")}`);
   if (!ok) process.exitCode = 1;
 }

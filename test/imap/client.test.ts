@@ -123,7 +123,7 @@ describeDovecot("ImapClient against real Dovecot", () => {
       assert.equal(err.code, "PROTOCOL_ERROR");
       assert.equal(err.details.command, "EXAMINE Nope \u00e4");
       // Dovecot echoes the name it decoded from our modified UTF-7: the round trip is right.
-      assert.match(err.details.serverReply ?? "", /^NO Mailbox doesnt exist: Nope \u00e4 /);
+      assert.match(err.details.serverReply ?? "", /^NO Mailbox doesn't exist: Nope \u00e4 /);
     } finally {
       await c.logout();
     }
