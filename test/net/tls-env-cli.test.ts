@@ -9,11 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { stringify } from "yaml";
 import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
 import { runCli } from "../harness/cli.js";
-import { hashWithCli, type ProxyChild, startProxyChild } from "../harness/proxy/cli-proxy.js";
+import { hashWithCli, type ProxyChild, startProxyWithConfig } from "../harness/proxy/cli-proxy.js";
 import { rawConnect } from "../harness/proxy/raw-client.js";
 import {
   BAD_CERTS,
@@ -135,9 +134,7 @@ describe("proxy with NODE_TLS_REJECT_UNAUTHORIZED=0", () => {
         ],
       },
     };
-    const configFile = join(dir, "proxy.yaml");
-    writeFileSync(configFile, stringify(config), { mode: 0o600 });
-    proxy = await startProxyChild(["--config", configFile, "--log-format", "json", "--drain-seconds", "0"], {
+    proxy = await startProxyWithConfig(dir, config, 0, {
       PROXY_TEST_SECRET: SECRET,
       XOAUTH_MAIL_CACHE_DIR: join(dir, "proxy-cache"),
       ...OFF,

@@ -11,10 +11,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import tls from "node:tls";
-import { stringify } from "yaml";
 import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
-import { type ProxyChild, startProxyChild } from "../harness/proxy/cli-proxy.js";
+import { type ProxyChild, startProxyWithConfig } from "../harness/proxy/cli-proxy.js";
 import { type RawClient, rawConnect } from "../harness/proxy/raw-client.js";
 import { LOCAL_PASSWORD, localHash, within } from "../harness/proxy/test-proxy.js";
 import { type ScriptedUpstream, scriptedUpstream } from "../harness/servers/scripted-upstream.js";
@@ -78,9 +77,7 @@ describe("proxy CLI: SIGTERM with --drain-seconds 1 while logins hang", () => {
         ],
       },
     };
-    const configFile = join(dir, "proxy.yaml");
-    writeFileSync(configFile, stringify(config), { mode: 0o600 });
-    proxy = await startProxyChild(["--config", configFile, "--log-format", "json", "--drain-seconds", "1"], {
+    proxy = await startProxyWithConfig(dir, config, 1, {
       PROXY_TEST_SECRET: SECRET,
       XOAUTH_MAIL_CACHE_DIR: join(dir, "cache"),
     });

@@ -9,12 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { stringify } from "yaml";
 import { ExchangeFake, sandboxDirectory } from "../../src/sandbox/exchange/index.js";
 import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
 import { type Dovecot, describeDovecot, startDovecot } from "../harness/dovecot/dovecot.js";
-import { hashWithCli, type ProxyChild, portClosed, startProxyChild } from "../harness/proxy/cli-proxy.js";
+import { hashWithCli, type ProxyChild, portClosed, startProxyWithConfig } from "../harness/proxy/cli-proxy.js";
 import { IMAP_CLIENT, POP3_CLIENT, SMTP_CLIENT } from "../harness/proxy/py-clients.js";
 import { rawConnect } from "../harness/proxy/raw-client.js";
 import { runPython, trickyMessage } from "../harness/proxy/test-proxy.js";
@@ -86,9 +85,7 @@ describeDovecot("xoauth-mail proxy (built CLI) with a YAML config, real Dovecot 
         ),
       },
     };
-    const configFile = join(dir, "proxy.yaml");
-    writeFileSync(configFile, stringify(config), { mode: 0o600 });
-    proxy = await startProxyChild(["--config", configFile, "--log-format", "json", "--drain-seconds", "15"], {
+    proxy = await startProxyWithConfig(dir, config, 15, {
       PROXY_TEST_SECRET: SECRET,
       XOAUTH_MAIL_CACHE_DIR: join(dir, "cache"),
     });

@@ -1,6 +1,9 @@
 /** Runs the BUILT `xoauth-mail proxy` as a child process and follows its JSON log lines on stderr. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import net from "node:net";
+import { join } from "node:path";
+import { stringify } from "yaml";
 import type { ProxyLogRecord } from "../../../src/proxy/log.js";
 import { CLI_BIN, REPO_ROOT, runCli } from "../cli.js";
 
@@ -17,6 +20,24 @@ export interface ProxyChild {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILL if still running (after-hook safety net). */
   kill(): void;
+}
+
+/**
+ * Writes `config` as `proxy.yaml` (0600: it holds password hashes) into `dir` and starts the proxy on it with JSON logs
+ * and the given drain window.
+ */
+export function startProxyWithConfig(
+  dir: string,
+  config: unknown,
+  drainSeconds: number,
+  env: Record<string, string>,
+): Promise<ProxyChild> {
+  const configFile = join(dir, "proxy.yaml");
+  writeFileSync(configFile, stringify(config), { mode: 0o600 });
+  return startProxyChild(
+    ["--config", configFile, "--log-format", "json", "--drain-seconds", String(drainSeconds)],
+    env,
+  );
 }
 
 export async function startProxyChild(args: string[], env: Record<string, string>): Promise<ProxyChild> {
