@@ -7,6 +7,7 @@
 import { ImapClient } from "../../imap/client.js";
 import type { PhaseRunner } from "../../imap/connection.js";
 import { diagUi } from "../text.js";
+import { loginTarget } from "./phases.js";
 import type { StepRecorder } from "./recorder.js";
 import type { Probe, ProbeOptions } from "./types.js";
 
@@ -60,12 +61,7 @@ function phaseRecorder(o: ProbeOptions, rec: StepRecorder): PhaseRunner {
 export const probeImap: Probe = async (o, rec) => {
   const t = o.timeoutMs;
   const client = await ImapClient.connect({
-    host: o.host,
-    port: o.port,
-    tls: o.tls,
-    user: o.mailbox,
-    token: o.token,
-    ...(o.ca ? { ca: o.ca } : {}),
+    ...loginTarget(o),
     ...(t ? { timeouts: { connectMs: t, tlsMs: t, greetingMs: t, commandMs: t } } : {}),
     onTrace: (e) => {
       if (e.dir !== "info") o.onTrace?.(e);

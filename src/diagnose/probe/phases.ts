@@ -150,18 +150,18 @@ export function commonFailedStep(err: XoauthError): StepId | undefined {
   }
 }
 
+/** Where and as whom a probe logs in: target, TLS mode, mailbox, token and extra CAs (every protocol's client). */
+export function loginTarget(o: ProbeOptions) {
+  return { host: o.host, port: o.port, tls: o.tls, user: o.mailbox, token: o.token, ...(o.ca ? { ca: o.ca } : {}) };
+}
+
 /**
  * The connection options the IMAP and SMTP login libraries share: target, mailbox, token, CAs, the one `--timeout`
  * for every phase, and a transcript hook that feeds `phases` and forwards sent/received lines to the user's trace.
  */
 export function tracedLoginOptions(o: ProbeOptions, phases: PhaseTracker) {
   return {
-    host: o.host,
-    port: o.port,
-    tls: o.tls,
-    user: o.mailbox,
-    token: o.token,
-    ...(o.ca ? { ca: o.ca } : {}),
+    ...loginTarget(o),
     ...(o.timeoutMs ? { timeouts: { connectMs: o.timeoutMs, greetingMs: o.timeoutMs, commandMs: o.timeoutMs } } : {}),
     onTrace: (e: TraceEvent): void => {
       phases.observe(e);
