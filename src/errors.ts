@@ -42,6 +42,14 @@ export const ERROR_CODES = [
   "PROTOCOL_ERROR",
   "LIMIT_EXCEEDED",
   "CONNECTION_CLOSED",
+  // Microsoft Graph (docs/graph.md)
+  "GRAPH_PERMISSION_MISSING",
+  "GRAPH_MAILBOX_OUT_OF_SCOPE",
+  "MAILBOX_NOT_FOUND",
+  "FOLDER_NOT_FOUND",
+  "MESSAGE_TOO_LARGE",
+  "SYNC_STATE_EXPIRED",
+  "GRAPH_ERROR",
   // local
   "CONFIG_INVALID",
   "USAGE",
@@ -100,6 +108,13 @@ const CLASS_OF: Record<ErrorCode, ErrorClass> = {
   PROTOCOL_ERROR: "mailserver",
   LIMIT_EXCEEDED: "mailserver",
   UIDVALIDITY_CHANGED: "mailserver",
+  GRAPH_PERMISSION_MISSING: "identity",
+  GRAPH_MAILBOX_OUT_OF_SCOPE: "mailserver",
+  MAILBOX_NOT_FOUND: "mailserver",
+  FOLDER_NOT_FOUND: "mailserver",
+  MESSAGE_TOO_LARGE: "mailserver",
+  SYNC_STATE_EXPIRED: "mailserver",
+  GRAPH_ERROR: "mailserver",
   CONFIG_INVALID: "usage",
   USAGE: "usage",
   STORE_ERROR: "local",
@@ -121,6 +136,7 @@ const TEMPORARY_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "SERVER_BUSY",
   "CONNECTION_CLOSED",
   "TOKEN_EXPIRED",
+  "SYNC_STATE_EXPIRED",
 ]);
 
 /** Whether retrying later can succeed without anyone changing the setup (see TEMPORARY_CODES). */

@@ -70,6 +70,55 @@ const L = LIMITS;
 
 /** Entries for codes without catalog text. The test fails when the catalog gains text for one of them. */
 export const HAND_WRITTEN: Partial<Record<ErrorCode, CodeText>> = {
+  GRAPH_PERMISSION_MISSING: {
+    summary: "Microsoft Graph answered 403 ErrorAccessDenied and the token carries no Mail.* application permission.",
+    causes: [
+      "The Microsoft Graph application permission (Mail.Read, Mail.ReadWrite or Mail.Send) was not added or not consented, and no RBAC for Applications role is assigned to the app.",
+    ],
+    fix: ["Run `xoauth-mail test --protocol graph` for the exact steps with your IDs (docs/graph.md)."],
+  },
+  GRAPH_MAILBOX_OUT_OF_SCOPE: {
+    summary: "The app may use Microsoft Graph mail, but not for this mailbox.",
+    causes: ["An Application Access Policy or an RBAC for Applications management scope leaves the mailbox out."],
+    fix: ["Run `xoauth-mail test --protocol graph` for the exact steps with your IDs (docs/graph.md)."],
+  },
+  MAILBOX_NOT_FOUND: {
+    summary: "Microsoft Graph knows no mailbox for this address.",
+    causes: [
+      "A typo in --mailbox, a user without an Exchange Online licence, or a mailbox that is inactive, soft-deleted or on-premises.",
+    ],
+    fix: ["Check the address: Get-Mailbox -Identity <mailbox> | Format-List PrimarySmtpAddress"],
+  },
+  FOLDER_NOT_FOUND: {
+    summary: "The folder given with --folder (or --move-to) does not exist in the mailbox.",
+    causes: ["A typo in the folder path, or the folder was renamed or deleted."],
+    fix: [
+      "Give the path from the top of the mailbox with `/` between levels, e.g. `--folder Inbox/Invoices`; well-known names: inbox, archive, deleteditems, sentitems, drafts, junkemail.",
+    ],
+  },
+  MESSAGE_TOO_LARGE: {
+    summary: "The message is larger than Exchange Online or Microsoft Graph accepts.",
+    causes: ["Exchange Online's default maximum message size is 35 MB (the admin can change it per mailbox)."],
+    fix: [
+      "Send a smaller message (attachments as links), or ask the admin to raise MaxSendSize/MaxReceiveSize: Set-Mailbox -Identity <mailbox> -MaxSendSize 50MB",
+    ],
+  },
+  SYNC_STATE_EXPIRED: {
+    summary: "Microsoft Graph no longer knows the delta link from the last run (410 SyncStateNotFound).",
+    causes: ["Sync states expire after some time without use, or after changes on the server side."],
+    fix: [
+      "Nothing to do: `fetch` starts a full listing again by itself and delivers nothing twice (the state keeps the ids already delivered).",
+    ],
+  },
+  GRAPH_ERROR: {
+    summary: "Microsoft Graph refused a request with an error xoauth-mail has no specific diagnosis for.",
+    causes: [
+      "See the Graph error code and message in the output; the request-id identifies the request for Microsoft support.",
+    ],
+    fix: [
+      "Run `xoauth-mail test --protocol graph --verbose` and check the Graph error code against learn.microsoft.com/graph/errors.",
+    ],
+  },
   LIMIT_EXCEEDED: {
     summary: `A line, reply, message or HTTP answer was larger than a safety limit (src/limits.ts: ${size(L.maxLineBytes)} per protocol line, ${size(L.maxMultilineReplyBytes)} per multi-line reply such as CAPA, LIST or UIDL, ${size(L.maxImapLiteralBytes)} per IMAP literal, ${size(L.maxMessageBytes)} per message, ${size(L.maxHttpBodyBytes)} per token endpoint answer, ${size(L.maxSaslLineBytes)} per SASL line, ${L.maxMessagesPerListing.toLocaleString("en-US")} entries per listing). The connection is closed so that a misbehaving peer cannot exhaust memory.`,
     causes: [

@@ -8,6 +8,9 @@ export interface Cloud {
   imapHost: string;
   smtpHost: string;
   scope: string;
+  /** Microsoft Graph: API root (with version) and the token scope for it (docs/graph.md, "Hosts per cloud"). */
+  graphUrl: string;
+  graphScope: string;
 }
 
 export const CLOUDS: Record<CloudName, Cloud> = {
@@ -18,6 +21,8 @@ export const CLOUDS: Record<CloudName, Cloud> = {
     imapHost: "outlook.office365.com",
     smtpHost: "smtp.office365.com",
     scope: "https://outlook.office365.com/.default",
+    graphUrl: "https://graph.microsoft.com/v1.0",
+    graphScope: "https://graph.microsoft.com/.default",
   },
   usgov: {
     name: "usgov",
@@ -26,6 +31,8 @@ export const CLOUDS: Record<CloudName, Cloud> = {
     imapHost: "outlook.office365.us",
     smtpHost: "smtp.office365.us",
     scope: "https://outlook.office365.us/.default",
+    graphUrl: "https://graph.microsoft.us/v1.0",
+    graphScope: "https://graph.microsoft.us/.default",
   },
   china: {
     name: "china",
@@ -34,6 +41,8 @@ export const CLOUDS: Record<CloudName, Cloud> = {
     imapHost: "partner.outlook.cn",
     smtpHost: "smtp.partner.outlook.cn",
     scope: "https://partner.outlook.cn/.default",
+    graphUrl: "https://microsoftgraph.chinacloudapi.cn/v1.0",
+    graphScope: "https://microsoftgraph.chinacloudapi.cn/.default",
   },
 };
 
