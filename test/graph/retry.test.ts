@@ -1,22 +1,14 @@
 /** Retries of the Graph client: Retry-After honoured and bounded, one token refresh after 401 expired, GET reconnects. */
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { graphReply } from "../../src/exchange/graph-replies.js";
-import { createGraphClient } from "../../src/graph/client.js";
 import type { GraphClientOptions } from "../../src/graph/types.js";
-import { fakeToken, type GraphTestServer, sendJson, sendRow, startGraphServer, tokenProvider } from "./graph-server.js";
+import { fakeToken, sendJson, sendRow, testClient, tokenProvider, useGraphServer } from "./graph-server.js";
 
 const TOKEN = fakeToken({ roles: ["Mail.Read"], n: 1 });
 const TOKEN2 = fakeToken({ roles: ["Mail.Read"], n: 2 });
 
-let srv: GraphTestServer;
-before(async () => {
-  srv = await startGraphServer();
-});
-after(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-});
+const srv = useGraphServer();
 
 /** Answers the scripted replies in turn, then 200 with a folder. */
 function script(...replies: ((res: Parameters<typeof sendJson>[0]) => void)[]): void {
@@ -31,12 +23,9 @@ function script(...replies: ((res: Parameters<typeof sendJson>[0]) => void)[]): 
 function client(extra: Partial<GraphClientOptions> = {}) {
   const sleeps: number[] = [];
   const provider = tokenProvider(TOKEN, TOKEN2);
-  const g = createGraphClient({
-    baseUrl: srv.base,
-    mailbox: "erp@contoso.example",
+  const g = testClient(srv, TOKEN, {
     tokenProvider: provider,
-    ca: [srv.ca],
-    sleep: async (ms) => {
+    sleep: async (ms: number) => {
       sleeps.push(ms);
     },
     ...extra,
@@ -162,13 +151,7 @@ describe("Graph client retries", () => {
   test("an abort stops a Retry-After wait", async () => {
     script((res) => sendRow(res, graphReply("throttled"), { "retry-after": "60" }));
     const ac = new AbortController();
-    const g = createGraphClient({
-      baseUrl: srv.base,
-      mailbox: "erp@contoso.example",
-      tokenProvider: tokenProvider(TOKEN),
-      ca: [srv.ca],
-      signal: ac.signal,
-    });
+    const g = testClient(srv, TOKEN, { signal: ac.signal });
     const p = g.resolveFolder("inbox");
     while (srv.requests.length === 0) await new Promise((r) => setImmediate(r));
     ac.abort(new Error("stopped by the test"));

@@ -4,30 +4,14 @@
  */
 import assert from "node:assert/strict";
 import type { ServerResponse } from "node:http";
-import { after, before, beforeEach, describe, test } from "node:test";
-import { createGraphClient } from "../../src/graph/client.js";
+import { describe, test } from "node:test";
 import { GRAPH_LIMITS, type GraphClientOptions } from "../../src/graph/types.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
-import { fakeToken, type GraphTestServer, sendJson, startGraphServer, tokenProvider } from "./graph-server.js";
+import { fakeToken, sendJson, testClient, tokenProvider, useGraphServer } from "./graph-server.js";
 
-let srv: GraphTestServer;
-before(async () => {
-  srv = await startGraphServer();
-});
-after(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-});
+const srv = useGraphServer();
 
-function client(extra: Partial<GraphClientOptions> = {}) {
-  return createGraphClient({
-    baseUrl: srv.base,
-    mailbox: "erp@contoso.example",
-    tokenProvider: tokenProvider(fakeToken({ roles: ["Mail.Read"] })),
-    ca: [srv.ca],
-    ...extra,
-  });
-}
+const client = (extra: Partial<GraphClientOptions> = {}) => testClient(srv, fakeToken({ roles: ["Mail.Read"] }), extra);
 
 const tick = () => new Promise((r) => setImmediate(r));
 
