@@ -7,6 +7,7 @@ import type { ServerResponse } from "node:http";
 import { describe, test } from "node:test";
 import { GRAPH_LIMITS, type GraphClientOptions } from "../../src/graph/types.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
+import { connectProxy } from "../harness/servers/hostile-tls.js";
 import { fakeToken, sendJson, testClient, tokenProvider, useGraphServer } from "./graph-server.js";
 
 const srv = useGraphServer();
@@ -62,6 +63,24 @@ describe("Graph client connections", () => {
     for (let i = 0; i < 5; i++) await g.listMessages("inbox", 1);
     g.close();
     assert.equal(srv.connections() - before, 1);
+  });
+
+  test("through an HTTPS proxy: one CONNECT tunnel kept alive for several requests; NO_PROXY goes direct", async () => {
+    srv.handle((_req, res) => sendJson(res, 200, { value: [] }));
+    const proxy = await connectProxy();
+    try {
+      const g = client({ proxy: proxy.url });
+      for (let i = 0; i < 3; i++) await g.listMessages("inbox", 1);
+      g.close();
+      assert.equal(proxy.tunnels(), 1);
+      const direct = client({ proxy: proxy.url, noProxy: "127.0.0.1" });
+      await direct.listMessages("inbox", 1);
+      direct.close();
+      assert.equal(proxy.tunnels(), 1);
+      assert.equal(srv.requests.length, 4);
+    } finally {
+      await proxy.close();
+    }
   });
 
   test("a JSON answer over GRAPH_LIMITS.maxJsonBytes is LIMIT_EXCEEDED (declared or chunked)", async () => {
