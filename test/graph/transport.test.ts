@@ -183,6 +183,18 @@ describe("Graph client connections", () => {
     g.close();
   });
 
+  test("no answer within timeoutMs is TIMEOUT naming the host, not retried", async () => {
+    srv.handle(() => {}); // never answers
+    const g = client({ timeoutMs: 300 });
+    await assert.rejects(g.listMessages("inbox", 1), (e: Error & { code?: string }) => {
+      assert.equal(e.code, "TIMEOUT");
+      assert.match(e.message, /127\.0\.0\.1/);
+      return true;
+    });
+    g.close();
+    assert.equal(srv.requests.length, 1);
+  });
+
   test("a server whose certificate is not from a trusted CA is refused before any request", async () => {
     const g = client({ ca: [createTestPki({ commonName: "another CA" }).ca.certPem] });
     await assert.rejects(g.listMessages("inbox", 1), { code: "TLS_UNTRUSTED" });
