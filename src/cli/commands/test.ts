@@ -58,7 +58,7 @@ const ALL: MailProtocol[] = ["pop3", "imap", "smtp"];
 
 function protocolsOf(flag: string | undefined, settings: Settings | undefined): MailProtocol[] {
   if (flag === "all") return ALL;
-  return [(flag as MailProtocol | undefined) ?? settings?.protocol ?? "pop3"];
+  return [((flag as MailProtocol | undefined) ?? settings?.protocol ?? "pop3") as MailProtocol];
 }
 
 function resultJson(r: MailTestResult): Record<string, unknown> {

@@ -51,6 +51,16 @@ export const stepsUi: UiCatalog = {
     "aud {aud} ist Microsoft Graph: Das Token wurde mit dem Graph-Scope angefordert; verwenden Sie https://outlook.office365.com/.default",
   "token.check.audience.other":
     "aud {aud} ist nicht Exchange Online; fordern Sie den Scope https://outlook.office365.com/.default an",
+  "token.check.audience.forGraph.ok": "aud {aud} ist Microsoft Graph",
+  "token.check.audience.forGraph.exchange":
+    "aud {aud} ist Exchange Online (POP/IMAP/SMTP), nicht Microsoft Graph: Fordern Sie https://graph.microsoft.com/.default an (mit --protocol graph ohne --scope)",
+  "token.check.audience.forGraph.other":
+    "aud {aud} ist nicht Microsoft Graph; fordern Sie den Scope https://graph.microsoft.com/.default an",
+  "token.check.role.forGraph.ok": "roles enthält {mailRoles}",
+  "token.check.role.forGraph.noRoles":
+    "kein roles-Claim: Für keine Graph-Anwendungsberechtigung (Mail.Read, Mail.ReadWrite, Mail.Send) ist die Administratorzustimmung erteilt. Eine mit RBAC for Applications eingeschränkte App hat KEINE roles im Token und darf trotzdem zugreifen: xoauth-mail test --protocol graph fragt das Postfach selbst",
+  "token.check.role.forGraph.noRead":
+    "in roles [{roles}] ist kein Mail.Read/Mail.ReadWrite/Mail.ReadBasic; Lesen kann trotzdem über RBAC for Applications erlaubt sein (steht nicht im Token): xoauth-mail test --protocol graph fragt das Postfach selbst",
   "token.check.role.ok": "roles enthält {role}",
   "token.check.role.noRoles":
     "kein roles-Claim: Für keine Anwendungsberechtigung wurde die Administratorzustimmung erteilt (benötigt: {role})",
