@@ -85,6 +85,9 @@ export type Transport = MailProtocol | "graph";
 
 export const TRANSPORTS: readonly Transport[] = ["pop3", "imap", "smtp", "graph"];
 
+/** How output names a transport (`test` headers, diagnoses, `demo`). */
+export const TRANSPORT_NAME: Record<Transport, string> = { pop3: "POP3", imap: "IMAP", smtp: "SMTP", graph: "Graph" };
+
 /**
  * Microsoft Graph's mail application permissions (app roles in the token's `roles` claim after admin consent):
  * learn.microsoft.com/graph/permissions-reference. Reading needs one of the read roles (Mail.ReadBasic gives no
