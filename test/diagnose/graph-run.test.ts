@@ -3,6 +3,7 @@
  * interface for the requests. Steps, their order, the JSON shape and the diagnosis of each answer.
  */
 import assert from "node:assert/strict";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import tls from "node:tls";
@@ -164,5 +165,59 @@ describe("runMailTest --protocol graph", () => {
     assert.equal(r.diagnosis.code, "MAIL_SERVER_UNREACHABLE");
     assert.equal(r.steps.at(-1)?.id, "connect");
     assert.equal(created, false);
+  });
+});
+
+describe("runMailTest --protocol graph with the real Graph client", () => {
+  let api: https.Server;
+  let apiUrl: string;
+  let answer: "ok" | "denied" = "ok";
+  before(async () => {
+    const cert = pki.issueServerCert();
+    api = https.createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+      const json = (status: number, body: unknown) =>
+        res.writeHead(status, { "content-type": "application/json", "request-id": "req-1" }).end(JSON.stringify(body));
+      if (answer === "denied")
+        return json(403, {
+          error: { code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again." },
+        });
+      if (req.url?.includes("/messages?"))
+        return json(200, { value: [{ id: "AAMk-1", receivedDateTime: "2026-01-02T03:04:05Z" }] });
+      if (req.url?.includes("/mailFolders/inbox"))
+        return json(200, { id: "AAMk-inbox", displayName: "Inbox", totalItemCount: 1, unreadItemCount: 0 });
+      return json(404, { error: { code: "ErrorInvalidUser", message: "The requested user 'x' is invalid." } });
+    });
+    await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
+    apiUrl = `https://127.0.0.1:${(api.address() as AddressInfo).port}/v1.0`;
+  });
+  after(() => new Promise<void>((r) => api.close(() => r())));
+
+  const realRun = () =>
+    runMailTest({
+      protocol: "graph",
+      mailbox: MAILBOX,
+      server: { host: "127.0.0.1", port: Number(new URL(apiUrl).port), tls: "implicit" },
+      cloud: "global",
+      ca: [pki.ca.certPem],
+      getToken: async () => token({}),
+      graph: { url: apiUrl },
+    });
+
+  test("inbox and one message: OK", async () => {
+    answer = "ok";
+    const r = await realRun();
+    assert.equal(r.diagnosis.code, "OK", JSON.stringify(r.steps));
+    assert.deepEqual(
+      r.steps.map((s) => s.id),
+      ["token", "claims", "connect", "tls", "mailbox", "list"],
+    );
+  });
+
+  test("403 ErrorAccessDenied for a token without roles: GRAPH_PERMISSION_MISSING at the mailbox step", async () => {
+    answer = "denied";
+    const r = await realRun();
+    assert.equal(r.diagnosis.code, "GRAPH_PERMISSION_MISSING");
+    assert.equal(r.steps.at(-1)?.id, "mailbox");
+    assert.match(r.diagnosis.summary, /ErrorAccessDenied/);
   });
 });

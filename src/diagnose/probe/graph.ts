@@ -40,8 +40,7 @@ export function graphEndpoint(graphUrl: string): { host: string; port: number } 
 
 async function defaultClient(opts: GraphClientOptions): Promise<GraphClient> {
   // Loaded only for Graph runs: the POP3/IMAP/SMTP tests never load the Graph client.
-  const specifier = "../../graph/client.js"; // until the client is merged: a literal would not compile without it
-  const { createGraphClient } = (await import(specifier)) as { createGraphClient: GraphClientFactory };
+  const { createGraphClient } = await import("../../graph/client.js");
   return createGraphClient(opts);
 }
 
