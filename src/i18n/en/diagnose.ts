@@ -3,6 +3,7 @@
  * (`CODE` or `CODE.variant`); `codes` (the base variants) are registered as the catalog texts of these codes.
  */
 import type { CodeCatalog, CodeText, UiCatalog } from "../types.js";
+import { graphVariants } from "./diagnose-graph.js";
 
 const EXO_CONNECT =
   "Connect-ExchangeOnline   # as an Exchange admin of tenant {tenantId} (module ExchangeOnlineManagement)";
@@ -16,7 +17,7 @@ const CONSENT =
 const FRESH =
   "Then get a fresh token (cached tokens keep the old claims): xoauth-mail test --mailbox {mailbox} --no-cache";
 
-export const variants: Record<string, CodeText> = {
+const protocolVariants: Record<string, CodeText> = {
   OK: {
     summary: "{protocolName} XOAUTH2 login to {mailbox} at {host}:{port} works.",
     causes: [],
@@ -274,6 +275,9 @@ export const variants: Record<string, CodeText> = {
   },
 };
 
+/** Every rule variant: the mail protocols' and Microsoft Graph's. */
+export const variants: Record<string, CodeText> = { ...protocolVariants, ...graphVariants };
+
 /** Catalog texts of the codes this area owns (the base variants). */
 export const codes: CodeCatalog = Object.fromEntries(
   Object.entries(variants).filter(([k]) => !k.includes(".") && k !== "OK"),
@@ -288,7 +292,9 @@ export const ui: UiCatalog = {
   "step.greeting": "Greeting + capabilities",
   "step.auth": "Authenticate (XOAUTH2)",
   "step.mailbox": "Mailbox access",
+  "step.list": "List one message",
   "step.send": "Test message",
+  "step.send-probe": "Send permission (probe)",
   "step.logout": "Logout",
   "diag.tokenProves":
     "The token is right (audience {aud}, role {role}, {minutesLeft} min left), so admin consent is not the problem: the cause is on the Exchange side.",
