@@ -51,7 +51,8 @@ export interface ExtractOptions {
   maxBytes?: number;
 }
 
-function mailboxes(value: unknown): Mailbox[] {
+/** The addresses of a parsed address header (groups flattened). */
+export function mailboxes(value: unknown): Mailbox[] {
   const objs = (Array.isArray(value) ? value : value ? [value] : []) as AddressObject[];
   const out: Mailbox[] = [];
   const walk = (list: AddressObject["value"]) => {
