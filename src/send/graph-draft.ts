@@ -17,7 +17,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type AttachmentStream, type Headers, MailParser } from "mailparser";
 import type { GraphAttachmentSpec, GraphDraft, GraphRecipient } from "../graph/types.js";
-import { mailboxes } from "../store/attachments.js";
+import { mailboxes, PARSE_AS_IS } from "../store/attachments.js";
 
 /** One attachment of the draft, spooled to `path`. */
 export interface SpooledAttachment {
@@ -120,12 +120,7 @@ async function spool(att: AttachmentStream, path: string, index: number): Promis
 export async function planDraft(input: DraftInput): Promise<DraftPlan> {
   const dir = await mkdtemp(join(input.tmpDir ?? tmpdir(), "xoauth-mail-send-"));
   const dispose = () => rm(dir, { recursive: true, force: true });
-  const parser = new MailParser({
-    skipHtmlToText: true,
-    skipTextToHtml: true,
-    skipImageLinks: true,
-    skipTextLinks: true,
-  });
+  const parser = new MailParser(PARSE_AS_IS);
   let headers: Headers = new Map();
   let lines: { key: string; line: string }[] = [];
   const body: { text?: string; html?: string | false } = {};
