@@ -107,7 +107,25 @@ export async function sendViaGraph(client: GraphClient, input: GraphSendInput): 
     headerOnly: headerOnly(env.to, h),
     messageId: messageIdOf(header.toString("latin1")),
   };
-  const bcc = bccLine(addedBcc, h.eol);
+  try {
+    return await send(client, input, head, rest, common, bccLine(addedBcc, h.eol));
+  } catch (e) {
+    // the From address Graph judged, for SEND_AS_DENIED's fix
+    if (e instanceof XoauthError) e.details.params = { ...e.details.params, from: common.from };
+    throw e;
+  }
+}
+
+async function send(
+  client: GraphClient,
+  input: GraphSendInput,
+  head: Buffer,
+  rest: AsyncIterator<Buffer | string> | undefined,
+  common: Pick<GraphSendResult, "from" | "addedBcc" | "headerOnly" | "messageId">,
+  bcc: Buffer,
+): Promise<GraphSendResult> {
+  const limits = input.limits ?? DEFAULT_SEND_LIMITS;
+  const env = input.envelope;
   if (rest === undefined && choosePath(head.length + bcc.length, limits) === "mime") {
     const info = await client.sendMime(bcc.length ? Buffer.concat([bcc, head]) : head);
     return { ...info, requestId: info.requestId, path: "mime", bytes: head.length, ...common };
@@ -129,7 +147,7 @@ export async function sendViaGraph(client: GraphClient, input: GraphSendInput): 
   const plan = await planDraft({
     mime: Readable.from(counted(), { objectMode: false }),
     envelopeFrom: env.from,
-    extraBcc: addedBcc,
+    extraBcc: common.addedBcc,
     ...(input.tmpDir ? { tmpDir: input.tmpDir } : {}),
   }).catch((e: unknown) => {
     if (e instanceof XoauthError) throw e;
