@@ -52,12 +52,10 @@ export interface GraphSendRunResult {
   ms: number;
 }
 
-/** The Graph client module is written next to this one and loaded only for a Graph send. */
-const CLIENT_MODULE = "../graph/client.js";
-
+/** The Graph client (and its HTTP stack) is loaded only for a Graph send. */
 async function defaultClient(opts: GraphClientOptions): Promise<GraphClient> {
-  const mod = (await import(CLIENT_MODULE)) as { createGraphClient(o: GraphClientOptions): GraphClient };
-  return mod.createGraphClient(opts);
+  const { createGraphClient } = await import("../graph/client.js");
+  return createGraphClient(opts);
 }
 
 /** The message as one byte stream: the .eml as read, or the composed message (Bcc only in the envelope). */
