@@ -80,13 +80,6 @@ export const HAND_WRITTEN: Partial<Record<ErrorCode, CodeText>> = {
       "Give the path from the top of the mailbox with `/` between levels, e.g. `--folder Inbox/Invoices`; well-known names: inbox, archive, deleteditems, sentitems, drafts, junkemail.",
     ],
   },
-  MESSAGE_TOO_LARGE: {
-    summary: "The message is larger than Exchange Online or Microsoft Graph accepts.",
-    causes: ["Exchange Online's default maximum message size is 35 MB (the admin can change it per mailbox)."],
-    fix: [
-      "Send a smaller message (attachments as links), or ask the admin to raise MaxSendSize/MaxReceiveSize: Set-Mailbox -Identity <mailbox> -MaxSendSize 50MB",
-    ],
-  },
   SYNC_STATE_EXPIRED: {
     summary: "Microsoft Graph no longer knows the delta link from the last run (410 SyncStateNotFound).",
     causes: ["Sync states expire after some time without use, or after changes on the server side."],

@@ -260,6 +260,20 @@ const protocolVariants: Record<string, CodeText> = {
       WAIT,
     ],
   },
+  "SEND_AS_DENIED.graph": {
+    summary: "Microsoft Graph verweigert das Senden als {from} aus dem Postfach {mailbox} (ErrorSendAsDenied).",
+    causes: [
+      "Die Absenderadresse (From) {from} ist nicht das Postfach {mailbox}, und {mailbox} hat kein Senden-als (oder Senden im Auftrag von) auf {from}: bei Graph sendet das Postfach aus der Anfrage, nicht die App.",
+      "Eine Änderung der letzten ~30 Minuten ist noch nicht wirksam.",
+    ],
+    fix: [
+      EXO_CONNECT,
+      "Prüfen: Get-RecipientPermission -Identity {from} -Trustee {mailbox}",
+      "Erteilen: Add-RecipientPermission -Identity {from} -Trustee {mailbox} -AccessRights SendAs -Confirm:$false",
+      "Oder direkt aus dem Postfach {from} senden: --mailbox {from} (eine App mit der Anwendungsberechtigung Mail.Send darf aus jedem Postfach in ihrem Bereich senden).",
+      WAIT,
+    ],
+  },
   PROTOCOL_ERROR: {
     summary: "Unerwartete Antwort von {host}:{port} im Schritt '{stepName}': {serverReply}",
     causes: [

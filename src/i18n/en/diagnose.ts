@@ -262,6 +262,20 @@ const protocolVariants: Record<string, CodeText> = {
       WAIT,
     ],
   },
+  "SEND_AS_DENIED.graph": {
+    summary: "Microsoft Graph refused to send as {from} from the mailbox {mailbox} (ErrorSendAsDenied).",
+    causes: [
+      "The message's From address {from} is not the mailbox {mailbox}, and {mailbox} has no Send As (or Send on Behalf) permission on {from}: with Graph the mailbox in the request sends, not the app.",
+      "A change from the last ~30 minutes is not applied yet.",
+    ],
+    fix: [
+      EXO_CONNECT,
+      "Check: Get-RecipientPermission -Identity {from} -Trustee {mailbox}",
+      "Grant it: Add-RecipientPermission -Identity {from} -Trustee {mailbox} -AccessRights SendAs -Confirm:$false",
+      "Or send through the mailbox {from} itself: --mailbox {from} (an app with the Mail.Send application permission may send from every mailbox in its scope).",
+      WAIT,
+    ],
+  },
   PROTOCOL_ERROR: {
     summary: "Unexpected answer from {host}:{port} at step '{stepName}': {serverReply}",
     causes: [
