@@ -13,7 +13,7 @@ const PAGES = ["docs/graph.md", "docs/de/graph.md"] as const;
 const read = (p: string) => readFileSync(join(REPO_ROOT, p), "utf8");
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-export function slug(heading: string): string {
+function slug(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
