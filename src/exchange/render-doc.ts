@@ -6,8 +6,8 @@
  */
 import { CLOUDS, type MailProtocol } from "../auth/clouds.js";
 import { PROTOCOLS, PROXY_REPLIES, REPLIES, replyRow, SITUATIONS, situationCode, situationKind } from "./contract.js";
-import { GRAPH_REPLIES, GRAPH_SRC } from "./graph-replies.js";
-import type { Source } from "./types.js";
+import { GRAPH_REPLIES, GRAPH_SRC, type GraphReplyId, graphReply } from "./graph-replies.js";
+import type { Situation, Source } from "./types.js";
 
 export const BEGIN_MARKER =
   "<!-- BEGIN GENERATED from src/exchange/contract.ts by src/exchange/render-doc.ts; regenerate: XOAUTH_UPDATE_DOCS=1 node --test dist/test/exchange/doc.test.js -->";
@@ -40,27 +40,36 @@ class SourceList {
   }
 }
 
+/** Per channel (POP3, IMAP, SMTP, Graph) of a situation: its code and kind, `undefined` where it does not apply. */
+function channelDiagnoses(s: Situation): { name: string; diag: string }[] {
+  const out = PROTOCOLS.filter((p) => s.protocols[p]).map((p) => ({
+    name: NAME[p],
+    diag: `${situationCode(s, p)}, ${situationKind(s, p)}`,
+  }));
+  if (s.graph) {
+    const row = graphReply(s.graph.reply as GraphReplyId);
+    out.push({ name: "Graph", diag: `${s.code ?? row.ourCode}, ${row.kind}` });
+  }
+  return out;
+}
+
 function situationTable(src: SourceList): string {
-  const head = `| Situation | Cause (admin side) | ${PROTOCOLS.map((p) => NAME[p]).join(" | ")} | Diagnosis | Sources |`;
+  const names = [...PROTOCOLS.map((p) => NAME[p]), "Graph"];
+  const head = `| Situation | Cause (admin side) | ${names.join(" | ")} | Diagnosis | Sources |`;
   const rows = SITUATIONS.map((s) => {
     const per = PROTOCOLS.map((p) => {
       const e = s.protocols[p];
       if (!e) return "–";
       return `${e.reply} (${replyRow(e.reply).protocols[p]?.steps.join(", ")})`;
     });
-    const codes = [
-      ...new Set(PROTOCOLS.filter((p) => s.protocols[p]).map((p) => `${situationCode(s, p)}, ${situationKind(s, p)}`)),
-    ];
-    const diag =
-      codes.length === 1
-        ? (codes[0] as string)
-        : PROTOCOLS.filter((p) => s.protocols[p])
-            .map((p) => `${NAME[p]}: ${situationCode(s, p)}, ${situationKind(s, p)}`)
-            .join("; ");
+    per.push(s.graph ? `${s.graph.reply} (${s.graph.operation})` : "–");
+    const channels = channelDiagnoses(s);
+    const codes = [...new Set(channels.map((c) => c.diag))];
+    const diag = codes.length === 1 ? (codes[0] as string) : channels.map((c) => `${c.name}: ${c.diag}`).join("; ");
     const scenario = s.scenario ? `; sandbox \`--scenario ${s.scenario}\`` : "";
     return `| ${cell(s.title)} (\`${s.id}\`${scenario}) | ${cell(s.cause)} | ${per.join(" | ")} | ${diag} | ${src.ref(s.sources)} |`;
   });
-  return [head, `|${" --- |".repeat(7)}`, ...rows].join("\n");
+  return [head, `|${" --- |".repeat(names.length + 4)}`, ...rows].join("\n");
 }
 
 function replySections(src: SourceList): string {
@@ -100,8 +109,9 @@ export function renderContractSection(): string {
   return [
     "### Situations",
     "",
-    "Each cell names the reply (see below) and the step where it surfaces. Placeholders: `{tag}` IMAP tag, `{host}` the",
-    "server's host name, `{user}` the XOAUTH2 user, `{from}` the From address, `{limit}` / `{ms}` numbers.",
+    "Each cell names the reply (see below; Graph's: section 11) and the step where it surfaces (Graph: the first operation",
+    "that gets it). Placeholders: `{tag}` IMAP tag, `{host}` the server's host name, `{user}` the XOAUTH2 user, `{from}`",
+    "the From address, `{limit}` / `{ms}` numbers.",
     "",
     situations,
     "",

@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { CLOUDS } from "../../src/auth/clouds.js";
-import { GRAPH_REPLIES } from "../../src/exchange/graph-replies.js";
+import { SITUATIONS } from "../../src/exchange/contract.js";
+import { GRAPH_REPLIES, type GraphReplyId, graphReply } from "../../src/exchange/graph-replies.js";
 import {
   BEGIN_MARKER,
   END_MARKER,
@@ -61,4 +62,25 @@ test("docs/exchange-behaviour.md holds the Graph section after the Exchange tabl
   const graph = page.indexOf(GRAPH_BEGIN_MARKER);
   assert.ok(end > 0 && graph > end, "the Graph markers follow the Exchange table's");
   assert.match(page, /^## 11\. Microsoft Graph/m);
+});
+
+test("the situations table has a Graph column: every situation names a reply for some channel and a diagnosis", () => {
+  const table = renderContractSection().split("### Replies on the wire")[0] ?? "";
+  const header = table.split("\n").find((l) => l.startsWith("| Situation |")) ?? "";
+  assert.match(header, /\| SMTP \| Graph \| Diagnosis \|/);
+  for (const s of SITUATIONS) {
+    const row = table.split("\n").find((l) => l.includes(`(\`${s.id}\``)) ?? "";
+    const cells = row.split(" | ");
+    assert.equal(cells.length, 8, `${s.id}: 8 columns`);
+    assert.match(
+      cells[6] ?? "",
+      /^(?:(?:POP3|IMAP|SMTP|Graph): )?[A-Z_0-9]+, (?:permanent|temporary)/,
+      `${s.id}: diagnosis`,
+    );
+    if (s.graph) {
+      const reply = graphReply(s.graph.reply as GraphReplyId);
+      assert.equal(cells[5], `${reply.id} (${s.graph.operation})`, `${s.id}: Graph cell`);
+      assert.ok((cells[6] ?? "").includes(`${s.code ?? reply.ourCode}, ${reply.kind}`), `${s.id}: Graph diagnosis`);
+    } else assert.equal(cells[5], "–", `${s.id}: no Graph cell`);
+  }
 });
