@@ -24,6 +24,8 @@ const EXPIRED_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000001";
 const DISABLED_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000002";
 const CA_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000003";
 const POP_ONLY_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000004";
+/** Scoped with RBAC for Applications only: no Graph permission consented, so its Graph token has no roles. */
+const RBAC_ONLY_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000005";
 const USGOV_TENANT = "3f0e7a2b-2222-4c5d-9e8f-000000000009";
 
 let fake: IdentityFake;
@@ -50,6 +52,7 @@ before(async () => {
       sibling(DISABLED_CLIENT, { disabled: true }),
       sibling(CA_CLIENT, { conditionalAccessBlocked: true }),
       sibling(POP_ONLY_CLIENT, { grantedRoles: ["POP.AccessAsApp"] }),
+      sibling(RBAC_ONLY_CLIENT, { graphRoles: [] }),
     ],
   };
   const usgov: FakeTenant = { tenantId: USGOV_TENANT, domains: ["fabrikam.onmicrosoft.us"], cloud: "usgov", apps: [] };
@@ -187,8 +190,25 @@ describe("xoauth-mail token --check: the exit code says whether the token fits t
 describe("xoauth-mail token --protocol graph", () => {
   const args = () => [...ids(), "--client-secret-file", secretFile];
 
-  test("a Graph token without roles (RBAC for Applications): role unknown, --check exits 0", async () => {
+  test("a Graph token with Mail.* roles: every check passes, none unknown", async () => {
     const r = await token([...args(), "--check", "--protocol", "graph", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = jsonOf(r.stdout);
+    const checks = j.checks as { id: string; ok: boolean; unknown?: boolean }[];
+    assert.deepEqual(
+      checks.map((c) => [c.id, c.ok, c.unknown ?? false]),
+      [
+        ["audience", true, false],
+        ["role", true, false],
+        ["expiry", true, false],
+        ["app-only", true, false],
+      ],
+    );
+  });
+
+  test("a Graph token without roles (RBAC for Applications): role unknown, --check exits 0", async () => {
+    const rbac = () => [...ids(TENANT, RBAC_ONLY_CLIENT), "--client-secret-file", secretFile];
+    const r = await token([...rbac(), "--check", "--protocol", "graph", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     const j = jsonOf(r.stdout);
     assert.equal((j.claims as { aud: string }).aud, "https://graph.microsoft.com");
@@ -203,10 +223,10 @@ describe("xoauth-mail token --protocol graph", () => {
       ],
     );
     assert.equal(j.checks_ok, true);
-    const human = await token([...args(), "--decode", "--protocol", "graph"]);
+    const human = await token([...rbac(), "--decode", "--protocol", "graph"]);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /\? role +no roles claim: .*RBAC for Applications has NO roles in its token/);
-    const de = await token([...args(), "--decode", "--protocol", "graph"], { LANG: "de_DE.UTF-8" });
+    const de = await token([...rbac(), "--decode", "--protocol", "graph"], { LANG: "de_DE.UTF-8" });
     assert.match(de.stdout, /RBAC for Applications eingeschränkte App hat KEINE roles/);
   });
 
