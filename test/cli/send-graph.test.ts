@@ -12,6 +12,7 @@ import { runCli } from "../harness/cli.js";
 import { cliJson } from "../harness/e2e.js";
 import { sibling } from "../harness/e2e-fixture.js";
 import { type GraphWorld, startWorld } from "../harness/world.js";
+import { graphWorldArgs } from "./graph-cli.js";
 
 const base = defaultSandboxTenant();
 const main = base.apps[0] as FakeApp;
@@ -43,18 +44,7 @@ async function graphSend(app: FakeApp, file: string, extra: string[] = []) {
       "send",
       "--protocol",
       "graph",
-      "--graph-url",
-      w.graphUrl,
-      "--authority-host",
-      w.identity.url,
-      "--ca-file",
-      w.caFile,
-      "--tenant-id",
-      tenant.tenantId,
-      "--client-id",
-      app.clientId,
-      "--mailbox",
-      MB,
+      ...graphWorldArgs(w, tenant.tenantId, app.clientId, MB),
       "--to",
       "ops@fabrikam.example",
       ...extra,
