@@ -1,4 +1,5 @@
 /** Everything the CLI prints goes through here, so secrets are redacted at the sink. */
+import { graphRequestId, graphRequestLine } from "../diagnose/format.js";
 import type { XoauthError } from "../errors.js";
 import { codeText, t } from "../i18n/index.js";
 import { redact } from "../log/redact.js";
@@ -35,6 +36,7 @@ export function errorJson(err: XoauthError): Record<string, unknown> {
     trace_id: err.details.traceId ?? null,
     correlation_id: err.details.correlationId ?? null,
     server_reply: err.details.serverReply ? redact(err.details.serverReply) : null,
+    ...(graphRequestId(err) ? { request_id: graphRequestId(err) } : {}),
   };
 }
 
@@ -52,5 +54,7 @@ export function formatError(e: unknown): string {
   }
   if (err.details.traceId)
     lines.push(`  Trace ID: ${err.details.traceId}  Correlation ID: ${err.details.correlationId ?? "-"}`);
+  const requestId = graphRequestId(err);
+  if (requestId) lines.push(graphRequestLine(requestId));
   return lines.join("\n") + "\n";
 }

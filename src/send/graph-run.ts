@@ -10,7 +10,7 @@
 import { Readable } from "node:stream";
 import type { CloudName } from "../auth/clouds.js";
 import type { AccessToken, TokenProvider } from "../auth/types.js";
-import { diagnose } from "../diagnose/engine.js";
+import { diagnose, withRequestId } from "../diagnose/engine.js";
 import { deriveFacts } from "../diagnose/facts.js";
 import { graphEndpoint } from "../diagnose/probe/graph.js";
 import { StepFailed, StepRecorder } from "../diagnose/probe/recorder.js";
@@ -136,5 +136,5 @@ export async function runGraphSend(input: GraphSendRunInput): Promise<GraphSendR
   const ms = Date.now() - started;
   const failed = rec.steps.some((s) => !s.ok);
   if (!failed && sent) return { ok: true, steps: rec.steps, sent, diagnosis: undefined, ms };
-  return { ok: false, steps: rec.steps, sent, diagnosis: graphSendDiagnosis(ctx, from), ms };
+  return { ok: false, steps: rec.steps, sent, diagnosis: withRequestId(graphSendDiagnosis(ctx, from), ctx), ms };
 }

@@ -97,6 +97,7 @@ describe("send --protocol graph against the sandbox's Graph fake", () => {
       ],
     );
     assert.equal(new URL(json.server.url).origin, new URL(w.graphUrl).origin);
+    assert.equal(json.diagnosis.requestId, w.graph.requests.at(-1)?.requestId, "Graph's request-id for support");
   });
 
   test("a From address the mailbox may not send as: SEND_AS_DENIED (exit 4) naming the From address and the mailbox", async () => {
@@ -104,6 +105,7 @@ describe("send --protocol graph against the sandbox's Graph fake", () => {
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /✗ SEND_AS_DENIED: /);
     assert.match(r.stderr, /boss@contoso\.onmicrosoft\.com/);
+    assert.match(r.stderr, /\n {2}Microsoft Graph request-id: [0-9a-f-]{36} \(give it to Microsoft support\)\n/);
     assert.ok(r.stderr.includes(MB));
   });
 

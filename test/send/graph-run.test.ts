@@ -7,12 +7,12 @@ import "../../src/i18n/catalogs.js";
 import { runGraphSend } from "../../src/send/graph-run.js";
 import type { OutgoingMessage } from "../../src/send/message.js";
 import type { RawSource } from "../../src/send/source.js";
-import { fakeToken } from "../graph/graph-server.js";
+import { mintToken } from "../harness/sandbox/exchange-fake.js";
 import { SendDouble } from "./graph-double.js";
 
 const token: AccessToken = {
   // A Graph token (aud graph.microsoft.com, Mail.Send): the claims step checks it as `test --protocol graph` does.
-  token: fakeToken({ roles: ["Mail.Send"], appid: "app-1", oid: "oid-1", exp: Math.floor(Date.now() / 1000) + 3600 }),
+  token: mintToken({ aud: "https://graph.microsoft.com", roles: ["Mail.Send"] }),
   expiresOn: new Date(Date.now() + 3_600_000),
   fromCache: false,
 };

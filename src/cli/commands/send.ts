@@ -48,7 +48,7 @@ other than the mailbox needs Send As for the mailbox on that address (SEND_AS_DE
 
 --json prints {ok, messageId, envelope:{from,to}, response, accepted, rejected, ms, mailbox, server} on success,
 and {ok:false, mailbox, server, ms, steps:[{id,ok,ms,detail}], diagnosis:{code,summary,causes,fix}} on failure
-(diagnosis.code is the same stable code \`test\` reports). With --protocol graph the success JSON has
+(diagnosis.code is the same stable code \`test\` reports; Graph adds diagnosis.requestId, Graph's request-id). With --protocol graph the success JSON has
 transport "graph", path "mime" or "draft", status 202, requestId, clientRequestId, from, addedBcc, headerOnly,
 attachments {small, uploaded, ranges} (draft path), server {url}; response is "202 Accepted".
 
