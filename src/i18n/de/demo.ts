@@ -33,6 +33,15 @@ export const demoUi: UiCatalog = {
   "demo.done.fail": "✗ Demo fehlgeschlagen bei: {failed}",
   "demo.next":
     "Weiter: `xoauth-mail sandbox` lässt diesen lokalen Tenant für eigene Tests laufen; `xoauth-mail init` richtet Ihren echten Tenant ein.",
+  "demo.started.graph": "   Microsoft Graph {graphUrl} (dieselben Postfächer)",
+  "demo.token.graph":
+    "   ✓ Microsoft-Graph-Token (Scope {scope}): aud {aud} · Rollen {roles} (eigenes Token, eigener Cache-Eintrag)",
+  "demo.send.graph":
+    "6) xoauth-mail send --protocol graph: eine Nachricht von {mailbox} an {to} per sendMail von Graph",
+  "demo.send.graph.accepted":
+    "   ✓ 202 Accepted in {ms} ms (request-id {requestId}): Graph stellt später zu und legt eine Kopie in Gesendete Elemente ab",
+  "demo.step.list": "1 Nachricht gelistet",
+  "demo.step.send-probe": "Sendeprobe",
   "demo.step.connect": "TCP",
   "demo.step.tls": "TLS",
   "demo.step.greeting": "Begrüßung",

@@ -29,6 +29,14 @@ export const demoUi: UiCatalog = {
   "demo.done.fail": "✗ Demo failed at: {failed}",
   "demo.next":
     "Next: `xoauth-mail sandbox` keeps this local tenant running for your own tests; `xoauth-mail init` sets up your real tenant.",
+  "demo.started.graph": "   Microsoft Graph {graphUrl} (the same mailboxes)",
+  "demo.token.graph":
+    "   ✓ Microsoft Graph token (scope {scope}): aud {aud} · roles {roles} (a separate token and cache entry)",
+  "demo.send.graph": "6) xoauth-mail send --protocol graph: a message from {mailbox} to {to} through Graph's sendMail",
+  "demo.send.graph.accepted":
+    "   ✓ 202 Accepted in {ms} ms (request-id {requestId}): Graph delivers later and keeps a copy in Sent Items",
+  "demo.step.list": "1 message listed",
+  "demo.step.send-probe": "send probe",
   "demo.step.connect": "TCP",
   "demo.step.tls": "TLS",
   "demo.step.greeting": "greeting",
