@@ -3,8 +3,11 @@
  * messages, delta rounds with paging (`next:` / `delta:` links over a change log), and hooks to replay a page, expire
  * a link (SYNC_STATE_EXPIRED), fail an action, hold a download, and watch what is in flight.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { XoauthError } from "../../src/errors.js";
+import type { FetchOptions } from "../../src/fetch/types.js";
 import type {
   DeltaPage,
   GraphClient,
@@ -13,6 +16,8 @@ import type {
   GraphMessageRef,
   GraphRequestInfo,
 } from "../../src/graph/types.js";
+import { accountHash } from "../../src/store/state.js";
+import { plainMessage } from "../harness/messages.js";
 
 interface Msg {
   id: string;
@@ -200,4 +205,41 @@ function makeClient(d: GraphDouble): GraphClient {
     sendDraft: async () => unused(),
     close() {},
   };
+}
+
+export const ACCOUNT = "erp@contoso.com";
+
+export function options(g: GraphDouble, maildir: string, over: Partial<FetchOptions> = {}): FetchOptions {
+  return {
+    account: ACCOUNT,
+    protocol: "graph",
+    server: { host: "graph.test", port: 443, tls: "implicit" },
+    tokenProvider: {
+      getToken: async () => ({ token: "t0ken", expiresOn: new Date(Date.now() + 3600_000), fromCache: false }),
+    },
+    maildir,
+    delete: false,
+    retries: 0,
+    graph: { baseUrl: "https://graph.test/v1.0", createClient: g.client },
+    ...over,
+  };
+}
+
+export function stateOf(maildir: string, folder = "inbox") {
+  const file = join(
+    maildir,
+    ".xoauth-mail",
+    `state-${accountHash({ account: ACCOUNT, protocol: "graph", folder })}.json`,
+  );
+  return JSON.parse(readFileSync(file, "utf8")) as {
+    protocol: string;
+    folder: string;
+    graph: { deltaLink?: string; folderId?: string; delivered: string[]; owed: string[] };
+  };
+}
+
+export function fill(g: GraphDouble, n: number, from = 1): Buffer[] {
+  const out = Array.from({ length: n }, (_, i) => plainMessage(from + i, 300 + ((i * 7919) % 9000)));
+  for (const m of out) g.add(m);
+  return out;
 }

@@ -4,53 +4,12 @@
  * retried without a download, --limit and abort keeping the old delta link.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { it } from "node:test";
 import { fetchAccount } from "../../src/fetch/engine.js";
-import type { FetchEvent, FetchOptions } from "../../src/fetch/types.js";
-import { accountHash } from "../../src/store/state.js";
+import type { FetchEvent } from "../../src/fetch/types.js";
 import { deliveredHashes, sha256, tmpFiles } from "../harness/fetch-env.js";
-import { plainMessage } from "../harness/messages.js";
 import { tempDir } from "../harness/store-fs.js";
-import { GraphDouble } from "./graph-double.js";
-
-const ACCOUNT = "erp@contoso.com";
-
-function options(g: GraphDouble, maildir: string, over: Partial<FetchOptions> = {}): FetchOptions {
-  return {
-    account: ACCOUNT,
-    protocol: "graph",
-    server: { host: "graph.test", port: 443, tls: "implicit" },
-    tokenProvider: {
-      getToken: async () => ({ token: "t0ken", expiresOn: new Date(Date.now() + 3600_000), fromCache: false }),
-    },
-    maildir,
-    delete: false,
-    retries: 0,
-    graph: { baseUrl: "https://graph.test/v1.0", createClient: g.client },
-    ...over,
-  };
-}
-
-function stateOf(maildir: string, folder = "inbox") {
-  const file = join(
-    maildir,
-    ".xoauth-mail",
-    `state-${accountHash({ account: ACCOUNT, protocol: "graph", folder })}.json`,
-  );
-  return JSON.parse(readFileSync(file, "utf8")) as {
-    protocol: string;
-    folder: string;
-    graph: { deltaLink?: string; folderId?: string; delivered: string[]; owed: string[] };
-  };
-}
-
-function fill(g: GraphDouble, n: number, from = 1): Buffer[] {
-  const out = Array.from({ length: n }, (_, i) => plainMessage(from + i, 300 + ((i * 7919) % 9000)));
-  for (const m of out) g.add(m);
-  return out;
-}
+import { fill, GraphDouble, options, stateOf } from "./graph-double.js";
 
 it("graph: delivers every message of every delta page byte for byte, then only what is new (delta link)", async (t) => {
   const dir = await tempDir(t);
