@@ -23,6 +23,8 @@ export const GRAPH_LIMITS = {
   deltaPageSize: 100,
   /** Longest total wait on Retry-After for one request before the error is returned. */
   maxRetryWaitMs: 120_000,
+  /** Most HTTP requests sent for one call (retries after 429/503/504, a token refresh, a network error). */
+  maxAttempts: 8,
 } as const;
 
 export interface GraphClientOptions {

@@ -1,0 +1,74 @@
+/**
+ * The shapes of Graph's message answers (delta pages, listings) and the send probe. Delta pages:
+ * https://learn.microsoft.com/en-us/graph/delta-query-messages — `value` holds changed messages and, for messages
+ * deleted or moved out of the folder, `{"id", "@removed": {"reason"}}`; a page ends with `@odata.nextLink` (more in
+ * this round) or `@odata.deltaLink` (the round is complete).
+ */
+import { XoauthError } from "../errors.js";
+import { type GraphCall, type RequestContext, requestNoBody } from "./request.js";
+import type { DeltaPage, GraphMessageRef } from "./types.js";
+
+function badAnswer(what: string, mailbox: string): XoauthError {
+  return new XoauthError("PROTOCOL_ERROR", `Graph's ${what} for mailbox ${mailbox} does not have the expected shape.`, {
+    details: { params: { mailbox } },
+  });
+}
+
+function toRef(v: Record<string, unknown>): GraphMessageRef {
+  return {
+    id: v.id as string,
+    ...(typeof v.internetMessageId === "string" ? { internetMessageId: v.internetMessageId } : {}),
+    ...(typeof v.subject === "string" ? { subject: v.subject } : {}),
+    ...(typeof v.receivedDateTime === "string" ? { receivedDateTime: v.receivedDateTime } : {}),
+    ...(typeof v.isRead === "boolean" ? { isRead: v.isRead } : {}),
+  };
+}
+
+function entries(body: unknown, what: string, mailbox: string): Record<string, unknown>[] {
+  const value = (body as { value?: unknown } | undefined)?.value;
+  if (!Array.isArray(value)) throw badAnswer(what, mailbox);
+  return value.filter(
+    (v): v is Record<string, unknown> => !!v && typeof v === "object" && typeof (v as { id?: unknown }).id === "string",
+  );
+}
+
+export function parseDeltaPage(body: unknown, mailbox: string): DeltaPage {
+  const page: DeltaPage = { messages: [], removed: [] };
+  for (const v of entries(body, "delta page", mailbox)) {
+    if (v["@removed"] !== undefined) page.removed.push(v.id as string);
+    else page.messages.push(toRef(v));
+  }
+  const b = body as Record<string, unknown>;
+  const next = b["@odata.nextLink"];
+  const delta = b["@odata.deltaLink"];
+  if (typeof next === "string") page.nextLink = next;
+  else if (typeof delta === "string") page.deltaLink = delta;
+  else throw badAnswer("delta page (neither nextLink nor deltaLink)", mailbox);
+  return page;
+}
+
+export function parseMessageList(body: unknown, mailbox: string): GraphMessageRef[] {
+  return entries(body, "message listing", mailbox).map(toRef);
+}
+
+/** The probe's message: a subject and no recipient, so it cannot be sent, and no copy in Sent Items. */
+export const SEND_PROBE_BODY = { message: { subject: "xoauth-mail send probe" }, saveToSentItems: false } as const;
+
+/**
+ * Whether the app may send as the mailbox, without sending anything: sendMail with a message that has no recipient.
+ * An app that may send gets 400 (ErrorInvalidRecipients: the message is checked and refused), one that may not gets
+ * 403. This relies on Graph checking authorisation before validating the message — UNCONFIRMED: observed behaviour,
+ * not documented by Microsoft. Nothing is sent either way: a message without recipients cannot be delivered.
+ */
+export async function probeSend(
+  ctx: RequestContext,
+  mail: (call: Omit<GraphCall, "url"> & { path: string }) => GraphCall,
+): Promise<boolean> {
+  try {
+    await requestNoBody(ctx, mail({ method: "POST", path: "/sendMail", json: SEND_PROBE_BODY, expect: [400, 202] }));
+    return true;
+  } catch (e) {
+    if (e instanceof XoauthError && e.details.httpStatus === 403) return false;
+    throw e;
+  }
+}
