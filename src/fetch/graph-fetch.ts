@@ -77,9 +77,7 @@ export async function graphPass(ctx: FetchContext, attempt: number): Promise<voi
 
 async function loadClient(): Promise<(o: GraphClientOptions) => GraphClient> {
   // Loaded on use: POP3 and IMAP runs never load the HTTP client (memory budget of fetch).
-  const path = "../graph/client.js";
-  const mod = (await import(path)) as { createGraphClient: (o: GraphClientOptions) => GraphClient };
-  return mod.createGraphClient;
+  return (await import("../graph/client.js")).createGraphClient;
 }
 
 interface InFlight {
