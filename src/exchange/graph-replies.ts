@@ -23,6 +23,15 @@ export const GRAPH_SRC = {
   sendAsDenied: "https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/7446",
   restApi: "https://github.com/microsoftgraph/msgraph-sdk-javascript/issues/1756",
   itemNotFound: "https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/3606",
+  noRecipients: "https://github.com/microsoftgraph/msgraph-sdk-dotnet/issues/1891",
+  noRecipientsRelay: "https://github.com/ggpwnkthx/Microsoft-Graph-SMTP-Relay/issues/7",
+  idMalformed: "https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/106",
+  idMalformedUnencoded: "https://github.com/gaiin-platform/amplify-genai-backend/issues/380",
+  contentRange: "https://github.com/microsoftgraph/microsoft-graph-docs/issues/1638",
+  meAppOnly: "https://github.com/microsoftgraph/msgraph-sdk-php/issues/1163",
+  deserialize: "https://github.com/microsoftgraph/msgraph-sdk-javascript/issues/404",
+  deserializeMail: "https://github.com/mguessan/davmail/issues/506",
+  folderExists: "https://github.com/alcionai/corso/pull/3278",
 } as const;
 
 /** The distinct Graph error answers. */
@@ -41,7 +50,15 @@ export type GraphReplyId =
   | "gateway-timeout"
   | "mime-invalid-base64"
   | "request-too-large"
-  | "send-as-denied";
+  | "send-as-denied"
+  | "token-invalid"
+  | "invalid-recipients"
+  | "id-malformed"
+  | "bad-request-segment"
+  | "upload-range-invalid"
+  | "me-app-only"
+  | "body-not-json"
+  | "folder-exists";
 
 export interface GraphReplyRow {
   id: GraphReplyId;
@@ -216,6 +233,86 @@ export const GRAPH_REPLIES: readonly GraphReplyRow[] = [
     ourCode: "SEND_AS_DENIED",
     kind: "permanent",
     sources: [GRAPH_SRC.sendAsDenied],
+  },
+  {
+    id: "token-invalid",
+    title: "A bearer token that is not a valid JWT of a trusted issuer (garbled, bad signature, unknown tenant)",
+    status: 401,
+    code: "InvalidAuthenticationToken",
+    message: "Access token validation failure.",
+    ourCode: "UNEXPECTED",
+    kind: "permanent",
+    sources: [GRAPH_SRC.errors, "UNCONFIRMED: exact message text (varies with what failed)"],
+  },
+  {
+    id: "invalid-recipients",
+    title: "sendMail or send of a message without any recipient (the send permission probe gets this when allowed)",
+    status: 400,
+    code: "ErrorInvalidRecipients",
+    message: "At least one recipient is not valid., A message can't be sent because it contains no recipients.",
+    ourCode: "GRAPH_ERROR",
+    kind: "permanent",
+    sources: [GRAPH_SRC.noRecipients, GRAPH_SRC.noRecipientsRelay],
+  },
+  {
+    id: "id-malformed",
+    title: "A message or folder id that is not one (truncated, or not URL-encoded in the path)",
+    status: 400,
+    code: "ErrorInvalidIdMalformed",
+    message: "Id is malformed.",
+    ourCode: "GRAPH_ERROR",
+    kind: "permanent",
+    sources: [GRAPH_SRC.idMalformed, GRAPH_SRC.idMalformedUnencoded],
+  },
+  {
+    id: "bad-request-segment",
+    title: "A URL path Graph does not know (a typo in the resource path, or a method it does not take)",
+    status: 400,
+    code: "BadRequest",
+    message: "Resource not found for the segment '{segment}'.",
+    ourCode: "GRAPH_ERROR",
+    kind: "permanent",
+    sources: [GRAPH_SRC.errors, "UNCONFIRMED: exact message text (OData's wording)"],
+  },
+  {
+    id: "upload-range-invalid",
+    title: "An upload-session PUT whose Content-Range does not fit (not the next expected byte, wrong total or length)",
+    status: 400,
+    code: "InvalidRequest",
+    message: "The Content-Range header length does not match the provided number of bytes.",
+    ourCode: "GRAPH_ERROR",
+    kind: "permanent",
+    sources: [GRAPH_SRC.uploadSession, GRAPH_SRC.contentRange, "UNCONFIRMED: the Outlook upload URL's exact answer"],
+  },
+  {
+    id: "me-app-only",
+    title: "`/me` with an app-only token: app-only access names the mailbox (`/users/{id}`)",
+    status: 400,
+    code: "BadRequest",
+    message: "/me request is only valid with delegated authentication flow.",
+    ourCode: "GRAPH_ERROR",
+    kind: "permanent",
+    sources: [GRAPH_SRC.meAppOnly],
+  },
+  {
+    id: "body-not-json",
+    title: "A request body Graph cannot read as the resource it expects (not JSON, or wrong properties)",
+    status: 400,
+    code: "UnableToDeserializePostBody",
+    message: "were unable to deserialize ",
+    ourCode: "GRAPH_ERROR",
+    kind: "permanent",
+    sources: [GRAPH_SRC.deserialize, GRAPH_SRC.deserializeMail],
+  },
+  {
+    id: "folder-exists",
+    title: "Creating a mail folder whose name its parent already has",
+    status: 409,
+    code: "ErrorFolderExists",
+    message: "A folder with the specified name already exists.",
+    ourCode: "GRAPH_ERROR",
+    kind: "permanent",
+    sources: [GRAPH_SRC.folderExists, "UNCONFIRMED: exact message text"],
   },
 ];
 

@@ -3,6 +3,7 @@
  * shows it. Several situations share one reply on the wire (Exchange says only "Authentication failure"): the
  * diagnosis tells them apart with the token's claims, never with the reply text.
  */
+import { GRAPH_SRC } from "./graph-replies.js";
 import { SRC } from "./sources.js";
 import type { Situation } from "./types.js";
 
@@ -180,5 +181,48 @@ export const SITUATIONS: readonly Situation[] = [
       smtp: { reply: "mechanism-unsupported" },
     },
     sources: [SRC.rfc5034, SRC.rfc4959, SRC.rfc4954],
+  },
+  {
+    id: "graph-no-consent",
+    title: "No Graph mail permission consented",
+    cause:
+      "Microsoft Graph application permissions (Mail.Read / Mail.ReadWrite / Mail.Send) not added or admin consent not granted, and no RBAC for Applications assignment: the Graph token has no `roles` claim",
+    scenario: "graph-no-consent",
+    code: "GRAPH_PERMISSION_MISSING",
+    protocols: {},
+    graph: { reply: "access-denied", operation: "read" },
+    sources: [GRAPH_SRC.errors, GRAPH_SRC.rbac],
+  },
+  {
+    id: "graph-no-send",
+    title: "No Graph Mail.Send permission",
+    cause: "The app may read mail over Graph but Mail.Send (application) is not consented: sendMail is refused",
+    scenario: "graph-no-send",
+    code: "GRAPH_PERMISSION_MISSING",
+    protocols: {},
+    graph: { reply: "access-denied", operation: "send" },
+    sources: [GRAPH_SRC.errors, GRAPH_SRC.sendMail],
+  },
+  {
+    id: "graph-aap-excluded",
+    title: "An Application Access Policy excludes the mailbox",
+    cause:
+      "`New-ApplicationAccessPolicy -AccessRight RestrictAccess -PolicyScopeGroupId <group>` and the mailbox is not in the group",
+    scenario: "graph-aap-excluded",
+    code: "GRAPH_MAILBOX_OUT_OF_SCOPE",
+    protocols: {},
+    graph: { reply: "aap-blocked", operation: "read" },
+    sources: [GRAPH_SRC.aap],
+  },
+  {
+    id: "graph-rbac-out-of-scope",
+    title: "The mailbox is outside the app's RBAC for Applications scope",
+    cause:
+      '`New-ManagementRoleAssignment -App <sp> -Role "Application Mail.ReadWrite" -CustomResourceScope <scope>` and the scope\'s filter does not match the mailbox (no Entra consent)',
+    scenario: "graph-rbac-out-of-scope",
+    code: "GRAPH_MAILBOX_OUT_OF_SCOPE",
+    protocols: {},
+    graph: { reply: "access-denied", operation: "read" },
+    sources: [GRAPH_SRC.rbac],
   },
 ];

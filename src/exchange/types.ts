@@ -51,7 +51,11 @@ export type SituationId =
   | "connection-limit"
   | "server-busy"
   | "send-as-denied"
-  | "xoauth2-not-offered";
+  | "xoauth2-not-offered"
+  | "graph-no-consent"
+  | "graph-no-send"
+  | "graph-aap-excluded"
+  | "graph-rbac-out-of-scope";
 
 /** The misconfigurations `sandbox --scenario` can start with, in `sandbox --help` order (CLI values: stable names). */
 export const SCENARIO_NAMES = [
@@ -63,6 +67,10 @@ export const SCENARIO_NAMES = [
   "imap-disabled",
   "smtp-auth-disabled",
   "no-sendas",
+  "graph-no-consent",
+  "graph-no-send",
+  "graph-aap-excluded",
+  "graph-rbac-out-of-scope",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -108,5 +116,10 @@ export interface Situation {
   /** The diagnosis code when the facts (token claims, directory) are known; default: the reply's code. */
   code?: ContractCode;
   protocols: Partial<Record<MailProtocol, SituationEntry>>;
+  /**
+   * How Microsoft Graph shows it: the row of src/exchange/graph-replies.ts (its id) and the first operation that
+   * gets it (`read`: listing the inbox; `send`: sendMail). POP3/IMAP/SMTP are unaffected unless listed above.
+   */
+  graph?: { reply: string; operation: "read" | "send" };
   sources: readonly Source[];
 }

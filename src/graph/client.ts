@@ -8,9 +8,10 @@ import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { VerifiedAgent } from "../net/https-agent.js";
 import { FOLDER_SELECT, odataString, resolveFolderPath } from "./folders.js";
-import { parseDeltaPage, parseMessageList, probeSend } from "./messages.js";
+import { parseDeltaPage, parseMessageList } from "./messages.js";
 import { type GraphCall, type RequestContext, requestJson, requestNoBody, requestStream } from "./request.js";
 import { Semaphore } from "./semaphore.js";
+import { sendCalls } from "./send.js";
 import { GRAPH_LIMITS, type GraphClient, type GraphClientOptions } from "./types.js";
 
 const IMMUTABLE = 'IdType="ImmutableId"';
@@ -206,114 +207,11 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       );
     },
 
-    async sendMime(mime) {
-      // The MIME body is the whole request: a sendMail with MIME has no room for `saveToSentItems`, Exchange
-      // saves a copy in Sent Items (https://learn.microsoft.com/en-us/graph/api/user-sendmail).
-      const body = Buffer.from(mime.toString("base64"));
-      checkRequestSize(body.length, "The message as base64 MIME");
-      return requestNoBody(
-        ctx,
-        mail({ method: "POST", path: "/sendMail", body, contentType: "text/plain", expect: [202] }),
-      );
-    },
-
-    async probeSend() {
-      return probeSend(ctx, mail);
-    },
-
-    async createDraft(draft) {
-      const body = Buffer.from(JSON.stringify(draft));
-      checkRequestSize(body.length, "The draft");
-      const r = await json<{ id?: unknown }>({
-        method: "POST",
-        path: "/messages",
-        body,
-        contentType: "application/json",
-        expect: [201],
-      });
-      if (typeof r?.id !== "string") throw new XoauthError("PROTOCOL_ERROR", "Graph created a draft without an id.");
-      return { id: r.id };
-    },
-
-    async addAttachment(messageId, spec, content) {
-      const body = Buffer.from(
-        JSON.stringify({
-          "@odata.type": "#microsoft.graph.fileAttachment",
-          name: spec.name,
-          contentType: spec.contentType,
-          contentBytes: content.toString("base64"),
-          ...(spec.isInline !== undefined ? { isInline: spec.isInline } : {}),
-          ...(spec.contentId !== undefined ? { contentId: spec.contentId } : {}),
-        }),
-      );
-      checkRequestSize(body.length, `The attachment ${spec.name}`);
-      await requestJson(
-        ctx,
-        mail({
-          method: "POST",
-          path: `${msg(messageId)}/attachments`,
-          body,
-          contentType: "application/json",
-          expect: [201],
-        }),
-      );
-    },
-
-    async createUploadSession(messageId, spec) {
-      const r = await json<{ uploadUrl?: unknown }>({
-        method: "POST",
-        path: `${msg(messageId)}/attachments/createUploadSession`,
-        json: {
-          AttachmentItem: {
-            attachmentType: "file",
-            name: spec.name,
-            size: spec.size,
-            contentType: spec.contentType,
-            ...(spec.isInline !== undefined ? { isInline: spec.isInline } : {}),
-            ...(spec.contentId !== undefined ? { contentId: spec.contentId } : {}),
-          },
-        },
-        expect: [201],
-      });
-      if (typeof r?.uploadUrl !== "string" || !r.uploadUrl.startsWith("https://"))
-        throw new XoauthError("PROTOCOL_ERROR", "Graph's upload session has no https uploadUrl.");
-      return { uploadUrl: r.uploadUrl };
-    },
-
-    async uploadRange(uploadUrl, chunk, start, total) {
-      open();
-      if (!uploadUrl.startsWith("https://"))
-        throw new XoauthError("USAGE", "Refusing to upload an attachment over a URL that is not https.");
-      checkRequestSize(chunk.length, "An upload chunk");
-      // The upload URL is pre-authorised: no Authorization header, it may be on another host (outlook.office.com).
-      await requestNoBody(ctx, {
-        method: "PUT",
-        url: uploadUrl,
-        auth: false,
-        body: chunk,
-        contentType: "application/octet-stream",
-        headers: { "content-range": `bytes ${start}-${start + chunk.length - 1}/${total}` },
-        expect: [200, 201],
-      });
-    },
-
-    async sendDraft(messageId) {
-      return requestNoBody(ctx, mail({ method: "POST", path: `${msg(messageId)}/send`, expect: [202] }));
-    },
+    ...sendCalls(ctx, mail, open),
 
     close() {
       closed = true;
       agent.destroy();
     },
   };
-}
-
-/** MESSAGE_TOO_LARGE before sending a body over Graph's 4 MB request limit. */
-function checkRequestSize(bytes: number, what: string): void {
-  if (bytes > GRAPH_LIMITS.maxRequestBytes)
-    throw new XoauthError(
-      "MESSAGE_TOO_LARGE",
-      `${what} is ${bytes} bytes, more than the ${GRAPH_LIMITS.maxRequestBytes} bytes Graph accepts in one request.`,
-      { details: { params: { bytes, maxBytes: GRAPH_LIMITS.maxRequestBytes } } },
-    );
 }

@@ -5,7 +5,6 @@
  * this round) or `@odata.deltaLink` (the round is complete).
  */
 import { XoauthError } from "../errors.js";
-import { type GraphCall, type RequestContext, requestNoBody } from "./request.js";
 import type { DeltaPage, GraphMessageRef } from "./types.js";
 
 function badAnswer(what: string, mailbox: string): XoauthError {
@@ -49,26 +48,4 @@ export function parseDeltaPage(body: unknown, mailbox: string): DeltaPage {
 
 export function parseMessageList(body: unknown, mailbox: string): GraphMessageRef[] {
   return entries(body, "message listing", mailbox).map(toRef);
-}
-
-/** The probe's message: a subject and no recipient, so it cannot be sent, and no copy in Sent Items. */
-export const SEND_PROBE_BODY = { message: { subject: "xoauth-mail send probe" }, saveToSentItems: false } as const;
-
-/**
- * Whether the app may send as the mailbox, without sending anything: sendMail with a message that has no recipient.
- * An app that may send gets 400 (ErrorInvalidRecipients: the message is checked and refused), one that may not gets
- * 403. This relies on Graph checking authorisation before validating the message — UNCONFIRMED: observed behaviour,
- * not documented by Microsoft. Nothing is sent either way: a message without recipients cannot be delivered.
- */
-export async function probeSend(
-  ctx: RequestContext,
-  mail: (call: Omit<GraphCall, "url"> & { path: string }) => GraphCall,
-): Promise<boolean> {
-  try {
-    await requestNoBody(ctx, mail({ method: "POST", path: "/sendMail", json: SEND_PROBE_BODY, expect: [400, 202] }));
-    return true;
-  } catch (e) {
-    if (e instanceof XoauthError && e.details.httpStatus === 403) return false;
-    throw e;
-  }
 }

@@ -2,14 +2,14 @@
  * A Graph request with its policy: a concurrency slot, the bearer token, a fresh `client-request-id`, the redacted
  * trace, and the retries — 429/503/504 after `Retry-After` within a bounded total wait
  * (https://learn.microsoft.com/en-us/graph/throttling), one retry with a fresh token after a 401 "expired", one retry
- * on a new connection after a network error of a GET (or of a reused keep-alive socket the server had closed).
+ * on another connection after a GET's connection was closed (a kept-alive socket the server had just closed).
  */
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import { retryAfterMs } from "../auth/http-client.js";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
-import { mapNetworkError, nodeErrorCode } from "../net/errors.js";
+import { mapNetworkError } from "../net/errors.js";
 import type { VerifiedAgent } from "../net/https-agent.js";
 import type { TraceFn } from "../net/types.js";
 import { classifyGraphError } from "./classify.js";
@@ -96,18 +96,16 @@ async function exchange(ctx: RequestContext, call: GraphCall): Promise<Exchange>
         signal: ctx.signal,
       });
     } catch (e) {
-      // A keep-alive socket the server closed just as the request went out: nothing reached Graph.
-      const reused = (e as { reusedSocket?: boolean }).reusedSocket === true;
-      const code = nodeErrorCode(e);
-      const staleSocket = reused && (code === "ECONNRESET" || code === "EPIPE");
-      const retry =
-        !netRetried && !ctx.signal?.aborted && !(e instanceof XoauthError) && (call.method === "GET" || staleSocket);
-      ctx.trace?.({ dir: "info", line: `${shown}: ${(e as Error).message}${retry ? " (retrying once)" : ""}` });
+      // A connection closed under a GET (typically a kept-alive socket the server had just closed) is tried once more
+      // on another; requests that change something are not repeated: Graph may have done them.
+      const mapped = mapNetworkError(e, "mail-server", url.hostname.replace(/^\[|\]$/g, ""), url.port || 443);
+      const retry = !netRetried && !ctx.signal?.aborted && call.method === "GET" && mapped.code === "CONNECTION_CLOSED";
+      ctx.trace?.({ dir: "info", line: `${shown}: ${mapped.message}${retry ? " (retrying once)" : ""}` });
       if (retry) {
         netRetried = true;
         continue;
       }
-      throw mapNetworkError(e, "mail-server", url.hostname.replace(/^\[|\]$/g, ""), url.port || 443);
+      throw ctx.signal?.aborted ? ctx.signal.reason : mapped;
     }
     const requestId = w.headers["request-id"];
     ctx.trace?.({ dir: "s", line: `${w.status} ${w.statusText}${requestId ? ` request-id=${requestId}` : ""}` });

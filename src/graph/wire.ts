@@ -52,11 +52,7 @@ export function sendOnce(agent: VerifiedAgent, r: WireRequest): Promise<WireResp
       ...(r.signal ? { signal: r.signal } : {}),
     });
     req.setTimeout(r.timeoutMs, () => req.destroy(noAnswer(r.url, r.timeoutMs)));
-    req.once("error", (e) => {
-      if (r.signal?.aborted) reject(r.signal.reason);
-      // Whether a kept-alive socket was used: its close by the server is the normal keep-alive race.
-      else reject(Object.assign(e, { reusedSocket: req.reusedSocket }));
-    });
+    req.once("error", (e) => reject(r.signal?.aborted ? r.signal.reason : e));
     req.once("response", (res) => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers))

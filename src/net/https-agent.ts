@@ -35,6 +35,9 @@ export function verifiedTlsOptions(trust: tls.SecureContext | undefined, host: s
   };
 }
 
+/** How long a kept-alive socket may sit unused in the pool. */
+export const FREE_SOCKET_MS = 4000;
+
 type ConnectOptions = tls.ConnectionOptions & { host?: string; port?: number | string };
 
 /** The agent; give each request `verifiedTlsOptions(agent.trust, host)` as well (they also key the socket pool). */
@@ -44,7 +47,9 @@ export class VerifiedAgent extends https.Agent {
   connections = 0;
 
   constructor(private readonly opts: VerifiedAgentOptions) {
-    super({ keepAlive: true, maxSockets: opts.maxSockets, scheduling: "lifo" });
+    // Idle sockets are closed after FREE_SOCKET_MS, before a server's own keep-alive timeout (Node's default is 5 s)
+    // closes them under a new request.
+    super({ keepAlive: true, maxSockets: opts.maxSockets, scheduling: "lifo", timeout: FREE_SOCKET_MS });
     this.trust = trustedContext(opts.ca);
   }
 

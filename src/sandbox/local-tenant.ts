@@ -4,7 +4,7 @@
  * correctly (New-ServicePrincipal with the Enterprise Application's object id, FullAccess + SendAs) and a mailbox
  * holding a few sample messages.
  *
- * Ports with `portBase` N: identity N, POP3S N+1, IMAPS N+2, SMTP (STARTTLS) N+3, POP3 with STLS N+4.
+ * Ports with `portBase` N: identity N, POP3S N+1, IMAPS N+2, SMTP (STARTTLS) N+3, POP3 with STLS N+4, Graph N+5.
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { SCENARIO_NAMES, type ScenarioName, SITUATIONS, type Situation } from "../exchange/contract.js";
 import { markSecret } from "../log/redact.js";
 import { ExchangeFake, type ExchangePorts, sampleMessages, sandboxDirectory } from "./exchange/index.js";
+import { GraphFake } from "./graph/index.js";
 import { defaultSandboxTenant, type FakeApp, type FakeTenant, IdentityFake } from "./identity/index.js";
 import { createTestPki } from "./pki.js";
 
@@ -99,16 +100,37 @@ export function applyScenario(
     case "no-sendas":
       dir.revokeSendAs(sp, t.mailbox);
       break;
+    case "graph-no-consent":
+      t.app.graphRoles = [];
+      break;
+    case "graph-no-send":
+      t.app.graphRoles = (t.app.graphRoles ?? []).filter((r) => r !== "Mail.Send");
+      break;
+    case "graph-aap-excluded":
+      dir.accessPolicies.push({ appId: t.app.clientId, accessRight: "RestrictAccess", groupMembers: [] });
+      break;
+    case "graph-rbac-out-of-scope": {
+      t.app.graphRoles = [];
+      const scope = [`finance@${t.mailbox.split("@")[1] ?? "contoso.onmicrosoft.com"}`];
+      for (const role of ["Application Mail.ReadWrite", "Application Mail.Send"])
+        dir.appRoleAssignments.push({ spObjectId: sp, role, scope });
+      break;
+    }
   }
 }
 
 export interface LocalTenantPorts extends ExchangePorts {
   identity: number;
+  graph: number;
 }
 
 export interface LocalTenant {
   readonly identity: IdentityFake;
   readonly exchange: ExchangeFake;
+  /** The Microsoft Graph fake over the same mailboxes. */
+  readonly graph: GraphFake;
+  /** `https://127.0.0.1:PORT/v1.0`: the value for `--graph-url`. */
+  readonly graphUrl: string;
   readonly tenant: FakeTenant;
   readonly app: FakeApp;
   readonly ports: LocalTenantPorts;
@@ -129,11 +151,11 @@ export interface LocalTenant {
   stop(): Promise<void>;
 }
 
-/** Highest port base that still leaves room for N+4. */
-export const MAX_PORT_BASE = 65535 - 4;
+/** Highest port base that still leaves room for N+5. */
+export const MAX_PORT_BASE = 65535 - 5;
 
 export function portsFromBase(base: number): LocalTenantPorts {
-  return { identity: base, pop3s: base + 1, imaps: base + 2, smtp: base + 3, pop3: base + 4 };
+  return { identity: base, pop3s: base + 1, imaps: base + 2, smtp: base + 3, pop3: base + 4, graph: base + 5 };
 }
 
 export async function startLocalTenant(opts: LocalTenantOptions = {}): Promise<LocalTenant> {
@@ -163,11 +185,20 @@ export async function startLocalTenant(opts: LocalTenantOptions = {}): Promise<L
     identity: { publicKeyPem: identity.signingKey.publicKeyPem },
     ...(fixed ? { ports: { pop3s: fixed.pop3s, imaps: fixed.imaps, smtp: fixed.smtp, pop3: fixed.pop3 } } : {}),
   });
+  const graph = new GraphFake({
+    directory,
+    pki,
+    host,
+    identity: { publicKeyPem: identity.signingKey.publicKeyPem },
+    ...(fixed ? { port: fixed.graph } : {}),
+  });
   let mailPorts: ExchangePorts;
+  let graphUrl: string;
   try {
     mailPorts = await exchange.start();
+    graphUrl = await graph.start();
   } catch (e) {
-    await exchange.stop();
+    await Promise.all([exchange.stop(), graph.stop()]);
     await identity.stop();
     throw e;
   }
@@ -176,9 +207,11 @@ export async function startLocalTenant(opts: LocalTenantOptions = {}): Promise<L
   return {
     identity,
     exchange,
+    graph,
+    graphUrl,
     tenant,
     app,
-    ports: { identity: identityPort, ...mailPorts },
+    ports: { identity: identityPort, ...mailPorts, graph: Number(new URL(graphUrl).port) },
     authorityHost: identity.url,
     host,
     caPem: pki.ca.certPem,
@@ -189,7 +222,7 @@ export async function startLocalTenant(opts: LocalTenantOptions = {}): Promise<L
     mailbox,
     sampleCount: sampleMessages(mailbox).length,
     async stop() {
-      await Promise.all([exchange.stop(), identity.stop()]);
+      await Promise.all([exchange.stop(), graph.stop(), identity.stop()]);
     },
   };
 }

@@ -1,34 +1,17 @@
 /** The Graph client against a scripted HTTPS server: requests, retries, classification, keep-alive, concurrency. */
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { graphReply } from "../../src/exchange/graph-replies.js";
-import { createGraphClient } from "../../src/graph/client.js";
 import type { GraphClientOptions } from "../../src/graph/types.js";
 import type { TraceEvent } from "../../src/net/types.js";
-import { fakeToken, type GraphTestServer, sendJson, sendRow, startGraphServer, tokenProvider } from "./graph-server.js";
+import { fakeToken, sendJson, sendRow, testClient, tokenProvider, useGraphServer } from "./graph-server.js";
 
 const MAILBOX = "erp@contoso.example";
 const TOKEN = fakeToken({ roles: ["Mail.ReadWrite"] });
 
-let srv: GraphTestServer;
-before(async () => {
-  srv = await startGraphServer();
-});
-after(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-});
+const srv = useGraphServer();
 
-function client(extra: Partial<GraphClientOptions> = {}) {
-  return createGraphClient({
-    baseUrl: srv.base,
-    mailbox: MAILBOX,
-    tokenProvider: tokenProvider(TOKEN),
-    ca: [srv.ca],
-    sleep: async () => {},
-    ...extra,
-  });
-}
+const client = (extra: Partial<GraphClientOptions> = {}) => testClient(srv, TOKEN, { sleep: async () => {}, ...extra });
 
 describe("Graph client requests", () => {
   test("deltaPage: URL, both Prefer values in one header, @removed entries, nextLink", async () => {

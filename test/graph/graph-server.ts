@@ -3,12 +3,14 @@
  * handler; the server counts TLS connections, requests and the most requests in flight at once, and keeps every
  * request's method, URL and headers.
  */
-
 import type { IncomingMessage, ServerResponse } from "node:http";
 import https from "node:https";
+import { after, before, beforeEach } from "node:test";
 import { b64url } from "../../src/auth/jwt.js";
 import type { AccessToken, TokenProvider } from "../../src/auth/types.js";
 import type { GraphReplyRow } from "../../src/exchange/graph-replies.js";
+import { createGraphClient } from "../../src/graph/client.js";
+import type { GraphClient, GraphClientOptions } from "../../src/graph/types.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
 
 export interface SeenRequest {
@@ -130,4 +132,55 @@ export function tokenProvider(...tokens: string[]): TokenProvider & { calls: (bo
       return { token, expiresOn: new Date(Date.now() + 3_600_000), fromCache: false };
     },
   };
+}
+
+/**
+ * One server for a test file (started in `before`, closed in `after`, its request log cleared before each test),
+ * as an object usable at the top of the file.
+ */
+export function useGraphServer(): GraphTestServer {
+  let s: GraphTestServer | undefined;
+  const get = (): GraphTestServer => {
+    if (!s) throw new Error("the Graph test server is not started yet");
+    return s;
+  };
+  before(async () => {
+    s = await startGraphServer();
+  });
+  after(() => get().close());
+  beforeEach(() => {
+    get().requests.length = 0;
+  });
+  return {
+    get base() {
+      return get().base;
+    },
+    get origin() {
+      return get().origin;
+    },
+    get ca() {
+      return get().ca;
+    },
+    get pki() {
+      return get().pki;
+    },
+    get requests() {
+      return get().requests;
+    },
+    connections: () => get().connections(),
+    maxInFlight: () => get().maxInFlight(),
+    handle: (h) => get().handle(h),
+    close: () => get().close(),
+  };
+}
+
+/** A client of `srv`'s mailbox erp@contoso.example, trusting the test CA. */
+export function testClient(srv: GraphTestServer, token: string, extra: Partial<GraphClientOptions> = {}): GraphClient {
+  return createGraphClient({
+    baseUrl: srv.base,
+    mailbox: "erp@contoso.example",
+    tokenProvider: tokenProvider(token),
+    ca: [srv.ca],
+    ...extra,
+  });
 }

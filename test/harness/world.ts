@@ -5,6 +5,7 @@
  *
  *   const w = await startWorld({ dovecot: { mailboxes: [MB] } });      // identity fake + Dovecot
  *   const w = await startWorld({ exchange: { directory } });           // identity fake + Exchange fake
+ *   const w = await startWorld({ exchange: {}, graph: {} });           // + the Graph fake over the same mailboxes
  *   after(() => w.stop());
  *
  * Tests that run the BUILT CLI against the world: compile first (`npm run build:all`).
@@ -18,6 +19,7 @@ import {
   type ExchangePorts,
   sandboxDirectory,
 } from "../../src/sandbox/exchange/index.js";
+import { GraphFake } from "../../src/sandbox/graph/index.js";
 import { defaultSandboxTenant, type FakeApp, type FakeTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
 import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
 import { type Dovecot, startDovecot } from "./dovecot/dovecot.js";
@@ -32,6 +34,12 @@ export interface WorldOptions {
   identity?: { tenants?: FakeTenant[] };
   /** Start the Exchange fake over `directory` (default: `sandboxDirectory(<first tenant>)`). */
   exchange?: { directory?: ExchangeDirectory };
+  /**
+   * Start the Graph fake (`w.graph`, `w.graphUrl` for --graph-url) over the Exchange fake's directory when both are
+   * started, else over `directory` (default: `sandboxDirectory(<first tenant>)`). Tokens: `w.identity.mintAccessToken(
+   * {}, { resource: "graph" })` or the token endpoint with scope https://graph.microsoft.com/.default.
+   */
+  graph?: { directory?: ExchangeDirectory };
   /** Start a real Dovecot that accepts the tokens of `tenant` (default: the first tenant) for `mailboxes`. */
   dovecot?: { tenant?: FakeTenant; mailboxes?: string[] };
 }
@@ -51,18 +59,28 @@ export interface ExchangeWorld extends World {
   exchange: ExchangeFake;
   ports: ExchangePorts;
 }
+export interface GraphWorld extends World {
+  graph: GraphFake;
+  /** `https://127.0.0.1:PORT/v1.0`. */
+  graphUrl: string;
+}
 export interface DovecotWorld extends World {
   dovecot: Dovecot;
 }
 
 type WithExchange = { exchange: NonNullable<WorldOptions["exchange"]> };
 type WithDovecot = { dovecot: NonNullable<WorldOptions["dovecot"]> };
+type WithGraph = { graph: NonNullable<WorldOptions["graph"]> };
 
+export function startWorld(o: WorldOptions & WithExchange & WithGraph): Promise<ExchangeWorld & GraphWorld>;
+export function startWorld(o: WorldOptions & WithGraph): Promise<GraphWorld>;
 export function startWorld(o: WorldOptions & WithExchange & WithDovecot): Promise<ExchangeWorld & DovecotWorld>;
 export function startWorld(o: WorldOptions & WithExchange): Promise<ExchangeWorld>;
 export function startWorld(o: WorldOptions & WithDovecot): Promise<DovecotWorld>;
 export function startWorld(o?: WorldOptions): Promise<World>;
-export async function startWorld(o: WorldOptions = {}): Promise<World & Partial<ExchangeWorld & DovecotWorld>> {
+export async function startWorld(
+  o: WorldOptions = {},
+): Promise<World & Partial<ExchangeWorld & DovecotWorld & GraphWorld>> {
   const tenants = o.identity?.tenants ?? [defaultSandboxTenant()];
   const tenant = tenants[0] as FakeTenant;
   const dir = mkdtempSync(join(tmpdir(), o.prefix ?? "xoauth-world-"));
@@ -79,7 +97,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World & Partial<
       rmSync(dir, { recursive: true, force: true });
     }
   };
-  const world: World & Partial<ExchangeWorld & DovecotWorld> = {
+  const world: World & Partial<ExchangeWorld & DovecotWorld & GraphWorld> = {
     dir,
     pki,
     identity,
@@ -101,6 +119,16 @@ export async function startWorld(o: WorldOptions = {}): Promise<World & Partial<
       world.ports = await exchange.start();
       started.push(exchange);
       world.exchange = exchange;
+    }
+    if (o.graph) {
+      const graph = new GraphFake({
+        directory: world.exchange?.directory ?? o.graph.directory ?? sandboxDirectory(tenant),
+        pki,
+        identity: { publicKeyPem: signingKey.publicKeyPem },
+      });
+      world.graphUrl = await graph.start();
+      started.push(graph);
+      world.graph = graph;
     }
     if (o.dovecot) {
       const dovecot = await startDovecot({

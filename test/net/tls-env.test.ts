@@ -1,6 +1,7 @@
 /**
  * NODE_TLS_REJECT_UNAUTHORIZED=0 must not switch off certificate checks anywhere: every TLS client of the library
- * (token endpoint direct and through a CONNECT proxy, msal's provider, POP3, both IMAP clients, SMTP login and send;
+ * (token endpoint direct and through a CONNECT proxy, msal's provider, the Graph client direct and proxied, POP3,
+ * both IMAP clients, SMTP login and send;
  * implicit TLS and STARTTLS) runs in a child process with the variable set, against servers with a self-signed, an
  * expired and a wrong-name certificate. Each must fail with the right code and send nothing over that TLS.
  */
@@ -28,6 +29,8 @@ const CLIENTS: Record<string, Prelude> = {
   "token-endpoint": "implicit",
   "token-endpoint-via-proxy": "implicit",
   "token-provider": "implicit",
+  "graph-client": "implicit",
+  "graph-client-via-proxy": "implicit",
   "net-implicit": "implicit",
   "net-upgrade": "implicit",
   "pop3-stls": "pop3",

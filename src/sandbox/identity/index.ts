@@ -7,6 +7,7 @@ export {
   type FakeTenant,
   findApp,
   findTenant,
+  SANDBOX_GRAPH_ROLES,
   SANDBOX_ROLES,
 } from "./model.js";
 export { type FailSpec, FakeScript } from "./script.js";

@@ -22,6 +22,11 @@ export interface FakeApp {
   certificates: { certPem: string }[];
   /** Exchange application permissions that were granted with admin consent. */
   grantedRoles: string[];
+  /**
+   * Microsoft Graph application permissions granted with admin consent (`Mail.Read`, `Mail.ReadBasic`,
+   * `Mail.ReadWrite`, `Mail.Send`): the `roles` of a token for `https://graph.microsoft.com/.default`.
+   */
+  graphRoles?: string[];
   disabled?: boolean;
   /** A Conditional Access policy for workload identities blocks this app (AADSTS53003). */
   conditionalAccessBlocked?: boolean;
@@ -37,6 +42,8 @@ export interface FakeTenant {
 }
 
 export const SANDBOX_ROLES: readonly string[] = ["POP.AccessAsApp", "IMAP.AccessAsApp", "SMTP.SendAsApp"];
+/** The Graph application permissions the sandbox app has consented: read, move/delete and send mail. */
+export const SANDBOX_GRAPH_ROLES: readonly string[] = ["Mail.ReadWrite", "Mail.Send"];
 
 /** A realistic tenant for `demo` / `sandbox`: one app with a valid secret and all three mail roles consented. */
 export function defaultSandboxTenant(): FakeTenant {
@@ -59,6 +66,7 @@ export function defaultSandboxTenant(): FakeTenant {
         ],
         certificates: [],
         grantedRoles: [...SANDBOX_ROLES],
+        graphRoles: [...SANDBOX_GRAPH_ROLES],
       },
     ],
   };

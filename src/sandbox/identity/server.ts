@@ -69,7 +69,7 @@ export class IdentityFake {
     this.tenants = opts.tenants ?? [];
     this.tokenLifetimeSec = opts.tokenLifetimeSec ?? ACCESS_TOKEN_LIFETIME_SEC;
     this.#signer = new TokenSigner(this.pki.issueClientCert("identity fake token signing"));
-    this.#resources = defaultResources(opts.audience ?? "https://outlook.office365.com");
+    this.#resources = defaultResources(opts.audience ?? "https://outlook.office365.com", opts.cloud);
     for (const [k, v] of Object.entries(opts.extraResources ?? {})) this.#resources.set(k.toLowerCase(), v);
     this.#loop = new LoopDetector(opts.loopDetection);
     const cert = this.pki.issueServerCert([...DEFAULT_SERVER_HOSTS]);
@@ -101,10 +101,19 @@ export class IdentityFake {
     return `${this.url}/${tenant}/oauth2/v2.0/token`;
   }
 
-  /** A token as the fake would issue it for the first app of the (first) tenant, with claim overrides. */
+  /**
+   * A token as the fake would issue it for the first app of the (first) tenant, with claim overrides. `resource:
+   * "graph"`: as for `https://graph.microsoft.com/.default` (Graph `aud`, the app's Graph roles).
+   */
   mintAccessToken(
     overrides: ClaimOverrides = {},
-    opts: { tenantId?: string; clientId?: string; appidacr?: "1" | "2"; lifetimeSec?: number } = {},
+    opts: {
+      tenantId?: string;
+      clientId?: string;
+      appidacr?: "1" | "2";
+      lifetimeSec?: number;
+      resource?: "exchange" | "graph";
+    } = {},
   ): string {
     const tenant = opts.tenantId ? findTenant(this.tenants, opts.tenantId) : this.tenants[0];
     if (!tenant) throw new Error("IdentityFake.mintAccessToken: no such tenant");
@@ -113,9 +122,12 @@ export class IdentityFake {
     const claims = this.#signer.claimsFor({
       tenant,
       app,
-      aud: this.#opts.audience ?? "https://outlook.office365.com",
+      aud:
+        opts.resource === "graph"
+          ? (this.#resources.get("00000003-0000-0000-c000-000000000000")?.aud ?? "https://graph.microsoft.com")
+          : (this.#opts.audience ?? "https://outlook.office365.com"),
       appidacr: opts.appidacr ?? "1",
-      roles: app.grantedRoles,
+      roles: opts.resource === "graph" ? (app.graphRoles ?? []) : app.grantedRoles,
       lifetimeSec: opts.lifetimeSec ?? this.tokenLifetimeSec,
     });
     return this.#signer.sign(claims, overrides);

@@ -13,6 +13,8 @@ export const MULTI_TENANT_SEGMENTS: readonly string[] = ["common", "organization
 export interface FakeResource {
   aud: string;
   exchange: boolean;
+  /** Microsoft Graph: the token carries the app's consented Graph permissions (FakeApp.graphRoles). */
+  graph?: boolean;
 }
 
 export interface TokenSuccess {
@@ -89,7 +91,7 @@ export function handleTokenRequest(tenantSegment: string, form: URLSearchParams,
   if ("error" in scoped) return err(scoped.error, ...scoped.args);
   if (app.conditionalAccessBlocked) return err(53003);
 
-  const roles = scoped.resource.exchange ? app.grantedRoles : [];
+  const roles = scoped.resource.exchange ? app.grantedRoles : scoped.resource.graph ? (app.graphRoles ?? []) : [];
   const lifetimeSec = ctx.lifetimeSec ?? ACCESS_TOKEN_LIFETIME_SEC;
   const claims = ctx.signer.claimsFor({ tenant, app, aud: scoped.resource.aud, appidacr, roles, nowSec, lifetimeSec });
   return {
@@ -137,16 +139,26 @@ function resolveScope(
   return { resource };
 }
 
-/** Resources every fake knows; `exchangeAudience` is the `aud` of tokens for outlook.office365.com. */
-export function defaultResources(exchangeAudience: string): Map<string, FakeResource> {
+/** Microsoft Graph's resource identifier per cloud (scope without `/.default`; src/auth/clouds.ts graphScope). */
+const GRAPH_RESOURCE: Record<CloudName, string> = {
+  global: "https://graph.microsoft.com",
+  usgov: "https://graph.microsoft.us",
+  china: "https://microsoftgraph.chinacloudapi.cn",
+};
+
+/**
+ * Resources every fake knows; `exchangeAudience` is the `aud` of tokens for outlook.office365.com. Graph: the
+ * cloud's Graph host, and its app ID `00000003-0000-0000-c000-000000000000`.
+ */
+export function defaultResources(exchangeAudience: string, cloud: CloudName = "global"): Map<string, FakeResource> {
   const ex = (aud: string): FakeResource => ({ aud, exchange: true });
-  const graph: FakeResource = { aud: "https://graph.microsoft.com", exchange: false };
+  const graph: FakeResource = { aud: GRAPH_RESOURCE[cloud], exchange: false, graph: true };
   return new Map<string, FakeResource>([
     ["https://outlook.office365.com", ex(exchangeAudience)],
     ["https://outlook.office.com", ex("https://outlook.office.com")],
     ["https://ps.outlook.com", ex("https://ps.outlook.com")],
     ["00000002-0000-0ff1-ce00-000000000000", ex("00000002-0000-0ff1-ce00-000000000000")],
-    ["https://graph.microsoft.com", graph],
+    [GRAPH_RESOURCE[cloud], graph],
     ["00000003-0000-0000-c000-000000000000", graph],
   ]);
 }

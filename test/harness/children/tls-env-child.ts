@@ -6,6 +6,7 @@
  */
 import { TokenHttpClient } from "../../../src/auth/http-client.js";
 import { createTokenProvider } from "../../../src/auth/provider.js";
+import { createGraphClient } from "../../../src/graph/client.js";
 import "../../../src/i18n/catalogs.js";
 import { ImapClient } from "../../../src/imap/client.js";
 import { connect, upgradeToTls } from "../../../src/net/connect.js";
@@ -56,6 +57,9 @@ const CLIENTS: Record<string, Client> = {
       },
       { http: { attempts: 1 } },
     ).getToken(),
+  // The Graph client's keep-alive agent, direct and through the CONNECT proxy: a GET with the bearer token.
+  "graph-client": (port, s) => graphList(port, s, undefined),
+  "graph-client-via-proxy": (port, s) => graphList(port, s, s.proxy),
   "net-implicit": (port, s) => connect({ host, port, tls: "implicit", ca: [s.ca] }),
   "net-upgrade": async (port, s) =>
     upgradeToTls(await connect({ host, port, tls: "none" }), { host, port, ca: [s.ca] }),
@@ -74,6 +78,24 @@ const CLIENTS: Record<string, Client> = {
       { from: USER, to: [USER], subject: "s", text: "t" },
     ),
 };
+
+async function graphList(port: number, s: Spec, proxy: string | undefined): Promise<unknown> {
+  const g = createGraphClient({
+    baseUrl: `https://${host}:${port}/v1.0`,
+    mailbox: USER,
+    tokenProvider: {
+      getToken: async () => ({ token: TOKEN, expiresOn: new Date(Date.now() + 3_600_000), fromCache: true }),
+    },
+    ca: [s.ca],
+    proxy,
+    timeoutMs: 10_000,
+  });
+  try {
+    return await g.listMessages("inbox", 1);
+  } finally {
+    g.close();
+  }
+}
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? "{}") as Spec;
