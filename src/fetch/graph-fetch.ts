@@ -46,6 +46,9 @@ export async function graphPass(ctx: FetchContext, attempt: number): Promise<voi
   try {
     const folder = await client.resolveFolder(opts.folder ?? "inbox");
     const actions = await resolveActions(ctx, client);
+    if (actions.moveTo?.id === folder.id) {
+      throw fetchError("USAGE", `--move-to "${opts.moveTo}" is the folder being fetched; name another folder.`);
+    }
     ctx.emit({ type: "connected", attempt });
     await ctx.settleOwedHooks();
     await settleOwed(ctx, client, actions);

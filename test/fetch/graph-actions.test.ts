@@ -163,3 +163,15 @@ it("graph --exec-required failing: the message stays in the folder, its action o
   assert.equal(g.inFolder("f-processed").length, 0);
   assert.equal(stateOf(dir).graph.owed.length >= 1, true);
 });
+
+it("graph --move-to the folder being fetched: USAGE before any download", async (t) => {
+  const dir = await tempDir(t);
+  const g = new GraphDouble();
+  fill(g, 2);
+  const s = await fetchAccount(options(g, dir, { folder: "Inbox/Invoices", moveTo: "inbox/invoices" }));
+  assert.equal(s.error?.code, "USAGE");
+  assert.deepEqual(
+    g.calls.filter((c) => c.startsWith("mime")),
+    [],
+  );
+});
