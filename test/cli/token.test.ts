@@ -184,6 +184,66 @@ describe("xoauth-mail token --check: the exit code says whether the token fits t
   });
 });
 
+describe("xoauth-mail token --protocol graph", () => {
+  const args = () => [...ids(), "--client-secret-file", secretFile];
+
+  test("a Graph token without roles (RBAC for Applications): role unknown, --check exits 0", async () => {
+    const r = await token([...args(), "--check", "--protocol", "graph", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = jsonOf(r.stdout);
+    assert.equal((j.claims as { aud: string }).aud, "https://graph.microsoft.com");
+    const checks = j.checks as { id: string; ok: boolean; unknown?: boolean; detail: string }[];
+    assert.deepEqual(
+      checks.map((c) => [c.id, c.ok, c.unknown ?? false]),
+      [
+        ["audience", true, false],
+        ["role", true, true],
+        ["expiry", true, false],
+        ["app-only", true, false],
+      ],
+    );
+    assert.equal(j.checks_ok, true);
+    const human = await token([...args(), "--decode", "--protocol", "graph"]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /\? role +no roles claim: .*RBAC for Applications has NO roles in its token/);
+    const de = await token([...args(), "--decode", "--protocol", "graph"], { LANG: "de_DE.UTF-8" });
+    assert.match(de.stdout, /RBAC for Applications eingeschränkte App hat KEINE roles/);
+  });
+
+  test("an Exchange token checked for Graph: WRONG_AUDIENCE, --check exits 3", async () => {
+    const r = await token([
+      ...args(),
+      "--check",
+      "--protocol",
+      "graph",
+      "--scope",
+      "https://outlook.office365.com/.default",
+    ]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(
+      r.stdout,
+      /✗ audience +aud https:\/\/outlook\.office365\.com is Exchange Online .*not Microsoft Graph/,
+    );
+    assert.match(r.stdout, /\[WRONG_AUDIENCE\]/);
+  });
+
+  test("Graph and Exchange tokens are cached apart: one request per audience, then none", async () => {
+    const env = { XOAUTH_MAIL_CACHE_DIR: join(dir, "graph-cache") };
+    const before = fake.tokenRequests;
+    const ex = await token(args(), env);
+    const gr = await token([...args(), "--protocol", "graph"], env);
+    assert.equal(ex.code, 0, ex.stderr);
+    assert.equal(gr.code, 0, gr.stderr);
+    assert.notEqual(ex.stdout, gr.stdout);
+    assert.equal(fake.tokenRequests - before, 2);
+    const ex2 = await token(args(), env);
+    const gr2 = await token([...args(), "--protocol", "graph"], env);
+    assert.equal(ex2.stdout, ex.stdout);
+    assert.equal(gr2.stdout, gr.stdout);
+    assert.equal(fake.tokenRequests - before, 2, "both served from the cache");
+  });
+});
+
 describe("xoauth-mail token: cache and retry", () => {
   test("a second run is served from the disk cache with zero requests to the fake", async () => {
     const cache = join(dir, "shared-cache");
