@@ -73,8 +73,6 @@ function planOne(
   if (protocol !== "pop3" && protocol !== "imap" && protocol !== "graph") {
     throw new XoauthError("USAGE", `fetch speaks pop3, imap or graph, not "${protocol}".`);
   }
-  // Graph wants a Graph token: the Exchange default scope of the cloud becomes the cloud's Graph scope.
-  if (protocol === "graph" && s.scope === s.cloud.scope) s = { ...s, scope: s.cloud.graphScope };
   if (!s.mailbox) {
     throw new XoauthError("USAGE", "The mailbox is missing: set --mailbox ADDR or `mailbox` in the config account.");
   }
@@ -89,22 +87,19 @@ function planOne(
     name: s.accountName,
     mailbox: s.mailbox,
     protocol,
-    ...(protocol === "graph" ? graphTarget(s, flags) : { server: resolveServer(s, protocol, flags) }),
+    ...(protocol === "graph" ? graphTarget(s) : { server: resolveServer(s, protocol, flags) }),
     maildir,
     folder: flags.folder ?? folderCfg,
     provider,
   };
 }
 
-/** Graph: the API root (`--graph-url` / `graphUrl`, else the cloud's), and a `server` naming its host for messages. */
-function graphTarget(s: Settings, flags: PlanFlags): { server: FetchServer; graph: FetchGraphOptions } {
-  // `--graph-url` and the account's `graphUrl` are resolved by the settings (s.graphUrl) once they know them.
-  const configured =
-    (s as { graphUrl?: unknown }).graphUrl ?? flags.graphUrl ?? (s.account as { graphUrl?: unknown }).graphUrl;
-  const baseUrl = (typeof configured === "string" && configured !== "" ? configured : s.cloud.graphUrl).replace(
-    /\/+$/,
-    "",
-  );
+/**
+ * Graph: the API root (`--graph-url` > XOAUTH_MAIL_GRAPH_URL > `graphUrl` > the cloud's, resolved by the settings, as
+ * the token scope is), and a `server` naming its host for messages.
+ */
+function graphTarget(s: Settings): { server: FetchServer; graph: FetchGraphOptions } {
+  const baseUrl = s.graphUrl;
   const url = new URL(baseUrl);
   return {
     server: { host: url.hostname, port: Number(url.port || 443), tls: "implicit", ...(s.ca ? { ca: s.ca } : {}) },
