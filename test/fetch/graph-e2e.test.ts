@@ -4,6 +4,7 @@
  * / --mark-read visible on the fake.
  */
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { deliveredHashes, sha256, tmpFiles } from "../harness/fetch-env.js";
@@ -101,5 +102,40 @@ describe("fetch --protocol graph against the Graph fake", () => {
     assert.equal(r.code, 4, r.stderr + r.stdout);
     assert.equal(JSON.parse(r.stdout).errors[0].code, "FOLDER_NOT_FOUND");
     assert.deepEqual(deliveredHashes(md), []);
+  });
+
+  it("a config account with protocol: graph and graphUrl fetches over Graph (folder from the account)", async () => {
+    const msgs = freshInbox(2);
+    env.world.graph.addFolder(GRAPH_MAILBOX, "INBOX/Invoices");
+    const invoices = [plainMessage(++n)];
+    env.world.graph.directory.deliver(GRAPH_MAILBOX, invoices[0] as Buffer, "INBOX/Invoices");
+    const w = env.world;
+    const config = join(w.dir, "graph-config.yaml");
+    writeFileSync(
+      config,
+      [
+        "accounts:",
+        "  erp:",
+        `    tenantId: ${w.tenant.tenantId}`,
+        `    clientId: ${w.app.clientId}`,
+        `    secret: { file: ${join(w.dir, "secret.txt")} }`,
+        `    authorityHost: ${w.identity.url}`,
+        `    caFile: ${w.caFile}`,
+        `    mailbox: ${GRAPH_MAILBOX}`,
+        "    protocol: graph",
+        `    graphUrl: ${w.graphUrl}`,
+        `    maildir: ${join(w.dir, "md-config")}`,
+        "    folder: Inbox/Invoices",
+        "",
+      ].join("\n"),
+      { mode: 0o600 },
+    );
+    const r = await env.cli(["fetch", "--config", config, "--account", "erp", "--json"]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.protocol, "graph");
+    assert.equal(s.fetched, 1);
+    assert.deepEqual(deliveredHashes(join(w.dir, "md-config")), invoices.map(sha256));
+    assert.equal(msgs.length, env.folder("INBOX").length, "the Inbox was not touched");
   });
 });
