@@ -77,6 +77,13 @@ export interface GraphReplyRow {
   kind: Kind;
   /** Sent with a `Retry-After` header (seconds). */
   retryAfter?: boolean;
+  /**
+   * Several rows share a status and `error.code` (401 InvalidAuthenticationToken, 403 ErrorAccessDenied): when the
+   * message is none of their exact texts (Graph words the same meaning differently over time and per service), this
+   * matches the meaning; without a match the row marked `fallback` applies.
+   */
+  hint?: RegExp;
+  fallback?: boolean;
   sources: readonly Source[];
 }
 
@@ -89,6 +96,7 @@ export const GRAPH_REPLIES: readonly GraphReplyRow[] = [
     message: "Access token is empty.",
     ourCode: "UNEXPECTED",
     kind: "permanent",
+    hint: /\b(?:empty|missing)\b/i,
     sources: [GRAPH_SRC.errors],
   },
   {
@@ -99,6 +107,8 @@ export const GRAPH_REPLIES: readonly GraphReplyRow[] = [
     message: "Lifetime validation failed, the token is expired.",
     ourCode: "TOKEN_EXPIRED",
     kind: "temporary",
+    // observed: "Access token has expired or is not yet valid." is the text many public Graph clients and mocks match on.
+    hint: /expired|lifetime|not yet valid/i,
     sources: [GRAPH_SRC.errors],
   },
   {
@@ -109,6 +119,7 @@ export const GRAPH_REPLIES: readonly GraphReplyRow[] = [
     message: "Access token validation failure. Invalid audience.",
     ourCode: "WRONG_AUDIENCE",
     kind: "permanent",
+    hint: /audience/i,
     sources: [GRAPH_SRC.errors],
   },
   {
@@ -119,6 +130,7 @@ export const GRAPH_REPLIES: readonly GraphReplyRow[] = [
     message: "Access is denied. Check credentials and try again.",
     ourCode: "GRAPH_PERMISSION_MISSING",
     kind: "permanent",
+    fallback: true,
     sources: [GRAPH_SRC.errors, GRAPH_SRC.rbac],
   },
   {
@@ -129,6 +141,7 @@ export const GRAPH_REPLIES: readonly GraphReplyRow[] = [
     message: "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.",
     ourCode: "GRAPH_MAILBOX_OUT_OF_SCOPE",
     kind: "permanent",
+    hint: /\[RAOP\]|AccessPolicy/i,
     sources: [GRAPH_SRC.aap],
   },
   {
@@ -242,6 +255,7 @@ export const GRAPH_REPLIES: readonly GraphReplyRow[] = [
     message: "Access token validation failure.",
     ourCode: "UNEXPECTED",
     kind: "permanent",
+    fallback: true,
     sources: [GRAPH_SRC.errors, "UNCONFIRMED: exact message text (varies with what failed)"],
   },
   {
@@ -330,8 +344,13 @@ export function matchGraphReply(
 ): GraphReplyRow | undefined {
   const rows = GRAPH_REPLIES.filter((r) => r.status === status && r.code === code);
   if (rows.length <= 1) return rows[0];
-  const exact = rows.find((r) => templateRe(r.message).test(message ?? ""));
-  return exact ?? rows[0];
+  const text = message ?? "";
+  return (
+    rows.find((r) => templateRe(r.message).test(text)) ??
+    rows.find((r) => r.hint?.test(text)) ??
+    rows.find((r) => r.fallback) ??
+    rows[0]
+  );
 }
 
 function templateRe(template: string): RegExp {

@@ -136,16 +136,19 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
           wellKnown: (name) =>
             json({ method: "GET", path: `/mailFolders/${enc(name)}?$select=${FOLDER_SELECT}`, expect: [200] }),
           children: async (under, name, next) => {
-            const q = query({ $filter: `displayName eq ${odataString(name)}`, $select: FOLDER_SELECT });
-            const path = next
-              ? sameOrigin(next, "nextLink")
-              : under
-                ? `/mailFolders/${enc(under)}/childFolders?${q}`
-                : `/mailFolders?${q}`;
-            const page = await json<{ value?: unknown; "@odata.nextLink"?: unknown }>({
-              method: "GET",
-              path,
-              expect: [200],
+            const at = (q: string) =>
+              next
+                ? sameOrigin(next, "nextLink")
+                : under
+                  ? `/mailFolders/${enc(under)}/childFolders?${q}`
+                  : `/mailFolders?${q}`;
+            const get = (path: string) =>
+              json<{ value?: unknown; "@odata.nextLink"?: unknown }>({ method: "GET", path, expect: [200] });
+            const filtered = query({ $filter: `displayName eq ${odataString(name)}`, $select: FOLDER_SELECT });
+            // A service that refuses the $filter (400) is asked for the plain listing, matched here by name.
+            const page = await get(at(filtered)).catch((e: unknown) => {
+              if (next || (e as XoauthError).details?.httpStatus !== 400) throw e;
+              return get(at(query({ $select: FOLDER_SELECT, $top: "100" })));
             });
             const value = Array.isArray(page?.value) ? (page.value as object[]) : [];
             const link = page?.["@odata.nextLink"];

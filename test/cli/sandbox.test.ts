@@ -122,7 +122,9 @@ describe("xoauth-mail sandbox", () => {
         ["pop3", true],
         ["imap", true],
         ["smtp", true],
+        ["graph", true],
       ],
+      "the sandbox config names its Graph URL, so --protocol all tests Graph too",
     );
 
     sb.child.kill("SIGTERM");

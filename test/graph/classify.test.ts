@@ -103,6 +103,22 @@ describe("classifyGraphError", () => {
     for (const [roles, op, code] of cases) assert.equal(graphAccessDenied(roles, op).code, code, `${roles} ${op}`);
   });
 
+  test("other wordings of a shared status and code are classified by meaning, else by the row marked fallback", () => {
+    const classify = (status: number, code: string, message: string) =>
+      classifyGraphError(status, JSON.stringify({ error: { code, message } }), {}, { ...ctx, token: fakeToken({}) })
+        .code;
+    const auth = "InvalidAuthenticationToken";
+    assert.equal(classify(401, auth, "Access token has expired or is not yet valid."), "TOKEN_EXPIRED");
+    assert.equal(classify(401, auth, "Invalid audience claim."), "WRONG_AUDIENCE");
+    assert.equal(classify(401, auth, "CompactToken parsing failed with error code: 80049217"), "UNEXPECTED");
+    assert.equal(classify(403, "ErrorAccessDenied", "Access is denied."), "GRAPH_PERMISSION_MISSING");
+    assert.equal(
+      classify(403, "ErrorAccessDenied", "Blocked by tenant configured AppOnly AccessPolicy settings."),
+      "GRAPH_MAILBOX_OUT_OF_SCOPE",
+    );
+    assert.equal(classify(410, "resyncRequired", "Resync required."), "SYNC_STATE_EXPIRED", "any 410 means resync");
+  });
+
   test("an error code the table does not know is GRAPH_ERROR with Graph's code and message", () => {
     const body = JSON.stringify({ error: { code: "ErrorQuotaExceeded", message: "The mailbox is full." } });
     const err = classifyGraphError(507, body, {}, ctx);

@@ -4,9 +4,8 @@ import { describe, test } from "node:test";
 import { graphReply } from "../../src/exchange/graph-replies.js";
 import type { GraphClientOptions } from "../../src/graph/types.js";
 import type { TraceEvent } from "../../src/net/types.js";
-import { fakeToken, sendJson, sendRow, testClient, tokenProvider, useGraphServer } from "./graph-server.js";
+import { fakeToken, sendJson, sendRow, testClient, useGraphServer } from "./graph-server.js";
 
-const MAILBOX = "erp@contoso.example";
 const TOKEN = fakeToken({ roles: ["Mail.ReadWrite"] });
 
 const srv = useGraphServer();
@@ -157,5 +156,33 @@ describe("Graph client requests", () => {
     assert.throws(() => client({ baseUrl: "http://127.0.0.1:1/v1.0" }), { code: "USAGE" });
     assert.throws(() => client({ maxConcurrency: 5 }), { code: "USAGE" });
     assert.throws(() => client({ maxConcurrency: 0 }), { code: "USAGE" });
+  });
+});
+
+describe("Graph client folder paths", () => {
+  test("a service that refuses $filter on folders (400) is asked for the plain listing, matched by name", async () => {
+    srv.handle((req, res) => {
+      if (req.url.includes("$filter"))
+        return sendJson(res, 400, { error: { code: "BadRequest", message: "no filter" } });
+      if (req.url.startsWith("/v1.0/users/erp%40contoso.example/mailFolders/inbox?"))
+        return sendJson(res, 200, { id: "INBOX-ID", displayName: "Inbox" });
+      if (req.url.includes("/mailFolders/INBOX-ID/childFolders?"))
+        return sendJson(res, 200, {
+          value: [
+            { id: "X", displayName: "Other" },
+            { id: "INV", displayName: "Invoices" },
+          ],
+        });
+      return sendJson(res, 404, { error: { code: "ErrorItemNotFound", message: "none" } });
+    });
+    const g = client();
+    const f = await g.resolveFolder("Inbox/invoices");
+    g.close();
+    assert.equal(f.id, "INV");
+    assert.equal(f.path, "Inbox/invoices");
+    assert.ok(
+      srv.requests.some((r) => r.url.includes("$filter")),
+      "the filtered request came first",
+    );
   });
 });

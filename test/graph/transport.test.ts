@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import { GRAPH_LIMITS, type GraphClientOptions } from "../../src/graph/types.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
 import { connectProxy } from "../harness/servers/hostile-tls.js";
-import { fakeToken, sendJson, testClient, tokenProvider, useGraphServer } from "./graph-server.js";
+import { fakeToken, sendJson, testClient, useGraphServer } from "./graph-server.js";
 
 const srv = useGraphServer();
 

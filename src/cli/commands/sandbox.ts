@@ -94,6 +94,7 @@ export function sandboxConfig(tn: LocalTenant, f: Omit<SandboxFiles, "config">):
         caFile: f.caFile,
         mailbox: tn.mailbox,
         protocol: "pop3",
+        graphUrl: tn.graphUrl,
         servers: {
           pop3: { host: tn.host, port: tn.ports.pop3s, tls: "implicit" },
           imap: { host: tn.host, port: tn.ports.imaps, tls: "implicit" },
@@ -155,6 +156,7 @@ function banner(tn: LocalTenant, f: SandboxFiles): string {
     t("sandbox.try"),
     `  xoauth-mail test --config ${quote(f.config)} --protocol all`,
     `  xoauth-mail token --decode --config ${quote(f.config)}`,
+    `  xoauth-mail fetch --config ${quote(f.config)} --protocol graph --maildir ./Maildir`,
     "",
   ].join("\n");
 }
