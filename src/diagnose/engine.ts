@@ -5,7 +5,7 @@
  */
 import { getLang, type Lang } from "../i18n/index.js";
 import { deriveFacts } from "./facts.js";
-import { graphRequestId } from "./format.js";
+import { graphRequestId } from "./request-id.js";
 import type { Rule } from "./rule.js";
 import { graphAccess } from "./rules/graph-access.js";
 import { graphThrottled } from "./rules/graph-throttled.js";

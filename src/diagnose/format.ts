@@ -1,24 +1,10 @@
 /** Human output of `test`: one line per step, then the diagnosis (what happened, likely causes, exact fix). */
 import { TRANSPORT_NAME, type Transport } from "../auth/clouds.js";
-import { t } from "../i18n/index.js";
 import { escapeControl } from "../log/sanitize.js";
+import { graphRequestLine } from "./request-id.js";
 import type { MailServer } from "./server.js";
 import { diagUi } from "./text.js";
 import type { Diagnosis, DiagnosisStep } from "./types.js";
-
-/**
- * Graph's `request-id` of a failed request (kept by src/graph/classify.ts in the error's params.requestId), the one
- * thing Microsoft support asks for (learn.microsoft.com/graph/errors: innerError request-id).
- */
-export function graphRequestId(err: { details: { params?: Record<string, unknown> } } | undefined): string | undefined {
-  const id = err?.details.params?.requestId;
-  return typeof id === "string" && id ? id : undefined;
-}
-
-/** The output line naming it: the same for `test`, `send` and `fetch` (diagnoses and plain errors). */
-export function graphRequestLine(requestId: string): string {
-  return `  ${t("error.graphRequestId", { requestId: escapeControl(requestId) })}`;
-}
 
 const NAME_WIDTH = 26;
 

@@ -5,7 +5,7 @@
  * text and classified by the HTTP status alone.
  */
 import { decodeClaims } from "../auth/claims.js";
-import { GRAPH_READ_ROLES, GRAPH_SEND_ROLE } from "../auth/clouds.js";
+import { GRAPH_SEND_ROLE } from "../auth/clouds.js";
 import { type ErrorCode, XoauthError } from "../errors.js";
 import { matchGraphReply } from "../exchange/graph-replies.js";
 
@@ -14,11 +14,13 @@ export type GraphOperation = "read" | "write" | "send";
 
 /**
  * The application roles that allow each operation (learn.microsoft.com/graph/permissions-reference; per API:
- * list/get messages and $value Mail.Read (Mail.ReadBasic: no bodies), update/move/delete a message, create a draft,
- * add attachments and upload sessions Mail.ReadWrite, sendMail and message: send Mail.Send).
+ * get a message and its $value Mail.Read, update/move/delete a message, create a draft, add attachments and upload
+ * sessions Mail.ReadWrite, sendMail and message: send Mail.Send). Mail.ReadBasic does not count for reading: it gives
+ * no bodies ("except body, previewBody, attachments and any extended properties"), so fetch cannot work with it and
+ * the fix is Mail.Read either way.
  */
 export const GRAPH_ROLES_FOR: Readonly<Record<GraphOperation, readonly string[]>> = {
-  read: GRAPH_READ_ROLES,
+  read: ["Mail.Read", "Mail.ReadWrite"],
   write: ["Mail.ReadWrite"],
   send: [GRAPH_SEND_ROLE],
 };
@@ -102,15 +104,39 @@ function codeByStatus(status: number): ErrorCode {
   return "GRAPH_ERROR";
 }
 
-/** The roles claim of the token: undefined when there is none (or the token is not a readable JWT). */
-function tokenRoles(token: string | undefined): string[] | undefined {
+/** The claims of the token: undefined when it is not a readable JWT. */
+function tokenClaims(token: string | undefined): Record<string, unknown> | undefined {
   if (!token) return undefined;
   try {
-    const roles = decodeClaims(token).claims.roles;
-    return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : undefined;
+    return decodeClaims(token).claims as Record<string, unknown>;
   } catch {
     return undefined;
   }
+}
+
+/** The roles claim of the token: undefined when there is none (or the token is not a readable JWT). */
+function tokenRoles(token: string | undefined): string[] | undefined {
+  const roles = tokenClaims(token)?.roles;
+  return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : undefined;
+}
+
+/**
+ * The IDs a fix text names, from the token the request carried (app ID, service principal object ID, tenant): not
+ * secrets, and what an admin needs for New-ServicePrincipal / Test-ServicePrincipalAuthorization.
+ */
+function tokenIds(token: string | undefined): Record<string, string> {
+  const c = tokenClaims(token);
+  const ids: Record<string, string> = {};
+  for (const [param, claim] of [
+    ["appid", "appid"],
+    ["clientId", "appid"],
+    ["oid", "oid"],
+    ["tenantId", "tid"],
+  ] as const) {
+    const v = c?.[claim];
+    if (typeof v === "string" && v) ids[param] = v;
+  }
+  return ids;
 }
 
 /** A 403 ErrorAccessDenied: graphAccessDenied with the token's roles, and why in words. */
@@ -179,6 +205,7 @@ export function classifyGraphError(
       httpStatus: status,
       serverReply,
       params: {
+        ...tokenIds(ctx.token),
         mailbox: ctx.mailbox,
         operation,
         requestId,

@@ -89,10 +89,18 @@ describe("classifyGraphError", () => {
     assert.equal(rw.details.params?.operation, "send");
   });
 
+  test("the params name the app, its service principal and the tenant from the token (for the fix texts)", () => {
+    const token = fakeToken({ roles: ["Mail.Read"], appid: "app-1", oid: "sp-1", tid: "tenant-1" });
+    const err = classifyGraphError(403, bodyOf(graphReply("access-denied")), {}, { ...ctx, token });
+    assert.equal(err.details.params?.appid, "app-1");
+    assert.equal(err.details.params?.oid, "sp-1");
+    assert.equal(err.details.params?.tenantId, "tenant-1");
+  });
+
   test("graphAccessDenied: the one rule, per operation", () => {
     const cases: [string[] | undefined, "read" | "write" | "send", string][] = [
       [undefined, "read", "GRAPH_PERMISSION_MISSING"],
-      [["Mail.ReadBasic"], "read", "GRAPH_MAILBOX_OUT_OF_SCOPE"],
+      [["Mail.ReadBasic"], "read", "GRAPH_PERMISSION_MISSING"],
       [["Mail.ReadWrite"], "read", "GRAPH_MAILBOX_OUT_OF_SCOPE"],
       [["Mail.Read"], "write", "GRAPH_PERMISSION_MISSING"],
       [["Mail.ReadWrite"], "write", "GRAPH_MAILBOX_OUT_OF_SCOPE"],

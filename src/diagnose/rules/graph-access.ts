@@ -19,6 +19,21 @@ export function failedOperation(param: unknown, stepId: string | undefined): Gra
   return stepId === "send-probe" || stepId === "send" ? "send" : "read";
 }
 
+/**
+ * The text variant of a Graph 403 error the client already classified (a plain error, as `fetch` prints it): the
+ * Application Access Policy text, else the code's text for the operation (`GRAPH_PERMISSION_MISSING.write`, ...).
+ */
+export function graphErrorVariant(err: {
+  code: string;
+  details: { serverReply?: string | undefined; params?: Record<string, unknown> | undefined };
+}): string | undefined {
+  if (err.code !== "GRAPH_PERMISSION_MISSING" && err.code !== "GRAPH_MAILBOX_OUT_OF_SCOPE") return undefined;
+  const op = err.details.params?.operation;
+  if (typeof op !== "string" || !OPERATIONS.includes(op)) return undefined;
+  if (AAP_RE.test((err.details.serverReply ?? "").toLowerCase())) return "GRAPH_MAILBOX_OUT_OF_SCOPE.aap";
+  return `${err.code}.${op}`;
+}
+
 export const graphAccess: Rule = {
   name: "graph-access",
   diagnose: (ctx, f, lang) => {
