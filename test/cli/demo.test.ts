@@ -28,6 +28,8 @@ const EXPECTED_IDS = [
   "test-graph",
   "fetch",
   "fetch-again",
+  "fetch-graph",
+  "fetch-graph-again",
   "diagnose-misconfiguration",
   "test-after-fix",
   "send-graph",
@@ -76,6 +78,8 @@ describe("xoauth-mail demo", () => {
         ["send-probe", true],
       ],
     );
+    assert.equal(byId.get("fetch-graph")?.fetched, 3);
+    assert.equal(byId.get("fetch-graph-again")?.fetched, 0);
     assert.equal(byId.get("send-graph")?.status, 202);
     assert.match(byId.get("send-graph")?.requestId ?? "", /^[0-9a-f-]{36}$/);
     assert.doesNotMatch(r.stdout + r.stderr, /eyJ[A-Za-z0-9_-]{8,}\./, "no token in the output");
@@ -99,6 +103,12 @@ describe("xoauth-mail demo", () => {
     assert.match(r.stdout, /✓ 202 Accepted in \d+ ms \(request-id [0-9a-f-]{36}\): Graph stellt später zu/);
     assert.doesNotMatch(r.stdout, /Likely cause|every expected outcome/);
     assert.equal(readdirSync(join(maildir, "new")).length, 3);
+    assert.equal(
+      readdirSync(join(maildir, ".Graph", "new")).length,
+      3,
+      "the Graph fetch, in the Maildir++ folder .Graph",
+    );
+    assert.match(r.stdout, /✓ 3 neue Nachrichten \(\d+ Bytes\) in \d+ ms: Byte für Byte dieselben wie per POP3/);
   });
 
   it("narrates in English by default, with the token's appid but never the token", async () => {

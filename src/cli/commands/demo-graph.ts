@@ -2,12 +2,18 @@
  * The Microsoft Graph part of `demo`, next to POP3 and IMAP against the same local tenant: a Graph token (its `aud`
  * and Mail.* roles), `test --protocol graph` with the send-permission probe (which sends nothing), and one message
  * sent through Graph as `send --protocol graph` does (202 Accepted; the fake records it, nothing leaves the machine).
+ * `fetch --protocol graph` of the same Inbox goes into the Maildir++ subfolder `.Graph` of the demo's Maildir: the same
+ * messages byte for byte as over POP3, and a second run delivers nothing.
  */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { CLOUDS, GRAPH_READ_ROLES, GRAPH_SEND_ROLE, isGraphAudience } from "../../auth/clouds.js";
 import { decodeJwt } from "../../auth/jwt.js";
 import { createTokenProvider, type XoauthTokenProvider } from "../../auth/provider.js";
 import { graphEndpoint } from "../../diagnose/probe/graph.js";
 import { claimsJson, runMailTest } from "../../diagnose/test-run.js";
+import { fetchAccount } from "../../fetch/engine.js";
 import type { LocalTenant } from "../../sandbox/local-tenant.js";
 import { runGraphSend } from "../../send/graph-run.js";
 import { compact, type Narrator, testStep } from "./demo-narrator.js";
@@ -110,4 +116,54 @@ export async function graphSend(tn: LocalTenant, n: Narrator, provider: XoauthTo
   });
   if (r.sent && r.ok) n.say("demo.send.graph.accepted", { ms: r.ms, requestId: r.sent.requestId ?? "-" });
   else if (r.diagnosis) n.say("demo.diagnosis", { code: r.diagnosis.code, summary: r.diagnosis.summary });
+}
+
+/** sha256 of every message in a Maildir's new/ (sorted): the same set means the same bytes. */
+function hashesOf(maildir: string): string[] {
+  const dir = join(maildir, "new");
+  return readdirSync(dir)
+    .map((f) =>
+      createHash("sha256")
+        .update(readFileSync(join(dir, f)))
+        .digest("hex"),
+    )
+    .sort();
+}
+
+/**
+ * Steps `fetch-graph` and `fetch-graph-again`: the Inbox over Graph (delta query, $value streamed) into `.Graph`
+ * of the Maildir; the first run must deliver exactly the bytes POP3 delivered, the second nothing.
+ */
+export async function graphFetch(
+  tn: LocalTenant,
+  n: Narrator,
+  provider: XoauthTokenProvider,
+  maildir: string,
+): Promise<void> {
+  const target = join(maildir, ".Graph");
+  n.say("demo.fetch.graph", { maildir: target });
+  const { host, port } = graphEndpoint(tn.graphUrl);
+  for (const [id, expected] of [
+    ["fetch-graph", tn.sampleCount],
+    ["fetch-graph-again", 0],
+  ] as const) {
+    const s = await fetchAccount({
+      account: tn.mailbox,
+      protocol: "graph",
+      server: { host, port, tls: "implicit", ca: [tn.caPem] },
+      tokenProvider: provider,
+      maildir: target,
+      delete: false,
+      retries: 0,
+      graph: { baseUrl: tn.graphUrl, ca: [tn.caPem] },
+    });
+    const same = s.ok && id === "fetch-graph" ? hashesOf(target).join() === hashesOf(maildir).join() : true;
+    const ok = s.ok && s.fetched === expected && same;
+    n.add({ id, ok, ms: s.ms, expected, fetched: s.fetched, skipped: s.skipped, bytes: s.bytes, errors: s.errors });
+    if (!s.ok) n.say("demo.unexpected", { code: s.errors[0]?.code, message: s.errors[0]?.message });
+    else if (s.fetched !== expected) n.say("demo.fetch.wrong", { expected, count: s.fetched });
+    else if (!same) n.say("demo.fetch.graph.differs");
+    else if (id === "fetch-graph") n.say("demo.fetch.graph.first", { count: s.fetched, bytes: s.bytes, ms: s.ms });
+    else n.say("demo.fetch.graph.again", { count: s.fetched, skipped: s.skipped });
+  }
 }

@@ -19,7 +19,7 @@ import { t } from "../../i18n/index.js";
 import { applyScenario, type LocalTenant, startLocalTenant } from "../../sandbox/local-tenant.js";
 import type { RunContext } from "../context.js";
 import { processOut } from "../output.js";
-import { graphProvider, graphSend, graphTest, graphToken } from "./demo-graph.js";
+import { graphFetch, graphProvider, graphSend, graphTest, graphToken } from "./demo-graph.js";
 import { compact, Narrator, testStep } from "./demo-narrator.js";
 
 /** The misconfiguration the demo introduces (a situation of the Exchange table with a sandbox scenario). */
@@ -33,12 +33,13 @@ Runs everything in-process on 127.0.0.1 (random ports, a throwaway test CA, TLS 
 at the end. Nothing is read from or written to your config, token cache or the internet.
 
 Microsoft Graph runs next to POP3 and IMAP on the same mailboxes: a Graph token (audience and Mail.* roles),
-test --protocol graph with the send-permission probe (sends nothing), and one message sent through Graph to an
-address outside the local tenant (the fake records it; nothing leaves the machine).
+test --protocol graph with the send-permission probe (sends nothing), fetch --protocol graph of the same Inbox into
+the Maildir++ folder .Graph of the Maildir (the same bytes as POP3's, exactly once), and one message sent through
+Graph to an address outside the local tenant (the fake records it; nothing leaves the machine).
 
 --json prints {ok, ms, maildir, tenant:{...}, steps:[{id, ok, ms, ...}]} with the step ids
-token, token-graph, test-pop3, test-imap, test-graph, fetch, fetch-again, diagnose-misconfiguration (expected:
-${DEMO_EXPECTED_DIAGNOSIS}), test-after-fix, send-graph. Exit code 0 only if every step had its expected outcome.`;
+token, token-graph, test-pop3, test-imap, test-graph, fetch, fetch-again, fetch-graph, fetch-graph-again,
+diagnose-misconfiguration (expected: ${DEMO_EXPECTED_DIAGNOSIS}), test-after-fix, send-graph. Exit code 0 only if every step had its expected outcome.`;
 
 interface DemoFlags {
   json?: boolean;
@@ -122,6 +123,7 @@ async function scenario(tn: LocalTenant, n: Narrator, maildir: string, tempMaild
     else if (id === "fetch") n.say("demo.fetch.first", { count: s.fetched, bytes: s.bytes, ms: s.ms });
     else n.say("demo.fetch.again", { count: s.fetched, skipped: s.skipped });
   }
+  await graphFetch(tn, n, graph, maildir);
 
   const spOid = tn.app.servicePrincipalObjectId;
   n.say("demo.break", { mailbox: tn.mailbox });

@@ -20,6 +20,12 @@ export const demoUi: UiCatalog = {
   "demo.fetch.again":
     "   ✓ zweiter Lauf: {count} neu, {skipped} schon zugestellt: jede Nachricht kommt genau einmal an",
   "demo.fetch.wrong": "   ✗ erwartet: {expected} neue Nachrichten, erhalten: {count}",
+  "demo.fetch.graph": "   xoauth-mail fetch --protocol graph (Delta-Abfrage, $value gestreamt) nach {maildir}",
+  "demo.fetch.graph.first":
+    "   ✓ {count} neue Nachrichten ({bytes} Bytes) in {ms} ms: Byte für Byte dieselben wie per POP3",
+  "demo.fetch.graph.again":
+    "   ✓ zweiter Lauf: {count} neu ({skipped} erneut gelistet; der Delta-Link liefert nur Änderungen): auch per Graph genau einmal",
+  "demo.fetch.graph.differs": "   ✗ die Nachrichten per Graph unterscheiden sich von denen per POP3",
   "demo.break":
     "4) Ein klassischer Fehler: der Dienstprinzipal hat kein FullAccess auf {mailbox} (wie vor Add-MailboxPermission)",
   "demo.diagnosis": "   → Diagnose {code}: {summary}",

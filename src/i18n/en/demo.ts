@@ -17,6 +17,12 @@ export const demoUi: UiCatalog = {
   "demo.fetch.first": "   ✓ {count} new messages ({bytes} bytes) in {ms} ms",
   "demo.fetch.again": "   ✓ second run: {count} new, {skipped} already delivered: every message arrives exactly once",
   "demo.fetch.wrong": "   ✗ expected {expected} new messages, got {count}",
+  "demo.fetch.graph": "   xoauth-mail fetch --protocol graph (delta query, $value streamed) into {maildir}",
+  "demo.fetch.graph.first":
+    "   ✓ {count} new messages ({bytes} bytes) in {ms} ms: byte for byte the messages POP3 delivered",
+  "demo.fetch.graph.again":
+    "   ✓ second run: {count} new ({skipped} listed again; the delta link returns only changes): exactly once over Graph too",
+  "demo.fetch.graph.differs": "   ✗ the messages over Graph differ from the ones over POP3",
   "demo.break":
     "4) A classic mistake: the service principal has no FullAccess on {mailbox} (as before Add-MailboxPermission)",
   "demo.diagnosis": "   → diagnosis {code}: {summary}",
