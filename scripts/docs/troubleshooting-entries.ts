@@ -23,6 +23,9 @@ export const PLACEHOLDERS: Record<string, string> = {
   aadsts: "<number>",
   casFlag: "PopEnabled/ImapEnabled",
   scope: "https://outlook.office365.com/.default",
+  exchangeScope: "https://outlook.office365.com/.default",
+  graphScope: "https://graph.microsoft.com/.default",
+  graphUrl: "https://graph.microsoft.com/v1.0",
 };
 
 export const INTRO = `# Troubleshooting: every code xoauth-mail reports
@@ -70,37 +73,11 @@ const L = LIMITS;
 
 /** Entries for codes without catalog text. The test fails when the catalog gains text for one of them. */
 export const HAND_WRITTEN: Partial<Record<ErrorCode, CodeText>> = {
-  GRAPH_PERMISSION_MISSING: {
-    summary: "Microsoft Graph answered 403 ErrorAccessDenied and the token carries no Mail.* application permission.",
-    causes: [
-      "The Microsoft Graph application permission (Mail.Read, Mail.ReadWrite or Mail.Send) was not added or not consented, and no RBAC for Applications role is assigned to the app.",
-    ],
-    fix: ["Run `xoauth-mail test --protocol graph` for the exact steps with your IDs (docs/graph.md)."],
-  },
-  GRAPH_MAILBOX_OUT_OF_SCOPE: {
-    summary: "The app may use Microsoft Graph mail, but not for this mailbox.",
-    causes: ["An Application Access Policy or an RBAC for Applications management scope leaves the mailbox out."],
-    fix: ["Run `xoauth-mail test --protocol graph` for the exact steps with your IDs (docs/graph.md)."],
-  },
-  MAILBOX_NOT_FOUND: {
-    summary: "Microsoft Graph knows no mailbox for this address.",
-    causes: [
-      "A typo in --mailbox, a user without an Exchange Online licence, or a mailbox that is inactive, soft-deleted or on-premises.",
-    ],
-    fix: ["Check the address: Get-Mailbox -Identity <mailbox> | Format-List PrimarySmtpAddress"],
-  },
   FOLDER_NOT_FOUND: {
     summary: "The folder given with --folder (or --move-to) does not exist in the mailbox.",
     causes: ["A typo in the folder path, or the folder was renamed or deleted."],
     fix: [
       "Give the path from the top of the mailbox with `/` between levels, e.g. `--folder Inbox/Invoices`; well-known names: inbox, archive, deleteditems, sentitems, drafts, junkemail.",
-    ],
-  },
-  MESSAGE_TOO_LARGE: {
-    summary: "The message is larger than Exchange Online or Microsoft Graph accepts.",
-    causes: ["Exchange Online's default maximum message size is 35 MB (the admin can change it per mailbox)."],
-    fix: [
-      "Send a smaller message (attachments as links), or ask the admin to raise MaxSendSize/MaxReceiveSize: Set-Mailbox -Identity <mailbox> -MaxSendSize 50MB",
     ],
   },
   SYNC_STATE_EXPIRED: {

@@ -1,6 +1,14 @@
 /** Decoding and checking the claims of an Exchange app-only access token (claims: docs/exchange-behaviour.md section 2). Decode only. */
 import type { ErrorCode } from "../errors.js";
-import { GRAPH_AUDIENCES, isExchangeAudience, type MailProtocol, ROLE_FOR_PROTOCOL } from "./clouds.js";
+import {
+  GRAPH_READ_ROLES,
+  GRAPH_SEND_ROLE,
+  isExchangeAudience,
+  isGraphAudience,
+  type MailProtocol,
+  ROLE_FOR_PROTOCOL,
+  type Transport,
+} from "./clouds.js";
 import { decodeJwt, type JwtHeader } from "./jwt.js";
 import type { TokenClaims } from "./types.js";
 
@@ -9,6 +17,11 @@ export type ClaimCheckId = "audience" | "role" | "expiry" | "app-only";
 export interface ClaimCheck {
   id: ClaimCheckId;
   ok: boolean;
+  /**
+   * The token cannot tell (`ok` stays true, `--check` passes): a Graph app scoped with RBAC for Applications has no
+   * roles in its token and may still be allowed; only a request to the mailbox shows it.
+   */
+  unknown?: true;
   detail: string;
   /** The stable code of the problem when not ok. */
   code?: ErrorCode;
@@ -35,8 +48,7 @@ function isoTime(exp: number): string {
 function audienceCheck(claim: unknown): ClaimCheck {
   const aud = typeof claim === "string" ? claim : undefined;
   if (isExchangeAudience(aud)) return { id: "audience", ok: true, detail: `aud ${aud} is Exchange Online` };
-  const norm = (aud ?? "").replace(/\/+$/, "").toLowerCase();
-  const graph = GRAPH_AUDIENCES.some((g) => g.toLowerCase() === norm);
+  const graph = isGraphAudience(aud);
   return {
     id: "audience",
     ok: false,
@@ -44,6 +56,42 @@ function audienceCheck(claim: unknown): ClaimCheck {
     detail: graph
       ? `aud ${aud} is Microsoft Graph: the token was requested with the Graph scope; use https://outlook.office365.com/.default`
       : `aud ${claim === undefined ? "(missing)" : show(claim)} is not Exchange Online; request the scope https://outlook.office365.com/.default`,
+  };
+}
+
+/** Graph needs a Graph token (`aud` https://graph.microsoft.com or its app ID; per cloud: src/auth/clouds.ts). */
+function graphAudienceCheck(claim: unknown): ClaimCheck {
+  const aud = typeof claim === "string" ? claim : undefined;
+  if (isGraphAudience(aud)) return { id: "audience", ok: true, detail: `aud ${aud} is Microsoft Graph` };
+  return {
+    id: "audience",
+    ok: false,
+    code: "WRONG_AUDIENCE",
+    detail: isExchangeAudience(aud)
+      ? `aud ${aud} is Exchange Online (POP/IMAP/SMTP), not Microsoft Graph: request the scope https://graph.microsoft.com/.default (drop --scope with --protocol graph)`
+      : `aud ${claim === undefined ? "(missing)" : show(claim)} is not Microsoft Graph; request the scope https://graph.microsoft.com/.default`,
+  };
+}
+
+/**
+ * Graph mail roles (Mail.Read, Mail.ReadBasic, Mail.ReadWrite, Mail.Send). Their absence proves nothing: RBAC for
+ * Applications grants are not in the token (learn.microsoft.com/exchange/permissions-exo/application-rbac), so the
+ * check is then "unknown", not failed.
+ */
+function graphRoleCheck(roles: unknown): ClaimCheck {
+  const list = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : [];
+  const mail = list.filter((r) => GRAPH_READ_ROLES.includes(r) || r === GRAPH_SEND_ROLE);
+  if (list.some((r) => GRAPH_READ_ROLES.includes(r))) {
+    return { id: "role", ok: true, detail: `roles contain ${mail.join(", ")}` };
+  }
+  const rbac = "RBAC for Applications grants are not in the token: `xoauth-mail test --protocol graph` shows access";
+  return {
+    id: "role",
+    ok: true,
+    unknown: true,
+    detail: list.length
+      ? `roles [${list.join(", ")}] hold no Mail.Read/Mail.ReadWrite/Mail.ReadBasic; ${rbac}`
+      : `no roles claim: no Microsoft Graph application permission is consented; ${rbac}`,
   };
 }
 
@@ -90,10 +138,11 @@ function appOnlyCheck(c: TokenClaims): ClaimCheck {
 }
 
 /** Audience, protocol role, expiry and app-only checks, in that order. */
-export function checkClaims(claims: TokenClaims, protocol: MailProtocol, now = Date.now()): ClaimCheck[] {
+export function checkClaims(claims: TokenClaims, transport: Transport, now = Date.now()): ClaimCheck[] {
+  const graph = transport === "graph";
   return [
-    audienceCheck(claims.aud),
-    roleCheck(claims.roles, protocol),
+    graph ? graphAudienceCheck(claims.aud) : audienceCheck(claims.aud),
+    graph ? graphRoleCheck(claims.roles) : roleCheck(claims.roles, transport),
     expiryCheck(claims.exp, now),
     appOnlyCheck(claims),
   ];

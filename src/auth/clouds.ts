@@ -79,3 +79,30 @@ export const ROLE_FOR_PROTOCOL: Record<MailProtocol, string> = {
   imap: "IMAP.AccessAsApp",
   smtp: "SMTP.SendAsApp",
 };
+
+/** What a run talks to: one of the mail protocols, or the Microsoft Graph mail API. */
+export type Transport = MailProtocol | "graph";
+
+export const TRANSPORTS: readonly Transport[] = ["pop3", "imap", "smtp", "graph"];
+
+/** How output names a transport (`test` headers, diagnoses, `demo`). */
+export const TRANSPORT_NAME: Record<Transport, string> = { pop3: "POP3", imap: "IMAP", smtp: "SMTP", graph: "Graph" };
+
+/**
+ * Microsoft Graph's mail application permissions (app roles in the token's `roles` claim after admin consent):
+ * learn.microsoft.com/graph/permissions-reference. Reading needs one of the read roles (Mail.ReadBasic gives no
+ * bodies: fetch needs Mail.Read or Mail.ReadWrite), sending needs Mail.Send.
+ */
+export const GRAPH_READ_ROLES: readonly string[] = ["Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic"];
+export const GRAPH_SEND_ROLE = "Mail.Send";
+
+export function isGraphAudience(aud: string | undefined): boolean {
+  if (!aud) return false;
+  const norm = aud.replace(/\/+$/, "").toLowerCase();
+  return GRAPH_AUDIENCES.some((a) => a.toLowerCase() === norm);
+}
+
+/** The token scope a transport needs by default in a cloud: Graph's, or Exchange Online's for POP3/IMAP/SMTP. */
+export function defaultScopeFor(cloud: Cloud, transport: Transport): string {
+  return transport === "graph" ? cloud.graphScope : cloud.scope;
+}

@@ -4,9 +4,11 @@ import { type Command, Option } from "commander";
 export const AUTH_ENV_HELP = `Credentials and options are resolved flags > environment > config file:
   AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH,
   AZURE_CLIENT_CERTIFICATE_PASSWORD, AZURE_AUTHORITY_HOST, HTTPS_PROXY / https_proxy, NO_PROXY,
-  XOAUTH_MAIL_CONFIG (config file path), NODE_EXTRA_CA_CERTS (extra CAs, also honoured).
+  XOAUTH_MAIL_CONFIG (config file path), XOAUTH_MAIL_GRAPH_URL (as --graph-url),
+  NODE_EXTRA_CA_CERTS (extra CAs, also honoured).
 Tokens are cached in $XDG_CACHE_HOME/xoauth-mail (or ~/.cache/xoauth-mail; XOAUTH_MAIL_CACHE_DIR overrides),
-mode 0600, until 5 minutes before they expire. --no-cache bypasses the cache.`;
+mode 0600, until 5 minutes before they expire, one per app and audience (Exchange Online and Microsoft Graph
+tokens are separate). --no-cache bypasses the cache.`;
 
 export function addAuthOptions(cmd: Command): Command {
   return cmd
@@ -30,7 +32,14 @@ export function addAuthOptions(cmd: Command): Command {
       ]),
     )
     .option("--authority-host <url>", "identity platform URL, overrides --cloud (env AZURE_AUTHORITY_HOST)")
-    .option("--scope <scope>", "token scope (default https://outlook.office365.com/.default for --cloud global)")
+    .option(
+      "--scope <scope>",
+      "token scope for --protocol (default per cloud: https://outlook.office365.com/.default, with --protocol graph https://graph.microsoft.com/.default)",
+    )
+    .option(
+      "--graph-url <url>",
+      "Microsoft Graph API root, https only (default per cloud: https://graph.microsoft.com/v1.0; a bare host gets /v1.0)",
+    )
     .option("--ca-file <path>", "PEM CA certificate(s) trusted in addition to the system roots")
     .option("--proxy <url>", "HTTPS proxy for the token endpoint, http://[user:pass@]host:port (env HTTPS_PROXY)")
     .option("--config <path>", "YAML config file with named accounts (env XOAUTH_MAIL_CONFIG)")

@@ -13,6 +13,7 @@ export interface AuthFlags {
   cloud?: string;
   authorityHost?: string;
   scope?: string;
+  graphUrl?: string;
   caFile?: string;
   proxy?: string;
   config?: string;

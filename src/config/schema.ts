@@ -37,7 +37,9 @@ export const ServerSchema = z.strictObject({
 });
 export type ServerConfig = z.infer<typeof ServerSchema>;
 
-export const ProtocolSchema = z.enum(["pop3", "imap", "smtp"]);
+export const ProtocolSchema = z
+  .enum(["pop3", "imap", "smtp", "graph"])
+  .describe("pop3, imap, smtp, or graph (the Microsoft Graph mail API)");
 export const CloudSchema = z.enum(["global", "usgov", "china"]);
 
 /** One account: an app registration plus the mailbox it works on (`maildir` and `folder` are read by fetch). */
@@ -55,12 +57,22 @@ export const AccountSchema = z.strictObject({
   certificate: CertificateSchema.optional(),
   cloud: CloudSchema.optional(),
   authorityHost: z.url().optional(),
-  scope: z.string().min(1).optional(),
+  scope: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Token scope for the account's protocol (default per cloud: Exchange Online's, or Graph's for graph)"),
   caFile: z.string().min(1).optional().describe("PEM CA file trusted in addition to the system roots"),
   proxy: z
     .url()
     .optional()
     .describe("HTTPS proxy for the token endpoint; with a password in it, the config file must be owner-only"),
+  graphUrl: z
+    .url()
+    .optional()
+    .describe(
+      "Microsoft Graph API root with its version (default per cloud, e.g. https://graph.microsoft.com/v1.0); https only",
+    ),
   mailbox: z.string().min(1).optional().describe("Target mailbox (primary SMTP address)"),
   protocol: ProtocolSchema.optional(),
   servers: z

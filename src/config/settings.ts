@@ -3,7 +3,7 @@
  * Env names follow the Azure SDK (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, ...).
  */
 
-import { CLOUDS, type Cloud, type CloudName, type MailProtocol } from "../auth/clouds.js";
+import { CLOUDS, type Cloud, type CloudName, defaultScopeFor, TRANSPORTS, type Transport } from "../auth/clouds.js";
 import type { ProviderSettings } from "../auth/types.js";
 import { XoauthError } from "../errors.js";
 import { markSecret } from "../log/redact.js";
@@ -23,7 +23,10 @@ export interface Settings extends ProviderSettings {
   cloud: Cloud;
   json: boolean;
   mailbox: string | undefined;
-  protocol: MailProtocol | undefined;
+  /** --protocol or the account's `protocol`; `scope` is the token scope for it (Graph's for graph). */
+  protocol: Transport | undefined;
+  /** Microsoft Graph API root with version, no trailing slash (--graph-url > XOAUTH_MAIL_GRAPH_URL > graphUrl > cloud). */
+  graphUrl: string;
   /** Server overrides from the config account. */
   servers: { pop3?: ServerConfig; imap?: ServerConfig; smtp?: ServerConfig };
   accountName: string | undefined;
@@ -62,6 +65,47 @@ function parseUrl(value: string, what: string): URL {
   } catch {
     throw new XoauthError("USAGE", `${what} "${value}" is not an http(s) URL.`);
   }
+}
+
+/**
+ * A Graph API root: https only (the token travels with every request), no credentials, query or fragment; origin and
+ * path kept without trailing slashes. A bare origin gets `/v1.0`: Graph serves every API under a version segment
+ * (learn.microsoft.com/graph/versioning-and-support), so `https://graph.microsoft.com` alone cannot be meant.
+ */
+export function parseGraphUrl(value: string, what: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new XoauthError(
+      "USAGE",
+      `${what} "${value}" is not a URL; give the Graph API root, e.g. https://graph.microsoft.com/v1.0.`,
+    );
+  }
+  if (u.protocol !== "https:") {
+    throw new XoauthError(
+      "USAGE",
+      `${what} "${value}" must be an https:// URL: every Graph request carries the access token.`,
+    );
+  }
+  if (u.username || u.password || u.search || u.hash) {
+    throw new XoauthError(
+      "USAGE",
+      `${what} "${u.origin}${u.pathname}..." must not hold credentials, a query or a fragment.`,
+    );
+  }
+  const path = u.pathname.replace(/\/+$/, "");
+  return `${u.origin}${path || "/v1.0"}`;
+}
+
+/**
+ * The token scope for one transport of this run. An explicit --scope (or the account's `scope`) belongs to the run's
+ * own protocol; another audience the same run needs (Graph next to IMAP, or the reverse) gets its cloud default. The
+ * token cache is keyed by scope, so each audience has its own cached token.
+ */
+export function scopeFor(s: Settings, transport: Transport): string {
+  const own = (s.protocol === "graph") === (transport === "graph");
+  return own ? s.scope : defaultScopeFor(s.cloud, transport);
 }
 
 function readCaFile(path: string, flag: string): string[] {
@@ -122,8 +166,6 @@ export async function resolveSettings(
   const authorityHost = authorityHostRaw
     ? parseUrl(authorityHostRaw, "--authority-host").origin
     : cloud.authorityHost.replace(/\/+$/, "");
-  const scope = pick(flags.scope, account.scope) ?? cloud.scope;
-
   const credential = resolveCredential(flags, env, account, loaded, warn);
 
   const ca: string[] = [];
@@ -147,9 +189,22 @@ export async function resolveSettings(
   }
 
   const protocol = pick(flags.protocol, account.protocol);
-  if (protocol !== undefined && !["pop3", "imap", "smtp"].includes(protocol)) {
-    throw new XoauthError("USAGE", `--protocol "${protocol}" is not one of pop3, imap, smtp.`);
+  if (protocol !== undefined && !(TRANSPORTS as readonly string[]).includes(protocol)) {
+    throw new XoauthError("USAGE", `--protocol "${protocol}" is not one of ${TRANSPORTS.join(", ")}.`);
   }
+  const scope =
+    pick(flags.scope, account.scope) ?? defaultScopeFor(cloud, (protocol as Transport | undefined) ?? "pop3");
+  const graphUrlFlag = pick(flags.graphUrl, env.XOAUTH_MAIL_GRAPH_URL, account.graphUrl);
+  const graphUrl = graphUrlFlag
+    ? parseGraphUrl(
+        graphUrlFlag,
+        flags.graphUrl
+          ? "--graph-url"
+          : env.XOAUTH_MAIL_GRAPH_URL
+            ? "XOAUTH_MAIL_GRAPH_URL"
+            : "graphUrl in the config file",
+      )
+    : cloud.graphUrl;
 
   return {
     tenantId,
@@ -164,7 +219,8 @@ export async function resolveSettings(
     noCache: flags.cache === false || flags.noCache === true,
     json: flags.json === true,
     mailbox: pick(flags.mailbox, flags.targetMailbox, account.mailbox),
-    protocol: protocol as MailProtocol | undefined,
+    protocol: protocol as Transport | undefined,
+    graphUrl,
     servers: account.servers ?? {},
     accountName,
     account,

@@ -1,14 +1,17 @@
 /**
  * The diagnosis engine: runs the rules in priority order and returns the first root cause named.
  * Order: options -> token stage -> what the token claims prove (audience, expiry, role) -> network/TLS ->
- * temporary refusals (SERVER_BUSY) -> server answers -> fallback. A claims problem outranks the server's answer (the server only confirms it).
+ * temporary refusals (SERVER_BUSY, Graph's THROTTLED) -> server answers (Graph: 403s, 404 mailbox) -> fallback. A claims problem outranks the server's answer (the server only confirms it).
  */
 import { getLang, type Lang } from "../i18n/index.js";
 import { deriveFacts } from "./facts.js";
 import type { Rule } from "./rule.js";
+import { graphAccess } from "./rules/graph-access.js";
+import { graphThrottled } from "./rules/graph-throttled.js";
 import { mailServerUnreachable } from "./rules/mail-server-unreachable.js";
 import { mailboxAccessDenied } from "./rules/mailbox-access-denied.js";
 import { mailboxNotConnected } from "./rules/mailbox-not-connected.js";
+import { mailboxNotFound } from "./rules/mailbox-not-found.js";
 import { ok } from "./rules/ok.js";
 import { optionsError, otherError, tokenError } from "./rules/pass-through.js";
 import { permissionMissing } from "./rules/permission-missing.js";
@@ -35,12 +38,15 @@ export const RULES: readonly Rule[] = [
   tlsUntrusted,
   tlsHostnameMismatch,
   mailServerUnreachable,
+  graphThrottled,
   serverBusy,
   xoauth2NotOffered,
   smtpAuthDisabled,
   mailboxNotConnected,
   sendAsDenied,
   mailboxAccessDenied,
+  graphAccess,
+  mailboxNotFound,
   otherError,
   protocolError,
   ok,

@@ -1,5 +1,15 @@
 /** Facts derived once from a DiagnosisContext: the failed step, what the token claims prove, the fill-in values. */
-import { CLOUDS, GRAPH_AUDIENCES, isExchangeAudience, ROLE_FOR_PROTOCOL } from "../auth/clouds.js";
+import {
+  CLOUDS,
+  defaultScopeFor,
+  GRAPH_READ_ROLES,
+  GRAPH_SEND_ROLE,
+  isExchangeAudience,
+  isGraphAudience,
+  ROLE_FOR_PROTOCOL,
+  TRANSPORT_NAME,
+  type Transport,
+} from "../auth/clouds.js";
 import type { XoauthError } from "../errors.js";
 import { certProblem } from "./probe/tls-detail.js";
 import { diagUi } from "./text.js";
@@ -7,12 +17,16 @@ import type { DiagnosisContext, DiagnosisStep } from "./types.js";
 
 export interface ClaimFacts {
   aud: string | undefined;
-  /** aud is Exchange Online's (or the resource of an explicitly requested scope). */
+  /** aud is the transport's (Exchange Online, or Graph for graph), or the resource of an explicitly requested scope. */
   audOk: boolean;
   audIsGraph: boolean;
-  /** The token has a `roles` claim at all (absent = admin consent never granted). */
+  audIsExchange: boolean;
+  /** The token has a `roles` claim at all (absent = admin consent never granted, or Graph RBAC for Applications). */
   hasRoles: boolean;
+  /** The protocol's role (Graph: any Mail.* read role) is in the token. */
   roleOk: boolean;
+  /** Graph: Mail.Send is in the token. */
+  sendRoleOk: boolean;
   expired: boolean;
   /** Minutes until expiry (negative when expired). */
   minutesLeft: number | undefined;
@@ -28,8 +42,12 @@ export interface Facts {
   params: Record<string, string | number | undefined>;
 }
 
-const PROTOCOL_NAME = { pop3: "POP3", imap: "IMAP", smtp: "SMTP" } as const;
 const CAS_FLAG = { pop3: "PopEnabled", imap: "ImapEnabled", smtp: "SmtpClientAuthenticationDisabled" } as const;
+
+/** The role a transport needs: the Exchange permission, or Graph's Mail.Read (Mail.ReadWrite / ReadBasic also do). */
+function roleFor(t: Transport): string {
+  return t === "graph" ? "Mail.Read" : ROLE_FOR_PROTOCOL[t];
+}
 
 function resourceOf(scope: string | undefined): string | undefined {
   return scope?.replace(/\/\.default$/, "").replace(/\/+$/, "");
@@ -40,11 +58,14 @@ export function claimFacts(ctx: DiagnosisContext): ClaimFacts | undefined {
   if (!c) return undefined;
   const { protocol, cloud, scope } = ctx.options;
   const aud = typeof c.aud === "string" ? c.aud : undefined;
-  const norm = aud?.replace(/\/+$/, "").toLowerCase();
-  const audIsGraph = !!norm && GRAPH_AUDIENCES.some((g) => g.toLowerCase() === norm);
-  const requested = resourceOf(scope ?? CLOUDS[cloud].scope);
+  const audIsGraph = isGraphAudience(aud);
+  const audIsExchange = isExchangeAudience(aud);
+  const requested = resourceOf(scope ?? defaultScopeFor(CLOUDS[cloud], protocol));
   const extra = requested ? [requested] : [];
-  const audOk = !audIsGraph && isExchangeAudience(aud, extra);
+  const audOk =
+    protocol === "graph"
+      ? audIsGraph || (!audIsExchange && isExchangeAudience(aud, extra))
+      : !audIsGraph && isExchangeAudience(aud, extra);
   const roles = Array.isArray(c.roles) ? c.roles.filter((r): r is string => typeof r === "string") : undefined;
   const now = ctx.now ?? Date.now();
   const minutesLeft = typeof c.exp === "number" ? Math.floor((c.exp * 1000 - now) / 60_000) : undefined;
@@ -52,8 +73,13 @@ export function claimFacts(ctx: DiagnosisContext): ClaimFacts | undefined {
     aud,
     audOk,
     audIsGraph,
+    audIsExchange,
     hasRoles: roles !== undefined && roles.length > 0,
-    roleOk: !!roles?.includes(ROLE_FOR_PROTOCOL[protocol]),
+    roleOk:
+      protocol === "graph"
+        ? !!roles?.some((r) => GRAPH_READ_ROLES.includes(r))
+        : !!roles?.includes(ROLE_FOR_PROTOCOL[protocol]),
+    sendRoleOk: !!roles?.includes(GRAPH_SEND_ROLE),
     expired: typeof c.exp === "number" && c.exp * 1000 <= now,
     minutesLeft,
   };
@@ -66,7 +92,8 @@ export function deriveFacts(ctx: DiagnosisContext): Facts {
   const o = ctx.options;
   const c = ctx.claims;
   const claims = claimFacts(ctx);
-  const role = ROLE_FOR_PROTOCOL[o.protocol];
+  const role = roleFor(o.protocol);
+  const cloud = CLOUDS[o.cloud];
   const params: Record<string, string | number | undefined> = {
     ...(error?.details.params ?? {}),
     tenantId: (typeof c?.tid === "string" ? c.tid : undefined) ?? o.tenantId,
@@ -75,14 +102,17 @@ export function deriveFacts(ctx: DiagnosisContext): Facts {
     oid: typeof c?.oid === "string" ? c.oid : undefined,
     mailbox: o.mailbox,
     protocol: o.protocol,
-    protocolName: PROTOCOL_NAME[o.protocol],
-    casFlag: CAS_FLAG[o.protocol],
+    protocolName: TRANSPORT_NAME[o.protocol],
+    casFlag: o.protocol === "graph" ? undefined : CAS_FLAG[o.protocol],
     role,
     host: o.host,
     port: o.port,
     tls: o.tls,
-    scope: CLOUDS[o.cloud].scope,
-    requestedScope: o.scope ?? CLOUDS[o.cloud].scope,
+    scope: defaultScopeFor(cloud, o.protocol),
+    exchangeScope: cloud.scope,
+    graphScope: cloud.graphScope,
+    requestedScope: o.scope ?? defaultScopeFor(cloud, o.protocol),
+    graphUrl: o.graphUrl ?? cloud.graphUrl,
     aud: claims?.aud ?? "-",
     roles: Array.isArray(c?.roles) && c.roles.length ? c.roles.join(", ") : "-",
     minutesLeft: claims?.minutesLeft,

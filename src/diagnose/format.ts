@@ -1,18 +1,17 @@
 /** Human output of `test`: one line per step, then the diagnosis (what happened, likely causes, exact fix). */
-import type { MailProtocol } from "../auth/clouds.js";
+import { TRANSPORT_NAME, type Transport } from "../auth/clouds.js";
 import { escapeControl } from "../log/sanitize.js";
 import type { MailServer } from "./server.js";
 import { diagUi } from "./text.js";
 import type { Diagnosis, DiagnosisStep } from "./types.js";
 
 const NAME_WIDTH = 26;
-const PROTOCOL_NAME: Record<MailProtocol, string> = { pop3: "POP3", imap: "IMAP", smtp: "SMTP" };
 
-export function formatHeader(protocol: MailProtocol, mailbox: string, server: MailServer | undefined): string {
+export function formatHeader(protocol: Transport, mailbox: string, server: MailServer | undefined): string {
   const where = server
     ? ` ${diagUi("header.at", { host: server.host, port: server.port, tls: diagUi(`tls.${server.tls}`) })}`
     : "";
-  return `${PROTOCOL_NAME[protocol]} · ${mailbox || "-"}${where}\n`;
+  return `${TRANSPORT_NAME[protocol]} · ${mailbox || "-"}${where}\n`;
 }
 
 export function formatStep(step: DiagnosisStep): string {

@@ -2,7 +2,7 @@
  * One `test` run for one protocol: token -> claims -> the protocol probe, each step recorded, then the diagnosis.
  * A claims problem is recorded but the login is still attempted: the server's answer confirms it.
  */
-import type { CloudName, MailProtocol } from "../auth/clouds.js";
+import type { CloudName, Transport } from "../auth/clouds.js";
 import { ROLE_FOR_PROTOCOL } from "../auth/clouds.js";
 import { decodeJwt } from "../auth/jwt.js";
 import type { AccessToken, TokenClaims } from "../auth/types.js";
@@ -10,13 +10,14 @@ import { markSecret } from "../log/redact.js";
 import type { TraceFn } from "../net/types.js";
 import { diagnose } from "./engine.js";
 import { claimFacts } from "./facts.js";
+import { type GraphClientFactory, probeGraph } from "./probe/graph.js";
 import { PROBES, StepFailed, StepRecorder } from "./probe/run.js";
 import type { MailServer } from "./server.js";
 import { diagUi } from "./text.js";
 import type { Diagnosis, DiagnosisContext, DiagnosisOptions, DiagnosisStep } from "./types.js";
 
 export interface MailTestInput {
-  protocol: MailProtocol;
+  protocol: Transport;
   mailbox: string;
   server: MailServer;
   cloud: CloudName;
@@ -28,7 +29,16 @@ export interface MailTestInput {
   timeoutMs?: number;
   /** The already finished options step (settings resolution). */
   optionsStep?: DiagnosisStep;
-  getToken: () => Promise<AccessToken>;
+  getToken: (opts?: { forceRefresh?: boolean }) => Promise<AccessToken>;
+  /** Graph: the API root (`server` is its host and port), the proxy settings, and whether to probe sending. */
+  graph?: {
+    url: string;
+    proxy?: string;
+    noProxy?: string;
+    checkSend?: boolean;
+    /** For tests; default the Graph client. */
+    createClient?: GraphClientFactory;
+  };
   onStep?: (step: DiagnosisStep) => void;
   onTrace?: TraceFn;
 }
@@ -45,7 +55,7 @@ export interface ClaimsJson {
 
 export interface MailTestResult {
   ok: boolean;
-  protocol: MailProtocol;
+  protocol: Transport;
   mailbox: string;
   server: MailServer;
   steps: DiagnosisStep[];
@@ -94,6 +104,7 @@ export function claimsDetail(ctx: DiagnosisContext): { ok: boolean; detail: stri
   const f = claimFacts(ctx);
   const c = ctx.claims;
   if (!f || !c) return { ok: false, detail: diagUi("step.detail.noClaims") };
+  if (ctx.options.protocol === "graph") return graphClaimsDetail(f, str(c.oid) ?? "-", c.roles);
   const role = ROLE_FOR_PROTOCOL[ctx.options.protocol];
   const problems: string[] = [];
   if (!f.audOk) problems.push(diagUi("step.detail.audNotExchange", { aud: f.aud ?? "-" }));
@@ -107,10 +118,48 @@ export function claimsDetail(ctx: DiagnosisContext): { ok: boolean; detail: stri
   };
 }
 
+/**
+ * Graph: the audience and the lifetime decide; missing Mail.* roles are noted, not failed (RBAC for Applications
+ * grants are not in the token: learn.microsoft.com/exchange/permissions-exo/application-rbac).
+ */
+function graphClaimsDetail(
+  f: NonNullable<ReturnType<typeof claimFacts>>,
+  oid: string,
+  roles: unknown,
+): { ok: boolean; detail: string } {
+  const problems: string[] = [];
+  if (!f.audOk) problems.push(diagUi("step.detail.audNotGraph", { aud: f.aud ?? "-" }));
+  if (f.expired) problems.push(diagUi("step.detail.expiredAgo", { minutes: -(f.minutesLeft ?? 0) }));
+  if (problems.length) return { ok: false, detail: problems.join("; ") };
+  const mail = Array.isArray(roles) ? roles.filter((r) => typeof r === "string" && r.startsWith("Mail.")) : [];
+  const params = { aud: f.aud, roles: mail.join(", "), minutes: f.minutesLeft, oid };
+  return { ok: true, detail: diagUi(mail.length ? "step.detail.graphClaims" : "step.detail.graphNoRoles", params) };
+}
+
 /** The token step's detail: where the token came from and how long it lasts. */
 export function tokenDetail(t: AccessToken): string {
   const minutes = Math.floor((t.expiresOn.getTime() - Date.now()) / 60_000);
   return diagUi(t.fromCache ? "step.detail.tokenCache" : "step.detail.tokenEndpoint", { minutes });
+}
+
+async function runGraphProbe(input: MailTestInput, rec: StepRecorder): Promise<void> {
+  const g = input.graph;
+  if (!g) throw new Error("runMailTest: a Graph run needs input.graph");
+  await probeGraph(
+    {
+      graphUrl: g.url,
+      mailbox: input.mailbox,
+      tokenProvider: { getToken: (o) => input.getToken(o) },
+      ...(input.ca ? { ca: input.ca } : {}),
+      ...(g.proxy ? { proxy: g.proxy } : {}),
+      ...(g.noProxy ? { noProxy: g.noProxy } : {}),
+      ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
+      ...(g.checkSend ? { checkSend: true } : {}),
+      ...(input.onTrace ? { onTrace: input.onTrace } : {}),
+      ...(g.createClient ? { createClient: g.createClient } : {}),
+    },
+    rec,
+  );
 }
 
 export async function runMailTest(input: MailTestInput): Promise<MailTestResult> {
@@ -126,26 +175,29 @@ export async function runMailTest(input: MailTestInput): Promise<MailTestResult>
     ...(input.clientId ? { clientId: input.clientId } : {}),
     ...(input.scope ? { scope: input.scope } : {}),
     ...(input.sendTestTo ? { sendTestTo: input.sendTestTo } : {}),
+    ...(input.graph ? { graphUrl: input.graph.url } : {}),
   };
   const ctx: DiagnosisContext = { steps: rec.steps, options };
   if (input.optionsStep) rec.add("options", true, input.optionsStep.ms, input.optionsStep.detail);
   try {
-    const tok = await tokenAndClaimsSteps(rec, ctx, input.getToken);
-    await PROBES[input.protocol](
-      {
-        protocol: input.protocol,
-        host: input.server.host,
-        port: input.server.port,
-        tls: input.server.tls,
-        mailbox: input.mailbox,
-        token: tok.token,
-        ...(input.ca ? { ca: input.ca } : {}),
-        ...(input.sendTestTo ? { sendTestTo: input.sendTestTo } : {}),
-        ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
-        ...(input.onTrace ? { onTrace: input.onTrace } : {}),
-      },
-      rec,
-    );
+    const tok = await tokenAndClaimsSteps(rec, ctx, () => input.getToken());
+    if (input.protocol === "graph") await runGraphProbe(input, rec);
+    else
+      await PROBES[input.protocol](
+        {
+          protocol: input.protocol,
+          host: input.server.host,
+          port: input.server.port,
+          tls: input.server.tls,
+          mailbox: input.mailbox,
+          token: tok.token,
+          ...(input.ca ? { ca: input.ca } : {}),
+          ...(input.sendTestTo ? { sendTestTo: input.sendTestTo } : {}),
+          ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
+          ...(input.onTrace ? { onTrace: input.onTrace } : {}),
+        },
+        rec,
+      );
   } catch (e) {
     if (!(e instanceof StepFailed)) throw e;
   }

@@ -33,6 +33,11 @@ export function diagUi(key: string, params: Params = {}, lang: Lang = getLang())
   return s === undefined ? key : fill(s, params);
 }
 
+/** The variant key of a code for a transport: `CODE.toGraph` for Graph runs (falls back to `CODE` without such text). */
+export function transportKey(code: string, protocol: string): string {
+  return protocol === "graph" ? `${code}.toGraph` : code;
+}
+
 /** Builds a diagnosis from a variant; `lead` sentences are appended to the summary (what the token proves). */
 export function fromVariant(
   code: DiagnosisCode,

@@ -1,10 +1,13 @@
 /** Input and output of the diagnosis engine: the steps of a `test` run in, exactly one root cause out. */
-import type { CloudName, MailProtocol } from "../auth/clouds.js";
+import type { CloudName, Transport } from "../auth/clouds.js";
 import type { TokenClaims } from "../auth/types.js";
 import type { ErrorCode, XoauthError } from "../errors.js";
 import type { ServerTlsMode } from "../net/types.js";
 
-/** The checked steps of `xoauth-mail test`, in order. */
+/**
+ * The checked steps of `xoauth-mail test`, in order. Graph runs: options, token, claims, connect (HTTPS: TCP + TLS),
+ * mailbox (the inbox folder), list (one message), send-probe (with --check-send; sends nothing).
+ */
 export const STEP_IDS = [
   "options",
   "token",
@@ -14,7 +17,9 @@ export const STEP_IDS = [
   "greeting",
   "auth",
   "mailbox",
+  "list",
   "send",
+  "send-probe",
   "logout",
 ] as const;
 export type StepId = (typeof STEP_IDS)[number];
@@ -34,7 +39,7 @@ export interface DiagnosisOptions {
   tenantId?: string;
   clientId?: string;
   mailbox: string;
-  protocol: MailProtocol;
+  protocol: Transport;
   host: string;
   port: number;
   tls: ServerTlsMode;
@@ -42,6 +47,8 @@ export interface DiagnosisOptions {
   /** The scope the token was requested for (default: the cloud's Exchange scope). */
   scope?: string;
   sendTestTo?: string;
+  /** Graph: the API root the run used (--graph-url or the cloud's). */
+  graphUrl?: string;
 }
 
 export interface DiagnosisContext {

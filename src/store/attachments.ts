@@ -51,7 +51,11 @@ export interface ExtractOptions {
   maxBytes?: number;
 }
 
-function mailboxes(value: unknown): Mailbox[] {
+/** mailparser without its conversions (html <-> text, links): the parts as they are. */
+export const PARSE_AS_IS = { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true };
+
+/** The addresses of a parsed address header (groups flattened). */
+export function mailboxes(value: unknown): Mailbox[] {
   const objs = (Array.isArray(value) ? value : value ? [value] : []) as AddressObject[];
   const out: Mailbox[] = [];
   const walk = (list: AddressObject["value"]) => {
@@ -73,12 +77,7 @@ export async function extractAttachments(
   const maxCount = opts.maxCount ?? LIMITS.maxAttachmentsPerMessage;
   const maxBytes = opts.maxBytes ?? LIMITS.maxAttachmentBytesPerMessage;
   await mkdir(outDir, { recursive: true, mode: 0o700 });
-  const parser = new MailParser({
-    skipHtmlToText: true,
-    skipTextToHtml: true,
-    skipImageLinks: true,
-    skipTextLinks: true,
-  });
+  const parser = new MailParser(PARSE_AS_IS);
   let headers: Headers = new Map();
   const sidecar: MessageSidecar = {
     from: [],

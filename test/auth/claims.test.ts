@@ -66,6 +66,42 @@ describe("checkClaims", () => {
   });
 });
 
+describe("checkClaims for Microsoft Graph", () => {
+  const graph: TokenClaims = { ...good, aud: "https://graph.microsoft.com", roles: ["Mail.Read", "Mail.Send"] };
+  const g = (claims: TokenClaims) => Object.fromEntries(checkClaims(claims, "graph", NOW).map((c) => [c.id, c]));
+
+  test("a Graph token with Mail.Read passes; every Graph audience form counts", () => {
+    assert.ok(checkClaims(graph, "graph", NOW).every((c) => c.ok && !c.unknown));
+    assert.match(g(graph).role?.detail ?? "", /Mail\.Read, Mail\.Send/);
+    for (const aud of [
+      "00000003-0000-0000-c000-000000000000",
+      "https://graph.microsoft.us/",
+      "https://microsoftgraph.chinacloudapi.cn",
+    ])
+      assert.equal(g({ ...graph, aud }).audience?.ok, true, aud);
+    assert.equal(g({ ...graph, roles: ["Mail.ReadWrite"] }).role?.unknown, undefined);
+  });
+
+  test("an Exchange token checked for Graph is WRONG_AUDIENCE naming the Graph scope", () => {
+    const c = g({ ...graph, aud: "https://outlook.office365.com" }).audience;
+    assert.equal(c?.ok, false);
+    assert.equal(c?.code, "WRONG_AUDIENCE");
+    assert.match(c?.detail ?? "", /Exchange Online .*https:\/\/graph\.microsoft\.com\/\.default/);
+  });
+
+  test("no roles (RBAC for Applications) or no read role: unknown, not failed", () => {
+    const { roles: _r, ...noRoles } = graph;
+    const none = g(noRoles).role;
+    assert.equal(none?.ok, true);
+    assert.equal(none?.unknown, true);
+    assert.equal(none?.code, undefined);
+    assert.match(none?.detail ?? "", /RBAC for Applications/);
+    const sendOnly = g({ ...graph, roles: ["Mail.Send"] }).role;
+    assert.equal(sendOnly?.unknown, true);
+    assert.match(sendOnly?.detail ?? "", /Mail\.Send/);
+  });
+});
+
 test("decodeClaims returns header and claims without validating", () => {
   const tok = `${b64url(JSON.stringify({ alg: "RS256", kid: "k1" }))}.${b64url(JSON.stringify(good))}.sig`;
   const d = decodeClaims(tok);

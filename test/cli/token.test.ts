@@ -24,6 +24,8 @@ const EXPIRED_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000001";
 const DISABLED_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000002";
 const CA_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000003";
 const POP_ONLY_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000004";
+/** Scoped with RBAC for Applications only: no Graph permission consented, so its Graph token has no roles. */
+const RBAC_ONLY_CLIENT = "0b6c2f4e-1111-4a5b-8c7d-000000000005";
 const USGOV_TENANT = "3f0e7a2b-2222-4c5d-9e8f-000000000009";
 
 let fake: IdentityFake;
@@ -50,6 +52,7 @@ before(async () => {
       sibling(DISABLED_CLIENT, { disabled: true }),
       sibling(CA_CLIENT, { conditionalAccessBlocked: true }),
       sibling(POP_ONLY_CLIENT, { grantedRoles: ["POP.AccessAsApp"] }),
+      sibling(RBAC_ONLY_CLIENT, { graphRoles: [] }),
     ],
   };
   const usgov: FakeTenant = { tenantId: USGOV_TENANT, domains: ["fabrikam.onmicrosoft.us"], cloud: "usgov", apps: [] };
@@ -181,6 +184,83 @@ describe("xoauth-mail token --check: the exit code says whether the token fits t
     const json = await token([...args, "--json", "--check", "--protocol", "imap"]);
     assert.equal(json.code, 3);
     assert.equal(jsonOf(json.stdout).checks_ok, false);
+  });
+});
+
+describe("xoauth-mail token --protocol graph", () => {
+  const args = () => [...ids(), "--client-secret-file", secretFile];
+
+  test("a Graph token with Mail.* roles: every check passes, none unknown", async () => {
+    const r = await token([...args(), "--check", "--protocol", "graph", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = jsonOf(r.stdout);
+    const checks = j.checks as { id: string; ok: boolean; unknown?: boolean }[];
+    assert.deepEqual(
+      checks.map((c) => [c.id, c.ok, c.unknown ?? false]),
+      [
+        ["audience", true, false],
+        ["role", true, false],
+        ["expiry", true, false],
+        ["app-only", true, false],
+      ],
+    );
+  });
+
+  test("a Graph token without roles (RBAC for Applications): role unknown, --check exits 0", async () => {
+    const rbac = () => [...ids(TENANT, RBAC_ONLY_CLIENT), "--client-secret-file", secretFile];
+    const r = await token([...rbac(), "--check", "--protocol", "graph", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = jsonOf(r.stdout);
+    assert.equal((j.claims as { aud: string }).aud, "https://graph.microsoft.com");
+    const checks = j.checks as { id: string; ok: boolean; unknown?: boolean; detail: string }[];
+    assert.deepEqual(
+      checks.map((c) => [c.id, c.ok, c.unknown ?? false]),
+      [
+        ["audience", true, false],
+        ["role", true, true],
+        ["expiry", true, false],
+        ["app-only", true, false],
+      ],
+    );
+    assert.equal(j.checks_ok, true);
+    const human = await token([...rbac(), "--decode", "--protocol", "graph"]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /\? role +no roles claim: .*RBAC for Applications has NO roles in its token/);
+    const de = await token([...rbac(), "--decode", "--protocol", "graph"], { LANG: "de_DE.UTF-8" });
+    assert.match(de.stdout, /RBAC for Applications eingeschränkte App hat KEINE roles/);
+  });
+
+  test("an Exchange token checked for Graph: WRONG_AUDIENCE, --check exits 3", async () => {
+    const r = await token([
+      ...args(),
+      "--check",
+      "--protocol",
+      "graph",
+      "--scope",
+      "https://outlook.office365.com/.default",
+    ]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(
+      r.stdout,
+      /✗ audience +aud https:\/\/outlook\.office365\.com is Exchange Online .*not Microsoft Graph/,
+    );
+    assert.match(r.stdout, /\[WRONG_AUDIENCE\]/);
+  });
+
+  test("Graph and Exchange tokens are cached apart: one request per audience, then none", async () => {
+    const env = { XOAUTH_MAIL_CACHE_DIR: join(dir, "graph-cache") };
+    const before = fake.tokenRequests;
+    const ex = await token(args(), env);
+    const gr = await token([...args(), "--protocol", "graph"], env);
+    assert.equal(ex.code, 0, ex.stderr);
+    assert.equal(gr.code, 0, gr.stderr);
+    assert.notEqual(ex.stdout, gr.stdout);
+    assert.equal(fake.tokenRequests - before, 2);
+    const ex2 = await token(args(), env);
+    const gr2 = await token([...args(), "--protocol", "graph"], env);
+    assert.equal(ex2.stdout, ex.stdout);
+    assert.equal(gr2.stdout, gr.stdout);
+    assert.equal(fake.tokenRequests - before, 2, "both served from the cache");
   });
 });
 

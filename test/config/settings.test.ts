@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { resolveSettings } from "../../src/config/settings.js";
+import { resolveSettings, scopeFor } from "../../src/config/settings.js";
 import { XoauthError } from "../../src/errors.js";
 import "../../src/i18n/catalogs.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
@@ -120,6 +120,65 @@ describe("resolveSettings precedence", () => {
     assert.equal(s.cloud.name, "china");
     assert.equal(s.noCache, true);
     assert.equal(s.mailbox, "a@b.c");
+  });
+
+  test("--protocol graph: the Graph scope of the cloud, unless --scope says otherwise", async () => {
+    const base = { tenantId: T1, clientId: C1, clientSecret: "x-secret-value" };
+    const g = await resolveSettings({ ...base, protocol: "graph", cloud: "usgov" }, {}, quiet);
+    assert.equal(g.protocol, "graph");
+    assert.equal(g.scope, "https://graph.microsoft.us/.default");
+    assert.equal(g.graphUrl, "https://graph.microsoft.us/v1.0");
+    assert.equal(scopeFor(g, "graph"), "https://graph.microsoft.us/.default");
+    assert.equal(scopeFor(g, "imap"), "https://outlook.office365.us/.default");
+    const x = await resolveSettings({ ...base, protocol: "graph", scope: "api://graph-sim/.default" }, {}, quiet);
+    assert.equal(scopeFor(x, "graph"), "api://graph-sim/.default");
+    assert.equal(scopeFor(x, "smtp"), "https://outlook.office365.com/.default", "--scope belongs to --protocol");
+    const i = await resolveSettings({ ...base, protocol: "imap", scope: "api://x/.default" }, {}, quiet);
+    assert.equal(scopeFor(i, "imap"), "api://x/.default");
+    assert.equal(scopeFor(i, "graph"), "https://graph.microsoft.com/.default");
+    const none = await resolveSettings(base, {}, quiet);
+    assert.equal(none.scope, "https://outlook.office365.com/.default");
+    assert.equal(none.graphUrl, "https://graph.microsoft.com/v1.0");
+  });
+
+  test("protocol: graph and graphUrl in the config file; --graph-url > XOAUTH_MAIL_GRAPH_URL > graphUrl", async () => {
+    const cfg = file(
+      "g.yaml",
+      `accounts:\n  g:\n    tenantId: ${T1}\n    clientId: ${C1}\n    clientSecret: inline-secret\n    protocol: graph\n    graphUrl: https://127.0.0.1:9443/v1.0/\n`,
+    );
+    const s = await resolveSettings({ config: cfg }, {}, quiet);
+    assert.equal(s.protocol, "graph");
+    assert.equal(s.scope, "https://graph.microsoft.com/.default");
+    assert.equal(s.graphUrl, "https://127.0.0.1:9443/v1.0");
+    const e = await resolveSettings({ config: cfg }, { XOAUTH_MAIL_GRAPH_URL: "https://sim.example:8443" }, quiet);
+    assert.equal(e.graphUrl, "https://sim.example:8443/v1.0", "a bare origin gets /v1.0");
+    const f = await resolveSettings(
+      { config: cfg, graphUrl: "https://sim.example/graph/beta" },
+      { XOAUTH_MAIL_GRAPH_URL: "https://other.example" },
+      quiet,
+    );
+    assert.equal(f.graphUrl, "https://sim.example/graph/beta");
+  });
+
+  test("--graph-url must be https without credentials, query or fragment; --protocol must be known", async () => {
+    const base = { tenantId: T1, clientId: C1, clientSecret: "x-secret-value" };
+    await rejectsWith(
+      resolveSettings({ ...base, graphUrl: "http://127.0.0.1:9443/v1.0" }, {}, quiet),
+      "USAGE",
+      /https:\/\//,
+    );
+    await rejectsWith(resolveSettings({ ...base, graphUrl: "graph.microsoft.com" }, {}, quiet), "USAGE", /not a URL/);
+    await rejectsWith(
+      resolveSettings({ ...base, graphUrl: "https://u:p@graph.example/v1.0" }, {}, quiet),
+      "USAGE",
+      /credentials/,
+    );
+    await rejectsWith(
+      resolveSettings({ ...base, graphUrl: "https://graph.example/v1.0?x=1" }, {}, quiet),
+      "USAGE",
+      /query/,
+    );
+    await rejectsWith(resolveSettings({ ...base, protocol: "ews" }, {}, quiet), "USAGE", /pop3, imap, smtp, graph/);
   });
 
   test("HTTPS_PROXY / https_proxy and NO_PROXY come from the environment, --proxy wins", async () => {

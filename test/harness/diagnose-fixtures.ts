@@ -49,8 +49,11 @@ export function run(
   opts: { failAt?: StepId; error?: XoauthError; claims?: TokenClaims | null; options?: Partial<DiagnosisOptions> } = {},
 ): DiagnosisContext {
   const steps: DiagnosisStep[] = [];
+  const graph = opts.options?.protocol === "graph";
+  // Graph runs have no greeting/auth/logout; list and send-probe are Graph's own steps
+  const skip = new Set<StepId>(graph ? ["tls", "greeting", "auth", "send", "logout"] : ["list", "send-probe", "send"]);
   for (const id of STEP_IDS) {
-    if (id === "send" && opts.failAt !== "send") continue;
+    if (skip.has(id) && opts.failAt !== id) continue;
     if (id === opts.failAt) {
       steps.push({ id, ok: false, ms: 5, detail: "failed", ...(opts.error ? { error: opts.error } : {}) });
       break;

@@ -31,13 +31,14 @@ export const MB_POP_OFF = "popoff@contoso.onmicrosoft.com";
 export const MB_SMTP_OFF = "smtpoff@contoso.onmicrosoft.com";
 export const MB_NO_SENDAS = "fullaccess-only@contoso.onmicrosoft.com";
 
-function sibling(n: number, extra: Partial<FakeApp>): FakeApp {
+/** Another app of the sandbox tenant: the sandbox app's secret, its own IDs (`group` keeps test files' apps apart). */
+export function sibling(n: number, extra: Partial<FakeApp>, group = "3333"): FakeApp {
   const hex = n.toString(16).padStart(12, "0");
   return {
     ...app,
-    clientId: `0b6c2f4e-3333-4a5b-8c7d-${hex}`,
-    appObjectId: `1b6c2f4e-3333-4a5b-8c7d-${hex}`,
-    servicePrincipalObjectId: `2b6c2f4e-3333-4a5b-8c7d-${hex}`,
+    clientId: `0b6c2f4e-${group}-4a5b-8c7d-${hex}`,
+    appObjectId: `1b6c2f4e-${group}-4a5b-8c7d-${hex}`,
+    servicePrincipalObjectId: `2b6c2f4e-${group}-4a5b-8c7d-${hex}`,
     ...extra,
   };
 }

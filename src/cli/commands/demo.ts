@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { CLOUDS, type MailProtocol } from "../../auth/clouds.js";
+import { CLOUDS, type MailProtocol, TRANSPORT_NAME } from "../../auth/clouds.js";
 import { decodeJwt } from "../../auth/jwt.js";
 import { createTokenProvider, type XoauthTokenProvider } from "../../auth/provider.js";
 import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
@@ -65,7 +65,6 @@ class Narrator {
   }
 }
 
-const PROTOCOL_NAME: Record<MailProtocol, string> = { pop3: "POP3", imap: "IMAP", smtp: "SMTP" };
 const HIDDEN_STEPS = new Set(["options", "token", "claims"]);
 
 /** One compact line: `✓ POP3  TCP 1 ms · TLS 9 ms · greeting 2 ms · XOAUTH2 3 ms · mailbox 1 ms · logout 0 ms`. */
@@ -75,7 +74,7 @@ function compact(r: MailTestResult): string {
     .map((s) => `${s.ok ? "" : "✗ "}${t(`demo.step.${s.id}`)} ${s.measured === false ? "–" : `${s.ms} ms`}`);
   const failedEarly = r.steps.find((s) => !s.ok && HIDDEN_STEPS.has(s.id));
   if (failedEarly) parts.unshift(`✗ ${failedEarly.id}: ${failedEarly.detail}`);
-  return `   ${r.ok ? "✓" : "✗"} ${PROTOCOL_NAME[r.protocol]}  ${parts.join(" · ")}`;
+  return `   ${r.ok ? "✓" : "✗"} ${TRANSPORT_NAME[r.protocol]}  ${parts.join(" · ")}`;
 }
 
 function testStep(id: string, r: MailTestResult, ms: number, ok: boolean): DemoStep {

@@ -1,6 +1,7 @@
 /**
- * `xoauth-mail send`: one message over SMTP submission with XOAUTH2 (two-step), either a raw .eml sent byte for
- * byte (file or stdin) or a simple message from --subject/--body/--attach. Failures get one diagnosed root cause.
+ * `xoauth-mail send`: one message over SMTP submission with XOAUTH2 (two-step), or through Microsoft Graph
+ * (`--protocol graph`), either a raw .eml sent byte for byte (file or stdin) or a simple message from
+ * --subject/--body/--attach. Failures get one diagnosed root cause.
  */
 import { type Command, Option } from "commander";
 import { createTokenProvider } from "../../auth/provider.js";
@@ -19,6 +20,7 @@ import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
 import type { RunContext } from "../context.js";
 import { parseTimeout } from "../duration.js";
 import { processOut } from "../output.js";
+import { printGraphSent } from "./send-graph.js";
 
 const HELP = `
 The message is either a complete RFC 5322 message (FILE.eml, or - for stdin), sent byte for byte (only bare LF
@@ -30,9 +32,24 @@ recipients: the message's own headers are never changed. Bcc recipients never ap
 Sending as another address (--from) needs SendAs on that address for the app's service principal.
 Default server: smtp.office365.com:587 with STARTTLS (other clouds: their host).
 
+--protocol graph sends through Microsoft Graph (application permission Mail.Send, token scope
+https://graph.microsoft.com/.default or the cloud's; no SMTP AUTH needed). A message up to about 3 MB goes
+byte for byte through sendMail (Graph's limit is 4 MB of base64). Graph has no envelope: it delivers to the To,
+Cc and Bcc headers of the message; --to/--cc/--bcc addresses the headers do not name are added as one Bcc line
+in front of the message, and header recipients you did not pass get it too (reported). Bigger messages, up to
+Exchange's default of 35 MB, are rebuilt as a draft (attachments of 3 MB and more in upload sessions) and sent:
+only From, To, Cc, Bcc, Reply-To, Subject, the HTML (else the text) body, X- headers and the attachments (inline
+ones with their Content-ID) survive that path; Message-ID, In-Reply-To/References, other headers, the text
+alternative of an HTML body, the exact MIME structure, S/MIME or DKIM-signed bytes and calendar invitations do
+not. Over 35 MB: MESSAGE_TOO_LARGE before any request. The sender is the mailbox (--mailbox); a From address
+other than the mailbox needs Send As for the mailbox on that address (SEND_AS_DENIED names the command).
+202 Accepted means Graph took the message: delivery happens later, a copy is saved in Sent Items.
+
 --json prints {ok, messageId, envelope:{from,to}, response, accepted, rejected, ms, mailbox, server} on success,
 and {ok:false, mailbox, server, ms, steps:[{id,ok,ms,detail}], diagnosis:{code,summary,causes,fix}} on failure
-(diagnosis.code is the same stable code \`test\` reports).
+(diagnosis.code is the same stable code \`test\` reports). With --protocol graph the success JSON has
+transport "graph", path "mime" or "draft", status 202, requestId, clientRequestId, from, addedBcc, headerOnly,
+attachments {small, uploaded, ranges} (draft path), server {url}; response is "202 Accepted".
 
 Examples:
   xoauth-mail send --mailbox reports@contoso.com --to ops@contoso.com report.eml
@@ -41,13 +58,18 @@ Examples:
       --body "See attachment." --attach export.csv --json
   xoauth-mail send --mailbox shared@contoso.com --from noreply@contoso.com --to a@fabrikam.com \\
       --subject Hi --body-file body.txt --verbose
+  xoauth-mail send --protocol graph --mailbox reports@contoso.com --to ops@contoso.com report.eml --json
 
 ${AUTH_ENV_HELP}
 
-Exit codes: 0 sent, 2 usage/config, 3 identity platform or token, 4 the mail server refused (login, SendAs,
-recipients), 5 network/TLS or server busy (SERVER_BUSY), 1 unexpected.`;
+Exit codes: 0 sent (Graph: accepted), 2 usage/config, 3 identity platform or token, 4 the mail server or Graph
+refused (login, SendAs, recipients, MESSAGE_TOO_LARGE), 5 network/TLS or server busy (SERVER_BUSY, THROTTLED),
+1 unexpected.`;
 
 interface SendFlags extends AuthFlags {
+  protocol?: "smtp" | "graph";
+  /** --graph-url, once the common options have it. */
+  graphUrl?: string;
   from?: string;
   to?: string[];
   cc?: string[];
@@ -73,6 +95,15 @@ interface Prepared {
   message: OutgoingMessage;
   /** --timeout in milliseconds. */
   timeoutMs?: number;
+  /** --protocol graph: the API root and the token scope. */
+  graph?: { url: string; scope: string };
+}
+
+/** Graph's API root and scope: --graph-url / --scope, else the settings' (when they have them), else the cloud's. */
+function graphTarget(settings: Settings, flags: SendFlags): { url: string; scope: string } {
+  const s = settings as Settings & { graphUrl?: string; graphScope?: string };
+  const url = (flags.graphUrl ?? s.graphUrl ?? settings.cloud.graphUrl).replace(/\/+$/, "");
+  return { url, scope: flags.scope ?? s.graphScope ?? settings.cloud.graphScope };
 }
 
 async function prepare(flags: SendFlags, file: string | undefined): Promise<Prepared> {
@@ -131,7 +162,8 @@ async function prepare(flags: SendFlags, file: string | undefined): Promise<Prep
     message = { kind: "compose", fields };
   }
   const timeout = timeoutMs !== undefined ? { timeoutMs } : {};
-  return { settings, mailbox, server, envelope: { from, to: all }, message, ...timeout };
+  const graph = flags.protocol === "graph" ? { graph: graphTarget(settings, flags) } : {};
+  return { settings, mailbox, server, envelope: { from, to: all }, message, ...timeout, ...graph };
 }
 
 /** The options step's detail: sender, recipient count and what is sent. */
@@ -144,7 +176,12 @@ function optionsDetail(p: Prepared): string {
   return t("step.detail.sendOptions", { from: p.envelope.from, count: p.envelope.to.length, message });
 }
 
-function failureJson(mailbox: string, server: MailServer | null, r: Partial<SendRunResult>, d: Diagnosis) {
+function failureJson(
+  mailbox: string,
+  server: MailServer | { url: string } | null,
+  r: Pick<Partial<SendRunResult>, "ms" | "steps">,
+  d: Diagnosis,
+) {
   return {
     ok: false,
     mailbox,
@@ -167,6 +204,48 @@ function usageFailure(flags: SendFlags, e: unknown): { steps: DiagnosisStep[]; d
   return { steps, diagnosis };
 }
 
+/** Prints a failed run (diagnosis as text, or the failure JSON) and returns its exit code. */
+function printFailure(
+  flags: SendFlags,
+  mailbox: string,
+  server: MailServer | { url: string },
+  r: { ms: number; steps: DiagnosisStep[]; diagnosis: Diagnosis | undefined },
+): number {
+  const d = r.diagnosis ?? usageFailure(flags, new XoauthError("UNEXPECTED", "send failed")).diagnosis;
+  if (flags.json) processOut.stdout(`${JSON.stringify(failureJson(mailbox, server, r, d), null, 2)}\n`);
+  else processOut.stderr(formatDiagnosis(d));
+  return d.code === "OK" ? 1 : exitCodeOf(d.code);
+}
+
+/** `--protocol graph`: the same options, sent through Microsoft Graph (src/send/graph-run.ts). */
+async function runGraph(flags: SendFlags, p: Prepared, graph: { url: string; scope: string }, started: number) {
+  const { settings, mailbox } = p;
+  if (flags.verbose) processOut.stderr(`${t("send.graph.header", { mailbox, url: graph.url })}\n`);
+  const provider = createTokenProvider({ ...settings, scope: graph.scope });
+  const { runGraphSend } = await import("../../send/graph-run.js");
+  const r = await runGraphSend({
+    mailbox,
+    envelope: p.envelope,
+    message: p.message,
+    graphUrl: graph.url,
+    cloud: settings.cloud.name,
+    tenantId: settings.tenantId,
+    clientId: settings.clientId,
+    scope: graph.scope,
+    ...(settings.ca ? { ca: settings.ca } : {}),
+    ...(settings.proxy ? { proxy: settings.proxy } : {}),
+    ...(p.timeoutMs !== undefined ? { timeoutMs: p.timeoutMs } : {}),
+    optionsStep: { id: "options", ok: true, ms: Date.now() - started, detail: optionsDetail(p) },
+    getToken: () => provider.getToken(),
+    ...(flags.verbose
+      ? { onTrace: (e) => e.dir !== "info" && processOut.stderr(`    ${e.dir === "c" ? "C" : "S"}: ${e.line}\n`) }
+      : {}),
+  });
+  if (!r.ok || !r.sent) return printFailure(flags, mailbox, { url: graph.url }, r);
+  printGraphSent(!!flags.json, mailbox, graph.url, p.envelope, r.sent, r.ms);
+  return 0;
+}
+
 async function run(flags: SendFlags, file: string | undefined): Promise<number> {
   const started = Date.now();
   let p: Prepared;
@@ -180,6 +259,7 @@ async function run(flags: SendFlags, file: string | undefined): Promise<number> 
     } else processOut.stderr(formatDiagnosis(d));
     return exitCodeOf(d.code === "OK" ? "USAGE" : d.code);
   }
+  if (p.graph) return runGraph(flags, p, p.graph, started);
   const { settings, mailbox, server } = p;
   if (flags.verbose) {
     const tls = t(`tls.${server.tls}`);
@@ -203,12 +283,7 @@ async function run(flags: SendFlags, file: string | undefined): Promise<number> 
       ? { onTrace: (e) => e.dir !== "info" && processOut.stderr(`    ${e.dir === "c" ? "C" : "S"}: ${e.line}\n`) }
       : {}),
   });
-  if (!r.ok || !r.sent) {
-    const d = r.diagnosis ?? usageFailure(flags, new XoauthError("UNEXPECTED", "send failed")).diagnosis;
-    if (flags.json) processOut.stdout(`${JSON.stringify(failureJson(mailbox, server, r, d), null, 2)}\n`);
-    else processOut.stderr(formatDiagnosis(d));
-    return d.code === "OK" ? 1 : exitCodeOf(d.code);
-  }
+  if (!r.ok || !r.sent) return printFailure(flags, mailbox, server, r);
   const s = r.sent;
   if (flags.json) {
     const body = {
@@ -256,6 +331,12 @@ export function registerSend(program: Command, ctx: RunContext): void {
     .option("--body <text>", "text body of a composed message")
     .option("--body-file <path>", "file with the text body (UTF-8) of a composed message")
     .option("--attach <file>", "attach a file to a composed message (repeatable)", collect)
+    .addOption(
+      new Option("--protocol <protocol>", "smtp (default): SMTP submission; graph: Microsoft Graph sendMail").choices([
+        "smtp",
+        "graph",
+      ]),
+    )
     .option("--host <host>", "SMTP server (default smtp.office365.com, or the cloud's)")
     .option("--port <port>", "SMTP port (default 587; 465 implies implicit TLS)")
     .addOption(new Option("--tls <mode>", "STARTTLS (default) or implicit TLS").choices(["implicit", "starttls"]))

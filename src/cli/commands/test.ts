@@ -3,11 +3,12 @@
  * step with ✓/✗ and milliseconds; on failure exactly one root cause with the fix (src/diagnose).
  */
 import { type Command, Option } from "commander";
-import type { MailProtocol } from "../../auth/clouds.js";
+import type { MailProtocol, Transport } from "../../auth/clouds.js";
 import { createTokenProvider } from "../../auth/provider.js";
-import { type AuthFlags, resolveSettings, type Settings } from "../../config/settings.js";
+import { type AuthFlags, resolveSettings, type Settings, scopeFor } from "../../config/settings.js";
 import { diagnose } from "../../diagnose/engine.js";
 import { formatDiagnosis, formatHeader, formatStep } from "../../diagnose/format.js";
+import { graphEndpoint } from "../../diagnose/probe/graph.js";
 import { type MailServer, resolveServer } from "../../diagnose/server.js";
 import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
 import { diagUi } from "../../diagnose/text.js";
@@ -26,8 +27,18 @@ Steps: options, access token, token claims (audience, role, expiry), TCP connect
 with --send-test-to, one test message), logout. A token claims problem is reported as the root cause, but the
 login is still attempted so the server's answer is shown too.
 
+--protocol graph: options, access token (scope https://graph.microsoft.com/.default), token claims (audience Graph,
+expiry; missing Mail.* roles are noted, not failed: RBAC for Applications grants are not in the token), TCP connect
+and TLS to the Graph host, mailbox (the inbox folder), one message listed, and with --check-send a send permission
+probe (sendMail without recipients: Graph refuses it before anything is sent). Graph's 403s are told apart:
+GRAPH_PERMISSION_MISSING (no Mail.* permission or RBAC assignment), GRAPH_MAILBOX_OUT_OF_SCOPE (an RBAC management
+scope or Application Access Policy leaves the mailbox out), MAILBOX_NOT_FOUND, WRONG_AUDIENCE, THROTTLED.
+--protocol all tests POP3, IMAP and SMTP, and Graph too when a Graph URL is set (--graph-url, XOAUTH_MAIL_GRAPH_URL,
+graphUrl) or the account's protocol is graph.
+
 Defaults: POP3 outlook.office365.com:995 implicit TLS, IMAP outlook.office365.com:993 implicit TLS,
-SMTP smtp.office365.com:587 STARTTLS (other clouds: their hosts). Ports 110/143/587/25 imply --tls starttls.
+SMTP smtp.office365.com:587 STARTTLS, Graph https://graph.microsoft.com/v1.0 (other clouds: their hosts).
+Ports 110/143/587/25 imply --tls starttls.
 
 --json prints {ok, protocol, mailbox, server:{host,port,tls}, steps:[{id,ok,ms,detail}],
 claims:{appid,oid,tid,aud,roles,exp}, diagnosis:{code,summary,causes:[...],fix:[...]}};
@@ -38,6 +49,7 @@ Examples:
       --client-secret-file ~/.secret
   xoauth-mail test --mailbox shared@contoso.com --protocol all --json
   xoauth-mail test --mailbox shared@contoso.com --protocol smtp --send-test-to me@contoso.com --verbose
+  xoauth-mail test --mailbox shared@contoso.com --protocol graph --check-send
 
 ${AUTH_ENV_HELP}
 
@@ -49,16 +61,29 @@ interface TestFlags extends AuthFlags {
   port?: string;
   tls?: string;
   sendTestTo?: string;
+  checkSend?: boolean;
   verbose?: boolean;
   showToken?: boolean;
   timeout?: string;
 }
 
 const ALL: MailProtocol[] = ["pop3", "imap", "smtp"];
+const CHOICES: Transport[] = [...ALL, "graph"];
 
-function protocolsOf(flag: string | undefined, settings: Settings | undefined): MailProtocol[] {
-  if (flag === "all") return ALL;
-  return [(flag as MailProtocol | undefined) ?? settings?.protocol ?? "pop3"];
+/** Graph joins `--protocol all` only when the user set it up: a Graph URL given, or an account whose protocol is graph. */
+function graphWanted(settings: Settings, env: NodeJS.ProcessEnv = process.env): boolean {
+  return !!(settings.account.graphUrl || env.XOAUTH_MAIL_GRAPH_URL || settings.account.protocol === "graph");
+}
+
+function protocolsOf(flag: string | undefined, settings: Settings | undefined, graphUrlFlag?: string): Transport[] {
+  if (flag === "all") return settings && (graphUrlFlag || graphWanted(settings)) ? [...ALL, "graph"] : ALL;
+  return [(flag as Transport | undefined) ?? settings?.protocol ?? "pop3"];
+}
+
+/** Where a transport is tested: the mail server, or the Graph host (always implicit TLS). */
+function serverOf(t: Transport, settings: Settings, flags: TestFlags): MailServer {
+  if (t === "graph") return { ...graphEndpoint(settings.graphUrl), tls: "implicit" };
+  return resolveServer(t, settings.cloud, { host: flags.host, port: flags.port, tls: flags.tls }, settings.servers[t]);
 }
 
 function resultJson(r: MailTestResult): Record<string, unknown> {
@@ -90,9 +115,9 @@ function optionsFailure(flags: TestFlags, e: unknown, ms: number): MailTestResul
 
 async function prepare(
   flags: TestFlags,
-): Promise<{ settings: Settings; mailbox: string; servers: [MailProtocol, MailServer][]; timeoutMs?: number }> {
-  if (flags.protocol !== undefined && flags.protocol !== "all" && !ALL.includes(flags.protocol as MailProtocol)) {
-    throw new XoauthError("USAGE", `--protocol "${flags.protocol}" is not one of pop3, imap, smtp, all.`);
+): Promise<{ settings: Settings; mailbox: string; servers: [Transport, MailServer][]; timeoutMs?: number }> {
+  if (flags.protocol !== undefined && flags.protocol !== "all" && !CHOICES.includes(flags.protocol as Transport)) {
+    throw new XoauthError("USAGE", `--protocol "${flags.protocol}" is not one of ${CHOICES.join(", ")}, all.`);
   }
   const timeoutMs = flags.timeout !== undefined ? parseTimeout(flags.timeout, "--timeout", "ms") : undefined;
   const settings = await resolveSettings({ ...flags, protocol: flags.protocol === "all" ? undefined : flags.protocol });
@@ -103,10 +128,11 @@ async function prepare(
       "The mailbox to test is missing: pass --mailbox ADDRESS (or --target-mailbox, or `mailbox` in the config account).",
     );
   }
-  const servers = protocolsOf(flags.protocol, settings).map((p): [MailProtocol, MailServer] => [
-    p,
-    resolveServer(p, settings.cloud, { host: flags.host, port: flags.port, tls: flags.tls }, settings.servers[p]),
-  ]);
+  const transports = protocolsOf(flags.protocol, settings, flags.graphUrl);
+  if (flags.checkSend && !transports.includes("graph")) {
+    throw new XoauthError("USAGE", "--check-send probes Graph's send permission: it needs --protocol graph.");
+  }
+  const servers = transports.map((p): [Transport, MailServer] => [p, serverOf(p, settings, flags)]);
   return { settings, mailbox, servers, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
 }
 
@@ -137,9 +163,17 @@ async function run(flags: TestFlags): Promise<number> {
       credential: diagUi(`step.detail.credential.${settings.credential.kind}`),
     }),
   };
-  const provider = createTokenProvider(settings);
+  // One provider per audience (Exchange, Graph): the cache keeps their tokens apart, each is requested once.
+  const providers = new Map<string, ReturnType<typeof createTokenProvider>>();
+  const providerFor = (scope: string) => {
+    const p = providers.get(scope) ?? createTokenProvider({ ...settings, scope });
+    providers.set(scope, p);
+    return p;
+  };
   const results: MailTestResult[] = [];
   for (const [protocol, server] of servers) {
+    const scope = scopeFor(settings, protocol);
+    const provider = providerFor(scope);
     if (human) processOut.stdout(`${results.length ? "\n" : ""}${formatHeader(protocol, mailbox, server)}`);
     const result = await runMailTest({
       protocol,
@@ -148,12 +182,22 @@ async function run(flags: TestFlags): Promise<number> {
       cloud: settings.cloud.name,
       tenantId: settings.tenantId,
       clientId: settings.clientId,
-      scope: settings.scope,
+      scope,
       ...(settings.ca ? { ca: settings.ca } : {}),
       ...(flags.sendTestTo && protocol === "smtp" ? { sendTestTo: flags.sendTestTo } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       optionsStep,
-      getToken: () => provider.getToken(),
+      getToken: (o) => provider.getToken(o),
+      ...(protocol === "graph"
+        ? {
+            graph: {
+              url: settings.graphUrl,
+              ...(settings.proxy ? { proxy: settings.proxy } : {}),
+              ...(settings.noProxy ? { noProxy: settings.noProxy } : {}),
+              ...(flags.checkSend ? { checkSend: true } : {}),
+            },
+          }
+        : {}),
       ...(human ? { onStep: (s: DiagnosisStep) => processOut.stdout(formatStep(s)) } : {}),
       ...(flags.verbose
         ? { onTrace: (e: TraceEvent) => processOut.stderr(`    ${e.dir.toUpperCase()}: ${e.line}\n`) }
@@ -176,13 +220,16 @@ async function run(flags: TestFlags): Promise<number> {
 export function registerTest(program: Command, ctx: RunContext): void {
   const cmd = program
     .command("test")
-    .summary("check XOAUTH2 login to a mailbox step by step and name the root cause of a failure")
+    .summary("check access to a mailbox (XOAUTH2 or Microsoft Graph) step by step and name the root cause of a failure")
     .description(
-      "Get a token and log in to the mailbox over POP3, IMAP or SMTP with XOAUTH2, checking every step.\nOn failure it names the root cause and prints the fix with your tenant, app and mailbox filled in.",
+      "Get a token and log in to the mailbox over POP3, IMAP or SMTP with XOAUTH2 (or read it through Microsoft Graph), checking every step.\nOn failure it names the root cause and prints the fix with your tenant, app and mailbox filled in.",
     );
   addAuthOptions(cmd)
     .addOption(
-      new Option("--protocol <protocol>", "protocol to test (default pop3)").choices(["pop3", "imap", "smtp", "all"]),
+      new Option(
+        "--protocol <protocol>",
+        "protocol to test (default pop3); all = pop3, imap, smtp (+ graph, see below)",
+      ).choices([...CHOICES, "all"]),
     )
     .option("--host <host>", "mail server host (default per cloud and protocol)")
     .option("--port <port>", "mail server port (default 995 / 993 / 587)")
@@ -193,6 +240,7 @@ export function registerTest(program: Command, ctx: RunContext): void {
       ]),
     )
     .option("--send-test-to <address>", "SMTP: also send a short test message to this address")
+    .option("--check-send", "Graph: also probe the permission to send as the mailbox (sends nothing)")
     .option(
       "--timeout <duration>",
       "per-phase timeout, e.g. 30s or 500ms; a bare number is milliseconds (default 15 s connect, 30 s greeting, 60 s command)",

@@ -1,7 +1,14 @@
 /** `xoauth-mail token`: get an app-only access token; print it (passwordeval / PassCmd), decode it, or JSON. */
 import { type Command, Option } from "commander";
 import { type ClaimCheck, checkClaims, decodeClaims } from "../../auth/claims.js";
-import { GRAPH_AUDIENCES, type MailProtocol, ROLE_FOR_PROTOCOL } from "../../auth/clouds.js";
+import {
+  GRAPH_READ_ROLES,
+  isExchangeAudience,
+  isGraphAudience,
+  ROLE_FOR_PROTOCOL,
+  TRANSPORTS,
+  type Transport,
+} from "../../auth/clouds.js";
 import type { JwtHeader } from "../../auth/jwt.js";
 import { createTokenProvider } from "../../auth/provider.js";
 import type { AccessToken, TokenClaims } from "../../auth/types.js";
@@ -22,6 +29,8 @@ Examples:
   xoauth-mail token --decode --protocol imap
   # for scripts and monitoring: exit 3 unless the token carries what IMAP needs (audience, IMAP.AccessAsApp, ...)
   xoauth-mail token --check --protocol imap --json
+  # a Microsoft Graph token (scope https://graph.microsoft.com/.default), its audience and Mail.* roles checked
+  xoauth-mail token --decode --protocol graph
   # JSON for scripts: {ok, expires_on, from_cache, claims, checks, checks_ok}, without the token
   xoauth-mail token --json | jq .checks
   # the token itself in the JSON as access_token: only with --show-token (keep that output out of logs)
@@ -31,6 +40,12 @@ Examples:
 
 ${AUTH_ENV_HELP}
 
+--protocol graph requests a Graph token and checks aud = Microsoft Graph and the roles Mail.Read, Mail.ReadBasic,
+Mail.ReadWrite (reading) and Mail.Send (sending). A Graph token WITHOUT such roles is no failure: an app scoped with
+RBAC for Applications (New-ManagementRoleAssignment -App ...) has no roles in its token and may still be allowed.
+That role check is shown as "?" ("unknown": true in --json) and --check passes; \`xoauth-mail test --protocol graph\`
+asks the mailbox itself.
+
 Exit codes: 0 ok, 2 usage/config, 3 the identity platform refused (or, with --check, a claim check failed),
 5 network/TLS, 1 unexpected. Without --check the token is obtained (exit 0) even when checks fail.`;
 
@@ -38,7 +53,7 @@ interface TokenFlags extends AuthFlags {
   decode?: boolean;
   check?: boolean;
   showToken?: boolean;
-  protocol?: MailProtocol;
+  protocol?: Transport;
 }
 
 function localExpiry(exp: number | undefined, now = Date.now()): string {
@@ -54,19 +69,29 @@ function show(v: unknown): string {
 }
 
 /** The check's detail in the current language (the --json `checks` keep src/auth/claims.ts's English detail). */
-function checkText(c: ClaimCheck, claims: TokenClaims, protocol: MailProtocol, now = Date.now()): string {
-  const role = ROLE_FOR_PROTOCOL[protocol];
+function checkText(c: ClaimCheck, claims: TokenClaims, protocol: Transport, now = Date.now()): string {
+  const role = protocol === "graph" ? GRAPH_READ_ROLES.join("/") : ROLE_FOR_PROTOCOL[protocol];
   const aud = typeof claims.aud === "string" ? claims.aud : "(missing)";
   const exp = typeof claims.exp === "number" ? claims.exp : undefined;
   const minutes = exp === undefined ? 0 : Math.abs(Math.floor((exp * 1000 - now) / 60_000));
   const time = exp === undefined ? "-" : new Date(exp * 1000).toISOString();
+  const hasRoles = Array.isArray(claims.roles) && claims.roles.length > 0;
+  const forGraph = protocol === "graph";
   const key: Record<ClaimCheck["id"], string> = {
-    audience: c.ok
-      ? "ok"
-      : GRAPH_AUDIENCES.some((g) => g.toLowerCase() === aud.replace(/\/+$/, "").toLowerCase())
-        ? "graph"
-        : "other",
-    role: c.ok ? "ok" : Array.isArray(claims.roles) ? "lack" : "noRoles",
+    audience: forGraph
+      ? `forGraph.${c.ok ? "ok" : isExchangeAudience(aud) ? "exchange" : "other"}`
+      : c.ok
+        ? "ok"
+        : isGraphAudience(aud)
+          ? "graph"
+          : "other",
+    role: forGraph
+      ? `forGraph.${!c.unknown ? "ok" : hasRoles ? "noRead" : "noRoles"}`
+      : c.ok
+        ? "ok"
+        : Array.isArray(claims.roles)
+          ? "lack"
+          : "noRoles",
     expiry: exp === undefined ? "none" : c.ok ? "ok" : "expired",
     "app-only": c.ok ? "ok" : "delegated",
   };
@@ -74,6 +99,9 @@ function checkText(c: ClaimCheck, claims: TokenClaims, protocol: MailProtocol, n
     aud,
     role,
     roles: Array.isArray(claims.roles) ? claims.roles.join(", ") : "",
+    mailRoles: Array.isArray(claims.roles)
+      ? claims.roles.filter((r) => typeof r === "string" && r.startsWith("Mail.")).join(", ")
+      : "",
     time,
     minutes,
     appidacr: String(claims.appidacr ?? "-"),
@@ -87,7 +115,7 @@ export function formatDecoded(
   header: JwtHeader,
   claims: TokenClaims,
   checks: ClaimCheck[],
-  protocol: MailProtocol,
+  protocol: Transport,
   fromCache: boolean,
 ): string {
   const h = ["alg", "typ", "kid", "x5t"].filter((k) => header[k] !== undefined).map((k) => `${k}=${String(header[k])}`);
@@ -111,14 +139,14 @@ export function formatDecoded(
   lines.push(`${t("token.checks", { protocol })}:`);
   for (const c of checks)
     lines.push(
-      `  ${c.ok ? "✓" : "✗"} ${c.id.padEnd(9)}${checkText(c, claims, protocol)}${c.code ? ` [${c.code}]` : ""}`,
+      `  ${c.unknown ? "?" : c.ok ? "✓" : "✗"} ${c.id.padEnd(9)}${checkText(c, claims, protocol)}${c.code ? ` [${c.code}]` : ""}`,
     );
   return `${lines.join("\n")}\n`;
 }
 
 async function run(flags: TokenFlags): Promise<number> {
   const settings = await resolveSettings(flags);
-  const protocol: MailProtocol = flags.protocol ?? settings.protocol ?? "pop3";
+  const protocol: Transport = flags.protocol ?? settings.protocol ?? "pop3";
   const provider = createTokenProvider(settings);
   const tok: AccessToken = await provider.getToken();
   if (!flags.json && !flags.decode && !flags.check) {
@@ -146,9 +174,9 @@ async function run(flags: TokenFlags): Promise<number> {
 export function registerToken(program: Command, ctx: RunContext): void {
   const cmd = program
     .command("token")
-    .summary("get an app-only access token for Exchange Online")
+    .summary("get an app-only access token for Exchange Online or Microsoft Graph")
     .description(
-      "Get an app-only (client credentials) access token for Exchange Online from the Microsoft identity platform.\nPrints only the token on stdout, usable as passwordeval / PassCmd. --decode, --check and --json show and check its claims instead, without the token (--show-token adds it).",
+      "Get an app-only (client credentials) access token for Exchange Online (or, with --protocol graph, Microsoft Graph) from the Microsoft identity platform.\nPrints only the token on stdout, usable as passwordeval / PassCmd. --decode, --check and --json show and check its claims instead, without the token (--show-token adds it).",
     );
   addAuthOptions(cmd)
     .option("--decode", "print header, claims and checks instead of the token")
@@ -158,11 +186,10 @@ export function registerToken(program: Command, ctx: RunContext): void {
       "with --json, --decode or --check: include the token itself (access_token); keep it out of logs",
     )
     .addOption(
-      new Option("--protocol <protocol>", "protocol whose permission the checks look for (default pop3)").choices([
-        "pop3",
-        "imap",
-        "smtp",
-      ]),
+      new Option(
+        "--protocol <protocol>",
+        "protocol whose audience and permission the checks look for (default pop3); graph also requests a Graph token",
+      ).choices([...TRANSPORTS]),
     )
     .addHelpText("after", EXAMPLES)
     .action(async (flags: TokenFlags) => {

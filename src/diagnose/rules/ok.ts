@@ -1,9 +1,10 @@
 /** OK: every step passed and the token claims are right. */
 
 import type { Rule } from "../rule.js";
-import { fromVariant } from "../text.js";
+import { fromVariant, transportKey } from "../text.js";
 
 export const ok: Rule = {
   name: "ok",
-  diagnose: (_ctx, f, lang) => (f.failed ? undefined : fromVariant("OK", "OK", f.params, { lang })),
+  diagnose: (ctx, f, lang) =>
+    f.failed ? undefined : fromVariant("OK", transportKey("OK", ctx.options.protocol), f.params, { lang }),
 };

@@ -17,6 +17,7 @@ export const serverBusy: Rule = {
       code === "SERVER_BUSY" ||
       ((code === "PROTOCOL_ERROR" || code === "UNEXPECTED") &&
         !!reply &&
+        ctx.options.protocol !== "graph" &&
         classifyReply(ctx.options.protocol, undefined, reply)?.kind === "temporary");
     return busy ? fromVariant("SERVER_BUSY", "SERVER_BUSY", f.params, { lang }) : undefined;
   },

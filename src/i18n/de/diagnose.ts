@@ -1,5 +1,6 @@
 /** Deutsche Texte der Diagnose (src/diagnose). Schlüssel wie in ../en/diagnose.ts. */
 import type { CodeCatalog, CodeText, UiCatalog } from "../types.js";
+import { graphVariants } from "./diagnose-graph.js";
 
 const EXO_CONNECT =
   "Connect-ExchangeOnline   # als Exchange-Admin des Tenants {tenantId} (Modul ExchangeOnlineManagement)";
@@ -13,7 +14,7 @@ const CONSENT =
 const FRESH =
   "Danach ein frisches Token holen (zwischengespeicherte Tokens behalten die alten Claims): xoauth-mail test --mailbox {mailbox} --no-cache";
 
-export const variants: Record<string, CodeText> = {
+const protocolVariants: Record<string, CodeText> = {
   OK: {
     summary: "{protocolName}-Anmeldung mit XOAUTH2 an {mailbox} über {host}:{port} funktioniert.",
     causes: [],
@@ -259,6 +260,20 @@ export const variants: Record<string, CodeText> = {
       WAIT,
     ],
   },
+  "SEND_AS_DENIED.graph": {
+    summary: "Microsoft Graph verweigert das Senden als {from} aus dem Postfach {mailbox} (ErrorSendAsDenied).",
+    causes: [
+      "Die Absenderadresse (From) {from} ist nicht das Postfach {mailbox}, und {mailbox} hat kein Senden-als (oder Senden im Auftrag von) auf {from}: bei Graph sendet das Postfach aus der Anfrage, nicht die App.",
+      "Eine Änderung der letzten ~30 Minuten ist noch nicht wirksam.",
+    ],
+    fix: [
+      EXO_CONNECT,
+      "Prüfen: Get-RecipientPermission -Identity {from} -Trustee {mailbox}",
+      "Erteilen: Add-RecipientPermission -Identity {from} -Trustee {mailbox} -AccessRights SendAs -Confirm:$false",
+      "Oder direkt aus dem Postfach {from} senden: --mailbox {from} (eine App mit der Anwendungsberechtigung Mail.Send darf aus jedem Postfach in ihrem Bereich senden).",
+      WAIT,
+    ],
+  },
   PROTOCOL_ERROR: {
     summary: "Unerwartete Antwort von {host}:{port} im Schritt '{stepName}': {serverReply}",
     causes: [
@@ -271,6 +286,9 @@ export const variants: Record<string, CodeText> = {
     ],
   },
 };
+
+/** Alle Regelvarianten: die der Mailprotokolle und die von Microsoft Graph. */
+export const variants: Record<string, CodeText> = { ...protocolVariants, ...graphVariants };
 
 /** Katalogtexte der Codes dieses Bereichs (die Basisvarianten). */
 export const codes: CodeCatalog = Object.fromEntries(
@@ -286,7 +304,9 @@ export const ui: UiCatalog = {
   "step.greeting": "Begrüßung + Capabilities",
   "step.auth": "Anmeldung (XOAUTH2)",
   "step.mailbox": "Postfachzugriff",
+  "step.list": "Eine Nachricht auflisten",
   "step.send": "Testnachricht",
+  "step.send-probe": "Sendeberechtigung (Probe)",
   "step.logout": "Abmeldung",
   "diag.tokenProves":
     "Das Token ist korrekt (Audience {aud}, Rolle {role}, noch {minutesLeft} Min. gültig), an der Administratorzustimmung liegt es also nicht: Die Ursache liegt auf der Exchange-Seite.",

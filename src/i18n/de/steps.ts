@@ -22,6 +22,15 @@ export const stepsUi: UiCatalog = {
   "step.detail.rolesLack": "in roles fehlt {role}",
   "step.detail.expiredAgo": "seit {minutes} Min. abgelaufen",
   "step.detail.claimsOk": "aud {aud}, Rolle {role}, noch {minutes} Min. gültig, oid {oid}",
+  "step.detail.audNotGraph": "aud {aud} ist nicht Microsoft Graph",
+  "step.detail.graphClaims": "aud {aud}, roles {roles}, noch {minutes} Min., oid {oid}",
+  "step.detail.graphNoRoles":
+    "aud {aud}, keine Mail.*-Rollen (RBAC-for-Applications-Rechte stehen nicht im Token), noch {minutes} Min., oid {oid}",
+  "step.detail.graphViaProxy": "{host}:{port} über den HTTPS-Proxy (geprüft mit der ersten Anfrage)",
+  "step.detail.graphInbox": "{mailbox}: Ordner {name}, {total} Nachrichten, {unread} ungelesen",
+  "step.detail.graphListed": "1 Nachricht aufgelistet (empfangen {received})",
+  "step.detail.graphEmpty": "der Posteingang ist leer: Auflisten funktioniert",
+  "step.detail.graphSendAllowed": "Senden als {mailbox} ist erlaubt (die Probe hat nichts gesendet)",
   "step.detail.connectInclTls": "{host}:{port} (inkl. TLS)",
   "step.detail.tlsCert": "{version}, Zertifikat {cn} (Aussteller {issuer}) vertrauenswürdig, Name passt",
   "step.detail.tlsTrusted": "{mode}, Zertifikat vertrauenswürdig",
@@ -51,6 +60,16 @@ export const stepsUi: UiCatalog = {
     "aud {aud} ist Microsoft Graph: Das Token wurde mit dem Graph-Scope angefordert; verwenden Sie https://outlook.office365.com/.default",
   "token.check.audience.other":
     "aud {aud} ist nicht Exchange Online; fordern Sie den Scope https://outlook.office365.com/.default an",
+  "token.check.audience.forGraph.ok": "aud {aud} ist Microsoft Graph",
+  "token.check.audience.forGraph.exchange":
+    "aud {aud} ist Exchange Online (POP/IMAP/SMTP), nicht Microsoft Graph: Fordern Sie https://graph.microsoft.com/.default an (mit --protocol graph ohne --scope)",
+  "token.check.audience.forGraph.other":
+    "aud {aud} ist nicht Microsoft Graph; fordern Sie den Scope https://graph.microsoft.com/.default an",
+  "token.check.role.forGraph.ok": "roles enthält {mailRoles}",
+  "token.check.role.forGraph.noRoles":
+    "kein roles-Claim: Für keine Graph-Anwendungsberechtigung (Mail.Read, Mail.ReadWrite, Mail.Send) ist die Administratorzustimmung erteilt. Eine mit RBAC for Applications eingeschränkte App hat KEINE roles im Token und darf trotzdem zugreifen: xoauth-mail test --protocol graph fragt das Postfach selbst",
+  "token.check.role.forGraph.noRead":
+    "in roles [{roles}] ist kein Mail.Read/Mail.ReadWrite/Mail.ReadBasic; Lesen kann trotzdem über RBAC for Applications erlaubt sein (steht nicht im Token): xoauth-mail test --protocol graph fragt das Postfach selbst",
   "token.check.role.ok": "roles enthält {role}",
   "token.check.role.noRoles":
     "kein roles-Claim: Für keine Anwendungsberechtigung wurde die Administratorzustimmung erteilt (benötigt: {role})",

@@ -3,6 +3,7 @@
  * (`CODE` or `CODE.variant`); `codes` (the base variants) are registered as the catalog texts of these codes.
  */
 import type { CodeCatalog, CodeText, UiCatalog } from "../types.js";
+import { graphVariants } from "./diagnose-graph.js";
 
 const EXO_CONNECT =
   "Connect-ExchangeOnline   # as an Exchange admin of tenant {tenantId} (module ExchangeOnlineManagement)";
@@ -16,7 +17,7 @@ const CONSENT =
 const FRESH =
   "Then get a fresh token (cached tokens keep the old claims): xoauth-mail test --mailbox {mailbox} --no-cache";
 
-export const variants: Record<string, CodeText> = {
+const protocolVariants: Record<string, CodeText> = {
   OK: {
     summary: "{protocolName} XOAUTH2 login to {mailbox} at {host}:{port} works.",
     causes: [],
@@ -261,6 +262,20 @@ export const variants: Record<string, CodeText> = {
       WAIT,
     ],
   },
+  "SEND_AS_DENIED.graph": {
+    summary: "Microsoft Graph refused to send as {from} from the mailbox {mailbox} (ErrorSendAsDenied).",
+    causes: [
+      "The message's From address {from} is not the mailbox {mailbox}, and {mailbox} has no Send As (or Send on Behalf) permission on {from}: with Graph the mailbox in the request sends, not the app.",
+      "A change from the last ~30 minutes is not applied yet.",
+    ],
+    fix: [
+      EXO_CONNECT,
+      "Check: Get-RecipientPermission -Identity {from} -Trustee {mailbox}",
+      "Grant it: Add-RecipientPermission -Identity {from} -Trustee {mailbox} -AccessRights SendAs -Confirm:$false",
+      "Or send through the mailbox {from} itself: --mailbox {from} (an app with the Mail.Send application permission may send from every mailbox in its scope).",
+      WAIT,
+    ],
+  },
   PROTOCOL_ERROR: {
     summary: "Unexpected answer from {host}:{port} at step '{stepName}': {serverReply}",
     causes: [
@@ -273,6 +288,9 @@ export const variants: Record<string, CodeText> = {
     ],
   },
 };
+
+/** Every rule variant: the mail protocols' and Microsoft Graph's. */
+export const variants: Record<string, CodeText> = { ...protocolVariants, ...graphVariants };
 
 /** Catalog texts of the codes this area owns (the base variants). */
 export const codes: CodeCatalog = Object.fromEntries(
@@ -288,7 +306,9 @@ export const ui: UiCatalog = {
   "step.greeting": "Greeting + capabilities",
   "step.auth": "Authenticate (XOAUTH2)",
   "step.mailbox": "Mailbox access",
+  "step.list": "List one message",
   "step.send": "Test message",
+  "step.send-probe": "Send permission (probe)",
   "step.logout": "Logout",
   "diag.tokenProves":
     "The token is right (audience {aud}, role {role}, {minutesLeft} min left), so admin consent is not the problem: the cause is on the Exchange side.",

@@ -22,6 +22,15 @@ export const stepsUi: UiCatalog = {
   "step.detail.rolesLack": "roles lack {role}",
   "step.detail.expiredAgo": "expired {minutes} min ago",
   "step.detail.claimsOk": "aud {aud}, role {role}, {minutes} min left, oid {oid}",
+  "step.detail.audNotGraph": "aud {aud} is not Microsoft Graph",
+  "step.detail.graphClaims": "aud {aud}, roles {roles}, {minutes} min left, oid {oid}",
+  "step.detail.graphNoRoles":
+    "aud {aud}, no Mail.* roles (RBAC for Applications grants are not in the token), {minutes} min left, oid {oid}",
+  "step.detail.graphViaProxy": "{host}:{port} through the HTTPS proxy (checked by the first request)",
+  "step.detail.graphInbox": "{mailbox}: folder {name}, {total} messages, {unread} unread",
+  "step.detail.graphListed": "1 message listed (received {received})",
+  "step.detail.graphEmpty": "the inbox is empty: listing works",
+  "step.detail.graphSendAllowed": "sending as {mailbox} is allowed (the probe sent nothing)",
   "step.detail.connectInclTls": "{host}:{port} (incl. TLS)",
   "step.detail.tlsCert": "{version}, certificate {cn} (issuer {issuer}) trusted, name matches",
   "step.detail.tlsTrusted": "{mode}, certificate trusted",
@@ -51,6 +60,16 @@ export const stepsUi: UiCatalog = {
     "aud {aud} is Microsoft Graph: the token was requested with the Graph scope; use https://outlook.office365.com/.default",
   "token.check.audience.other":
     "aud {aud} is not Exchange Online; request the scope https://outlook.office365.com/.default",
+  "token.check.audience.forGraph.ok": "aud {aud} is Microsoft Graph",
+  "token.check.audience.forGraph.exchange":
+    "aud {aud} is Exchange Online (POP/IMAP/SMTP), not Microsoft Graph: request https://graph.microsoft.com/.default (drop --scope with --protocol graph)",
+  "token.check.audience.forGraph.other":
+    "aud {aud} is not Microsoft Graph; request the scope https://graph.microsoft.com/.default",
+  "token.check.role.forGraph.ok": "roles contain {mailRoles}",
+  "token.check.role.forGraph.noRoles":
+    "no roles claim: no Graph application permission (Mail.Read, Mail.ReadWrite, Mail.Send) has admin consent. An app scoped with RBAC for Applications has NO roles in its token and may still be allowed: xoauth-mail test --protocol graph asks the mailbox",
+  "token.check.role.forGraph.noRead":
+    "roles [{roles}] hold no Mail.Read/Mail.ReadWrite/Mail.ReadBasic; reading may still be granted by RBAC for Applications (not in the token): xoauth-mail test --protocol graph asks the mailbox",
   "token.check.role.ok": "roles contain {role}",
   "token.check.role.noRoles":
     "no roles claim: admin consent was not granted for any application permission (needs {role})",

@@ -209,6 +209,7 @@ export class GraphFake {
     };
     call.res.on("close", release);
     call.res.on("finish", release);
+    if (this.faults.hold) await this.faults.hold;
     const forced = this.faults.queue.shift();
     if (forced) return sendError(call, forced.reply, {}, { retryAfterSec: forced.retryAfterSec });
     this.store.ensureFolders(d.mailbox);

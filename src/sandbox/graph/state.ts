@@ -19,6 +19,8 @@ export interface GraphFaults {
   maxConcurrency: number;
   /** `Retry-After` (seconds) of the concurrency 429. */
   throttleRetryAfterSec: number;
+  /** While set, authorised requests wait for it holding their concurrency slot (deterministic 429 tests). */
+  hold?: Promise<void> | undefined;
 }
 
 /** One message Graph accepted for sending (sendMail, or send of a draft). */
