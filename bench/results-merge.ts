@@ -4,7 +4,7 @@
  * ran"), its rows replace the same rows of the targets table, and everything else (the other scenarios, Fuzzing,
  * Soak) stays as it was.
  */
-import { keepOwnSections, sectionOf, withSection } from "../test/harness/results-md.js";
+import { keepOwnSections, sectionOf } from "../test/harness/results-md.js";
 
 const TARGETS_PREFIX = "## Targets";
 const CLIENTS = "## How each client ran";
@@ -32,6 +32,17 @@ function mergeTargets(fresh: string, old: string): string {
   return [...head, "", "| target | result | met |", "|---|---|---|", ...merged.values()].join("\n");
 }
 
+/** `md` with `old` replaced by `text`, taken literally (String.replace would turn the `$$` of a shell line into `$`). */
+function replaceLiteral(md: string, old: string, text: string): string {
+  return md.replace(old, () => text);
+}
+
+/** `md` with the section `heading` replaced by `section`, or `section` appended. */
+function putSection(md: string, heading: string, section: string): string {
+  const old = sectionOf(md, heading);
+  return old === undefined ? `${md.trimEnd()}\n\n${section.trimEnd()}\n` : replaceLiteral(md, old, section.trimEnd());
+}
+
 export function mergePartial(fresh: string, previous: string): string {
   if (previous.trim() === "") return keepOwnSections(fresh, previous);
   let out = previous;
@@ -40,14 +51,14 @@ export function mergePartial(fresh: string, previous: string): string {
     if (h.startsWith(TARGETS_PREFIX)) {
       const oldHeading = headings(out).find((x) => x.startsWith(TARGETS_PREFIX));
       const old = oldHeading ? (sectionOf(out, oldHeading) as string) : undefined;
-      out = old === undefined ? withSection(out, h, section) : out.replace(old, mergeTargets(section, old));
+      out = old === undefined ? putSection(out, h, section) : replaceLiteral(out, old, mergeTargets(section, old));
       continue;
     }
     if (h === CLIENTS) continue; // lists the peers of the full run's tables
     const clients = sectionOf(out, CLIENTS);
     if (sectionOf(out, h) === undefined && clients !== undefined)
-      out = out.replace(clients, `${section.trimEnd()}\n\n${clients}`);
-    else out = withSection(out, h, section);
+      out = replaceLiteral(out, clients, `${section.trimEnd()}\n\n${clients}`);
+    else out = putSection(out, h, section);
   }
   return out;
 }

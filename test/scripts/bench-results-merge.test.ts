@@ -22,7 +22,7 @@ const OLD = [
   "",
   "## How each client ran",
   "",
-  "- notes",
+  "- notes: --mda 'cat > tmp/m$$ && mv tmp/m$$ new/m$$'",
   "",
   "## Fuzzing",
   "",
@@ -44,7 +44,7 @@ const FRESH = [
   "",
   "## Microsoft Graph (issue #13)",
   "",
-  "graph table",
+  "graph table: GET messages/{id}/$value, $$ and $' kept",
   "",
   "## How each client ran",
   "",
@@ -56,7 +56,10 @@ describe("bench/RESULTS.md after a partial run", () => {
     const md = mergePartial(FRESH, OLD);
     assert.equal(sectionOf(md, "## Loopback"), "## Loopback\n\nloopback table");
     assert.equal(sectionOf(md, "## Fuzzing"), "## Fuzzing\n\nfuzz table");
-    assert.equal(sectionOf(md, "## How each client ran"), "## How each client ran\n\n- notes");
+    assert.equal(
+      sectionOf(md, "## How each client ran"),
+      "## How each client ran\n\n- notes: --mda 'cat > tmp/m$$ && mv tmp/m$$ new/m$$'",
+    );
     assert.equal(
       sectionOf(md, "## Targets (issues #6 and #13)"),
       [
@@ -76,8 +79,14 @@ describe("bench/RESULTS.md after a partial run", () => {
 
   test("a second partial run replaces its section instead of adding another", () => {
     const once = mergePartial(FRESH, OLD);
-    const twice = mergePartial(FRESH.replace("graph table", "graph table 2"), once);
+    const twice = mergePartial(
+      FRESH.replace("graph table", () => "graph table 2"),
+      once,
+    );
     assert.equal(twice.split("## Microsoft Graph").length, 2);
-    assert.equal(sectionOf(twice, "## Microsoft Graph (issue #13)"), "## Microsoft Graph (issue #13)\n\ngraph table 2");
+    assert.equal(
+      sectionOf(twice, "## Microsoft Graph (issue #13)"),
+      "## Microsoft Graph (issue #13)\n\ngraph table 2: GET messages/{id}/$value, $$ and $' kept",
+    );
   });
 });
