@@ -220,7 +220,10 @@ export const SITUATIONS: readonly Situation[] = [
     cause:
       '`New-ManagementRoleAssignment -App <sp> -Role "Application Mail.ReadWrite" -CustomResourceScope <scope>` and the scope\'s filter does not match the mailbox (no Entra consent)',
     scenario: "graph-rbac-out-of-scope",
-    code: "GRAPH_MAILBOX_OUT_OF_SCOPE",
+    // Graph answers exactly as for an app without any permission (the same 403, and an RBAC-only app's token has no
+    // roles), so nothing on the wire tells the two apart: the diagnosis is GRAPH_PERMISSION_MISSING, whose fix
+    // covers both (grant the permission, or check the scope with Test-ServicePrincipalAuthorization).
+    code: "GRAPH_PERMISSION_MISSING",
     protocols: {},
     graph: { reply: "access-denied", operation: "read" },
     sources: [GRAPH_SRC.rbac],

@@ -9,7 +9,7 @@ import { loadConfigFile } from "../config/load.js";
 import { type AuthFlags, resolveSettings, type Settings } from "../config/settings.js";
 import { XoauthError } from "../errors.js";
 import type { ServerTlsMode } from "../net/types.js";
-import type { FetchProtocol, FetchServer } from "./types.js";
+import type { FetchGraphOptions, FetchProtocol, FetchServer } from "./types.js";
 
 export interface ServerFlags {
   host?: string;
@@ -26,15 +26,19 @@ export interface PlannedAccount {
   maildir: string;
   folder: string | undefined;
   provider: TokenProvider;
+  /** Graph: API root, CA, proxy (protocol "graph" only). */
+  graph?: FetchGraphOptions;
 }
 
-const DEFAULT_PORTS: Record<FetchProtocol, Record<ServerTlsMode, number>> = {
+type MailFetchProtocol = Exclude<FetchProtocol, "graph">;
+
+const DEFAULT_PORTS: Record<MailFetchProtocol, Record<ServerTlsMode, number>> = {
   pop3: { implicit: 995, starttls: 110 },
   imap: { implicit: 993, starttls: 143 },
 };
 
 /** Host/port/TLS: flags > config account `servers.<protocol>` > cloud defaults (995/993 implicit TLS). */
-export function resolveServer(s: Settings, protocol: FetchProtocol, f: ServerFlags): FetchServer {
+export function resolveServer(s: Settings, protocol: MailFetchProtocol, f: ServerFlags): FetchServer {
   const cfg = s.servers[protocol] ?? {};
   const tls = f.tls ?? cfg.tls ?? "implicit";
   const host = f.host ?? cfg.host ?? (protocol === "pop3" ? s.cloud.pop3Host : s.cloud.imapHost);
@@ -66,8 +70,8 @@ function planOne(
   maildir: string,
 ): PlannedAccount {
   const protocol = (flags.protocol ?? s.protocol ?? "pop3") as string;
-  if (protocol !== "pop3" && protocol !== "imap") {
-    throw new XoauthError("USAGE", `fetch speaks pop3 or imap, not "${protocol}".`);
+  if (protocol !== "pop3" && protocol !== "imap" && protocol !== "graph") {
+    throw new XoauthError("USAGE", `fetch speaks pop3, imap or graph, not "${protocol}".`);
   }
   if (!s.mailbox) {
     throw new XoauthError("USAGE", "The mailbox is missing: set --mailbox ADDR or `mailbox` in the config account.");
@@ -83,10 +87,28 @@ function planOne(
     name: s.accountName,
     mailbox: s.mailbox,
     protocol,
-    server: resolveServer(s, protocol, flags),
+    ...(protocol === "graph" ? graphTarget(s) : { server: resolveServer(s, protocol, flags) }),
     maildir,
     folder: flags.folder ?? folderCfg,
     provider,
+  };
+}
+
+/**
+ * Graph: the API root (`--graph-url` > XOAUTH_MAIL_GRAPH_URL > `graphUrl` > the cloud's, resolved by the settings, as
+ * the token scope is), and a `server` naming its host for messages.
+ */
+function graphTarget(s: Settings): { server: FetchServer; graph: FetchGraphOptions } {
+  const baseUrl = s.graphUrl;
+  const url = new URL(baseUrl);
+  return {
+    server: { host: url.hostname, port: Number(url.port || 443), tls: "implicit", ...(s.ca ? { ca: s.ca } : {}) },
+    graph: {
+      baseUrl,
+      ...(s.ca ? { ca: s.ca } : {}),
+      ...(s.proxy ? { proxy: s.proxy } : {}),
+      ...(s.noProxy ? { noProxy: s.noProxy } : {}),
+    },
   };
 }
 

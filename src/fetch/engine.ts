@@ -8,6 +8,7 @@ import { toXoauthError, type XoauthError } from "../errors.js";
 import { isTokenExpiry } from "../imap/bye.js";
 import { toTypedError } from "../store/fs-errors.js";
 import { Maildir } from "../store/maildir.js";
+import { graphFolderKey } from "../store/names.js";
 import { accountHash, StateStore } from "../store/state.js";
 import { FetchContext } from "./context.js";
 import { Hooks } from "./hooks.js";
@@ -26,7 +27,12 @@ const SPOOL = { spoolBytes: 1024 * 1024, spoolTotalBytes: 16 * 1024 * 1024 };
 /** Fetches one account; never throws: failures end up in `summary.errors` with `ok: false`. */
 export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & { error?: XoauthError }> {
   const started = Date.now();
-  const folder = opts.protocol === "imap" ? (opts.folder ?? "INBOX") : undefined;
+  const folder =
+    opts.protocol === "imap"
+      ? (opts.folder ?? "INBOX")
+      : opts.protocol === "graph"
+        ? graphFolderKey(opts.folder)
+        : undefined;
   const ref = { account: opts.account, protocol: opts.protocol, ...(folder ? { folder } : {}) };
   let ctx: FetchContext | undefined;
   let error: XoauthError | undefined;
@@ -35,7 +41,9 @@ export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & {
   const pass =
     opts.protocol === "pop3"
       ? import("./pop3-fetch.js").then((m) => m.pop3Pass)
-      : import("./imap-fetch.js").then((m) => m.imapPass);
+      : opts.protocol === "graph"
+        ? import("./graph-fetch.js").then((m) => m.graphPass)
+        : import("./imap-fetch.js").then((m) => m.imapPass);
   pass.catch(() => {}); // observed in passes()
   try {
     const md = await Maildir.open(opts.maildir, SPOOL);

@@ -1,8 +1,22 @@
 /** Public vocabulary of the fetch engine: options, events, summary. */
 import type { TokenProvider } from "../auth/types.js";
+import type { GraphClient, GraphClientOptions } from "../graph/types.js";
 import type { ServerTlsMode } from "../net/types.js";
 
-export type FetchProtocol = "pop3" | "imap";
+export type FetchProtocol = "pop3" | "imap" | "graph";
+
+/** How fetch reaches Microsoft Graph (`--protocol graph`); the token provider must give Graph tokens. */
+export interface FetchGraphOptions {
+  /** API root with version: `https://graph.microsoft.com/v1.0` (per cloud, or `--graph-url`). */
+  baseUrl: string;
+  ca?: string[] | undefined;
+  proxy?: string | undefined;
+  noProxy?: string | undefined;
+  /** Requests in flight for the mailbox, 1-4 (default GRAPH_LIMITS.maxConcurrency). */
+  maxConcurrency?: number | undefined;
+  /** Builds the client (tests inject a double); default createGraphClient from src/graph/client.ts. */
+  createClient?: ((opts: GraphClientOptions) => GraphClient) | undefined;
+}
 
 export interface FetchServer {
   host: string;
@@ -29,10 +43,19 @@ export interface FetchOptions {
   /** Asked before every (re)connect: refresh and expiry live there. */
   tokenProvider: TokenProvider;
   maildir: string;
-  /** IMAP folder (default INBOX). */
+  /** IMAP folder (default INBOX); Graph folder path (default inbox; nested: `Inbox/Invoices`). */
   folder?: string;
-  /** Remove from the server once durable locally (POP3 DELE + QUIT, IMAP \Deleted + UID EXPUNGE). */
+  /**
+   * Remove from the server once durable locally (POP3 DELE + QUIT, IMAP \Deleted + UID EXPUNGE, Graph DELETE: to
+   * Deleted Items).
+   */
   delete: boolean;
+  /** Graph: move each message to this folder (path like --folder) once durable locally. */
+  moveTo?: string;
+  /** Graph: mark each message read once durable locally. */
+  markRead?: boolean;
+  /** Required with protocol "graph". */
+  graph?: FetchGraphOptions;
   /** Fetch at most this many new messages in this run. */
   limit?: number;
   /** Run once per delivered message with the file path (shell command; path in $1 and XOAUTH_MAIL_FILE). */

@@ -12,16 +12,19 @@
 import { createHash } from "node:crypto";
 import { hostname as osHostname } from "node:os";
 
-/** Identity of one message on one server: POP3 UIDL, or IMAP UIDVALIDITY + UID in a folder. */
+/** Identity of one message on one server: POP3 UIDL, IMAP UIDVALIDITY + UID in a folder, or a Graph immutable id. */
 export interface MessageKey {
   /** Mailbox address (compared case-insensitively). */
   account: string;
-  protocol: "pop3" | "imap";
-  /** IMAP folder (default INBOX); ignored for POP3, which only sees the Inbox. */
+  protocol: "pop3" | "imap" | "graph";
+  /**
+   * IMAP folder (default INBOX); Graph folder path (default inbox, compared case-insensitively, as Graph resolves
+   * display names); ignored for POP3, which only sees the Inbox.
+   */
   folder?: string;
   /** IMAP UIDVALIDITY of the folder; absent for POP3. */
   uidValidity?: number;
-  /** POP3 UIDL (RFC 1939 §7) or IMAP UID (RFC 3501 §2.3.1.1). */
+  /** POP3 UIDL (RFC 1939 §7), IMAP UID (RFC 3501 §2.3.1.1) or Graph immutable message id. */
   id: string | number;
 }
 
@@ -30,8 +33,21 @@ const HASH_IN_NAME = /(?:^|\.)xm([0-9a-f]{32})(?=[.,:!;]|$)/;
 
 /** The account-scoped part of a key: which state file and which messages belong together. */
 export function accountScope(key: Pick<MessageKey, "account" | "protocol" | "folder">): string[] {
-  const folder = key.protocol === "imap" ? (key.folder ?? "INBOX") : "";
+  const folder =
+    key.protocol === "imap" ? (key.folder ?? "INBOX") : key.protocol === "graph" ? graphFolderKey(key.folder) : "";
   return [key.account.trim().toLowerCase(), key.protocol, folder];
+}
+
+/**
+ * A Graph folder path as it identifies the state: trimmed, lower-case, no empty parts (`Inbox/Invoices/` and
+ * `inbox/invoices` are one folder: Graph matches display names case-insensitively).
+ */
+export function graphFolderKey(folder: string | undefined): string {
+  const parts = (folder ?? "inbox")
+    .split("/")
+    .map((p) => p.trim().toLowerCase())
+    .filter((p) => p !== "");
+  return parts.length > 0 ? parts.join("/") : "inbox";
 }
 
 /** 128-bit hex hash of a message key; unambiguous because the parts are JSON-encoded, not joined with a separator. */

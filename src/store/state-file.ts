@@ -14,7 +14,7 @@ export const stateFileSchema = z.object({
   format: z.literal("xoauth-mail-state"),
   version: z.literal(1),
   account: z.string(),
-  protocol: z.enum(["pop3", "imap"]),
+  protocol: z.enum(["pop3", "imap", "graph"]),
   folder: z.string(),
   updatedAt: z.string(),
   pop3: z.object({ delivered: z.array(z.string()), deleted: z.array(z.string()) }).optional(),
@@ -40,6 +40,18 @@ export const stateFileSchema = z.object({
           known: z.number().int().nonnegative().optional(),
         })
         .optional(),
+    })
+    .optional(),
+  graph: z
+    .object({
+      /** The folder's id when the delta link was taken: another id (folder re-created) means a full round. */
+      folderId: z.string().optional(),
+      /** The delta link of the last complete round: a shortcut only, the ledger below is what prevents duplicates. */
+      deltaLink: z.string().optional(),
+      /** Immutable ids of every delivered message of the folder (the ledger). */
+      delivered: z.array(z.string()),
+      /** Delivered ids whose server action (--move-to, --delete, --mark-read) is not yet confirmed done. */
+      owed: z.array(z.string()),
     })
     .optional(),
 });

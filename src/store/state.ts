@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { makeDirs, nodeStoreFs, type StoreFs } from "./fsops.js";
+import { GraphLedger } from "./graph-ledger.js";
 import { acquireLock } from "./lock.js";
 import { type Maildir, storeError } from "./maildir.js";
 import { accountScope, keyHash, type MessageKey } from "./names.js";
@@ -26,8 +27,14 @@ import { UidSet } from "./uidset.js";
 export type { RecoveryReport } from "./state-persist.js";
 
 export type AccountRef = Pick<MessageKey, "account" | "protocol" | "folder">;
-/** A delivered message: POP3 UIDL / IMAP UID, optionally with its fingerprint (IMAP, see messageFingerprint). */
-export type DeliveredItem = string | number | { id: string | number; fingerprint?: string | undefined };
+/**
+ * A delivered message: POP3 UIDL / IMAP UID / Graph immutable id, optionally with its fingerprint (IMAP, see
+ * messageFingerprint) or, for Graph, `owed`: its server action (move, delete, mark read) is still to be done.
+ */
+export type DeliveredItem =
+  | string
+  | number
+  | { id: string | number; fingerprint?: string | undefined; owed?: boolean | undefined };
 
 export interface StateOptions {
   /** Maildir root; the state lives in `<maildir>/.xoauth-mail/` unless `dir` is given. */
@@ -63,6 +70,8 @@ export class StateStore {
   private previous: PreviousImapState[] = [];
   private renumberingFrom: { from: number; to: number; known?: number | undefined } | undefined;
   private renumberedFingerprints: Set<string> | undefined;
+  /** Graph: the ledger of delivered immutable ids, owed server actions and the delta link. */
+  readonly graph = new GraphLedger();
   private dirty = false;
   private maildir: Maildir | undefined;
   private readonly loadedAt = Date.now();
@@ -109,6 +118,7 @@ export class StateStore {
       this.previous = file.imap.previous;
       this.renumberingFrom = file.imap.renumbering;
     }
+    if (file.graph) Object.assign(this, { graph: GraphLedger.from(file.graph) });
   }
 
   private get isImap(): boolean {
@@ -126,6 +136,7 @@ export class StateStore {
   }
 
   get deliveredCount(): number {
+    if (this.account.protocol === "graph") return this.graph.size;
     return this.isImap ? this.uids.size : this.popDelivered.size;
   }
 
@@ -198,13 +209,17 @@ export class StateStore {
 
   /** Was this message delivered? The state, else (after recover()) our file in new/ or cur/ — then recorded. */
   isDelivered(id: string | number): boolean {
-    if (this.isImap ? this.uids.has(Number(id)) : this.popDelivered.has(String(id))) return true;
+    if (this.account.protocol === "graph" ? this.graph.has(String(id)) : this.hasRecord(id)) return true;
     if (!this.maildir) return false;
     const key: MessageKey = { ...this.account, id, uidValidity: this.uidValidityValue ?? 0 };
     if (this.maildir.findDelivered(keyHash(key)) === undefined) return false;
     this.markDelivered([id]);
     this.recovered.push(id);
     return true;
+  }
+
+  private hasRecord(id: string | number): boolean {
+    return this.isImap ? this.uids.has(Number(id)) : this.popDelivered.has(String(id));
   }
 
   /** IMAP: a message with this fingerprint was delivered before (under any UIDVALIDITY). */
@@ -216,7 +231,9 @@ export class StateStore {
   markDelivered(items: Iterable<DeliveredItem>): void {
     for (const item of items) {
       const id = typeof item === "object" ? item.id : item;
-      if (this.isImap) {
+      if (this.account.protocol === "graph") {
+        this.graph.add(String(id), typeof item === "object" && item.owed === true);
+      } else if (this.isImap) {
         const uid = Number(id);
         if (!Number.isSafeInteger(uid) || uid < 1) throw storeError(`Invalid IMAP UID ${String(id)}`);
         this.uids.add(uid);
@@ -289,11 +306,18 @@ export class StateStore {
         previous: this.previous,
         ...(this.renumberingFrom ? { renumbering: this.renumberingFrom } : {}),
       };
+    } else if (this.account.protocol === "graph") {
+      file.graph = this.graph.toFile();
     } else {
       file.pop3 = { delivered: [...this.popDelivered], deleted: [...this.popDeleted] };
     }
     await writeStateFile(this.path, file, this.fs);
     this.dirty = false;
+  }
+
+  /** Graph: the ledger changed outside markDelivered (owed actions settled, a round completed); flush() writes it. */
+  touch(): void {
+    this.dirty = true;
   }
 
   /** flush() and release the account lock. */

@@ -23,7 +23,7 @@ import { plainMessage } from "../harness/messages.js";
 
 /** The world's options, with POP3 as the default protocol of these tests. */
 function options(over: Partial<FetchOptions>): FetchOptions {
-  return worldOptions(over.protocol ?? "pop3", over);
+  return worldOptions((over.protocol ?? "pop3") as "pop3" | "imap", over);
 }
 
 /** Fresh mailbox content: the given messages only. */

@@ -1,4 +1,7 @@
-/** `xoauth-mail fetch`: exactly-once download of new mail into a Maildir over POP3 or IMAP (once or as a daemon). */
+/**
+ * `xoauth-mail fetch`: exactly-once download of new mail into a Maildir over POP3, IMAP or Microsoft Graph (once or as
+ * a daemon).
+ */
 import { type Command, Option } from "commander";
 import { XoauthError } from "../../errors.js";
 import { type PlanFlags, type PlannedAccount, planAccounts } from "../../fetch/accounts.js";
@@ -9,6 +12,7 @@ import { explainOutage } from "../../fetch/outage.js";
 import { ProgressBar } from "../../fetch/progress.js";
 import { formatSummary } from "../../fetch/summary.js";
 import type { FetchSummary } from "../../fetch/types.js";
+import { t } from "../../i18n/index.js";
 import { LIMITS } from "../../limits.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
 import type { RunContext } from "../context.js";
@@ -24,9 +28,16 @@ Examples:
       --exec '/opt/erp/import-mail "$1"' --exec-required
   # daemon: wait for new mail with IMAP IDLE, JSON logs for the log collector
   xoauth-mail fetch --all --config /etc/xoauth-mail/config.yaml --maildir /srv/mail --protocol imap --idle --log-format json
+  # Microsoft Graph, every 5 minutes: a subfolder, each stored message then moved to the folder "Processed"
+  xoauth-mail fetch --mailbox invoices@contoso.com --protocol graph --folder Inbox/Invoices --move-to Processed \\
+      --maildir /srv/mail --every 5m
 
-Exactly-once: a message is deleted on the server (--delete) only after it is fsynced in new/ and recorded in
-<maildir>/.xoauth-mail/; a killed run resumes where it stopped, without losing or duplicating a message.
+Exactly-once: a message is deleted on the server (--delete), moved (--move-to) or marked read (--mark-read) only
+after it is fsynced in new/ and recorded in <maildir>/.xoauth-mail/; a killed run resumes where it stopped, without
+losing or duplicating a message (an interrupted move or delete is retried, never the download).
+Graph (--protocol graph): a Graph token (scope https://graph.microsoft.com/.default per cloud; the app needs
+Mail.Read, or Mail.ReadWrite for --delete/--move-to/--mark-read); the folder is read with delta queries and
+immutable ids, up to 4 downloads in flight. --delete puts messages into Deleted Items. --idle needs IMAP.
 --exec CMD runs through /bin/sh with the file path as $1 (and XOAUTH_MAIL_FILE).
 --json prints {ok, account, protocol, fetched, bytes, deleted, skipped, errors, ms} (an array with --all).
 --all fetches every account of the config file, each into its \`maildir\` or <--maildir>/<account name>.
@@ -37,6 +48,8 @@ Exit codes: 0 ok, 2 usage/config, 3 identity platform, 4 mail server refused, 5 
 
 interface FetchFlags extends PlanFlags {
   delete?: boolean;
+  moveTo?: string;
+  markRead?: boolean;
   keep?: boolean;
   limit?: string;
   exec?: string;
@@ -81,7 +94,31 @@ function checkFlags(f: FetchFlags): void {
   if (f.delete && f.keep) throw new XoauthError("USAGE", "--delete and --keep exclude each other.");
   if (f.every && f.idle) throw new XoauthError("USAGE", "--every and --idle exclude each other.");
   if (f.execRequired && !f.exec) throw new XoauthError("USAGE", "--exec-required needs --exec CMD.");
+  if (f.moveTo !== undefined && f.delete) throw new XoauthError("USAGE", "--move-to and --delete exclude each other.");
+  if (f.moveTo !== undefined && f.keep) throw new XoauthError("USAGE", "--move-to and --keep exclude each other.");
+  if (f.idle && f.protocol === "graph") throw idleNeedsImap();
   if (f.idle && (f.protocol ?? "imap") !== "imap") throw new XoauthError("USAGE", "--idle needs --protocol imap.");
+}
+
+/** Checks that need each account's protocol (it may come from the config file). */
+function checkAccountFlags(f: FetchFlags, accounts: PlannedAccount[]): void {
+  for (const a of accounts) {
+    if (a.protocol === "graph" && f.idle) throw idleNeedsImap();
+    const graphOnly = f.moveTo !== undefined ? "--move-to" : f.markRead ? "--mark-read" : undefined;
+    if (graphOnly && a.protocol !== "graph") {
+      throw new XoauthError("USAGE", t("fetch.graphOnly", { flag: graphOnly, protocol: a.protocol }), {
+        why: t("fetch.graphOnly.why", { protocol: a.protocol }),
+        fix: [t("fetch.graphOnly.fix", { flag: graphOnly })],
+      });
+    }
+  }
+}
+
+function idleNeedsImap(): XoauthError {
+  return new XoauthError("USAGE", t("fetch.idle.graph"), {
+    why: t("fetch.idle.graph.why"),
+    fix: [t("fetch.idle.graph.fix")],
+  });
 }
 
 async function fetchAll(
@@ -103,6 +140,9 @@ async function fetchAll(
       maildir: a.maildir,
       ...(a.folder ? { folder: a.folder } : {}),
       delete: f.delete === true,
+      ...(f.moveTo !== undefined ? { moveTo: f.moveTo } : {}),
+      ...(f.markRead ? { markRead: true } : {}),
+      ...(a.graph ? { graph: a.graph } : {}),
       ...(f.limit !== undefined ? { limit: intFlag(f.limit, "--limit", 1) as number } : {}),
       ...(f.exec ? { exec: f.exec, execRequired: f.execRequired === true } : {}),
       ...(f.attachments ? { attachmentsDir: f.attachments } : {}),
@@ -157,6 +197,7 @@ async function run(f: FetchFlags, signal: AbortSignal): Promise<number> {
     f,
     (f.logFormat ?? "text") === "json" ? { warn: (m) => logger.log("warn", m) } : {},
   );
+  checkAccountFlags(f, accounts);
   const tty = process.stderr.isTTY === true && !f.json && (f.logFormat ?? "text") === "text";
   const bar = tty && !f.every && !f.idle ? new ProgressBar((s) => process.stderr.write(s)) : undefined;
   const firstError = (rs: { error?: XoauthError }[]) => rs.find((r) => r.error)?.error;
@@ -201,22 +242,30 @@ async function run(f: FetchFlags, signal: AbortSignal): Promise<number> {
 export function registerFetch(program: Command, ctx: RunContext): void {
   const cmd = program
     .command("fetch")
-    .summary("download new mail exactly once into a Maildir (POP3 or IMAP)")
+    .summary("download new mail exactly once into a Maildir (POP3, IMAP or Microsoft Graph)")
     .description(
       "Download every new message of an Exchange Online mailbox into a Maildir, exactly once: crash-safe, streamed, with optional deletion on the server, processing hooks and a daemon mode.",
     );
   addAuthOptions(cmd)
     .option("--maildir <dir>", "Maildir to deliver into (created if missing); with --all the root for all accounts")
-    .addOption(new Option("--protocol <protocol>", "pop3 (default) or imap").choices(["pop3", "imap"]))
-    .option("--delete", "delete each message on the server once it is stored durably")
+    .addOption(
+      new Option("--protocol <protocol>", "pop3 (default), imap or graph (Microsoft Graph)").choices([
+        "pop3",
+        "imap",
+        "graph",
+      ]),
+    )
+    .option("--delete", "delete each message on the server once it is stored durably (Graph: to Deleted Items)")
     .option("--keep", "leave messages on the server (default); reruns skip what was delivered")
-    .option("--folder <name>", "IMAP folder (default INBOX)")
+    .option("--move-to <folder>", "Graph: move each message to FOLDER (e.g. Processed) once it is stored durably")
+    .option("--mark-read", "Graph: mark each message read once it is stored durably")
+    .option("--folder <name>", "IMAP folder (default INBOX); Graph folder path (default inbox, e.g. Inbox/Invoices)")
     .option("--limit <n>", "fetch at most N new messages")
     .option("--exec <cmd>", "run CMD (via /bin/sh) per delivered message; the file path is $1")
     .option("--exec-required", "a failing --exec stops the run and keeps that message on the server")
     .option("--attachments <dir>", "extract attachments (safe names) plus a JSON sidecar per message into DIR")
     .option("--every <duration>", "daemon: fetch again every DURATION, e.g. 5m or 1h; a bare number is seconds")
-    .option("--idle", "daemon (IMAP): wait for new mail with IDLE, fetch within seconds")
+    .option("--idle", "daemon (IMAP only): wait for new mail with IDLE, fetch within seconds")
     .addOption(new Option("--log-format <format>", "log lines on stderr").choices(["text", "json"]).default("text"))
     .option("--all", "fetch every account of the config file")
     .option("--host <host>", "mail server (default per cloud: outlook.office365.com)")

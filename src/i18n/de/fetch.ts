@@ -22,6 +22,16 @@ export const fetchCodes: CodeCatalog = {
 };
 
 export const fetchUi: UiCatalog = {
+  "fetch.idle.graph": "--idle braucht --protocol imap: mit --protocol graph geht es nicht.",
+  "fetch.idle.graph.why":
+    "Graph meldet neue Mail nur über Änderungsbenachrichtigungen, die Microsoft an einen öffentlichen HTTPS-Endpunkt schickt; ein fetch-Daemon hinter einer Firewall hat keinen.",
+  "fetch.idle.graph.fix":
+    "Stattdessen mit Graph regelmäßig abfragen (--protocol graph --every 1m: eine Delta-Abfrage kostet eine Anfrage, wenn nichts Neues da ist) oder --protocol imap --idle verwenden.",
+  "fetch.graphOnly": "{flag} geht nur mit --protocol graph, nicht mit {protocol}.",
+  "fetch.graphOnly.why":
+    "Über {protocol} kann xoauth-mail eine Nachricht nur behalten oder löschen (--delete); Verschieben und Als-gelesen-Markieren sind hier Graph-Aktionen.",
+  "fetch.graphOnly.fix":
+    "--protocol graph ergänzen (die App braucht Mail.ReadWrite für {flag}) oder mit {protocol} --delete / --keep verwenden.",
   "fetch.outage.why":
     "{host}:{port} hat in diesem Lauf schon geantwortet, Host und Port stimmen also: der Server oder das Netz ist gerade nicht erreichbar.",
   "fetch.outage.retry":

@@ -20,6 +20,16 @@ export const fetchCodes: CodeCatalog = {
 };
 
 export const fetchUi: UiCatalog = {
+  "fetch.idle.graph": "--idle needs --protocol imap: it does not work with --protocol graph.",
+  "fetch.idle.graph.why":
+    "Graph announces new mail only through change notifications, which Microsoft delivers to a public HTTPS endpoint; a fetch daemon behind a firewall has none.",
+  "fetch.idle.graph.fix":
+    "Poll with Graph instead (--protocol graph --every 1m: a delta query costs one request when nothing is new), or use --protocol imap --idle.",
+  "fetch.graphOnly": "{flag} works only with --protocol graph, not with {protocol}.",
+  "fetch.graphOnly.why":
+    "Over {protocol} xoauth-mail can keep a message or delete it (--delete); moving and marking read are Graph actions here.",
+  "fetch.graphOnly.fix":
+    "Add --protocol graph (the app needs Mail.ReadWrite for {flag}), or use --delete / --keep with {protocol}.",
   "fetch.outage.why":
     "{host}:{port} answered earlier in this run, so host and port are right: the server or the network is down for the moment.",
   "fetch.outage.retry":
