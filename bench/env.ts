@@ -1,14 +1,15 @@
 /**
  * The bench world (test/harness/world.ts): test PKI, the identity fake (token endpoint), one real Dovecot trusting
- * both, a work dir readable by the unprivileged peers, and a password for every bench mailbox (so password-only peers read the SAME
+ * both, the sandbox's Microsoft Graph fake (its own mailboxes: bench/graph-setup.ts), a work dir readable by the unprivileged peers, and a password for every bench mailbox (so password-only peers read the SAME
  * Maildir that xoauth-mail reads with XOAUTH2).
  */
 import { execFileSync } from "node:child_process";
 import { appendFileSync, chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { GraphFake } from "../src/sandbox/graph/index.js";
 import type { IdentityFake } from "../src/sandbox/identity/index.js";
 import type { Dovecot } from "../test/harness/dovecot/dovecot.js";
-import { startWorld } from "../test/harness/world.js";
+import { type DovecotWorld, type GraphWorld, startWorld } from "../test/harness/world.js";
 import { onCleanup } from "./cleanup.js";
 
 /** The password every bench mailbox gets in Dovecot's passwd-file (PLAIN logins of the peers). */
@@ -17,6 +18,9 @@ export const BENCH_PASSWORD = "bench-password-1";
 export interface BenchEnv {
   fake: IdentityFake;
   dc: Dovecot;
+  /** The Graph fake (HTTPS on 127.0.0.1, certificate for 127.0.0.1/::1/localhost) and its API root (`--graph-url`). */
+  graph: GraphFake;
+  graphUrl: string;
   /** Work dir (mode 0755): CA file, secret, configs, destination stores. */
   dir: string;
   caFile: string;
@@ -35,9 +39,10 @@ export interface BenchEnv {
 let seq = 0;
 
 export async function startBenchEnv(): Promise<BenchEnv> {
-  const world = await startWorld({ prefix: "xoauth-bench-", dovecot: {} });
+  // startWorld starts both (its overloads name them one at a time).
+  const world = (await startWorld({ prefix: "xoauth-bench-", dovecot: {}, graph: {} })) as DovecotWorld & GraphWorld;
   onCleanup(() => world.stop());
-  const { identity: fake, dovecot: dc, dir, caFile, tenant, app } = world;
+  const { identity: fake, dovecot: dc, graph, graphUrl, dir, caFile, tenant, app } = world;
   chmodSync(dir, 0o755);
   chmodSync(caFile, 0o644);
   const secretFile = join(dir, "secret.txt");
@@ -46,6 +51,8 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   return {
     fake,
     dc,
+    graph,
+    graphUrl,
     dir,
     caFile,
     secretFile,

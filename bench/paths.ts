@@ -7,3 +7,4 @@ export const CLI_BIN = join(REPO_ROOT, "bin", "xoauth-mail.js");
 export const PY_DIR = join(REPO_ROOT, "bench", "py");
 export const BARE_CLIENT = join(REPO_ROOT, "dist", "bench", "peers", "bare-client.js");
 export const RESULTS_MD = join(REPO_ROOT, "bench", "RESULTS.md");
+export const GRAPH_NAIVE_CLIENT = join(REPO_ROOT, "dist", "bench", "peers", "graph-naive-client.js");

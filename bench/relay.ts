@@ -12,6 +12,7 @@ export interface Relay {
 
 function pump(from: Socket, to: Socket, oneWayMs: number): void {
   let queued = 0;
+  let waiting = false;
   from.on("data", (chunk: Buffer) => {
     queued += chunk.length;
     if (queued > 8 * 1024 * 1024) from.pause();
@@ -21,7 +22,14 @@ function pump(from: Socket, to: Socket, oneWayMs: number): void {
       if (to.destroyed) return;
       if (!to.write(chunk)) {
         from.pause();
-        to.once("drain", () => from.resume());
+        // One drain listener at a time (several delayed writes can find the socket full).
+        if (!waiting) {
+          waiting = true;
+          to.once("drain", () => {
+            waiting = false;
+            from.resume();
+          });
+        }
       } else if (queued <= 8 * 1024 * 1024 && from.isPaused() && to.writableLength === 0) from.resume();
     }, oneWayMs);
   });

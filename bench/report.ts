@@ -1,11 +1,17 @@
 /** bench/RESULTS.md: machine, tables (median, min..max, throughput, ratios) and the issue's targets, met or not. */
 import { machineLines } from "./machine.js";
 import { getmailLostWakeups } from "./peers/getmail.js";
+import { graphSection, graphTargets } from "./report-graph.js";
+import { peerTable, ratioTarget, type Target } from "./report-table.js";
 import type { PeerResult } from "./scenarios/compare.js";
+import type { GraphResult } from "./scenarios/graph.js";
 import type { MemoryResult } from "./scenarios/memory.js";
 import type { ProxyResult } from "./scenarios/proxy.js";
 import type { TokenResult } from "./scenarios/tokens.js";
 import { fmtTiming, mbPerSec } from "./stats.js";
+
+/** The targets table's heading (a partial run merges its rows into the old table: bench/results-merge.ts). */
+export const TARGETS_HEADING = "## Targets (issues #6 and #13)";
 
 export interface Results {
   command: string;
@@ -15,46 +21,9 @@ export interface Results {
   memory?: { rows: MemoryResult[]; bytes: number };
   tokens?: TokenResult;
   proxy?: ProxyResult & { bytes: number };
+  graph?: GraphResult;
   profile?: string;
   totalSeconds: number;
-}
-
-interface Target {
-  name: string;
-  result: string;
-  met: boolean;
-}
-
-const median = (rows: PeerResult[], id: string) => rows.find((r) => r.peer.id === id)?.timing?.median;
-const x = (v: number) => `${v.toFixed(2)}x`;
-
-function peerTable(rows: PeerResult[], bytes: number): string[] {
-  const out = [
-    "| client | median (min .. max) | rounds | throughput | xoauth-mail (same protocol) speed / client speed |",
-    "|---|---|---|---|---|",
-  ];
-  for (const r of rows) {
-    const ours = median(rows, `xoauth-${r.peer.protocol}`) ?? Number.NaN;
-    if (!r.timing) {
-      out.push(`| ${r.peer.label} | failed (${r.failures.length}x): ${r.failures[0] ?? ""} | 0 | - | - |`);
-      continue;
-    }
-    let ratio = x(r.timing.median / ours);
-    if (r.peer.id.startsWith("xoauth-")) ratio = "1.00x (reference)";
-    if (r.peer.id === "bare")
-      ratio = `${x(r.timing.median / ours)} (POP3 at ${((100 * r.timing.median) / ours).toFixed(0)}% of the ceiling)`;
-    out.push(
-      `| ${r.peer.label} | ${fmtTiming(r.timing)} | ${r.timing.rounds}${r.failures.length > 0 ? ` (+${r.failures.length} failed)` : ""} | ${mbPerSec(bytes, r.timing.median)} | ${ratio} |`,
-    );
-  }
-  return out;
-}
-
-function ratioTarget(rows: PeerResult[] | undefined, ours: string, peer: string, want: number, name: string): Target[] {
-  const a = rows && median(rows, ours);
-  const b = rows && median(rows, peer);
-  if (a === undefined || b === undefined) return [];
-  return [{ name, result: x(b / a), met: b / a >= want }];
 }
 
 function targets(r: Results): Target[] {
@@ -84,6 +53,7 @@ function targets(r: Results): Target[] {
       result: `${m.peakRssMb.toFixed(1)} MB`,
       met: m.peakRssMb <= 80,
     });
+  t.push(...graphTargets(r.graph));
   if (r.tokens)
     t.push({
       name: `token requests for ${r.tokens.mailboxes} mailboxes under one app: 1`,
@@ -114,7 +84,7 @@ export function renderResults(r: Results): string {
     "",
   ];
   md.push(...machineLines(), `- Data: ${r.setup}`, `- Total bench time: ${r.totalSeconds.toFixed(0)} s`, "");
-  md.push("## Targets (issue #6)", "", "| target | result | met |", "|---|---|---|");
+  md.push(TARGETS_HEADING, "", "| target | result | met |", "|---|---|---|");
   for (const t of targets(r)) md.push(`| ${t.name} | ${t.result} | ${t.met ? "met" : "**not met**"} |`);
   md.push("");
   if (r.loopback) {
@@ -162,6 +132,7 @@ export function renderResults(r: Results): string {
       "",
     );
   }
+  if (r.graph) md.push(...graphSection(r.graph));
   const peers = new Map<string, string>();
   for (const row of [...(r.loopback?.rows ?? []), ...(r.latency?.rows ?? [])]) peers.set(row.peer.label, row.peer.note);
   md.push("## How each client ran", "");

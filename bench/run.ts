@@ -1,17 +1,21 @@
 /**
  * `npm run bench` (issue #6): xoauth-mail against getmail6, fetchmail, hand-written Python and a bare client, on one
- * real Dovecot, in one run; writes bench/RESULTS.md and prints it. `--quick` is the ~1 minute smoke variant,
- * `--rounds N` sets the rounds, `--only loopback,latency,memory,tokens,proxy` picks scenarios, `--peers id,id` picks clients, `--profile` adds a
- * CPU profile of one fetch per protocol.
+ * real Dovecot, and `fetch --protocol graph` against a one-at-a-time Graph client on the sandbox's Graph fake, in one
+ * run; writes bench/RESULTS.md and prints it. `--quick` is the few-minutes smoke variant, `--rounds N` sets the rounds,
+ * `--only loopback,latency,memory,tokens,proxy,graph` picks scenarios (RESULTS.md then keeps the other sections),
+ * `--peers id,id` picks clients, `--profile` adds a CPU profile of one fetch per protocol.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { keepOwnSections } from "../test/harness/results-md.js";
 import { cleanupAll, installSignalHandlers } from "./cleanup.js";
 import { startBenchEnv } from "./env.js";
+import { fillGraphMailboxes } from "./graph-setup.js";
 import { parseOptions } from "./options.js";
 import { RESULTS_MD } from "./paths.js";
 import { profileFetch } from "./profile.js";
 import { type Results, renderResults } from "./report.js";
+import { mergePartial } from "./results-merge.js";
+import { graphScenario } from "./scenarios/graph.js";
 import { latencyScenario, ONE_WAY_MS } from "./scenarios/latency.js";
 import { loopbackScenario, targetsFor } from "./scenarios/loopback.js";
 import { memoryScenario } from "./scenarios/memory.js";
@@ -28,8 +32,9 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const env = await startBenchEnv();
   const boxes = fillMailboxes(env, o, log);
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
   const r: Results = {
-    command: `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
+    command,
     setup:
       `seed 20240601; bulk ${boxes.bulk.messages} messages / ${(boxes.bulk.bytes / 1_048_576).toFixed(0)} MB ` +
       "(80% 2-20 KB, 17% 20-500 KB, 3% 0.5-5 MB); " +
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
   if (o.only.has("tokens")) r.tokens = await tokensScenario(env, boxes.many, log);
   if (o.only.has("proxy"))
     r.proxy = { ...(await proxyScenario(env, o, boxes.bulk, boxes.many, log)), bytes: boxes.bulk.bytes };
+  if (o.only.has("graph")) r.graph = await graphScenario(env, o, fillGraphMailboxes(env, o, log), command, log);
   if (o.profile) {
     const t = targetsFor(boxes.bulk, { pop3: env.dc.ports.pop3s, imap: env.dc.ports.imaps });
     r.profile = `${await profileFetch(env, t.pop3, log)}\n${await profileFetch(env, t.imap, log)}`;
@@ -55,7 +61,7 @@ async function main(): Promise<void> {
   } catch {
     // first run
   }
-  const md = keepOwnSections(renderResults(r), previous);
+  const md = o.partial ? mergePartial(renderResults(r), previous) : keepOwnSections(renderResults(r), previous);
   writeFileSync(RESULTS_MD, md);
   process.stdout.write(`${md}\n`);
   log(`wrote ${RESULTS_MD}`);

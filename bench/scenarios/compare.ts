@@ -1,6 +1,6 @@
 /** Times a list of peers on the same mailbox: one untimed warm-up, then `rounds` rounds, peers interleaved. */
 import type { BenchEnv } from "../env.js";
-import type { Peer, Target } from "../peers/types.js";
+import type { Peer, PeerProtocol, Target } from "../peers/types.js";
 import { fmtTiming, summarize, type Timing } from "../stats.js";
 
 export interface PeerResult {
@@ -13,16 +13,21 @@ export interface PeerResult {
 export async function comparePeers(
   env: BenchEnv,
   peers: Peer[],
-  targets: Record<"pop3" | "imap", Target>,
+  targets: Partial<Record<PeerProtocol, Target>>,
   rounds: number,
   log: (s: string) => void,
   warmup: Peer[] = [],
   only?: Set<string>,
 ): Promise<PeerResult[]> {
   if (only) peers = peers.filter((p) => only.has(p.id));
+  const target = (p: Peer): Target => {
+    const t = targets[p.protocol];
+    if (!t) throw new Error(`no ${p.protocol} target for ${p.label}`);
+    return t;
+  };
   for (const p of warmup) {
     log(`  warm-up: ${p.label}`);
-    await p.run(env, targets[p.protocol]);
+    await p.run(env, target(p));
   }
   const times = new Map<Peer, number[]>(peers.map((p) => [p, []]));
   const failures = new Map<Peer, string[]>(peers.map((p) => [p, []]));
@@ -30,7 +35,7 @@ export async function comparePeers(
     for (const p of peers) {
       if (r > (p.maxRounds ?? rounds)) continue;
       try {
-        const ms = await p.run(env, targets[p.protocol]);
+        const ms = await p.run(env, target(p));
         times.get(p)?.push(ms);
         log(`  round ${r}/${rounds}  ${p.label.padEnd(44)} ${(ms / 1000).toFixed(2)} s`);
       } catch (err) {

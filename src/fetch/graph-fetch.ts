@@ -142,7 +142,11 @@ async function deliverRound(
       for (const m of page.messages) {
         // A page replayed within the round, or a message listed twice: started once.
         if (started.has(m.id)) continue;
+        const recovered = state.recovered.length;
         if (state.isDelivered(m.id)) {
+          // Found by its file only (delivered, never recorded): its server action is owed from this very step on,
+          // so that no flush before the end of the page (a batch, a failure, the run's end) records it as settled.
+          if (owe && state.recovered.length > recovered) ledger.add(m.id, true);
           skipped++;
           continue;
         }

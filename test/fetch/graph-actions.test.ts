@@ -4,7 +4,7 @@
  * action retried without a second download, and the ledger forgetting messages that left the folder.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { it } from "node:test";
 import { XoauthError } from "../../src/errors.js";
@@ -174,4 +174,29 @@ it("graph --move-to the folder being fetched: USAGE before any download", async 
     g.calls.filter((c) => c.startsWith("mime")),
     [],
   );
+});
+
+it("graph --move-to: a message found by file name only is owed at once (a failure later in the page cannot record it as settled)", async (t) => {
+  const dir = await tempDir(t);
+  const g = new GraphDouble();
+  g.pageSize = 20; // the recovered messages and the failing download in one delta page
+  const msgs = fill(g, 20);
+  const ids = g.inFolder("f-inbox");
+  // Run 1 delivers five; then the state is lost: their files are in new/, unrecorded (a crash between the two).
+  assert.equal((await fetchAccount(options(g, dir, { limit: 5 }))).ok, true);
+  rmSync(join(dir, ".xoauth-mail"), { recursive: true, force: true });
+  // Run 2 finds those five by file name, then a download in the same page fails.
+  g.holdMime = (id) =>
+    ids.indexOf(id) === 5
+      ? new Promise((_, reject) => setImmediate(() => reject(new XoauthError("GRAPH_ERROR", "broken download"))))
+      : undefined;
+  const failed = await fetchAccount(options(g, dir, { moveTo: "Processed", batchMessages: 1 }));
+  assert.equal(failed.ok, false);
+  g.holdMime = undefined;
+  // Run 3 must still move the five it never acted upon.
+  const s = await fetchAccount(options(g, dir, { moveTo: "Processed" }));
+  assert.equal(s.ok, true, JSON.stringify(s.errors));
+  assert.deepEqual(g.inFolder("f-inbox"), [], g.calls.join("\n"));
+  assert.equal(g.inFolder("f-processed").length, 20);
+  assert.deepEqual(deliveredHashes(dir), msgs.map(sha256).sort());
 });

@@ -25,7 +25,7 @@ import { processOut, writeSecretPayload } from "../output.js";
 const EXAMPLES = `
 Examples:
   xoauth-mail proxy hash-password            # prompts (no echo), prints scrypt$... for proxy.users[].passwordHash
-  echo -n 'secret' | xoauth-mail proxy hash-password
+  printf '%s' 'a-long-device-password' | xoauth-mail proxy hash-password   # at least 8 characters
   xoauth-mail proxy --config /etc/xoauth-mail/proxy.yaml --log-format json
 
 Config (YAML, next to the accounts section; see docs/proxy.md):

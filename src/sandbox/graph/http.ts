@@ -34,8 +34,14 @@ export function newCall(req: IncomingMessage, res: ServerResponse, origin: strin
     clientRequestId: typeof given === "string" && given.length > 0 ? given.slice(0, 200) : randomUUID(),
     immutable: /IdType\s*=\s*"?ImmutableId"?/i.test(prefer),
     ...(page ? { maxPageSize: Number(page[1]) } : {}),
-    base: `${origin}/v1.0`,
+    base: `${linkOrigin(req, origin)}/v1.0`,
   };
+}
+
+/** Links (next, delta, context) name the host the client connected to: a relay in front of the fake (bench/relay.ts). */
+function linkOrigin(req: IncomingMessage, origin: string): string {
+  const host = req.headers.host;
+  return host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `https://${host}` : origin;
 }
 
 function idHeaders(c: GraphCall): Record<string, string> {
@@ -72,8 +78,13 @@ export async function sendStream(c: GraphCall, data: Buffer, contentType: string
     if (c.res.destroyed) return;
     if (!c.res.write(data.subarray(off, off + chunk))) {
       await new Promise<void>((resolve) => {
-        c.res.once("drain", resolve);
-        c.res.once("close", resolve);
+        const done = (): void => {
+          c.res.off("drain", done);
+          c.res.off("close", done);
+          resolve();
+        };
+        c.res.once("drain", done);
+        c.res.once("close", done);
       });
     }
   }
