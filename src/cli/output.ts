@@ -1,4 +1,7 @@
 /** Everything the CLI prints goes through here, so secrets are redacted at the sink. */
+import { graphRequestId, graphRequestLine } from "../diagnose/request-id.js";
+import { graphErrorVariant } from "../diagnose/rules/graph-access.js";
+import { variantText } from "../diagnose/text.js";
 import type { XoauthError } from "../errors.js";
 import { codeText, t } from "../i18n/index.js";
 import { redact } from "../log/redact.js";
@@ -23,9 +26,16 @@ export function writeSecretPayload(text: string): void {
 /** What a command's catch-all reports: a local file-system failure is STORE_ERROR (exit 6), never UNEXPECTED. */
 export const cliError: (e: unknown) => XoauthError = toTypedError;
 
+/** The catalog text of an error: a Graph 403's text for its operation (fetch: Mail.ReadWrite to move), else the code's. */
+function textOf(err: XoauthError) {
+  const params = { ...err.details.params, serverReply: err.details.serverReply };
+  const variant = graphErrorVariant(err);
+  return (variant ? variantText(variant, params) : undefined) ?? codeText(err.code, params);
+}
+
 /** The stable JSON shape of an error (`--json`). */
 export function errorJson(err: XoauthError): Record<string, unknown> {
-  const text = codeText(err.code, { ...err.details.params });
+  const text = textOf(err);
   return {
     code: err.code,
     aadsts: err.details.aadsts ?? null,
@@ -35,13 +45,14 @@ export function errorJson(err: XoauthError): Record<string, unknown> {
     trace_id: err.details.traceId ?? null,
     correlation_id: err.details.correlationId ?? null,
     server_reply: err.details.serverReply ? redact(err.details.serverReply) : null,
+    ...(graphRequestId(err) ? { request_id: graphRequestId(err) } : {}),
   };
 }
 
 /** Human form: what happened, why, and the exact fix. */
 export function formatError(e: unknown): string {
   const err = cliError(e);
-  const text = codeText(err.code, { ...err.details.params });
+  const text = textOf(err);
   const lines = [`✗ ${t("error.label")} [${err.code}]: ${escapeControl(err.message)}`];
   const why = err.why ?? text?.causes[0];
   if (why) lines.push(`  ${t("error.why")}: ${escapeControl(why)}`);
@@ -52,5 +63,7 @@ export function formatError(e: unknown): string {
   }
   if (err.details.traceId)
     lines.push(`  Trace ID: ${err.details.traceId}  Correlation ID: ${err.details.correlationId ?? "-"}`);
+  const requestId = graphRequestId(err);
+  if (requestId) lines.push(graphRequestLine(requestId));
   return lines.join("\n") + "\n";
 }

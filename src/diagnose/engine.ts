@@ -5,6 +5,7 @@
  */
 import { getLang, type Lang } from "../i18n/index.js";
 import { deriveFacts } from "./facts.js";
+import { graphRequestId } from "./request-id.js";
 import type { Rule } from "./rule.js";
 import { graphAccess } from "./rules/graph-access.js";
 import { graphThrottled } from "./rules/graph-throttled.js";
@@ -52,12 +53,19 @@ export const RULES: readonly Rule[] = [
   ok,
 ];
 
+/** A failed Graph request's `request-id` on the diagnosis (`--json` diagnosis.requestId; a line in the text). */
+export function withRequestId(d: Diagnosis, ctx: DiagnosisContext): Diagnosis {
+  if (d.code === "OK" || d.requestId) return d;
+  const requestId = graphRequestId(ctx.steps.find((s) => !s.ok && s.error?.details.params?.requestId)?.error);
+  return requestId ? { ...d, requestId } : d;
+}
+
 /** Exactly one primary root cause for a `test` run. Pure: same context, same diagnosis. */
 export function diagnose(ctx: DiagnosisContext, lang: Lang = getLang()): Diagnosis {
   const facts = deriveFacts(ctx);
   for (const rule of RULES) {
     const d = rule.diagnose(ctx, facts, lang);
-    if (d) return d;
+    if (d) return withRequestId(d, ctx);
   }
   // unreachable: protocolError takes any failure and ok takes the rest
   throw new Error("diagnose: no rule matched");

@@ -1,6 +1,7 @@
 /** Human output of `test`: one line per step, then the diagnosis (what happened, likely causes, exact fix). */
 import { TRANSPORT_NAME, type Transport } from "../auth/clouds.js";
 import { escapeControl } from "../log/sanitize.js";
+import { graphRequestLine } from "./request-id.js";
 import type { MailServer } from "./server.js";
 import { diagUi } from "./text.js";
 import type { Diagnosis, DiagnosisStep } from "./types.js";
@@ -39,5 +40,6 @@ export function formatDiagnosis(d: Diagnosis): string {
     lines.push(`  ${diagUi("diag.fix")}:`);
     for (const f of d.fix) lines.push(`    ${escapeControl(f, { keepNewlines: true }).split("\n").join("\n    ")}`);
   }
+  if (d.requestId) lines.push(graphRequestLine(d.requestId));
   return `${lines.join("\n")}\n`;
 }

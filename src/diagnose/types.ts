@@ -71,6 +71,8 @@ export interface Diagnosis {
   causes: string[];
   /** Exact next steps with the real values filled in. */
   fix: string[];
+  /** Microsoft Graph's `request-id` of the refused request (what Microsoft support asks for); Graph runs only. */
+  requestId?: string;
 }
 
 /** The stable `--json` form of a step: `measured: false` only where the time is not the step's own. */

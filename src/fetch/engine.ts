@@ -4,6 +4,7 @@
  * provider) and resumes, with bounded, exponentially backed-off retries. Protocol: docs/exactly-once.md.
  */
 import { join } from "node:path";
+import { requestIdField } from "../diagnose/request-id.js";
 import { toXoauthError, type XoauthError } from "../errors.js";
 import { isTokenExpiry } from "../imap/bye.js";
 import { toTypedError } from "../store/fs-errors.js";
@@ -68,7 +69,7 @@ export async function fetchAccount(opts: FetchOptions): Promise<FetchSummary & {
     account: opts.account,
     protocol: opts.protocol,
     ...c,
-    errors: error ? [{ code: error.code, message: error.message }] : [],
+    errors: error ? [{ code: error.code, message: error.message, ...requestIdField(error) }] : [],
     ms: Date.now() - started,
     ...(error ? { error } : {}),
   };

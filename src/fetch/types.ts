@@ -102,6 +102,8 @@ export type FetchEvent =
 export interface FetchErrorInfo {
   code: string;
   message: string;
+  /** Microsoft Graph's request-id of the refused request (for Microsoft support); Graph only. */
+  requestId?: string;
 }
 
 /** The `--json` summary (stable field names). */

@@ -5,11 +5,52 @@
  * text and classified by the HTTP status alone.
  */
 import { decodeClaims } from "../auth/claims.js";
+import { GRAPH_SEND_ROLE } from "../auth/clouds.js";
 import { type ErrorCode, XoauthError } from "../errors.js";
 import { matchGraphReply } from "../exchange/graph-replies.js";
 
+/** What a request does, as far as Graph's permissions are concerned. */
+export type GraphOperation = "read" | "write" | "send";
+
+/**
+ * The application roles that allow each operation (learn.microsoft.com/graph/permissions-reference; per API:
+ * get a message and its $value Mail.Read, update/move/delete a message, create a draft, add attachments and upload
+ * sessions Mail.ReadWrite, sendMail and message: send Mail.Send). Mail.ReadBasic does not count for reading: it gives
+ * no bodies ("except body, previewBody, attachments and any extended properties"), so fetch cannot work with it and
+ * the fix is Mail.Read either way.
+ */
+export const GRAPH_ROLES_FOR: Readonly<Record<GraphOperation, readonly string[]>> = {
+  read: ["Mail.Read", "Mail.ReadWrite"],
+  write: ["Mail.ReadWrite"],
+  send: [GRAPH_SEND_ROLE],
+};
+
+/** The operation of a request when the caller did not name it: reading for GET, changing for everything else. */
+export function operationOf(method: string): GraphOperation {
+  return method === "GET" ? "read" : "write";
+}
+
+/**
+ * THE rule for Graph's generic 403 ErrorAccessDenied, used by the client's classifier and the diagnosis: the same
+ * text means "the app lacks the permission" and "the app has it, but not for this mailbox" (RBAC for Applications
+ * scope). With a role that allows the operation, the app is allowed in general, so a scope leaves the mailbox out;
+ * without one the permission is missing. An app granted mail access only through RBAC for Applications has no roles
+ * in its token at all (learn.microsoft.com/exchange/permissions-exo/application-rbac), so "no role" cannot exclude a
+ * scope: the PERMISSION_MISSING fix says how to check that too.
+ */
+export function graphAccessDenied(
+  roles: readonly string[] | undefined,
+  op: GraphOperation,
+): { code: "GRAPH_MAILBOX_OUT_OF_SCOPE" | "GRAPH_PERMISSION_MISSING"; granted: string[]; needed: readonly string[] } {
+  const needed = GRAPH_ROLES_FOR[op];
+  const granted = (roles ?? []).filter((r) => needed.includes(r));
+  return { code: granted.length ? "GRAPH_MAILBOX_OUT_OF_SCOPE" : "GRAPH_PERMISSION_MISSING", granted, needed };
+}
+
 export interface GraphErrorContext {
   mailbox: string;
+  /** What the request does (default: operationOf its method): decides which role a 403 is judged by. */
+  operation?: GraphOperation | undefined;
   /** The bearer token the request carried: its roles split a generic 403 (never shown). */
   token?: string | undefined;
   /** What was asked, for the message: `GET /users/.../mailFolders/inbox` (no query). */
@@ -63,49 +104,72 @@ function codeByStatus(status: number): ErrorCode {
   return "GRAPH_ERROR";
 }
 
-/** The roles claim of the token: undefined when there is none (or the token is not a readable JWT). */
-function tokenRoles(token: string | undefined): string[] | undefined {
+/** The claims of the token: undefined when it is not a readable JWT. */
+function tokenClaims(token: string | undefined): Record<string, unknown> | undefined {
   if (!token) return undefined;
   try {
-    const roles = decodeClaims(token).claims.roles;
-    return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : undefined;
+    return decodeClaims(token).claims as Record<string, unknown>;
   } catch {
     return undefined;
   }
 }
 
+/** The roles claim of the token: undefined when there is none (or the token is not a readable JWT). */
+function tokenRoles(token: string | undefined): string[] | undefined {
+  const roles = tokenClaims(token)?.roles;
+  return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : undefined;
+}
+
 /**
- * Graph's generic 403 ErrorAccessDenied is the same text for "the app has no Mail permission" and "the app has one,
- * but not for this mailbox" (RBAC for Applications scope): the token's roles tell them apart. An app granted mail
- * access only through RBAC for Applications has no roles in its token at all
- * (https://learn.microsoft.com/en-us/exchange/permissions-exo/application-rbac), so "no roles" cannot exclude that.
+ * The IDs a fix text names, from the token the request carried (app ID, service principal object ID, tenant): not
+ * secrets, and what an admin needs for New-ServicePrincipal / Test-ServicePrincipalAuthorization.
  */
-function splitAccessDenied(token: string | undefined): { code: ErrorCode; why: string; roles: string } {
+function tokenIds(token: string | undefined): Record<string, string> {
+  const c = tokenClaims(token);
+  const ids: Record<string, string> = {};
+  for (const [param, claim] of [
+    ["appid", "appid"],
+    ["clientId", "appid"],
+    ["oid", "oid"],
+    ["tenantId", "tid"],
+  ] as const) {
+    const v = c?.[claim];
+    if (typeof v === "string" && v) ids[param] = v;
+  }
+  return ids;
+}
+
+/** A 403 ErrorAccessDenied: graphAccessDenied with the token's roles, and why in words. */
+function splitAccessDenied(
+  token: string | undefined,
+  op: GraphOperation,
+): { code: ErrorCode; why: string; roles: string } {
   const roles = tokenRoles(token);
-  const mail = (roles ?? []).filter((r) => /^Mail\./i.test(r));
-  if (mail.length > 0)
+  const { code, granted, needed } = graphAccessDenied(roles, op);
+  const all = roles?.join(" ") ?? "";
+  if (code === "GRAPH_MAILBOX_OUT_OF_SCOPE")
     return {
-      code: "GRAPH_MAILBOX_OUT_OF_SCOPE",
-      roles: roles?.join(" ") ?? "",
-      why: `The token has ${mail.join(", ")}, so the app may use mail, but not this mailbox: an RBAC for Applications management scope or an Application Access Policy leaves it out.`,
+      code,
+      roles: all,
+      why: `The token has ${granted.join(", ")}, so the app may ${op} mail, but not in this mailbox: an RBAC for Applications management scope or an Application Access Policy leaves it out.`,
     };
   if (roles === undefined || roles.length === 0)
     return {
-      code: "GRAPH_PERMISSION_MISSING",
+      code,
       roles: "",
-      why: "The token has no roles: no application permission (Mail.Read, Mail.ReadWrite, Mail.Send) has admin consent. An app allowed only through RBAC for Applications also has no roles in its token, so if the app has such an assignment, this mailbox may simply be outside its scope.",
+      why: `The token has no roles: no application permission (${needed.join(" or ")}) has admin consent. An app allowed only through RBAC for Applications also has no roles in its token, so if the app has such an assignment, this mailbox may simply be outside its scope.`,
     };
   return {
-    code: "GRAPH_PERMISSION_MISSING",
-    roles: roles.join(" "),
-    why: `The token's roles (${roles.join(", ")}) contain no Mail.* application permission.`,
+    code,
+    roles: all,
+    why: `The token's roles (${roles.join(", ")}) contain none of ${needed.join(", ")}, which this request needs.`,
   };
 }
 
 /**
  * The typed error for a Graph error answer: the table's code (the 403 split by the token's roles, unknown answers
  * GRAPH_ERROR with Graph's own code and message), `details.httpStatus`, `details.serverReply` = `<code>: <message>`,
- * and `details.params` with requestId, clientRequestId and mailbox.
+ * and `details.params` with requestId, clientRequestId, mailbox and the operation.
  */
 export function classifyGraphError(
   status: number,
@@ -118,8 +182,9 @@ export function classifyGraphError(
   let code: ErrorCode = row?.ourCode ?? codeByStatus(status);
   let why: string | undefined;
   let roles: string | undefined;
+  const operation = ctx.operation ?? operationOf(ctx.request?.split(" ")[0] ?? "GET");
   if (row?.id === "access-denied") {
-    const split = splitAccessDenied(ctx.token);
+    const split = splitAccessDenied(ctx.token, operation);
     ({ code, why, roles } = split);
   }
   const requestId = headers["request-id"] ?? b.requestId;
@@ -140,7 +205,9 @@ export function classifyGraphError(
       httpStatus: status,
       serverReply,
       params: {
+        ...tokenIds(ctx.token),
         mailbox: ctx.mailbox,
+        operation,
         requestId,
         clientRequestId,
         ...(b.date ? { date: b.date } : {}),

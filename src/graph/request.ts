@@ -12,7 +12,7 @@ import { LIMITS } from "../limits.js";
 import { mapNetworkError } from "../net/errors.js";
 import type { VerifiedAgent } from "../net/https-agent.js";
 import type { TraceFn } from "../net/types.js";
-import { classifyGraphError } from "./classify.js";
+import { classifyGraphError, type GraphOperation } from "./classify.js";
 import type { Semaphore } from "./semaphore.js";
 import { GRAPH_LIMITS, type GraphRequestInfo } from "./types.js";
 import { drain, readBounded, sendOnce, streamBody, type WireResponse } from "./wire.js";
@@ -29,6 +29,8 @@ export interface GraphCall {
   auth?: boolean;
   /** Statuses that mean success. */
   expect: readonly number[];
+  /** What the request does, for the 403 rule (default: read for GET, write otherwise). */
+  operation?: GraphOperation;
 }
 
 export interface RequestContext {
@@ -112,7 +114,7 @@ async function exchange(ctx: RequestContext, call: GraphCall): Promise<Exchange>
     const info: GraphRequestInfo = { status: w.status, clientRequestId, ...(requestId ? { requestId } : {}) };
     if (call.expect.includes(w.status)) return { w, info };
     const errBody = await readBounded(w, MAX_ERROR_BODY, "The error answer", true).catch(() => Buffer.alloc(0));
-    const base = { mailbox: ctx.mailbox, token, request: shown, clientRequestId };
+    const base = { mailbox: ctx.mailbox, token, request: shown, clientRequestId, operation: call.operation };
     const err = classifyGraphError(w.status, errBody, w.headers, base);
     if (attempt >= GRAPH_LIMITS.maxAttempts) throw err;
     if (w.status === 401 && err.code === "TOKEN_EXPIRED" && !refreshed && call.auth !== false) {

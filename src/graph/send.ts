@@ -54,7 +54,7 @@ export function sendCalls(ctx: RequestContext, mail: MailCall, open: () => void)
       checkRequestSize(body.length, "The message as base64 MIME");
       return requestNoBody(
         ctx,
-        mail({ method: "POST", path: "/sendMail", body, contentType: "text/plain", expect: [202] }),
+        mail({ method: "POST", path: "/sendMail", body, contentType: "text/plain", expect: [202], operation: "send" }),
       );
     },
 
@@ -69,7 +69,7 @@ export function sendCalls(ctx: RequestContext, mail: MailCall, open: () => void)
       try {
         await requestNoBody(
           ctx,
-          mail({ method: "POST", path: "/sendMail", json: SEND_PROBE_BODY, expect: [400, 202] }),
+          mail({ method: "POST", path: "/sendMail", json: SEND_PROBE_BODY, expect: [400, 202], operation: "send" }),
         );
         return true;
       } catch (e) {
@@ -130,7 +130,10 @@ export function sendCalls(ctx: RequestContext, mail: MailCall, open: () => void)
     },
 
     async sendDraft(messageId) {
-      return requestNoBody(ctx, mail({ method: "POST", path: `${msg(messageId)}/send`, expect: [202] }));
+      return requestNoBody(
+        ctx,
+        mail({ method: "POST", path: `${msg(messageId)}/send`, expect: [202], operation: "send" }),
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * One `send --protocol graph` run: options -> token -> send (sendViaGraph), each step recorded like `test` does, and
- * on failure one diagnosed root cause. Graph refusing the From address is SEND_AS_DENIED with the Graph fix: for an
+ * One `send --protocol graph` run: options -> token -> claims -> send (sendViaGraph), each step recorded like
+ * `test --protocol graph` does, and on failure one root cause from the same diagnosis (Graph's audience, roles and 403
+ * rule, with the real IDs). Graph refusing the From address is SEND_AS_DENIED with the Graph fix: for an
  * app-only token the sender is the mailbox in the URL (/users/{mailbox}), so that mailbox needs Send As on the From
  * address ("Applications that use application tokens ... can send mail as any user in the organization by sending the
  * mail normally through the user's mailbox"; sending as another address needs the Send As or Send on Behalf mailbox
@@ -9,16 +10,16 @@
 import { Readable } from "node:stream";
 import type { CloudName } from "../auth/clouds.js";
 import type { AccessToken, TokenProvider } from "../auth/types.js";
-import { diagnose } from "../diagnose/engine.js";
+import { diagnose, withRequestId } from "../diagnose/engine.js";
 import { deriveFacts } from "../diagnose/facts.js";
+import { graphEndpoint } from "../diagnose/probe/graph.js";
 import { StepFailed, StepRecorder } from "../diagnose/probe/recorder.js";
 import { passThrough } from "../diagnose/rules/pass-through.js";
-import { tokenDetail } from "../diagnose/test-run.js";
+import { tokenAndClaimsSteps } from "../diagnose/test-run.js";
 import { fromVariant } from "../diagnose/text.js";
 import type { Diagnosis, DiagnosisContext, DiagnosisStep } from "../diagnose/types.js";
 import type { GraphClient, GraphClientOptions } from "../graph/types.js";
 import { getLang } from "../i18n/index.js";
-import { markSecret } from "../log/redact.js";
 import type { TraceFn } from "../net/types.js";
 import { type GraphSendResult, sendViaGraph } from "./graph-send.js";
 import { type Envelope, mailOptions, type OutgoingMessage } from "./message.js";
@@ -83,17 +84,16 @@ export function graphSendDiagnosis(ctx: DiagnosisContext, from: string): Diagnos
 export async function runGraphSend(input: GraphSendRunInput): Promise<GraphSendRunResult> {
   const started = Date.now();
   const rec = new StepRecorder();
-  const url = new URL(input.graphUrl);
-  // Claims are not judged here (the Exchange rules would call a Graph audience wrong): Graph's answer is the proof.
+  // The diagnosis of `test --protocol graph`: Graph's host, its audience and roles, its 403 rule and fix texts.
   const ctx: DiagnosisContext = {
     steps: rec.steps,
     options: {
       mailbox: input.mailbox,
-      protocol: "smtp",
-      host: url.hostname,
-      port: Number(url.port || (url.protocol === "http:" ? 80 : 443)),
+      protocol: "graph",
+      ...graphEndpoint(input.graphUrl),
       tls: "implicit",
       cloud: input.cloud,
+      graphUrl: input.graphUrl,
       ...(input.tenantId ? { tenantId: input.tenantId } : {}),
       ...(input.clientId ? { clientId: input.clientId } : {}),
       ...(input.scope ? { scope: input.scope } : {}),
@@ -103,8 +103,8 @@ export async function runGraphSend(input: GraphSendRunInput): Promise<GraphSendR
   let sent: GraphSendResult | undefined;
   let from = input.envelope.from;
   try {
-    const tok = await rec.run("token", input.getToken, tokenDetail);
-    markSecret(tok.token);
+    // A claims problem (an Exchange token, an expired one) is recorded; Graph's answer confirms it.
+    await tokenAndClaimsSteps(rec, ctx, input.getToken);
     const provider: TokenProvider = { getToken: input.getToken };
     const t0 = Date.now();
     let client: GraphClient | undefined;
@@ -136,5 +136,5 @@ export async function runGraphSend(input: GraphSendRunInput): Promise<GraphSendR
   const ms = Date.now() - started;
   const failed = rec.steps.some((s) => !s.ok);
   if (!failed && sent) return { ok: true, steps: rec.steps, sent, diagnosis: undefined, ms };
-  return { ok: false, steps: rec.steps, sent, diagnosis: graphSendDiagnosis(ctx, from), ms };
+  return { ok: false, steps: rec.steps, sent, diagnosis: withRequestId(graphSendDiagnosis(ctx, from), ctx), ms };
 }

@@ -286,8 +286,21 @@ export class StateStore {
     return report;
   }
 
-  /** Writes the state atomically (tmp + fsync + rename + dir fsync) if anything changed. */
-  async flush(): Promise<void> {
+  /** The last flush in progress: flushes run one after the other (they share the one `.tmp` file). */
+  private flushing: Promise<void> = Promise.resolve();
+
+  /**
+   * Writes the state atomically (tmp + fsync + rename + dir fsync) if anything changed. Concurrent calls (Graph
+   * actions settling while a batch is recorded) are serialised: two writers of the same tmp file would rename it
+   * away under each other (ENOENT).
+   */
+  flush(): Promise<void> {
+    const next = this.flushing.then(() => this.writeIfDirty());
+    this.flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeIfDirty(): Promise<void> {
     if (!this.dirty) return;
     const file: StateFile = {
       format: "xoauth-mail-state",

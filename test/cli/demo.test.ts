@@ -13,16 +13,26 @@ interface Step {
   expected?: unknown;
   fetched?: number;
   diagnosis?: { code: string; fix: string[] };
+  aud?: string;
+  roles?: string[];
+  steps?: { id: string; ok: boolean }[];
+  status?: number;
+  requestId?: string;
 }
 
 const EXPECTED_IDS = [
   "token",
+  "token-graph",
   "test-pop3",
   "test-imap",
+  "test-graph",
   "fetch",
   "fetch-again",
+  "fetch-graph",
+  "fetch-graph-again",
   "diagnose-misconfiguration",
   "test-after-fix",
+  "send-graph",
 ];
 
 describe("xoauth-mail demo", () => {
@@ -56,6 +66,22 @@ describe("xoauth-mail demo", () => {
       ),
     );
     assert.equal(byId.get("test-after-fix")?.code, "OK");
+    assert.equal(byId.get("token-graph")?.aud, "https://graph.microsoft.com");
+    assert.deepEqual(byId.get("token-graph")?.roles, ["Mail.ReadWrite", "Mail.Send"]);
+    const graphTest = byId.get("test-graph");
+    assert.equal(graphTest?.code, "OK");
+    assert.deepEqual(
+      graphTest?.steps?.filter((s) => ["mailbox", "list", "send-probe"].includes(s.id)).map((s) => [s.id, s.ok]),
+      [
+        ["mailbox", true],
+        ["list", true],
+        ["send-probe", true],
+      ],
+    );
+    assert.equal(byId.get("fetch-graph")?.fetched, 3);
+    assert.equal(byId.get("fetch-graph-again")?.fetched, 0);
+    assert.equal(byId.get("send-graph")?.status, 202);
+    assert.match(byId.get("send-graph")?.requestId ?? "", /^[0-9a-f-]{36}$/);
     assert.doesNotMatch(r.stdout + r.stderr, /eyJ[A-Za-z0-9_-]{8,}\./, "no token in the output");
     assert.doesNotMatch(r.stdout + r.stderr, /Sbx8Q~/, "no client secret in the output");
   });
@@ -70,8 +96,19 @@ describe("xoauth-mail demo", () => {
     assert.match(r.stdout, /zweiter Lauf: 0 neu, 3 schon zugestellt/);
     assert.match(r.stdout, /→ Diagnose MAILBOX_NOT_CONNECTED: Exchange hat die XOAUTH2-Anmeldung/);
     assert.match(r.stdout, /Demo in \d+ ms abgeschlossen/);
+    assert.match(
+      r.stdout,
+      /✓ Graph {2}TCP \d+ ms · TLS \d+ ms · Postfach \d+ ms · 1 Nachricht gelistet \d+ ms · Sendeprobe \d+ ms/,
+    );
+    assert.match(r.stdout, /✓ 202 Accepted in \d+ ms \(request-id [0-9a-f-]{36}\): Graph stellt später zu/);
     assert.doesNotMatch(r.stdout, /Likely cause|every expected outcome/);
     assert.equal(readdirSync(join(maildir, "new")).length, 3);
+    assert.equal(
+      readdirSync(join(maildir, ".Graph", "new")).length,
+      3,
+      "the Graph fetch, in the Maildir++ folder .Graph",
+    );
+    assert.match(r.stdout, /✓ 3 neue Nachrichten \(\d+ Bytes\) in \d+ ms: Byte für Byte dieselben wie per POP3/);
   });
 
   it("narrates in English by default, with the token's appid but never the token", async () => {
@@ -79,6 +116,14 @@ describe("xoauth-mail demo", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /✓ appid 4a1aa1d5-c567-49d0-ad0b-cd957a47f842 · roles POP\.AccessAsApp/);
     assert.match(r.stdout, /✓ POP3 {2}TCP \d+ ms · TLS \d+ ms/);
+    assert.match(
+      r.stdout,
+      /✓ Microsoft Graph token \(scope https:\/\/graph\.microsoft\.com\/\.default\): aud https:\/\/graph\.microsoft\.com · roles Mail\.ReadWrite, Mail\.Send/,
+    );
+    assert.match(
+      r.stdout,
+      /✓ Graph {2}TCP \d+ ms · TLS \d+ ms · mailbox \d+ ms · 1 message listed \d+ ms · send probe \d+ ms/,
+    );
     assert.match(r.stdout, /✗ IMAP .*✗ mailbox \d+ ms/);
     assert.match(r.stdout, /✓ Demo complete in \d+ ms/);
     assert.doesNotMatch(r.stdout, /eyJ[A-Za-z0-9_-]{8,}\./);

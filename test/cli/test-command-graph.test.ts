@@ -11,6 +11,7 @@ import { runCli } from "../harness/cli.js";
 import { cliJson } from "../harness/e2e.js";
 import { sibling as siblingApp } from "../harness/e2e-fixture.js";
 import { type GraphWorld, startWorld } from "../harness/world.js";
+import { graphWorldArgs } from "./graph-cli.js";
 
 const base = defaultSandboxTenant();
 const main = base.apps[0] as FakeApp; // the same app e2e-fixture's siblings copy
@@ -51,25 +52,7 @@ after(() => w.stop());
 
 async function graphTest(app: FakeApp, extra: string[] = [], mailbox = MB) {
   const r = await runCli(
-    [
-      "test",
-      "--json",
-      "--protocol",
-      "graph",
-      "--graph-url",
-      w.graphUrl,
-      "--authority-host",
-      w.identity.url,
-      "--ca-file",
-      w.caFile,
-      "--tenant-id",
-      tenant.tenantId,
-      "--client-id",
-      app.clientId,
-      "--mailbox",
-      mailbox,
-      ...extra,
-    ],
+    ["test", "--json", "--protocol", "graph", ...graphWorldArgs(w, tenant.tenantId, app.clientId, mailbox), ...extra],
     { env: { AZURE_CLIENT_SECRET: SECRET, XOAUTH_MAIL_CACHE_DIR: join(w.dir, `cache-${++n}`) } },
   );
   const json = cliJson(r, r.stderr);

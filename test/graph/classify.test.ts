@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { GRAPH_REPLIES, graphReply } from "../../src/exchange/graph-replies.js";
-import { classifyGraphError, parseGraphErrorBody } from "../../src/graph/classify.js";
+import { classifyGraphError, graphAccessDenied, parseGraphErrorBody } from "../../src/graph/classify.js";
 import { fakeToken } from "./graph-server.js";
 
 const ctx = {
@@ -60,6 +60,55 @@ describe("classifyGraphError", () => {
     const err = classifyGraphError(403, bodyOf(row), {}, { ...ctx, token: fakeToken({ roles: ["User.Read.All"] }) });
     assert.equal(err.code, "GRAPH_PERMISSION_MISSING");
     assert.match(err.why ?? "", /User\.Read\.All/);
+  });
+
+  test("the generic 403 is judged by the role the request needs: Mail.Send does not make a GET out of scope", () => {
+    const row = graphReply("access-denied");
+    const err = classifyGraphError(403, bodyOf(row), {}, { ...ctx, token: fakeToken({ roles: ["Mail.Send"] }) });
+    assert.equal(err.code, "GRAPH_PERMISSION_MISSING");
+    assert.equal(err.details.params?.operation, "read");
+    assert.match(err.why ?? "", /Mail\.Read/);
+  });
+
+  test("a 403 on a PATCH with only Mail.Read: write needs Mail.ReadWrite -> GRAPH_PERMISSION_MISSING", () => {
+    const row = graphReply("access-denied");
+    const patch = { ...ctx, request: "PATCH /v1.0/users/x/messages/m1", token: fakeToken({ roles: ["Mail.Read"] }) };
+    const err = classifyGraphError(403, bodyOf(row), {}, patch);
+    assert.equal(err.code, "GRAPH_PERMISSION_MISSING");
+    assert.equal(err.details.params?.operation, "write");
+    assert.match(err.why ?? "", /Mail\.ReadWrite/);
+  });
+
+  test("a 403 on sendMail (operation send): Mail.Send -> out of scope, Mail.ReadWrite alone -> permission missing", () => {
+    const row = graphReply("access-denied");
+    const send = { ...ctx, request: "POST /v1.0/users/x/sendMail", operation: "send" as const };
+    const scoped = classifyGraphError(403, bodyOf(row), {}, { ...send, token: fakeToken({ roles: ["Mail.Send"] }) });
+    assert.equal(scoped.code, "GRAPH_MAILBOX_OUT_OF_SCOPE");
+    const rw = classifyGraphError(403, bodyOf(row), {}, { ...send, token: fakeToken({ roles: ["Mail.ReadWrite"] }) });
+    assert.equal(rw.code, "GRAPH_PERMISSION_MISSING");
+    assert.equal(rw.details.params?.operation, "send");
+  });
+
+  test("the params name the app, its service principal and the tenant from the token (for the fix texts)", () => {
+    const token = fakeToken({ roles: ["Mail.Read"], appid: "app-1", oid: "sp-1", tid: "tenant-1" });
+    const err = classifyGraphError(403, bodyOf(graphReply("access-denied")), {}, { ...ctx, token });
+    assert.equal(err.details.params?.appid, "app-1");
+    assert.equal(err.details.params?.oid, "sp-1");
+    assert.equal(err.details.params?.tenantId, "tenant-1");
+  });
+
+  test("graphAccessDenied: the one rule, per operation", () => {
+    const cases: [string[] | undefined, "read" | "write" | "send", string][] = [
+      [undefined, "read", "GRAPH_PERMISSION_MISSING"],
+      [["Mail.ReadBasic"], "read", "GRAPH_PERMISSION_MISSING"],
+      [["Mail.ReadWrite"], "read", "GRAPH_MAILBOX_OUT_OF_SCOPE"],
+      [["Mail.Read"], "write", "GRAPH_PERMISSION_MISSING"],
+      [["Mail.ReadWrite"], "write", "GRAPH_MAILBOX_OUT_OF_SCOPE"],
+      [["Mail.Read", "Mail.ReadWrite"], "send", "GRAPH_PERMISSION_MISSING"],
+      [["Mail.Send"], "send", "GRAPH_MAILBOX_OUT_OF_SCOPE"],
+      [["Mail.Send"], "read", "GRAPH_PERMISSION_MISSING"],
+    ];
+    for (const [roles, op, code] of cases) assert.equal(graphAccessDenied(roles, op).code, code, `${roles} ${op}`);
   });
 
   test("other wordings of a shared status and code are classified by meaning, else by the row marked fallback", () => {

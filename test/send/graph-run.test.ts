@@ -7,10 +7,12 @@ import "../../src/i18n/catalogs.js";
 import { runGraphSend } from "../../src/send/graph-run.js";
 import type { OutgoingMessage } from "../../src/send/message.js";
 import type { RawSource } from "../../src/send/source.js";
+import { mintToken } from "../harness/sandbox/exchange-fake.js";
 import { SendDouble } from "./graph-double.js";
 
 const token: AccessToken = {
-  token: "header.payload.sig",
+  // A Graph token (aud graph.microsoft.com, Mail.Send): the claims step checks it as `test --protocol graph` does.
+  token: mintToken({ aud: "https://graph.microsoft.com", roles: ["Mail.Send"] }),
   expiresOn: new Date(Date.now() + 3_600_000),
   fromCache: false,
 };
@@ -47,10 +49,11 @@ describe("send --protocol graph run", () => {
       r.steps.map((s) => [s.id, s.ok]),
       [
         ["token", true],
+        ["claims", true],
         ["send", true],
       ],
     );
-    assert.match(r.steps[1]?.detail ?? "", /202 Accepted \(mime, request-id req-1\)/);
+    assert.match(r.steps[2]?.detail ?? "", /202 Accepted \(mime, request-id req-1\)/);
     assert.equal(r.sent?.path, "mime");
   });
 
@@ -97,6 +100,7 @@ describe("send --protocol graph run", () => {
       r.steps.map((s) => [s.id, s.ok]),
       [
         ["token", true],
+        ["claims", true],
         ["send", false],
       ],
     );

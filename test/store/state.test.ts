@@ -290,3 +290,20 @@ test("while renumbering only fingerprints from before the change match: a copy o
   assert.equal(again.isRenumberedFingerprint(since), false);
   await again.close();
 });
+
+test("two flushes at once (Graph actions settling while a batch is recorded) both succeed: writes are serialised", async (t) => {
+  const dir = await tempDir(t);
+  const md = await Maildir.open(dir);
+  await deliver(md, { ...POP, id: "C1" });
+  await deliver(md, { ...POP, id: "C2" });
+  const s = await StateStore.load(POP, { maildir: dir });
+  s.markDelivered(["C1"]);
+  const first = s.flush();
+  s.markDelivered(["C2"]);
+  await Promise.all([first, s.flush()]);
+  await s.close();
+  const again = await StateStore.load(POP, { maildir: dir });
+  assert.equal(again.isDelivered("C1"), true);
+  assert.equal(again.isDelivered("C2"), true);
+  await again.close();
+});

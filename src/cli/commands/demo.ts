@@ -1,18 +1,17 @@
 /**
- * `xoauth-mail demo`: the whole product in a few seconds, without a tenant: start the local identity platform and
- * Exchange fakes, get a token, run `test` over POP3 and IMAP, `fetch` twice (exactly once), break the mailbox
- * permission and show the diagnosis, repair it. Narrated (en/de) or `--json` for CI; exit 0 only if every expected
+ * `xoauth-mail demo`: the whole product in a few seconds, without a tenant: start the local identity platform,
+ * Exchange and Graph fakes, get a token (and a Graph token), run `test` over POP3, IMAP and Graph, `fetch` twice
+ * (exactly once), break the mailbox permission and show the diagnosis, repair it, send through Graph. Narrated (en/de) or `--json` for CI; exit 0 only if every expected
  * outcome happened.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { CLOUDS, type MailProtocol, TRANSPORT_NAME } from "../../auth/clouds.js";
+import { CLOUDS, type MailProtocol } from "../../auth/clouds.js";
 import { decodeJwt } from "../../auth/jwt.js";
 import { createTokenProvider, type XoauthTokenProvider } from "../../auth/provider.js";
-import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
-import { stepJson } from "../../diagnose/types.js";
+import { claimsJson, runMailTest } from "../../diagnose/test-run.js";
 import { ERROR_CODES, type ErrorCode, exitCodeOf, toXoauthError } from "../../errors.js";
 import { situation, situationCode } from "../../exchange/contract.js";
 import { fetchAccount } from "../../fetch/engine.js";
@@ -20,6 +19,8 @@ import { t } from "../../i18n/index.js";
 import { applyScenario, type LocalTenant, startLocalTenant } from "../../sandbox/local-tenant.js";
 import type { RunContext } from "../context.js";
 import { processOut } from "../output.js";
+import { graphFetch, graphProvider, graphSend, graphTest, graphToken } from "./demo-graph.js";
+import { compact, Narrator, testStep } from "./demo-narrator.js";
 
 /** The misconfiguration the demo introduces (a situation of the Exchange table with a sandbox scenario). */
 const DEMO_SITUATION = situation("no-fullaccess");
@@ -31,63 +32,18 @@ const HELP = `
 Runs everything in-process on 127.0.0.1 (random ports, a throwaway test CA, TLS verified against it) and stops it
 at the end. Nothing is read from or written to your config, token cache or the internet.
 
---json prints {ok, ms, maildir, tenant:{...}, steps:[{id, ok, ms, ...}]} with the step ids
-token, test-pop3, test-imap, fetch, fetch-again, diagnose-misconfiguration (expected: ${DEMO_EXPECTED_DIAGNOSIS}),
-test-after-fix. Exit code 0 only if every step had its expected outcome.`;
+Microsoft Graph runs next to POP3 and IMAP on the same mailboxes: a Graph token (audience and Mail.* roles),
+test --protocol graph with the send-permission probe (sends nothing), fetch --protocol graph of the same Inbox into
+the Maildir++ folder .Graph of the Maildir (the same bytes as POP3's, exactly once), and one message sent through
+Graph to an address outside the local tenant (the fake records it; nothing leaves the machine).
 
-export interface DemoStep {
-  id: string;
-  ok: boolean;
-  ms: number;
-  [field: string]: unknown;
-}
+--json prints {ok, ms, maildir, tenant:{...}, steps:[{id, ok, ms, ...}]} with the step ids
+token, token-graph, test-pop3, test-imap, test-graph, fetch, fetch-again, fetch-graph, fetch-graph-again,
+diagnose-misconfiguration (expected: ${DEMO_EXPECTED_DIAGNOSIS}), test-after-fix, send-graph. Exit code 0 only if every step had its expected outcome.`;
 
 interface DemoFlags {
   json?: boolean;
   maildir?: string;
-}
-
-class Narrator {
-  readonly steps: DemoStep[] = [];
-  constructor(private readonly human: boolean) {}
-  say(key: string, params: Record<string, unknown> = {}): void {
-    if (this.human) processOut.stdout(`${t(key, params)}\n`);
-  }
-  line(text: string): void {
-    if (this.human) processOut.stdout(`${text}\n`);
-  }
-  add(step: DemoStep): DemoStep {
-    this.steps.push(step);
-    return step;
-  }
-  get failed(): DemoStep | undefined {
-    return this.steps.find((s) => !s.ok);
-  }
-}
-
-const HIDDEN_STEPS = new Set(["options", "token", "claims"]);
-
-/** One compact line: `✓ POP3  TCP 1 ms · TLS 9 ms · greeting 2 ms · XOAUTH2 3 ms · mailbox 1 ms · logout 0 ms`. */
-function compact(r: MailTestResult): string {
-  const parts = r.steps
-    .filter((s) => !HIDDEN_STEPS.has(s.id))
-    .map((s) => `${s.ok ? "" : "✗ "}${t(`demo.step.${s.id}`)} ${s.measured === false ? "–" : `${s.ms} ms`}`);
-  const failedEarly = r.steps.find((s) => !s.ok && HIDDEN_STEPS.has(s.id));
-  if (failedEarly) parts.unshift(`✗ ${failedEarly.id}: ${failedEarly.detail}`);
-  return `   ${r.ok ? "✓" : "✗"} ${TRANSPORT_NAME[r.protocol]}  ${parts.join(" · ")}`;
-}
-
-function testStep(id: string, r: MailTestResult, ms: number, ok: boolean): DemoStep {
-  return {
-    id,
-    ok,
-    ms,
-    protocol: r.protocol,
-    code: r.diagnosis.code,
-    steps: r.steps.map(stepJson),
-    claims: claimsJson(r.claims),
-    diagnosis: r.diagnosis,
-  };
 }
 
 async function mailTest(tn: LocalTenant, provider: XoauthTokenProvider, protocol: MailProtocol) {
@@ -140,6 +96,8 @@ async function scenario(tn: LocalTenant, n: Narrator, maildir: string, tempMaild
   const tokenOk = claims?.appid === tn.clientId && roles.includes("POP.AccessAsApp") && minutes > 0;
   n.add({ id: "token", ok: tokenOk, ms: Date.now() - t0, appid: claims?.appid, roles, expires_in_min: minutes });
   n.say("demo.token.detail", { appid: claims?.appid, roles: roles.join(", "), minutes });
+  const graph = graphProvider(tn);
+  await graphToken(tn, n, graph);
 
   n.say("demo.test");
   for (const protocol of ["pop3", "imap"] as const) {
@@ -149,6 +107,7 @@ async function scenario(tn: LocalTenant, n: Narrator, maildir: string, tempMaild
     n.line(compact(r));
     if (!r.ok) n.say("demo.diagnosis", { code: r.diagnosis.code, summary: r.diagnosis.summary });
   }
+  await graphTest(tn, n, graph);
 
   n.say("demo.fetch", { maildir });
   if (tempMaildir) n.say("demo.fetch.temp");
@@ -164,6 +123,7 @@ async function scenario(tn: LocalTenant, n: Narrator, maildir: string, tempMaild
     else if (id === "fetch") n.say("demo.fetch.first", { count: s.fetched, bytes: s.bytes, ms: s.ms });
     else n.say("demo.fetch.again", { count: s.fetched, skipped: s.skipped });
   }
+  await graphFetch(tn, n, graph, maildir);
 
   const spOid = tn.app.servicePrincipalObjectId;
   n.say("demo.break", { mailbox: tn.mailbox });
@@ -192,6 +152,8 @@ async function scenario(tn: LocalTenant, n: Narrator, maildir: string, tempMaild
   const repaired = await mailTest(tn, provider, "imap");
   n.add(testStep("test-after-fix", repaired, Date.now() - t0, repaired.ok));
   n.line(compact(repaired));
+
+  await graphSend(tn, n, graph);
 }
 
 async function run(flags: DemoFlags): Promise<number> {
@@ -213,6 +175,7 @@ async function run(flags: DemoFlags): Promise<number> {
       mailbox: tn.mailbox,
       count: tn.sampleCount,
     });
+    n.say("demo.started.graph", { graphUrl: tn.graphUrl });
     await scenario(tn, n, maildir, tempMaildir);
   } catch (e) {
     error = toXoauthError(e);
@@ -226,7 +189,13 @@ async function run(flags: DemoFlags): Promise<number> {
   const ms = Date.now() - started;
   if (flags.json) {
     const tenant = tn
-      ? { authority_host: tn.authorityHost, tenant_id: tn.tenantId, client_id: tn.clientId, mailbox: tn.mailbox }
+      ? {
+          authority_host: tn.authorityHost,
+          graph_url: tn.graphUrl,
+          tenant_id: tn.tenantId,
+          client_id: tn.clientId,
+          mailbox: tn.mailbox,
+        }
       : null;
     const body = { ok: !failed, ms, maildir: tempMaildir ? null : maildir, tenant, steps: n.steps };
     processOut.stdout(`${JSON.stringify(body, null, 2)}\n`);
@@ -245,7 +214,7 @@ export function registerDemo(program: Command, ctx: RunContext): void {
     .command("demo")
     .summary("see it all work against a local Exchange Online fake (no tenant, no internet)")
     .description(
-      "Start a local identity platform and Exchange Online fake, get a token, test POP3 and IMAP, fetch messages\nexactly once, then break a mailbox permission and show the diagnosis with the exact fix.",
+      "Start a local identity platform, Exchange Online and Microsoft Graph fake, get a token, test POP3, IMAP and Graph,\nfetch messages exactly once, break a mailbox permission and show the diagnosis with the exact fix, send through Graph.",
     )
     .option("--json", "machine-readable result: {ok, steps:[...]}")
     .option("--maildir <dir>", "fetch into this Maildir and keep it (default: a temporary directory, removed)")

@@ -5,7 +5,7 @@
  */
 import { type Command, Option } from "commander";
 import { createTokenProvider } from "../../auth/provider.js";
-import { type AuthFlags, resolveSettings, type Settings } from "../../config/settings.js";
+import { type AuthFlags, resolveSettings, type Settings, scopeFor } from "../../config/settings.js";
 import { diagnose } from "../../diagnose/engine.js";
 import { formatDiagnosis } from "../../diagnose/format.js";
 import { type MailServer, resolveServer } from "../../diagnose/server.js";
@@ -32,8 +32,9 @@ recipients: the message's own headers are never changed. Bcc recipients never ap
 Sending as another address (--from) needs SendAs on that address for the app's service principal.
 Default server: smtp.office365.com:587 with STARTTLS (other clouds: their host).
 
---protocol graph sends through Microsoft Graph (application permission Mail.Send, token scope
-https://graph.microsoft.com/.default or the cloud's; no SMTP AUTH needed). A message up to about 3 MB goes
+--protocol graph (or protocol: graph in the config account) sends through Microsoft Graph (application
+permission Mail.Send, token scope https://graph.microsoft.com/.default or the cloud's, API root --graph-url or the
+cloud's; no SMTP AUTH needed); its failures get the diagnoses of test --protocol graph. A message up to about 3 MB goes
 byte for byte through sendMail (Graph's limit is 4 MB of base64). Graph has no envelope: it delivers to the To,
 Cc and Bcc headers of the message; --to/--cc/--bcc addresses the headers do not name are added as one Bcc line
 in front of the message, and header recipients you did not pass get it too (reported). Bigger messages, up to
@@ -47,7 +48,7 @@ other than the mailbox needs Send As for the mailbox on that address (SEND_AS_DE
 
 --json prints {ok, messageId, envelope:{from,to}, response, accepted, rejected, ms, mailbox, server} on success,
 and {ok:false, mailbox, server, ms, steps:[{id,ok,ms,detail}], diagnosis:{code,summary,causes,fix}} on failure
-(diagnosis.code is the same stable code \`test\` reports). With --protocol graph the success JSON has
+(diagnosis.code is the same stable code \`test\` reports; Graph adds diagnosis.requestId, Graph's request-id). With --protocol graph the success JSON has
 transport "graph", path "mime" or "draft", status 202, requestId, clientRequestId, from, addedBcc, headerOnly,
 attachments {small, uploaded, ranges} (draft path), server {url}; response is "202 Accepted".
 
@@ -68,8 +69,6 @@ refused (login, SendAs, recipients, MESSAGE_TOO_LARGE), 5 network/TLS or server 
 
 interface SendFlags extends AuthFlags {
   protocol?: "smtp" | "graph";
-  /** --graph-url, once the common options have it. */
-  graphUrl?: string;
   from?: string;
   to?: string[];
   cc?: string[];
@@ -99,11 +98,9 @@ interface Prepared {
   graph?: { url: string; scope: string };
 }
 
-/** Graph's API root and scope: --graph-url / --scope, else the settings' (when they have them), else the cloud's. */
-function graphTarget(settings: Settings, flags: SendFlags): { url: string; scope: string } {
-  const s = settings as Settings & { graphUrl?: string; graphScope?: string };
-  const url = (flags.graphUrl ?? s.graphUrl ?? settings.cloud.graphUrl).replace(/\/+$/, "");
-  return { url, scope: flags.scope ?? s.graphScope ?? settings.cloud.graphScope };
+/** Graph or SMTP: --protocol, else the account's `protocol: graph`, else SMTP (a pop3/imap account still sends by SMTP). */
+function sendsByGraph(flags: SendFlags, settings: Settings): boolean {
+  return (flags.protocol ?? (settings.protocol === "graph" ? "graph" : "smtp")) === "graph";
 }
 
 async function prepare(flags: SendFlags, file: string | undefined): Promise<Prepared> {
@@ -129,7 +126,7 @@ async function prepare(flags: SendFlags, file: string | undefined): Promise<Prep
   const bcc = parseAddressList(flags.bcc, "--bcc");
   const all = [...new Set([...to, ...cc, ...bcc])];
   if (all.length === 0) throw new XoauthError("USAGE", "No recipient: pass --to ADDRESS (repeatable).");
-  const settings = await resolveSettings({ ...flags, protocol: "smtp" });
+  const settings = await resolveSettings(flags);
   const mailbox = settings.mailbox;
   if (!mailbox) {
     throw new XoauthError(
@@ -162,7 +159,10 @@ async function prepare(flags: SendFlags, file: string | undefined): Promise<Prep
     message = { kind: "compose", fields };
   }
   const timeout = timeoutMs !== undefined ? { timeoutMs } : {};
-  const graph = flags.protocol === "graph" ? { graph: graphTarget(settings, flags) } : {};
+  // The API root and scope as `test --protocol graph` has them (--graph-url > env > config > cloud; Graph's scope).
+  const graph = sendsByGraph(flags, settings)
+    ? { graph: { url: settings.graphUrl, scope: scopeFor(settings, "graph") } }
+    : {};
   return { settings, mailbox, server, envelope: { from, to: all }, message, ...timeout, ...graph };
 }
 
@@ -234,6 +234,7 @@ async function runGraph(flags: SendFlags, p: Prepared, graph: { url: string; sco
     scope: graph.scope,
     ...(settings.ca ? { ca: settings.ca } : {}),
     ...(settings.proxy ? { proxy: settings.proxy } : {}),
+    ...(settings.noProxy ? { noProxy: settings.noProxy } : {}),
     ...(p.timeoutMs !== undefined ? { timeoutMs: p.timeoutMs } : {}),
     optionsStep: { id: "options", ok: true, ms: Date.now() - started, detail: optionsDetail(p) },
     getToken: () => provider.getToken(),
@@ -265,7 +266,7 @@ async function run(flags: SendFlags, file: string | undefined): Promise<number> 
     const tls = t(`tls.${server.tls}`);
     processOut.stderr(`${t("send.header", { mailbox, host: server.host, port: server.port, tls })}\n`);
   }
-  const provider = createTokenProvider(settings);
+  const provider = createTokenProvider({ ...settings, scope: scopeFor(settings, "smtp") });
   const r = await runSend({
     mailbox,
     envelope: p.envelope,
@@ -274,7 +275,7 @@ async function run(flags: SendFlags, file: string | undefined): Promise<number> 
     cloud: settings.cloud.name,
     tenantId: settings.tenantId,
     clientId: settings.clientId,
-    scope: settings.scope,
+    scope: scopeFor(settings, "smtp"),
     ...(settings.ca ? { ca: settings.ca } : {}),
     ...(p.timeoutMs !== undefined ? { timeoutMs: p.timeoutMs } : {}),
     optionsStep: { id: "options", ok: true, ms: Date.now() - started, detail: optionsDetail(p) },

@@ -42,7 +42,8 @@ Ports 110/143/587/25 imply --tls starttls.
 
 --json prints {ok, protocol, mailbox, server:{host,port,tls}, steps:[{id,ok,ms,detail}],
 claims:{appid,oid,tid,aud,roles,exp}, diagnosis:{code,summary,causes:[...],fix:[...]}};
-with --protocol all: {ok, results:[<one such object per protocol>]}. diagnosis.code is a stable code (OK on success).
+with --protocol all: {ok, results:[<one such object per protocol>]}. diagnosis.code is a stable code (OK on success);
+a refused Graph request adds diagnosis.requestId (Graph's request-id, for Microsoft support).
 
 Examples:
   xoauth-mail test --mailbox shared@contoso.com --tenant-id contoso.onmicrosoft.com --client-id <id> \\

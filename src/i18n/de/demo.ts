@@ -20,6 +20,12 @@ export const demoUi: UiCatalog = {
   "demo.fetch.again":
     "   ✓ zweiter Lauf: {count} neu, {skipped} schon zugestellt: jede Nachricht kommt genau einmal an",
   "demo.fetch.wrong": "   ✗ erwartet: {expected} neue Nachrichten, erhalten: {count}",
+  "demo.fetch.graph": "   xoauth-mail fetch --protocol graph (Delta-Abfrage, $value gestreamt) nach {maildir}",
+  "demo.fetch.graph.first":
+    "   ✓ {count} neue Nachrichten ({bytes} Bytes) in {ms} ms: Byte für Byte dieselben wie per POP3",
+  "demo.fetch.graph.again":
+    "   ✓ zweiter Lauf: {count} neu ({skipped} erneut gelistet; der Delta-Link liefert nur Änderungen): auch per Graph genau einmal",
+  "demo.fetch.graph.differs": "   ✗ die Nachrichten per Graph unterscheiden sich von denen per POP3",
   "demo.break":
     "4) Ein klassischer Fehler: der Dienstprinzipal hat kein FullAccess auf {mailbox} (wie vor Add-MailboxPermission)",
   "demo.diagnosis": "   → Diagnose {code}: {summary}",
@@ -33,6 +39,15 @@ export const demoUi: UiCatalog = {
   "demo.done.fail": "✗ Demo fehlgeschlagen bei: {failed}",
   "demo.next":
     "Weiter: `xoauth-mail sandbox` lässt diesen lokalen Tenant für eigene Tests laufen; `xoauth-mail init` richtet Ihren echten Tenant ein.",
+  "demo.started.graph": "   Microsoft Graph {graphUrl} (dieselben Postfächer)",
+  "demo.token.graph":
+    "   ✓ Microsoft-Graph-Token (Scope {scope}): aud {aud} · Rollen {roles} (eigenes Token, eigener Cache-Eintrag)",
+  "demo.send.graph":
+    "6) xoauth-mail send --protocol graph: eine Nachricht von {mailbox} an {to} per sendMail von Graph",
+  "demo.send.graph.accepted":
+    "   ✓ 202 Accepted in {ms} ms (request-id {requestId}): Graph stellt später zu und legt eine Kopie in Gesendete Elemente ab",
+  "demo.step.list": "1 Nachricht gelistet",
+  "demo.step.send-probe": "Sendeprobe",
   "demo.step.connect": "TCP",
   "demo.step.tls": "TLS",
   "demo.step.greeting": "Begrüßung",

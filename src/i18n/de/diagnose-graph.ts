@@ -71,9 +71,15 @@ export const graphVariants: Record<string, CodeText> = {
     fix: [],
   },
   GRAPH_PERMISSION_MISSING: permissionMissing("lesen", "Mail.Read", "Posteingang"),
-  "GRAPH_PERMISSION_MISSING.send": permissionMissing("als Absender zu verwenden", "Mail.Send", "Sendeprobe"),
+  "GRAPH_PERMISSION_MISSING.send": permissionMissing("als Absender zu verwenden", "Mail.Send", "sendMail"),
+  "GRAPH_PERMISSION_MISSING.write": permissionMissing(
+    "ändern",
+    "Mail.ReadWrite",
+    "Verschieben, als gelesen markieren, Löschen oder Entwurf",
+  ),
   GRAPH_MAILBOX_OUT_OF_SCOPE: outOfScope("lesen", "Mail.Read"),
   "GRAPH_MAILBOX_OUT_OF_SCOPE.send": outOfScope("senden", "Mail.Send"),
+  "GRAPH_MAILBOX_OUT_OF_SCOPE.write": outOfScope("ändern", "Mail.ReadWrite"),
   "GRAPH_MAILBOX_OUT_OF_SCOPE.aap": {
     summary:
       "Eine Application Access Policy sperrt App {appid} für {mailbox} ({serverReply}): Die App darf Graph-Mail nutzen, aber nur für die Postfächer der Gruppe der Richtlinie.",

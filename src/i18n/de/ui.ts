@@ -5,4 +5,5 @@ export const ui: UiCatalog = {
   "error.label": "Fehler",
   "error.why": "Ursache",
   "error.fix": "Lösung",
+  "error.graphRequestId": "Microsoft-Graph-request-id: {requestId} (beim Microsoft-Support angeben)",
 };

@@ -17,6 +17,12 @@ export const demoUi: UiCatalog = {
   "demo.fetch.first": "   ✓ {count} new messages ({bytes} bytes) in {ms} ms",
   "demo.fetch.again": "   ✓ second run: {count} new, {skipped} already delivered: every message arrives exactly once",
   "demo.fetch.wrong": "   ✗ expected {expected} new messages, got {count}",
+  "demo.fetch.graph": "   xoauth-mail fetch --protocol graph (delta query, $value streamed) into {maildir}",
+  "demo.fetch.graph.first":
+    "   ✓ {count} new messages ({bytes} bytes) in {ms} ms: byte for byte the messages POP3 delivered",
+  "demo.fetch.graph.again":
+    "   ✓ second run: {count} new ({skipped} listed again; the delta link returns only changes): exactly once over Graph too",
+  "demo.fetch.graph.differs": "   ✗ the messages over Graph differ from the ones over POP3",
   "demo.break":
     "4) A classic mistake: the service principal has no FullAccess on {mailbox} (as before Add-MailboxPermission)",
   "demo.diagnosis": "   → diagnosis {code}: {summary}",
@@ -29,6 +35,14 @@ export const demoUi: UiCatalog = {
   "demo.done.fail": "✗ Demo failed at: {failed}",
   "demo.next":
     "Next: `xoauth-mail sandbox` keeps this local tenant running for your own tests; `xoauth-mail init` sets up your real tenant.",
+  "demo.started.graph": "   Microsoft Graph {graphUrl} (the same mailboxes)",
+  "demo.token.graph":
+    "   ✓ Microsoft Graph token (scope {scope}): aud {aud} · roles {roles} (a separate token and cache entry)",
+  "demo.send.graph": "6) xoauth-mail send --protocol graph: a message from {mailbox} to {to} through Graph's sendMail",
+  "demo.send.graph.accepted":
+    "   ✓ 202 Accepted in {ms} ms (request-id {requestId}): Graph delivers later and keeps a copy in Sent Items",
+  "demo.step.list": "1 message listed",
+  "demo.step.send-probe": "send probe",
   "demo.step.connect": "TCP",
   "demo.step.tls": "TLS",
   "demo.step.greeting": "greeting",

@@ -75,9 +75,15 @@ export const graphVariants: Record<string, CodeText> = {
     fix: [],
   },
   GRAPH_PERMISSION_MISSING: permissionMissing("read", "Mail.Read", "inbox"),
-  "GRAPH_PERMISSION_MISSING.send": permissionMissing("send as", "Mail.Send", "send probe"),
+  "GRAPH_PERMISSION_MISSING.send": permissionMissing("send as", "Mail.Send", "sendMail"),
+  "GRAPH_PERMISSION_MISSING.write": permissionMissing(
+    "change messages in",
+    "Mail.ReadWrite",
+    "move, mark read, delete or draft",
+  ),
   GRAPH_MAILBOX_OUT_OF_SCOPE: outOfScope("read", "Mail.Read"),
   "GRAPH_MAILBOX_OUT_OF_SCOPE.send": outOfScope("send", "Mail.Send"),
+  "GRAPH_MAILBOX_OUT_OF_SCOPE.write": outOfScope("change", "Mail.ReadWrite"),
   "GRAPH_MAILBOX_OUT_OF_SCOPE.aap": {
     summary:
       "An Application Access Policy blocks app {appid} from {mailbox} ({serverReply}): the app may use Graph mail, but only for the mailboxes of the policy's group.",

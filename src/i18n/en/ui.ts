@@ -5,4 +5,5 @@ export const ui: UiCatalog = {
   "error.label": "Error",
   "error.why": "Why",
   "error.fix": "Fix",
+  "error.graphRequestId": "Microsoft Graph request-id: {requestId} (give it to Microsoft support)",
 };
