@@ -34,6 +34,7 @@ describeDovecot("fetch survives SIGKILL at random points", () => {
         kills: 6,
         minMs: 150,
         maxMs: 900,
+        progress: { maildir: md, total: originals.length },
       });
       assert.ok(report.kills >= 1, "at least one run was killed mid-way");
       assert.deepEqual(deliveredHashes(md), originals.map(sha256).sort(), "every message exactly once, byte-exact");
@@ -64,6 +65,7 @@ describe("fetch --protocol graph survives SIGKILL at random points", () => {
       kills: 6,
       minMs: 150,
       maxMs: 900,
+      progress: { maildir: md, total: originals.length },
     });
     assert.ok(report.kills >= 1, "at least one run was killed mid-way");
     const want = originals.map(sha256).sort();

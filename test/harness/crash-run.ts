@@ -3,6 +3,8 @@
  * SIGKILLed at random instants, then rerun until a run completes; the caller compares the Maildir with the originals.
  */
 import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { CLI_BIN, REPO_ROOT } from "./cli.js";
 
 export interface KillReport {
@@ -41,10 +43,39 @@ export async function killAndResume(opts: {
   maxMs: number;
   random?: () => number;
   maxFinalRuns?: number;
+  /**
+   * The Maildir and how many messages the job delivers: the FIRST run is then killed once a random number of them
+   * (1 .. total/2) is in new/, so at least one kill lands mid-way however fast the machine is (a timed kill alone can
+   * come after a quick run has finished).
+   */
+  progress?: { maildir: string; total: number };
 }): Promise<KillReport> {
   const rnd = opts.random ?? Math.random;
   let runs = 0;
   let kills = 0;
+  if (opts.progress && opts.progress.total > 1) {
+    const { maildir, total } = opts.progress;
+    const target = 1 + Math.floor(rnd() * Math.floor(total / 2));
+    const { child, done } = spawnCli(opts.args, opts.env);
+    runs++;
+    const delivered = (): number => {
+      try {
+        return readdirSync(join(maildir, "new")).length;
+      } catch {
+        return 0;
+      }
+    };
+    const poll = setInterval(() => {
+      if (child.exitCode === null && delivered() >= target) {
+        child.kill("SIGKILL");
+        kills++;
+        clearInterval(poll);
+      }
+    }, 2);
+    const r = await done;
+    clearInterval(poll);
+    if (r.signal === null && r.code !== 0) throw new Error(`fetch failed (${r.code}) before the kill: ${r.stderr}`);
+  }
   for (let i = 0; i < opts.kills; i++) {
     const { child, done } = spawnCli(opts.args, opts.env);
     runs++;
