@@ -45,7 +45,13 @@ export const ProxyUserSchema = z.strictObject({
   passwordHash: z.string().min(1),
   account: z.string().min(1).describe("Name of an account (tenant, client, secret, mailbox) in `accounts`"),
   sendAs: z
-    .array(z.string().min(3).max(256).regex(/^[^\s<>@]+@[^\s<>@]+$/, "an e-mail address"))
+    .array(
+      z
+        .string()
+        .min(3)
+        .max(256)
+        .regex(/^[^\s<>@]+@[^\s<>@]+$/, "an e-mail address"),
+    )
     .max(100)
     .optional()
     .describe("Graph SMTP listeners: MAIL FROM addresses besides the mailbox (the mailbox needs Send As on them)"),
@@ -168,7 +174,9 @@ export function resolveListeners(section: ProxySection, knownAccounts: ReadonlyS
     const d = defaultUpstream(l.protocol, section.cloud);
     if (l.upstream === "graph") {
       if (l.protocol !== "smtp") {
-        throw bad(`proxy.listeners.${l.name}: upstream: graph is available for SMTP listeners only (not ${l.protocol}).`);
+        throw bad(
+          `proxy.listeners.${l.name}: upstream: graph is available for SMTP listeners only (not ${l.protocol}).`,
+        );
       }
       out.push({ ...l, upstream: { ...d, graph: true } });
       continue;

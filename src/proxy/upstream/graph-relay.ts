@@ -88,7 +88,11 @@ export async function serveGraphRelay(c: RelayClient, opts: RelayOptions): Promi
         case "HELO":
           from = undefined;
           to = [];
-          write(verb === "HELO" ? "250 xoauth-mail proxy" : "250-xoauth-mail proxy\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME");
+          write(
+            verb === "HELO"
+              ? "250 xoauth-mail proxy"
+              : "250-xoauth-mail proxy\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME",
+          );
           if (verb === "EHLO") write(`250 SIZE ${maxBytes}`);
           break;
         case "NOOP":
@@ -130,7 +134,7 @@ export async function serveGraphRelay(c: RelayClient, opts: RelayOptions): Promi
         case "RCPT": {
           const p = pathArg(arg, "TO");
           if (from === undefined) write("503 5.5.1 Need MAIL first.");
-          else if (!p || !p.addr.includes("@")) write("501 5.5.4 Syntax: RCPT TO:<address>");
+          else if (!p?.addr.includes("@")) write("501 5.5.4 Syntax: RCPT TO:<address>");
           else if (to.length >= MAX_RECIPIENTS) write(`452 4.5.3 Too many recipients (at most ${MAX_RECIPIENTS}).`);
           else {
             to.push(p.addr);
