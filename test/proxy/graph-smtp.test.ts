@@ -4,7 +4,12 @@
  * refusals (foreign MAIL FROM, wrong local password, Mail.Send missing, too large) with their SMTP codes and log codes.
  */
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import type { TokenProvider } from "../../src/auth/types.js";
 import type { ProxyLogRecord } from "../../src/proxy/log.js";
 import { hashPassword } from "../../src/proxy/password.js";
@@ -130,6 +135,33 @@ describe("proxy SMTP listener with upstream: graph (sandbox Graph fake, Python s
     assert.deepEqual(sent?.recipients.map((a) => a.toLowerCase()).sort(), ["b@example.com", "hidden@fabrikam.example"]);
     const ok = logs.find((x) => x.event === "send" && x.outcome === "ok");
     assert.match(ok?.message ?? "", new RegExp(`request-id ${w.graph.requests.at(-1)?.requestId}`));
+  });
+
+  it("curl (a real SMTP client) through the proxy: the .eml arrives byte for byte", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "graph-smtp-"));
+    try {
+      const eml = Buffer.from(`From: ${MB}\r\nTo: office@contoso.example\r\nSubject: curl\r\n\r\n.dot\r\nbody\r\n`);
+      writeFileSync(join(dir, "scan.eml"), eml);
+      const n = w.graph.sent.length;
+      await promisify(execFile)("curl", [
+        "--silent",
+        "--show-error",
+        "--url",
+        `smtp://127.0.0.1:${port}`,
+        "--user",
+        `scanner:${LOCAL_PASSWORD}`,
+        "--mail-from",
+        MB,
+        "--mail-rcpt",
+        "office@contoso.example",
+        "--upload-file",
+        join(dir, "scan.eml"),
+      ]);
+      assert.equal(w.graph.sent.length, n + 1);
+      assert.ok(w.graph.sent.at(-1)?.raw.equals(eml));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a MAIL FROM other than the mailbox is refused locally with 550 5.7.1 (no Graph request)", async () => {
