@@ -42,6 +42,10 @@ try:
     s.quit()
 except smtplib.SMTPResponseException as e:
     out = {"ok": False, "code": e.smtp_code, "text": e.smtp_error.decode("utf-8", "replace")}
+    try:
+        out["after"] = s.noop()[0]  # the session goes on in step: the next reply answers the next command
+    except Exception as e2:
+        out["after"] = str(e2)
 except smtplib.SMTPRecipientsRefused as e:
     out = {"ok": False, "code": 0, "text": str(e)}
 print(json.dumps(out))
@@ -51,6 +55,7 @@ interface SendOut {
   ok: boolean;
   code?: number;
   text?: string;
+  after?: number | string;
 }
 
 describe("proxy SMTP listener with upstream: graph (sandbox Graph fake, Python smtplib)", () => {
@@ -197,6 +202,7 @@ describe("proxy SMTP listener with upstream: graph (sandbox Graph fake, Python s
     const r = await send({ to: ["b@example.com"], msg, padLines: 36 * 1024 });
     assert.equal(r.code, 552, JSON.stringify(r));
     assert.match(r.text ?? "", /^5\.3\.4 /);
+    assert.equal(r.after, 250, "after the 552 the session is in step (RSET, then NOOP answered 250)");
     assert.equal(w.graph.sent.length, n);
     assert.ok(logs.some((x) => x.event === "send" && x.code === "MESSAGE_TOO_LARGE"));
   });
