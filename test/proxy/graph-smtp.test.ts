@@ -196,6 +196,17 @@ describe("proxy SMTP listener with upstream: graph (sandbox Graph fake, Python s
     assert.ok(logs.some((x) => x.event === "send" && x.code === "GRAPH_PERMISSION_MISSING" && x.user === "readonly"));
   });
 
+  it("throttled beyond the retry budget: 451 4.4.5 (temporary), logged THROTTLED, nothing sent", async () => {
+    w.graph.failNext("throttled", 1, 600); // Retry-After 600 s: more than the client waits, so THROTTLED at once
+    const n = w.graph.sent.length;
+    const msg = Buffer.from(`From: ${MB}\r\nTo: b@example.com\r\nSubject: busy\r\n\r\nx\r\n`);
+    const r = await send({ to: ["b@example.com"], msg });
+    assert.equal(r.code, 451, JSON.stringify(r));
+    assert.match(r.text ?? "", /^4\.4\.5 .*THROTTLED/);
+    assert.equal(w.graph.sent.length, n);
+    assert.ok(logs.some((x) => x.event === "send" && x.code === "THROTTLED"));
+  });
+
   it("over 35 MB: 552 5.3.4 after the whole DATA was read, logged MESSAGE_TOO_LARGE", async () => {
     const msg = Buffer.from(`From: ${MB}\r\nTo: b@example.com\r\nSubject: huge\r\n\r\n`);
     const n = w.graph.sent.length;
