@@ -169,6 +169,15 @@ describe("proxy SMTP listener with upstream: graph (sandbox Graph fake, Python s
     }
   });
 
+  it("a header recipient outside RCPT TO: Graph delivers to it too, and the log says so", async () => {
+    const msg = Buffer.from(`From: ${MB}\r\nTo: b@example.com\r\nCc: extra@example.com\r\nSubject: cc\r\n\r\nx\r\n`);
+    const r = await send({ to: ["b@example.com"], msg });
+    assert.deepEqual(r, { ok: true });
+    assert.ok(w.graph.sent.at(-1)?.raw.equals(msg));
+    const warn = logs.find((x) => x.outcome === "header-only-recipients");
+    assert.match(warn?.message ?? "", /extra@example\.com/);
+  });
+
   it("a MAIL FROM other than the mailbox is refused locally with 550 5.7.1 (no Graph request)", async () => {
     const n = w.graph.requests.length;
     const r = await send({ from: "ceo@contoso.onmicrosoft.com", to: ["b@example.com"], msg: Buffer.from("x\r\n") });

@@ -27,7 +27,10 @@ export interface RelayOptions {
   mailbox: string;
   sendAs: readonly string[];
   /** Sends one message; resolves with Graph's request-id, rejects with an XoauthError. */
-  send(mime: Readable, envelope: Envelope): Promise<{ requestId: string | undefined; path: string; bytes: number }>;
+  send(
+    mime: Readable,
+    envelope: Envelope,
+  ): Promise<{ requestId: string | undefined; path: string; bytes: number; headerOnly?: string[] }>;
   maxMessageBytes?: number;
 }
 
@@ -210,6 +213,15 @@ async function dataAndSend(
       outcome: "ok",
       message: `Graph accepted ${sent.bytes} bytes for ${envelope.to.length} recipient(s) (${sent.path}, request-id ${sent.requestId ?? "-"}).`,
     });
+    if (sent.headerOnly?.length) {
+      // Graph delivers to every header recipient; SMTP would not have (RFC 5321 section 3.3: the envelope decides).
+      c.log({
+        level: "warn",
+        event: "send",
+        outcome: "header-only-recipients",
+        message: `Graph also delivered to header recipients not in RCPT TO: ${sent.headerOnly.join(", ")}.`,
+      });
+    }
     reply = acceptedReply(sent.requestId);
   } catch (e) {
     const err: XoauthError = toXoauthError(e);

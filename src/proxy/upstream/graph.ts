@@ -49,7 +49,7 @@ export function graphUpstreamSession(req: UpstreamLoginRequest, opts: GraphUpstr
           });
           try {
             const r = await sendViaGraph(c, { mime, envelope });
-            return { requestId: r.requestId, path: r.path, bytes: r.bytes };
+            return { requestId: r.requestId, path: r.path, bytes: r.bytes, headerOnly: r.headerOnly };
           } finally {
             c.close();
           }
