@@ -28,11 +28,14 @@ export const ListenerSchema = z.strictObject({
   key: z.string().min(1).optional().describe("PEM private key file for local TLS"),
   maxConnections: z.number().int().min(1).max(10_000).default(100),
   upstream: z
-    .strictObject({
-      host: z.string().min(1).optional(),
-      port: z.number().int().min(1).max(65535).optional(),
-      tls: z.enum(["implicit", "starttls"]).optional(),
-    })
+    .union([
+      z.literal("graph").describe("SMTP listeners: send each message through Microsoft Graph sendMail"),
+      z.strictObject({
+        host: z.string().min(1).optional(),
+        port: z.number().int().min(1).max(65535).optional(),
+        tls: z.enum(["implicit", "starttls"]).optional(),
+      }),
+    ])
     .default({}),
 });
 export type ListenerConfig = z.infer<typeof ListenerSchema>;
@@ -41,6 +44,17 @@ export const ProxyUserSchema = z.strictObject({
   username: z.string().min(1).max(256),
   passwordHash: z.string().min(1),
   account: z.string().min(1).describe("Name of an account (tenant, client, secret, mailbox) in `accounts`"),
+  sendAs: z
+    .array(
+      z
+        .string()
+        .min(3)
+        .max(256)
+        .regex(/^[^\s<>@]+@[^\s<>@]+$/, "an e-mail address"),
+    )
+    .max(100)
+    .optional()
+    .describe("Graph SMTP listeners: MAIL FROM addresses besides the mailbox (the mailbox needs Send As on them)"),
 });
 export type ProxyUserConfig = z.infer<typeof ProxyUserSchema>;
 
@@ -56,6 +70,8 @@ export interface UpstreamTarget {
   host: string;
   port: number;
   tls: ServerTlsMode;
+  /** `upstream: graph`: no mail server login; each message goes through Graph sendMail (host/port unused). */
+  graph?: true;
 }
 
 /** A listener with every default filled in. */
@@ -156,6 +172,15 @@ export function resolveListeners(section: ProxySection, knownAccounts: ReadonlyS
       throw bad(`proxy.listeners.${l.name}: localTls ${l.localTls} needs cert and key files.`);
     }
     const d = defaultUpstream(l.protocol, section.cloud);
+    if (l.upstream === "graph") {
+      if (l.protocol !== "smtp") {
+        throw bad(
+          `proxy.listeners.${l.name}: upstream: graph is available for SMTP listeners only (not ${l.protocol}).`,
+        );
+      }
+      out.push({ ...l, upstream: { ...d, graph: true } });
+      continue;
+    }
     const upstream: UpstreamTarget = {
       host: l.upstream.host ?? d.host,
       port: l.upstream.port ?? d.port,

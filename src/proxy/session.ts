@@ -212,6 +212,13 @@ export async function runSession(raw: Socket, id: string, deps: SessionDeps): Pr
     return;
   }
   const leftover = channel.reader.detach();
+  if (upstream.serve) {
+    const { idleTimeoutMs, shutdown } = deps;
+    const r = await upstream.serve({ socket: channel.socket, leftover, idleTimeoutMs, shutdown, log });
+    endClient(channel.socket, undefined, deps.closeGraceMs);
+    log({ level: r.outcome === "ok" || r.outcome === "shutdown" ? "info" : "warn", event: "close", ...r });
+    return;
+  }
   const r = await pipeBoth(listener.protocol, channel.socket, upstream, leftover, deps.idleTimeoutMs, deps.shutdown);
   log({ level: r.outcome === "ok" || r.outcome === "shutdown" ? "info" : "warn", event: "close", ...r });
 }

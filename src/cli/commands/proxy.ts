@@ -8,7 +8,7 @@ import { createTokenProvider } from "../../auth/provider.js";
 import type { TokenProvider } from "../../auth/types.js";
 import { loadConfigFile } from "../../config/load.js";
 import { pemCertificates, readBoundedFile } from "../../config/secrets.js";
-import { resolveSettings } from "../../config/settings.js";
+import { resolveSettings, scopeFor } from "../../config/settings.js";
 import { XoauthError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
 import { LIMITS } from "../../limits.js";
@@ -82,6 +82,7 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
   const ca: string[] = [];
   if (flags.caFile) ca.push(...pemCertificates(readBoundedFile(flags.caFile, "CA", "--ca-file")));
   const accounts = new Map<string, UpstreamAccount>();
+  const needGraph = listeners.some((l) => l.upstream.graph);
   // Accounts with the same app (authority, tenant, client, scope, credential) share one provider, so one token.
   const providers = new Map<string, TokenProvider>();
   for (const name of new Set(section.users.map((u) => u.account))) {
@@ -94,13 +95,22 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
     const key = cacheKey(s);
     const tokens = providers.get(key) ?? createTokenProvider(s);
     providers.set(key, tokens);
-    accounts.set(name, { name, mailbox: s.mailbox, tokens });
+    const account: UpstreamAccount = { name, mailbox: s.mailbox, tokens };
+    if (needGraph) {
+      // `upstream: graph` listeners: Graph's API root and scope as `send --protocol graph` has them.
+      const g = { ...s, scope: scopeFor(s, "graph") };
+      const gkey = cacheKey(g);
+      const gtokens = providers.get(gkey) ?? createTokenProvider(g);
+      providers.set(gkey, gtokens);
+      account.graph = { url: s.graphUrl, tokens: gtokens };
+    }
+    accounts.set(name, account);
     for (const c of s.ca ?? []) if (!ca.includes(c)) ca.push(c);
   }
   const users: LocalUser[] = section.users.map((u) => ({
     username: u.username,
     passwordHash: u.passwordHash,
-    account: accounts.get(u.account) as UpstreamAccount,
+    account: { ...(accounts.get(u.account) as UpstreamAccount), ...(u.sendAs ? { sendAs: u.sendAs } : {}) },
   }));
   const tls = loadListenerTls(listeners);
   const logger = createProxyLogger(flags.logFormat ?? "text", (line) => processOut.stderr(line));

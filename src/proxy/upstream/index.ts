@@ -3,6 +3,7 @@ import { connect } from "../../net/connect.js";
 import type { UpstreamLogin, UpstreamLoginRequest, UpstreamSession } from "../types.js";
 import { cancelledError, untilAborted } from "./cancel.js";
 import { UpstreamConn } from "./conn.js";
+import { graphUpstreamSession } from "./graph.js";
 import { imapUpstreamLogin } from "./imap.js";
 import { pop3UpstreamLogin } from "./pop3.js";
 import { smtpUpstreamLogin } from "./smtp.js";
@@ -20,6 +21,7 @@ export function createUpstreamLogin(opts: UpstreamOptions = {}): UpstreamLogin {
       const { signal } = req;
       if (signal?.aborted) throw cancelledError();
       opts.onConnect?.(req);
+      if (req.target.graph) return graphUpstreamSession(req, opts.ca ? { ca: opts.ca } : {});
       const connecting = connect({
         host: req.target.host,
         port: req.target.port,

@@ -1,0 +1,59 @@
+/**
+ * `upstream: graph` (SMTP listeners): the login needs no mail server. After the local password check the client is
+ * told 235 at once, and the proxy serves MAIL/RCPT/DATA itself (graph-relay.ts), sending each message with Graph
+ * sendMail as the account's mailbox (src/send/graph-send.ts: MIME byte for byte up to ~3 MB, the draft and upload
+ * session path up to 35 MB). The Graph client, and so the first token request, is created only for a message.
+ */
+import { Socket } from "node:net";
+import { XoauthError } from "../../errors.js";
+import type { GraphClient, GraphClientOptions } from "../../graph/types.js";
+import { sendViaGraph } from "../../send/graph-send.js";
+import type { UpstreamLoginRequest, UpstreamSession } from "../types.js";
+import { serveGraphRelay } from "./graph-relay.js";
+
+export interface GraphUpstreamOptions {
+  ca?: string[];
+  /** Injected for tests; default createGraphClient (src/graph/client.ts), loaded on first use. */
+  createClient?: (opts: GraphClientOptions) => GraphClient | Promise<GraphClient>;
+}
+
+async function defaultClient(opts: GraphClientOptions): Promise<GraphClient> {
+  const { createGraphClient } = await import("../../graph/client.js");
+  return createGraphClient(opts);
+}
+
+export function graphUpstreamSession(req: UpstreamLoginRequest, opts: GraphUpstreamOptions = {}): UpstreamSession {
+  const { account } = req;
+  const graph = account.graph;
+  if (!graph) {
+    throw new XoauthError(
+      "CONFIG_INVALID",
+      `The account ${account.name} has no Graph settings for an upstream: graph listener.`,
+    );
+  }
+  const ca = [...(opts.ca ?? []), ...(graph.ca ?? [])];
+  return {
+    socket: new Socket(), // never connected: this session has no mail server connection
+    leftover: Buffer.alloc(0),
+    successText: "235 2.7.0 Authentication successful.",
+    serve: (client) =>
+      serveGraphRelay(client, {
+        mailbox: account.mailbox,
+        sendAs: account.sendAs ?? [],
+        async send(mime, envelope) {
+          const c = await (opts.createClient ?? defaultClient)({
+            baseUrl: graph.url,
+            mailbox: account.mailbox,
+            tokenProvider: graph.tokens,
+            ...(ca.length ? { ca } : {}),
+          });
+          try {
+            const r = await sendViaGraph(c, { mime, envelope });
+            return { requestId: r.requestId, path: r.path, bytes: r.bytes, headerOnly: r.headerOnly };
+          } finally {
+            c.close();
+          }
+        },
+      }),
+  };
+}
