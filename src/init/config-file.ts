@@ -65,7 +65,9 @@ export function accountObject(
     ...(c.proxy ? { proxy: c.proxy } : {}),
     mailbox: a.mailbox,
     protocol: a.protocol,
-    ...(Object.keys(server).length ? { servers: { [a.protocol]: server } } : {}),
+    // Graph has no `servers` entry (its host comes from graphUrl); src/init/transport.ts refuses --host etc. with it.
+    ...(a.protocol === "graph" && c.graphUrlOverride ? { graphUrl: c.graphUrlOverride } : {}),
+    ...(a.protocol !== "graph" && Object.keys(server).length ? { servers: { [a.protocol]: server } } : {}),
   };
 }
 

@@ -3,8 +3,7 @@
  * credential is explained and asked again) -> `test` -> config file + 0600 secret file -> the admin steps still missing.
  * Values given as flags are not asked; without an Asker (non-interactive) a missing value is a usage error.
  */
-import type { MailProtocol } from "../auth/clouds.js";
-import { CLOUDS } from "../auth/clouds.js";
+import type { Transport } from "../auth/clouds.js";
 import { decodeJwt } from "../auth/jwt.js";
 import { createTokenProvider, type XoauthTokenProvider } from "../auth/provider.js";
 import type { AccessToken } from "../auth/types.js";
@@ -12,7 +11,7 @@ import { formatError } from "../cli/output.js";
 import type { CredentialSetting } from "../config/credential.js";
 import { readBoundedFile } from "../config/secrets.js";
 import { formatDiagnosis, formatHeader, formatStep } from "../diagnose/format.js";
-import { resolveServer } from "../diagnose/server.js";
+import { graphRequestLine } from "../diagnose/request-id.js";
 import { claimsJson, runMailTest } from "../diagnose/test-run.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import { type ErrorCode, exitCodeOf, toXoauthError, XoauthError } from "../errors.js";
@@ -21,6 +20,7 @@ import { markSecret } from "../log/redact.js";
 import type { Asker } from "./asker.js";
 import { accountExists, writeInitConfig } from "./config-file.js";
 import { discoverTenant } from "./discovery.js";
+import { checkFlagsFit, graphOptions, scopeOf, testServer } from "./transport.js";
 import type { InitAnswers, InitConnection, InitCredential } from "./types.js";
 import { certificateProblem, clientIdProblem, mailboxProblem, secretProblem, tenantShapeProblem } from "./validate.js";
 
@@ -29,7 +29,7 @@ export interface InitGiven {
   clientId?: string | undefined;
   credential?: InitCredential | undefined;
   mailbox?: string | undefined;
-  protocol?: MailProtocol | undefined;
+  protocol?: Transport | undefined;
 }
 
 export interface InitOptions {
@@ -158,16 +158,19 @@ class Flow {
     return this.o.asker.input(t("init.ask.mailbox"), { validate: (v) => mailboxProblem(v) ?? true });
   }
 
-  async protocol(): Promise<MailProtocol> {
-    if (this.o.given.protocol || !this.o.asker) return this.o.given.protocol ?? "pop3";
-    return this.o.asker.select<MailProtocol>(
+  /** Without --protocol: graph when --graph-url was given (nothing else uses it), else POP3. */
+  async protocol(): Promise<Transport> {
+    const fallback: Transport = this.o.conn.graphUrlOverride ? "graph" : "pop3";
+    if (this.o.given.protocol || !this.o.asker) return this.o.given.protocol ?? fallback;
+    return this.o.asker.select<Transport>(
       t("init.ask.protocol"),
       [
         { name: "POP3 (POP.AccessAsApp)", value: "pop3" },
         { name: "IMAP (IMAP.AccessAsApp)", value: "imap" },
         { name: "SMTP (SMTP.SendAsApp)", value: "smtp" },
+        { name: "Microsoft Graph (Mail.Read / Mail.ReadWrite / Mail.Send)", value: "graph" },
       ],
-      "pop3",
+      fallback,
     );
   }
 
@@ -181,7 +184,7 @@ class Flow {
           ? { kind: "secret", secret: a.credential.secret, source: "flag" }
           : certificateSetting(a.credential),
       authorityHost: c.authorityHost,
-      scope: c.scope,
+      scope: scopeOf(c, a.protocol),
       ca: c.ca,
       proxy: c.proxy,
       noProxy: c.noProxy,
@@ -227,19 +230,20 @@ export async function runInit(o: InitOptions): Promise<InitResult> {
   const credential = await flow.credential(false);
   const mailbox = await flow.mailbox();
   const protocol = await flow.protocol();
+  checkFlagsFit(protocol, o.conn);
   const answers: InitAnswers = { tenantId, clientId, credential, mailbox, protocol };
 
   const tok = await flow.token(answers);
   const claims = claimsJson(decodeJwt(tok.token).claims);
   say("init.token.ok", {
     appid: claims?.appid,
-    roles: claims?.roles?.join(", ") || t("init.token.noRoles"),
+    roles: claims?.roles?.join(", ") || t(protocol === "graph" ? "init.token.noRolesGraph" : "init.token.noRoles"),
     minutes: Math.floor((tok.expiresOn.getTime() - Date.now()) / 60_000),
   });
 
   let diagnosis: Diagnosis | undefined;
   if (!o.skipTest) {
-    const server = resolveServer(protocol, CLOUDS[o.conn.cloud], o.conn.server);
+    const server = testServer(protocol, o.conn);
     o.out(`\n${formatHeader(protocol, mailbox, server)}`);
     const provider = flow.provider(answers);
     const r = await runMailTest({
@@ -249,8 +253,9 @@ export async function runInit(o: InitOptions): Promise<InitResult> {
       cloud: o.conn.cloud,
       tenantId,
       clientId,
-      scope: o.conn.scope,
+      scope: scopeOf(o.conn, protocol),
       ...(o.conn.ca ? { ca: o.conn.ca } : {}),
+      ...(protocol === "graph" ? { graph: graphOptions(o.conn) } : {}),
       getToken: () => provider.getToken(),
       onStep: (s) => o.out(formatStep(s)),
     });
@@ -265,6 +270,7 @@ export async function runInit(o: InitOptions): Promise<InitResult> {
   if (diagnosis && diagnosis.code !== "OK") {
     say("init.missing.title", { code: diagnosis.code, summary: diagnosis.summary });
     for (const f of diagnosis.fix) o.out(`  ${f.split("\n").join("\n  ")}\n`);
+    if (diagnosis.requestId) o.out(`${graphRequestLine(diagnosis.requestId)}\n`);
     say("init.missing.then", { path: written.configPath });
   } else {
     say("init.ready", { path: written.configPath });

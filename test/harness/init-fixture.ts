@@ -9,8 +9,12 @@ export interface InitFixture {
   dir: string;
   caFile: string;
   secretFile: string;
+  /** `init --non-interactive` with the sandbox app (tenant as its domain, client ID, secret file) and its mailbox. */
+  initArgs: () => string[];
   /** Flags that point `init` at the tenant (identity platform, CA, POP3S server). */
   connArgs: (protocol?: "pop3" | "imap") => string[];
+  /** Flags that point `init --protocol graph` at the tenant (identity platform, CA, the Graph fake's API root). */
+  graphArgs: () => string[];
   close(): Promise<void>;
 }
 
@@ -23,6 +27,18 @@ export async function startInitFixture(): Promise<InitFixture> {
     dir,
     caFile,
     secretFile,
+    initArgs: () => [
+      "init",
+      "--non-interactive",
+      "--tenant-id",
+      tn.domain,
+      "--client-id",
+      tn.clientId,
+      "--client-secret-file",
+      secretFile,
+      "--mailbox",
+      tn.mailbox,
+    ],
     connArgs: (protocol = "pop3") => [
       "--authority-host",
       tn.authorityHost,
@@ -33,6 +49,7 @@ export async function startInitFixture(): Promise<InitFixture> {
       "--port",
       String(protocol === "pop3" ? tn.ports.pop3s : tn.ports.imaps),
     ],
+    graphArgs: () => ["--authority-host", tn.authorityHost, "--ca-file", caFile, "--graph-url", tn.graphUrl],
     async close() {
       await tn.stop();
       rmSync(dir, { recursive: true, force: true });

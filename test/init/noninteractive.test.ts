@@ -8,7 +8,6 @@ import { runCli } from "../harness/cli.js";
 import { type InitFixture, startInitFixture } from "../harness/init-fixture.js";
 
 const TENANT_GUID = "9188040d-6c67-4c5b-b112-36a304b66dad";
-const CLIENT = "4a1aa1d5-c567-49d0-ad0b-cd957a47f842";
 const MAILBOX = "info@contoso.onmicrosoft.com";
 
 describe("xoauth-mail init --non-interactive", () => {
@@ -21,16 +20,7 @@ describe("xoauth-mail init --non-interactive", () => {
   });
 
   const base = (config: string, protocol: "pop3" | "imap" = "pop3"): string[] => [
-    "init",
-    "--non-interactive",
-    "--tenant-id",
-    "contoso.onmicrosoft.com",
-    "--client-id",
-    CLIENT,
-    "--client-secret-file",
-    fx.secretFile,
-    "--mailbox",
-    MAILBOX,
+    ...fx.initArgs(),
     "--protocol",
     protocol,
     ...fx.connArgs(protocol),

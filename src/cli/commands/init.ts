@@ -1,7 +1,8 @@
 /** `xoauth-mail init`: guided setup (prompts in en/de) or scripted with flags; see src/init/run.ts for the flow. */
 import { type Command, Option } from "commander";
-import { CLOUDS, type CloudName, type MailProtocol } from "../../auth/clouds.js";
+import { CLOUDS, type CloudName, type Transport } from "../../auth/clouds.js";
 import { pemCertificates, readBoundedFile, readSecretFile } from "../../config/secrets.js";
+import { parseGraphUrl } from "../../config/settings.js";
 import { toXoauthError, XoauthError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
 import { inquirerAsker, isPromptAbort } from "../../init/asker.js";
@@ -24,7 +25,17 @@ account). The secret comes from --client-secret-file or the environment variable
   xoauth-mail init --non-interactive --tenant-id contoso.onmicrosoft.com --client-id <GUID> \\
       --client-secret-file ./secret.txt --mailbox info@contoso.com --protocol imap
 
-Exit codes: 0 set up and the test passed; 2 usage; 3 the identity platform refused; 4 the mail server refused
+Microsoft Graph instead of POP3/IMAP/SMTP: --protocol graph (or choose it at the protocol prompt). The token is then
+requested for Graph (scope https://graph.microsoft.com/.default, other clouds: their Graph host), the test reads the
+inbox and lists one message (as \`xoauth-mail test --protocol graph\`), and the config gets protocol: graph, no
+servers section, and graphUrl only when --graph-url was given (without --protocol, --graph-url implies graph).
+--host/--port/--tls do not apply to graph. The app needs the Graph application permission Mail.Read (reading),
+Mail.ReadWrite (moving, marking read, deleting) or Mail.Send (sending), with admin consent, or an RBAC for
+Applications role assignment; a refusal is diagnosed and the admin step printed, as for the other protocols.
+  xoauth-mail init --non-interactive --tenant-id contoso.onmicrosoft.com --client-id <GUID> \\
+      --client-secret-file ./secret.txt --mailbox info@contoso.com --protocol graph
+
+Exit codes: 0 set up and the test passed; 2 usage; 3 the identity platform refused; 4 the mail server or Graph refused
 (config written, admin steps printed); 5 network/TLS; 130 aborted with Ctrl-C (nothing written).`;
 
 interface InitFlags {
@@ -34,7 +45,8 @@ interface InitFlags {
   certificate?: string;
   certificatePassword?: string;
   mailbox?: string;
-  protocol?: MailProtocol;
+  protocol?: Transport;
+  graphUrl?: string;
   cloud?: CloudName;
   authorityHost?: string;
   caFile?: string;
@@ -83,6 +95,7 @@ function connectionOf(f: InitFlags, env: NodeJS.ProcessEnv): InitConnection {
     if (!ca.length)
       throw new XoauthError("CONFIG_INVALID", `The CA file ${f.caFile} (--ca-file) holds no certificate.`);
   }
+  const graphUrl = f.graphUrl === undefined ? undefined : parseGraphUrl(f.graphUrl, "--graph-url");
   const port = f.port === undefined ? undefined : Number(f.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
     throw new XoauthError("USAGE", `--port "${f.port}" is not a port number (1-65535).`);
@@ -92,6 +105,8 @@ function connectionOf(f: InitFlags, env: NodeJS.ProcessEnv): InitConnection {
     authorityHost: override ?? cloud.authorityHost.replace(/\/+$/, ""),
     authorityHostOverride: override,
     scope: cloud.scope,
+    graphUrl: graphUrl ?? cloud.graphUrl,
+    graphUrlOverride: graphUrl,
     caFile: f.caFile,
     ca,
     proxy: f.proxy ?? env.HTTPS_PROXY ?? env.https_proxy,
@@ -139,7 +154,7 @@ export function registerInit(program: Command, ctx: RunContext): void {
     .command("init")
     .summary("set up access to a mailbox step by step and write the config file")
     .description(
-      "Guided setup: asks tenant, app, credential, mailbox and protocol, checks each (discovery, token, login),\nwrites the config file with the secret in a separate 0600 file and prints the admin steps still missing.",
+      "Guided setup: asks tenant, app, credential, mailbox and protocol (POP3, IMAP, SMTP or Microsoft Graph), checks each (discovery, token, login),\nwrites the config file with the secret in a separate 0600 file and prints the admin steps still missing.",
     )
     .option("--tenant-id <id>", "Directory (tenant) ID: GUID or verified domain")
     .option("--client-id <id>", "Application (client) ID")
@@ -147,14 +162,25 @@ export function registerInit(program: Command, ctx: RunContext): void {
     .option("--certificate <path>", "PEM with certificate + private key, instead of a secret")
     .option("--certificate-password <password>", "password of the certificate's private key")
     .option("--mailbox <address>", "mailbox to access (primary SMTP address)")
-    .addOption(new Option("--protocol <protocol>", "protocol (default pop3)").choices(["pop3", "imap", "smtp"]))
+    .addOption(
+      new Option("--protocol <protocol>", "protocol (default pop3; graph = the Microsoft Graph mail API)").choices([
+        "pop3",
+        "imap",
+        "smtp",
+        "graph",
+      ]),
+    )
+    .option(
+      "--graph-url <url>",
+      "with --protocol graph: Graph API root, https only (default per cloud: https://graph.microsoft.com/v1.0)",
+    )
     .addOption(new Option("--cloud <cloud>", "national cloud").choices(["global", "usgov", "china"]))
     .option("--authority-host <url>", "identity platform URL, overrides --cloud")
     .option("--ca-file <path>", "PEM CA certificate(s) trusted in addition to the system roots")
     .option("--proxy <url>", "HTTPS proxy for the identity platform (or HTTPS_PROXY)")
-    .option("--host <host>", "mail server host (default per cloud and protocol)")
-    .option("--port <port>", "mail server port")
-    .addOption(new Option("--tls <mode>", "implicit TLS or STARTTLS").choices(["implicit", "starttls"]))
+    .option("--host <host>", "POP3/IMAP/SMTP: mail server host (default per cloud and protocol)")
+    .option("--port <port>", "POP3/IMAP/SMTP: mail server port")
+    .addOption(new Option("--tls <mode>", "POP3/IMAP/SMTP: implicit TLS or STARTTLS").choices(["implicit", "starttls"]))
     .option("--config <path>", "config file to write (default $XDG_CONFIG_HOME/xoauth-mail/config.yaml)")
     .option("--account <name>", "account name in the config file", "default")
     .option("--non-interactive", "never prompt; every value must come from flags")

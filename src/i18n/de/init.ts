@@ -38,6 +38,12 @@ export const initUi: UiCatalog = {
   "init.token.again": "Bitte noch einmal eingeben.",
   "init.token.ok": "✓ Token erhalten: appid {appid}, Rollen {roles}, läuft in {minutes} Min. ab",
   "init.token.noRoles": "(keine: Administratorzustimmung fehlt)",
+  "init.token.noRolesGraph":
+    "(keine: Administratorzustimmung für eine Mail.*-Berechtigung fehlt; eine Zuweisung über RBAC for Applications steht nicht im Token, der Test unten prüft sie)",
+  "init.graph.serverFlags":
+    "--host, --port und --tls legen einen POP3-/IMAP-/SMTP-Server fest; Microsoft Graph wird über seine API-Adresse erreicht: --graph-url angeben (oder ohne Angabe die der Cloud).",
+  "init.graph.urlFlag":
+    "--graph-url gilt nur mit --protocol graph, nicht mit {protocol}: weglassen oder --protocol graph wählen.",
   "init.written": '✓ Konfiguration geschrieben: {path} (Konto "{account}")',
   "init.secretWritten": "✓ Geheimer Clientschlüssel in {path} abgelegt (Modus 0600), in der Konfiguration referenziert",
   "init.missing.title": "Noch von einem Admin zu erledigen ({code}): {summary}",

@@ -37,6 +37,12 @@ export const initUi: UiCatalog = {
   "init.token.again": "Please enter it again.",
   "init.token.ok": "✓ Token received: appid {appid}, roles {roles}, expires in {minutes} min",
   "init.token.noRoles": "(none: admin consent missing)",
+  "init.token.noRolesGraph":
+    "(none: no admin consent for a Mail.* permission; an RBAC for Applications assignment does not show in the token, the test below checks it)",
+  "init.graph.serverFlags":
+    "--host, --port and --tls set a POP3/IMAP/SMTP server; Microsoft Graph is reached at its API root: use --graph-url (or no flag for the cloud's default).",
+  "init.graph.urlFlag":
+    "--graph-url is only used with --protocol graph, not with {protocol}: leave it out, or choose --protocol graph.",
   "init.written": '✓ Config written: {path} (account "{account}")',
   "init.secretWritten": "✓ Client secret stored in {path} (mode 0600), referenced from the config",
   "init.missing.title": "Still to do by an admin ({code}): {summary}",
