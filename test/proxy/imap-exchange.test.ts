@@ -67,4 +67,18 @@ describe("proxy IMAP against the Exchange fake", () => {
     c.send("a4 LOGOUT\r\n");
     await c.closed();
   });
+
+  it("after login, CAPABILITY (untagged and the OK's response code) hides AUTH=XOAUTH2 and SASL-IR", async () => {
+    const c = await rawConnect(proxy.port("imap"));
+    await c.waitFor(/^\* OK/);
+    c.send(`a1 LOGIN ${LOCAL_USER} ${QUOTED_PASSWORD}\r\n`);
+    const login = await c.waitFor(/^a1 /m);
+    assert.match(login, /^a1 OK /m);
+    c.send("a2 CAPABILITY\r\n");
+    const got = (await c.waitFor(/^a2 /m)).slice(login.length);
+    assert.match(got, /^\* CAPABILITY IMAP4 IMAP4rev1 /m, "the server's list, passed on");
+    assert.doesNotMatch(got, /AUTH=|SASL-IR|STARTTLS/i);
+    c.send("a3 LOGOUT\r\n");
+    await c.closed();
+  });
 });
