@@ -1,6 +1,6 @@
 /** `xoauth-mail proxy` (built CLI) refuses a bad `proxy:` section at start: exit 2, CONFIG_INVALID, the field named. */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -108,5 +108,30 @@ describe("proxy command: config validation at start", () => {
 
   it("a config without a proxy section says so", async () => {
     refused(await start(undefined), /no proxy: section/);
+  });
+
+  it("without --config it reads the default config file, as every other command does", async () => {
+    const xdg = join(dir, "xdg");
+    mkdirSync(join(xdg, "xoauth-mail"), { recursive: true });
+    const proxy = { listeners: [listener({ listen: { host: "0.0.0.0", port: 0 } })], users: users() };
+    writeFileSync(join(xdg, "xoauth-mail", "config.yaml"), stringify({ accounts: { shop: account }, proxy }), {
+      mode: 0o600,
+    });
+    const r = await runCli(["proxy", "--log-format", "json"], {
+      env: { XDG_CONFIG_HOME: xdg, PROXY_TEST_SECRET: "not-a-real-secret-value" },
+      timeoutMs: 10_000,
+    });
+    // the default file's (deliberately invalid) listener is what is refused: the file was read
+    refused(
+      { code: r.code, all: r.stdout + r.stderr },
+      /proxy\.listeners\.pop3: listening on 0\.0\.0\.0 without local TLS/,
+    );
+  });
+
+  it("without --config and without a default file it says where it looked", async () => {
+    const xdg = join(dir, "empty-xdg");
+    const r = await runCli(["proxy"], { env: { XDG_CONFIG_HOME: xdg }, timeoutMs: 10_000 });
+    refused({ code: r.code, all: r.stdout + r.stderr }, /XOAUTH_MAIL_CONFIG/);
+    assert.ok((r.stdout + r.stderr).includes(join(xdg, "xoauth-mail", "config.yaml")), r.stdout + r.stderr);
   });
 });

@@ -7,6 +7,7 @@ import { cacheKey } from "../../auth/cache.js";
 import { createTokenProvider } from "../../auth/provider.js";
 import type { TokenProvider } from "../../auth/types.js";
 import { loadConfigFile } from "../../config/load.js";
+import { configPathToLoad, defaultConfigPath } from "../../config/paths.js";
 import { pemCertificates, readBoundedFile } from "../../config/secrets.js";
 import { resolveSettings } from "../../config/settings.js";
 import { XoauthError } from "../../errors.js";
@@ -68,14 +69,16 @@ async function readPassword(): Promise<string> {
 }
 
 async function runProxy(flags: ProxyFlags): Promise<void> {
-  if (!flags.config) throw new XoauthError("USAGE", t("proxy.config.missing"));
+  // The config file every command reads: --config, else XOAUTH_MAIL_CONFIG, else the default path if it exists.
+  const config = configPathToLoad(flags.config, process.env);
+  if (!config) throw new XoauthError("USAGE", t("proxy.config.missing", { path: defaultConfigPath(process.env) }));
   const drainMs = parseDuration(flags.drainSeconds ?? "30", {
     flag: "--drain-seconds",
     bareUnit: "s",
     allowZero: true,
     maxMs: LIMITS.maxUserTimeoutMs,
   });
-  const cfg = loadConfigFile(flags.config);
+  const cfg = loadConfigFile(config);
   const section = parseProxySection((cfg.raw as Record<string, unknown>).proxy);
   const accountNames = new Set(Object.keys(cfg.raw.accounts ?? {}));
   const listeners = resolveListeners(section, accountNames);
@@ -86,7 +89,7 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
   const providers = new Map<string, TokenProvider>();
   for (const name of new Set(section.users.map((u) => u.account))) {
     const s = await resolveSettings({
-      config: flags.config,
+      config,
       account: name,
       ...(flags.caFile ? { caFile: flags.caFile } : {}),
     });
@@ -138,7 +141,10 @@ export function registerProxy(program: Command, ctx: RunContext): void {
   const cmd = program
     .command("proxy")
     .description("run a local POP3/IMAP/SMTP proxy: clients log in with a password, the proxy uses XOAUTH2 upstream")
-    .option("--config <path>", "YAML config file with accounts and a proxy section (env XOAUTH_MAIL_CONFIG)")
+    .option(
+      "--config <path>",
+      "YAML config file with accounts and a proxy section (env XOAUTH_MAIL_CONFIG; default $XDG_CONFIG_HOME/xoauth-mail/config.yaml)",
+    )
     .addOption(new Option("--log-format <format>", "log lines on stderr").choices(["text", "json"]).default("text"))
     .option("--ca-file <path>", "PEM CA certificate(s) trusted for the upstream TLS, in addition to the system roots")
     .option(
@@ -148,7 +154,7 @@ export function registerProxy(program: Command, ctx: RunContext): void {
     )
     .addHelpText("after", EXAMPLES)
     .action(async (flags: ProxyFlags) => {
-      await runProxy({ ...flags, config: flags.config ?? process.env.XOAUTH_MAIL_CONFIG });
+      await runProxy(flags);
       ctx.exitCode = 0;
     });
   cmd

@@ -8,7 +8,8 @@ export const proxyUi: UiCatalog = {
   "proxy.prompt.repeat": "Passwort wiederholen:",
   "proxy.password.mismatch": "Die beiden Passwörter stimmen nicht überein.",
   "proxy.password.short": "Bitte ein Passwort mit mindestens 8 Zeichen verwenden.",
-  "proxy.config.missing": "proxy braucht --config DATEI (siehe --help).",
+  "proxy.config.missing":
+    "Keine Konfigurationsdatei: der Proxy braucht Konten und einen Abschnitt proxy:. Gesucht: --config, XOAUTH_MAIL_CONFIG und {path} (nicht vorhanden). --config DATEI angeben oder diese Datei anlegen (siehe docs/proxy.md).",
   "proxy.account.noMailbox":
     'Für das Konto "{account}" ist kein Postfach hinterlegt; der Proxy braucht eines (mailbox im Konto eintragen).',
   "proxy.stopping": "{signal}: keine neuen Verbindungen mehr, offene Sitzungen bis zu {seconds} s abwarten",

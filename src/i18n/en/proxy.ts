@@ -8,7 +8,8 @@ export const proxyUi: UiCatalog = {
   "proxy.prompt.repeat": "Repeat it:",
   "proxy.password.mismatch": "The two passwords differ.",
   "proxy.password.short": "Use a password of at least 8 characters.",
-  "proxy.config.missing": "proxy needs --config FILE (see --help).",
+  "proxy.config.missing":
+    "No config file: proxy needs accounts and a proxy: section. Looked for --config, XOAUTH_MAIL_CONFIG and {path} (not found). Pass --config FILE, or create that file (see docs/proxy.md).",
   "proxy.account.noMailbox": 'Account "{account}" has no mailbox; the proxy needs one (set mailbox in the account).',
   "proxy.stopping": "{signal}: no new connections, draining up to {seconds} s",
 };
