@@ -2,19 +2,21 @@
  * `xoauth-mail proxy`: legacy clients log in with a local password; the proxy logs in upstream with XOAUTH2.
  * Policy (config, files, signals, logging) lives here; the mechanism lives in src/proxy.
  */
+import { statSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { cacheKey } from "../../auth/cache.js";
 import { createTokenProvider } from "../../auth/provider.js";
 import type { TokenProvider } from "../../auth/types.js";
 import { loadConfigFile } from "../../config/load.js";
 import { configPathToLoad, defaultConfigPath } from "../../config/paths.js";
+import { groupOrOthersCanRead, hasPosixModes, modeText, shellWord } from "../../config/privacy.js";
 import { pemCertificates, readBoundedFile } from "../../config/secrets.js";
 import { resolveSettings } from "../../config/settings.js";
 import { XoauthError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
 import { LIMITS } from "../../limits.js";
 import { loadListenerTls, parseProxySection, resolveListeners } from "../../proxy/config.js";
-import { createProxyLogger, type LogFormat } from "../../proxy/log.js";
+import { createProxyLogger, type LogFormat, type ProxyLogger } from "../../proxy/log.js";
 import { hashPassword } from "../../proxy/password.js";
 import { type LocalUser, startProxy } from "../../proxy/server.js";
 import type { UpstreamAccount } from "../../proxy/types.js";
@@ -68,6 +70,22 @@ async function readPassword(): Promise<string> {
   return a;
 }
 
+/**
+ * The proxy's config holds the local password hashes: scrypt slows guessing, but a copy lets anyone try offline.
+ * A config other users can read is a warning, not a refusal (hashes are not secrets that open a mailbox themselves;
+ * inline client secrets are refused by loadConfigFile as for every command).
+ */
+function warnIfReadable(path: string, logger: ProxyLogger): void {
+  if (!hasPosixModes()) return;
+  const mode = statSync(path).mode;
+  if (!groupOrOthersCanRead(mode)) return;
+  logger({
+    level: "warn",
+    event: "config",
+    message: t("proxy.config.readable", { path, mode: modeText(mode), file: shellWord(path) }),
+  });
+}
+
 async function runProxy(flags: ProxyFlags): Promise<void> {
   // The config file every command reads: --config, else XOAUTH_MAIL_CONFIG, else the default path if it exists.
   const config = configPathToLoad(flags.config, process.env);
@@ -79,6 +97,8 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
     maxMs: LIMITS.maxUserTimeoutMs,
   });
   const cfg = loadConfigFile(config);
+  const logger = createProxyLogger(flags.logFormat ?? "text", (line) => processOut.stderr(line));
+  warnIfReadable(config, logger);
   const section = parseProxySection((cfg.raw as Record<string, unknown>).proxy);
   const accountNames = new Set(Object.keys(cfg.raw.accounts ?? {}));
   const listeners = resolveListeners(section, accountNames);
@@ -106,7 +126,6 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
     account: accounts.get(u.account) as UpstreamAccount,
   }));
   const tls = loadListenerTls(listeners);
-  const logger = createProxyLogger(flags.logFormat ?? "text", (line) => processOut.stderr(line));
   const server = await startProxy({
     listeners,
     users,

@@ -10,6 +10,8 @@ export const proxyUi: UiCatalog = {
   "proxy.password.short": "Bitte ein Passwort mit mindestens 8 Zeichen verwenden.",
   "proxy.config.missing":
     "Keine Konfigurationsdatei: der Proxy braucht Konten und einen Abschnitt proxy:. Gesucht: --config, XOAUTH_MAIL_CONFIG und {path} (nicht vorhanden). --config DATEI angeben oder diese Datei anlegen (siehe docs/proxy.md).",
+  "proxy.config.readable":
+    "Die Konfigurationsdatei {path} ist für Gruppe oder andere lesbar (Rechte {mode}); sie enthält die Passwort-Hashes des Proxys, die jeder mit einer Kopie offline angreifen kann. `chmod 600 {file}` ausführen.",
   "proxy.account.noMailbox":
     'Für das Konto "{account}" ist kein Postfach hinterlegt; der Proxy braucht eines (mailbox im Konto eintragen).',
   "proxy.stopping": "{signal}: keine neuen Verbindungen mehr, offene Sitzungen bis zu {seconds} s abwarten",

@@ -10,6 +10,8 @@ export const proxyUi: UiCatalog = {
   "proxy.password.short": "Use a password of at least 8 characters.",
   "proxy.config.missing":
     "No config file: proxy needs accounts and a proxy: section. Looked for --config, XOAUTH_MAIL_CONFIG and {path} (not found). Pass --config FILE, or create that file (see docs/proxy.md).",
+  "proxy.config.readable":
+    "The config file {path} can be read by group or others (mode {mode}); it holds the proxy's password hashes, which anyone with a copy can attack offline. Run `chmod 600 {file}`.",
   "proxy.account.noMailbox": 'Account "{account}" has no mailbox; the proxy needs one (set mailbox in the account).',
   "proxy.stopping": "{signal}: no new connections, draining up to {seconds} s",
 };
