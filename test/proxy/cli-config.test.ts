@@ -1,6 +1,7 @@
 /** `xoauth-mail proxy` (built CLI) refuses a bad `proxy:` section at start: exit 2, CONFIG_INVALID, the field named. */
 import assert from "node:assert/strict";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -157,5 +158,18 @@ describe("proxy command: config validation at start", () => {
     });
     refused(r, /proxy\.listeners\.pop3\.key.*\(mode 0644\)/);
     assert.doesNotMatch(r.all, /"event":"listening"/);
+  });
+
+  it("a port already in use is named with its listener and what to do (exit 2), not as a config value error", async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const r = await start({ listeners: [listener({ name: "smtp-in", listen: { port } })], users: users() });
+      refused(r, new RegExp(`Listener "smtp-in" cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use`));
+      assert.match(r.all, /proxy\.listeners\.smtp-in\.listen\.port/);
+    } finally {
+      busy.close();
+    }
   });
 });
