@@ -6,7 +6,7 @@ import { isIP } from "node:net";
 import { createSecureContext } from "node:tls";
 import { z } from "zod";
 import { CLOUDS, type CloudName } from "../auth/clouds.js";
-import { readBoundedFile } from "../config/secrets.js";
+import { readBoundedFile, readPrivateFile } from "../config/secrets.js";
 import { XoauthError } from "../errors.js";
 import type { ServerTlsMode } from "../net/types.js";
 import { parsePasswordHash } from "./password.js";
@@ -138,7 +138,7 @@ export function loadListenerTls(listeners: readonly ResolvedListener[]): Record<
     const where = `proxy.listeners.${l.name}`;
     const pem = {
       cert: readBoundedFile(l.cert, "certificate", `${where}.cert`),
-      key: readBoundedFile(l.key, "private key", `${where}.key`),
+      key: readPrivateFile(l.key, "private key", `${where}.key`), // refused when others can read it
     };
     try {
       createSecureContext(pem);

@@ -4,9 +4,11 @@
  * server ended it (Exchange: `* BYE Session invalidated - AccessTokenExpired` when the login token expires), the
  * idle timeout, or the proxy's shutdown. When the server closes without a closing line of its own, or the proxy
  * ends the session, the client gets the proxy's closing line (IMAP `* BYE`) if the stream is at a line boundary.
+ * IMAP only: capability lists from the server are filtered on the way (imap-caps-filter.ts), everything else is not.
  */
 import type { Socket } from "node:net";
 import type { ProxyProtocol } from "./config.js";
+import { ImapCapabilityFilter } from "./imap-caps-filter.js";
 import type { ProxyLogRecord } from "./log.js";
 import { type CloseReason, closingReply, isClosingLine } from "./replies.js";
 import type { UpstreamSession } from "./types.js";
@@ -61,9 +63,16 @@ export function pipeBoth(
   const fromServer = new Tail();
   client.setNoDelay(true);
   server.setNoDelay(true);
+  const filter = protocol === "imap" ? new ImapCapabilityFilter() : undefined;
+  let forwardDown = true;
+  /** Server bytes to the client (through the IMAP capability filter); false when the client's buffer is full. */
+  const down = (d: Buffer): boolean => {
+    const out = filter ? filter.feed(d) : d;
+    return !forwardDown || client.writableEnded || client.destroyed || out.length === 0 || client.write(out);
+  };
   if (up.leftover.length) {
     fromServer.push(up.leftover);
-    client.write(up.leftover);
+    down(up.leftover);
   }
   if (leftover.length) {
     fromClient.push(leftover);
@@ -98,7 +107,9 @@ export function pipeBoth(
     };
     /** Ends the client's side; with `reason`, the proxy's closing line first (only at a line boundary). */
     const endClient = (reason?: CloseReason): void => {
-      server.unpipe(client);
+      const rest = filter?.flush();
+      if (forwardDown && rest?.length && !client.writableEnded) client.write(rest);
+      forwardDown = false;
       if (reason && !client.writableEnded && fromServer.atLineEnd()) client.end(closingReply(protocol, reason));
       else if (!client.writableEnded) client.end();
     };
@@ -134,9 +145,17 @@ export function pipeBoth(
     if (shutdown.aborted) return proxyEnds("shutdown");
     shutdown.addEventListener("abort", onShutdown, { once: true });
     client.on("data", (d: Buffer) => fromClient.push(d));
-    server.on("data", (d: Buffer) => fromServer.push(d));
     client.pipe(server, { end: false });
-    server.pipe(client, { end: false });
+    // server -> client by hand (not stream.pipe): the filter runs synchronously in the data handler, so every byte
+    // is written before the server's `end` is seen, as with pipe; backpressure pauses the server until `drain`.
+    server.on("data", (d: Buffer) => {
+      fromServer.push(d);
+      if (!down(d)) {
+        server.pause();
+        client.once("drain", () => server.resume());
+      }
+    });
+    server.resume(); // the upstream login handed the socket over paused
     client.on("end", clientGone);
     server.on("end", serverGone);
     client.on("error", clientGone);

@@ -4,6 +4,7 @@ import { setMaxListeners } from "node:events";
 import net, { type Socket } from "node:net";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { XoauthError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { LIMITS } from "../limits.js";
 import { CLOSE_GRACE_MS, endClient } from "./client-io.js";
 import type { ResolvedListener } from "./config.js";
@@ -59,12 +60,21 @@ async function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-function listen(server: net.Server, host: string, port: number): Promise<number> {
+/** Why a listener could not bind, naming it and what to do (exit code 2, like a config error). */
+function listenError(l: ResolvedListener, e: NodeJS.ErrnoException): XoauthError {
+  const vars = { name: l.name, address: `${l.listen.host}:${l.listen.port}`, port: l.listen.port, error: e.message };
+  const known = e.code === "EADDRINUSE" || e.code === "EACCES" || e.code === "EADDRNOTAVAIL" ? e.code : undefined;
+  return new XoauthError("CONFIG_INVALID", t(known ? `proxy.listen.${known}` : "proxy.listen.failed", vars), {
+    cause: e,
+    ...(known ? { fix: [t(`proxy.listen.${known}.fix`, vars)] } : {}),
+    details: { params: { listener: l.name, address: vars.address } },
+  });
+}
+
+function listen(server: net.Server, l: ResolvedListener): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once("error", (e) =>
-      reject(new XoauthError("CONFIG_INVALID", `Cannot listen on ${host}:${port}: ${e.message}`, { cause: e })),
-    );
-    server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port));
+    server.once("error", (e) => reject(listenError(l, e)));
+    server.listen(l.listen.port, l.listen.host, () => resolve((server.address() as net.AddressInfo).port));
   });
 }
 
@@ -131,7 +141,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
         running.add(p);
       });
       servers.push(server);
-      const port = await listen(server, l.listen.host, l.listen.port);
+      const port = await listen(server, l);
       bound.push({ name: l.name, host: l.listen.host, port });
       opts.logger({
         level: "info",

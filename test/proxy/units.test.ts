@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { defaultUpstream, parseProxySection, resolveListeners } from "../../src/proxy/config.js";
 import { rewriteImapCapabilities } from "../../src/proxy/frontends/imap.js";
+import { ImapCapabilityFilter } from "../../src/proxy/imap-caps-filter.js";
 import { createProxyLogger } from "../../src/proxy/log.js";
 import { hashPassword, parsePasswordHash, verifyPassword } from "../../src/proxy/password.js";
 import { decodeBase64Strict } from "../../src/sasl/base64.js";
@@ -128,5 +129,42 @@ describe("proxy logs", () => {
     assert.equal(rec.bytesDown, 2);
     assert.equal(rec.message, "<redacted>");
     assert.match(rec.ts, /^\d{4}-\d\d-\d\dT/);
+  });
+});
+
+describe("ImapCapabilityFilter", () => {
+  const caps = "IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS IDLE";
+  const input = Buffer.from(
+    [
+      `* CAPABILITY ${caps}\r\n`,
+      `* 1 FETCH (UID 7 BODY[] {${`* CAPABILITY ${caps}\r\n`.length}}\r\n* CAPABILITY ${caps}\r\n)\r\n`,
+      `* OK [CAPABILITY ${caps}] still here\r\n`,
+      "a7 OK [CAPABILITY IMAP4rev1 SASL-IR] done\r\n",
+      "* 2 EXISTS\r\n",
+    ].join(""),
+    "latin1",
+  );
+  const expected = [
+    "* CAPABILITY IMAP4rev1 UIDPLUS IDLE\r\n",
+    `* 1 FETCH (UID 7 BODY[] {${`* CAPABILITY ${caps}\r\n`.length}}\r\n* CAPABILITY ${caps}\r\n)\r\n`,
+    "* OK [CAPABILITY IMAP4rev1 UIDPLUS IDLE] still here\r\n",
+    "a7 OK [CAPABILITY IMAP4rev1] done\r\n",
+    "* 2 EXISTS\r\n",
+  ].join("");
+
+  it("filters capability lines, never literal content, whatever the chunking", () => {
+    for (const size of [1, 2, 3, 7, 64, input.length]) {
+      const f = new ImapCapabilityFilter();
+      const out: Buffer[] = [];
+      for (let i = 0; i < input.length; i += size) out.push(f.feed(input.subarray(i, i + size)));
+      out.push(f.flush());
+      assert.equal(Buffer.concat(out).toString("latin1"), expected, `chunk size ${size}`);
+    }
+  });
+
+  it("passes other bytes unchanged, an unfinished last line included", () => {
+    const f = new ImapCapabilityFilter();
+    const data = Buffer.from("* 3 FETCH (FLAGS (\\Seen))\r\n* 4 EXPUNGE\r\npartial", "latin1");
+    assert.equal(Buffer.concat([f.feed(data), f.flush()]).toString("latin1"), data.toString("latin1"));
   });
 });

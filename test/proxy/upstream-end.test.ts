@@ -16,6 +16,7 @@ import { createTestPki, type TestPki } from "../../src/sandbox/pki.js";
 import { type RawClient, rawConnect } from "../harness/proxy/raw-client.js";
 import {
   countingTokens,
+  imapProbeReply,
   LOCAL_PASSWORD,
   LOCAL_USER,
   localHash,
@@ -44,6 +45,8 @@ describe("the mail server ends a proxied session", () => {
     imap = await scriptedUpstream(pki, `* OK [CAPABILITY ${IMAP_CAPS}] fake IMAP\r\n`, (line, conn) => {
       const auth = /^(\S+) AUTHENTICATE XOAUTH2 /.exec(line);
       if (auth) return `${auth[1]} OK [CAPABILITY IMAP4rev1 IDLE] Logged in\r\n`;
+      const probe = imapProbeReply(line);
+      if (probe) return probe;
       if (line === "a2 NOOP") conn.socket.end(TOKEN_EXPIRED_BYE);
       else if (line === "a3 LOGOUT") conn.socket.end("* BYE Logging out\r\na3 OK LOGOUT completed\r\n");
       else return "* OK untagged\r\n";
@@ -198,6 +201,8 @@ describe("an IMAP login takes a token that lasts", () => {
   it("asks for a new token when the cached one expires within LIMITS.proxyMinImapTokenLifetimeMs", async () => {
     const pki = createTestPki();
     const imap = await scriptedUpstream(pki, `* OK [CAPABILITY ${IMAP_CAPS}] fake\r\n`, (line) => {
+      const probe = imapProbeReply(line);
+      if (probe) return probe;
       const tag = /^(\S+) (AUTHENTICATE|CAPABILITY)\b/.exec(line);
       if (tag?.[2] === "CAPABILITY") return `* CAPABILITY IMAP4rev1 IDLE\r\n${tag[1]} OK done\r\n`;
       return tag ? `${tag[1]} OK Logged in\r\n` : undefined;

@@ -2,18 +2,21 @@
  * `xoauth-mail proxy`: legacy clients log in with a local password; the proxy logs in upstream with XOAUTH2.
  * Policy (config, files, signals, logging) lives here; the mechanism lives in src/proxy.
  */
+import { statSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { cacheKey } from "../../auth/cache.js";
 import { createTokenProvider } from "../../auth/provider.js";
 import type { TokenProvider } from "../../auth/types.js";
 import { loadConfigFile } from "../../config/load.js";
+import { configPathToLoad, defaultConfigPath } from "../../config/paths.js";
+import { groupOrOthersCanRead, hasPosixModes, modeText, shellWord } from "../../config/privacy.js";
 import { pemCertificates, readBoundedFile } from "../../config/secrets.js";
 import { resolveSettings, scopeFor } from "../../config/settings.js";
 import { XoauthError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
 import { LIMITS } from "../../limits.js";
 import { loadListenerTls, parseProxySection, resolveListeners } from "../../proxy/config.js";
-import { createProxyLogger, type LogFormat } from "../../proxy/log.js";
+import { createProxyLogger, type LogFormat, type ProxyLogger } from "../../proxy/log.js";
 import { hashPassword } from "../../proxy/password.js";
 import { type LocalUser, startProxy } from "../../proxy/server.js";
 import type { UpstreamAccount } from "../../proxy/types.js";
@@ -67,15 +70,35 @@ async function readPassword(): Promise<string> {
   return a;
 }
 
+/**
+ * The proxy's config holds the local password hashes: scrypt slows guessing, but a copy lets anyone try offline.
+ * A config other users can read is a warning, not a refusal (hashes are not secrets that open a mailbox themselves;
+ * inline client secrets are refused by loadConfigFile as for every command).
+ */
+function warnIfReadable(path: string, logger: ProxyLogger): void {
+  if (!hasPosixModes()) return;
+  const mode = statSync(path).mode;
+  if (!groupOrOthersCanRead(mode)) return;
+  logger({
+    level: "warn",
+    event: "config",
+    message: t("proxy.config.readable", { path, mode: modeText(mode), file: shellWord(path) }),
+  });
+}
+
 async function runProxy(flags: ProxyFlags): Promise<void> {
-  if (!flags.config) throw new XoauthError("USAGE", t("proxy.config.missing"));
+  // The config file every command reads: --config, else XOAUTH_MAIL_CONFIG, else the default path if it exists.
+  const config = configPathToLoad(flags.config, process.env);
+  if (!config) throw new XoauthError("USAGE", t("proxy.config.missing", { path: defaultConfigPath(process.env) }));
   const drainMs = parseDuration(flags.drainSeconds ?? "30", {
     flag: "--drain-seconds",
     bareUnit: "s",
     allowZero: true,
     maxMs: LIMITS.maxUserTimeoutMs,
   });
-  const cfg = loadConfigFile(flags.config);
+  const cfg = loadConfigFile(config);
+  const logger = createProxyLogger(flags.logFormat ?? "text", (line) => processOut.stderr(line));
+  warnIfReadable(config, logger);
   const section = parseProxySection((cfg.raw as Record<string, unknown>).proxy);
   const accountNames = new Set(Object.keys(cfg.raw.accounts ?? {}));
   const listeners = resolveListeners(section, accountNames);
@@ -87,7 +110,7 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
   const providers = new Map<string, TokenProvider>();
   for (const name of new Set(section.users.map((u) => u.account))) {
     const s = await resolveSettings({
-      config: flags.config,
+      config,
       account: name,
       ...(flags.caFile ? { caFile: flags.caFile } : {}),
     });
@@ -113,7 +136,6 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
     account: { ...(accounts.get(u.account) as UpstreamAccount), ...(u.sendAs ? { sendAs: u.sendAs } : {}) },
   }));
   const tls = loadListenerTls(listeners);
-  const logger = createProxyLogger(flags.logFormat ?? "text", (line) => processOut.stderr(line));
   const server = await startProxy({
     listeners,
     users,
@@ -148,7 +170,10 @@ export function registerProxy(program: Command, ctx: RunContext): void {
   const cmd = program
     .command("proxy")
     .description("run a local POP3/IMAP/SMTP proxy: clients log in with a password, the proxy uses XOAUTH2 upstream")
-    .option("--config <path>", "YAML config file with accounts and a proxy section (env XOAUTH_MAIL_CONFIG)")
+    .option(
+      "--config <path>",
+      "YAML config file with accounts and a proxy section (env XOAUTH_MAIL_CONFIG; default $XDG_CONFIG_HOME/xoauth-mail/config.yaml)",
+    )
     .addOption(new Option("--log-format <format>", "log lines on stderr").choices(["text", "json"]).default("text"))
     .option("--ca-file <path>", "PEM CA certificate(s) trusted for the upstream TLS, in addition to the system roots")
     .option(
@@ -158,7 +183,7 @@ export function registerProxy(program: Command, ctx: RunContext): void {
     )
     .addHelpText("after", EXAMPLES)
     .action(async (flags: ProxyFlags) => {
-      await runProxy({ ...flags, config: flags.config ?? process.env.XOAUTH_MAIL_CONFIG });
+      await runProxy(flags);
       ctx.exitCode = 0;
     });
   cmd

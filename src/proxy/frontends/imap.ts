@@ -14,7 +14,7 @@ import {
 import { type ClientIo, startTlsCommand } from "../client-io.js";
 import { closingReply } from "../replies.js";
 import { readPasswordSasl } from "../sasl-server.js";
-import type { LoginFn, UpstreamSession } from "../types.js";
+import type { LoginFn, LoginResult, UpstreamSession } from "../types.js";
 
 const MAX_FAILURES = 3;
 /** Before login a command carries at most a user name and a password: few, small literals. */
@@ -31,6 +31,21 @@ export function imapCapabilities(io: Pick<ClientIo, "canStartTls" | "loginNeedsT
 /** Upstream post-auth capabilities minus what only the proxy's upstream leg may use. */
 export function rewriteImapCapabilities(caps: string[]): string[] {
   return caps.filter((c) => !/^(AUTH=|STARTTLS$|LOGINDISABLED$|SASL-IR$)/i.test(c));
+}
+
+/**
+ * The NO for a failed login (RFC 5530 response codes): UNAVAILABLE when retrying later may work; AUTHORIZATIONFAILED
+ * when the mail server accepted the proxy's login but will not open the mailbox for it (Exchange's "authenticated but
+ * not connected": the app lacks FullAccess, or IMAP is off for the mailbox); AUTHENTICATIONFAILED otherwise.
+ */
+function loginFailure(result: Exclude<LoginResult, { ok: true }>): string {
+  if (result.kind === "upstream" && result.temporary) {
+    return "NO [UNAVAILABLE] The mail server is unavailable, try again later.";
+  }
+  if (result.kind === "upstream" && result.error.code === "MAILBOX_NOT_CONNECTED") {
+    return "NO [AUTHORIZATIONFAILED] The mail server does not open this mailbox for the proxy.";
+  }
+  return "NO [AUTHENTICATIONFAILED] Authentication failed.";
 }
 
 export async function imapFrontend(io: ClientIo, login: LoginFn): Promise<UpstreamSession | undefined> {
@@ -113,11 +128,7 @@ export async function imapFrontend(io: ClientIo, login: LoginFn): Promise<Upstre
       io.write(`${tag} OK ${code}Logged in.\r\n`);
       return result.upstream;
     }
-    io.write(
-      result.kind === "upstream" && result.temporary
-        ? `${tag} NO [UNAVAILABLE] The mail server is unavailable, try again later.\r\n`
-        : `${tag} NO [AUTHENTICATIONFAILED] Authentication failed.\r\n`,
-    );
+    io.write(`${tag} ${loginFailure(result)}\r\n`);
     if (++failures >= MAX_FAILURES) {
       io.write("* BYE Too many failed logins.\r\n");
       return undefined;

@@ -203,3 +203,9 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
   return Promise.race([p, hang]).finally(() => clearTimeout(timer));
 }
+
+/** A scripted IMAP upstream's answer to the proxy's mailbox check after login (`LIST "" ""`); undefined otherwise. */
+export function imapProbeReply(line: string): string | undefined {
+  const m = /^(\S+) LIST "" ""$/.exec(line);
+  return m ? `* LIST (\\Noselect) "/" ""\r\n${m[1]} OK LIST completed.\r\n` : undefined;
+}
