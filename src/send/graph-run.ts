@@ -8,39 +8,26 @@
  * permission: learn.microsoft.com/en-us/graph/outlook-send-mail-from-other-user).
  */
 import { Readable } from "node:stream";
-import type { CloudName } from "../auth/clouds.js";
-import type { AccessToken, TokenProvider } from "../auth/types.js";
+import type { TokenProvider } from "../auth/types.js";
 import { diagnose, withRequestId } from "../diagnose/engine.js";
 import { deriveFacts } from "../diagnose/facts.js";
 import { graphEndpoint } from "../diagnose/probe/graph.js";
-import { StepFailed, StepRecorder } from "../diagnose/probe/recorder.js";
+import { StepFailed } from "../diagnose/probe/recorder.js";
 import { passThrough } from "../diagnose/rules/pass-through.js";
 import { tokenAndClaimsSteps } from "../diagnose/test-run.js";
 import { fromVariant } from "../diagnose/text.js";
 import type { Diagnosis, DiagnosisContext, DiagnosisStep } from "../diagnose/types.js";
 import type { GraphClient, GraphClientOptions } from "../graph/types.js";
 import { getLang } from "../i18n/index.js";
-import type { TraceFn } from "../net/types.js";
 import { type GraphSendResult, sendViaGraph } from "./graph-send.js";
 import { type Envelope, mailOptions, type OutgoingMessage } from "./message.js";
+import { type SendRunCommon, startSendDiagnosis } from "./run-common.js";
 
-export interface GraphSendRunInput {
-  mailbox: string;
-  envelope: Envelope;
-  message: OutgoingMessage;
+export interface GraphSendRunInput extends SendRunCommon {
   /** API root with version, e.g. https://graph.microsoft.com/v1.0. */
   graphUrl: string;
-  cloud: CloudName;
-  tenantId?: string;
-  clientId?: string;
-  scope?: string;
-  ca?: string[];
   proxy?: string;
   noProxy?: string;
-  timeoutMs?: number;
-  optionsStep?: DiagnosisStep;
-  getToken: () => Promise<AccessToken>;
-  onTrace?: TraceFn;
   /** Injected for tests; default: createGraphClient of src/graph/client.ts, loaded when needed. */
   createClient?: (opts: GraphClientOptions) => GraphClient | Promise<GraphClient>;
 }
@@ -83,23 +70,13 @@ export function graphSendDiagnosis(ctx: DiagnosisContext, from: string): Diagnos
 
 export async function runGraphSend(input: GraphSendRunInput): Promise<GraphSendRunResult> {
   const started = Date.now();
-  const rec = new StepRecorder();
   // The diagnosis of `test --protocol graph`: Graph's host, its audience and roles, its 403 rule and fix texts.
-  const ctx: DiagnosisContext = {
-    steps: rec.steps,
-    options: {
-      mailbox: input.mailbox,
-      protocol: "graph",
-      ...graphEndpoint(input.graphUrl),
-      tls: "implicit",
-      cloud: input.cloud,
-      graphUrl: input.graphUrl,
-      ...(input.tenantId ? { tenantId: input.tenantId } : {}),
-      ...(input.clientId ? { clientId: input.clientId } : {}),
-      ...(input.scope ? { scope: input.scope } : {}),
-    },
-  };
-  if (input.optionsStep) rec.add("options", true, input.optionsStep.ms, input.optionsStep.detail);
+  const { rec, ctx } = startSendDiagnosis(input, {
+    protocol: "graph",
+    ...graphEndpoint(input.graphUrl),
+    tls: "implicit",
+    graphUrl: input.graphUrl,
+  });
   let sent: GraphSendResult | undefined;
   let from = input.envelope.from;
   try {

@@ -1,36 +1,17 @@
-/**
- * One `send` run: token -> claims -> login + send, each step recorded like `test` does, and on failure exactly one
- * root cause from the diagnosis engine (SMTP_AUTH_DISABLED, SEND_AS_DENIED, MAILBOX_ACCESS_DENIED, TLS, ...).
- */
-import type { CloudName } from "../auth/clouds.js";
-import type { AccessToken, TokenClaims } from "../auth/types.js";
+import type { TokenClaims } from "../auth/types.js";
 import { diagnose } from "../diagnose/engine.js";
 import { failedStepStart, PhaseTracker, recordLoginSteps } from "../diagnose/probe/phases.js";
-import { StepFailed, StepRecorder } from "../diagnose/probe/recorder.js";
+import { StepFailed } from "../diagnose/probe/recorder.js";
 import { failedStep, loginDetails } from "../diagnose/probe/smtp.js";
 import type { MailServer } from "../diagnose/server.js";
 import { tokenAndClaimsSteps } from "../diagnose/test-run.js";
 import { diagUi } from "../diagnose/text.js";
-import type { Diagnosis, DiagnosisContext, DiagnosisStep } from "../diagnose/types.js";
-import type { TraceFn } from "../net/types.js";
-import type { Envelope, OutgoingMessage } from "./message.js";
+import type { Diagnosis, DiagnosisStep } from "../diagnose/types.js";
+import { type SendRunCommon, startSendDiagnosis } from "./run-common.js";
 import { SendFailed, type SentMessage, sendOne } from "./transport.js";
 
-export interface SendRunInput {
-  /** The authenticated mailbox (XOAUTH2 `user=`). */
-  mailbox: string;
-  envelope: Envelope;
-  message: OutgoingMessage;
+export interface SendRunInput extends SendRunCommon {
   server: MailServer;
-  cloud: CloudName;
-  tenantId?: string;
-  clientId?: string;
-  scope?: string;
-  ca?: string[];
-  timeoutMs?: number;
-  optionsStep?: DiagnosisStep;
-  getToken: () => Promise<AccessToken>;
-  onTrace?: TraceFn;
 }
 
 export interface SendRunResult {
@@ -45,22 +26,12 @@ export interface SendRunResult {
 
 export async function runSend(input: SendRunInput): Promise<SendRunResult> {
   const started = Date.now();
-  const rec = new StepRecorder();
-  const ctx: DiagnosisContext = {
-    steps: rec.steps,
-    options: {
-      mailbox: input.mailbox,
-      protocol: "smtp",
-      host: input.server.host,
-      port: input.server.port,
-      tls: input.server.tls,
-      cloud: input.cloud,
-      ...(input.tenantId ? { tenantId: input.tenantId } : {}),
-      ...(input.clientId ? { clientId: input.clientId } : {}),
-      ...(input.scope ? { scope: input.scope } : {}),
-    },
-  };
-  if (input.optionsStep) rec.add("options", true, input.optionsStep.ms, input.optionsStep.detail);
+  const { rec, ctx } = startSendDiagnosis(input, {
+    protocol: "smtp",
+    host: input.server.host,
+    port: input.server.port,
+    tls: input.server.tls,
+  });
   let sent: SentMessage | undefined;
   try {
     const tok = await tokenAndClaimsSteps(rec, ctx, input.getToken);
