@@ -163,7 +163,8 @@ async function deliverRound(
         inFlight.push({ m, name, done });
         while (inFlight.length >= window) await takeHead();
       }
-      await secureRecoveredOwed(ctx, recoveredBefore, owe);
+      // Messages found by their file only (owed already, above) are made durable and recorded before going on.
+      await secureRecovered(ctx, recoveredBefore);
       if (planned > 0) ctx.emit({ type: "plan", messages: inFlight.length + planned, bytes: 0, skipped: 0 });
       link = page.nextLink;
       deltaLink = page.deltaLink;
@@ -209,14 +210,4 @@ async function download(
     }
     throw err;
   }
-}
-
-/**
- * Messages found by file name only (their batch was renamed into new/ but not recorded: an earlier pass or run died
- * in between) are made durable and recorded before anything else happens; their server action is owed like that of
- * any message delivered now.
- */
-async function secureRecoveredOwed(ctx: FetchContext, recoveredBefore: number, owe: boolean): Promise<void> {
-  if (owe) for (const id of ctx.state.recovered.slice(recoveredBefore)) ctx.state.graph.add(String(id), true);
-  await secureRecovered(ctx, recoveredBefore);
 }
