@@ -2,8 +2,9 @@
 // What the test suite needs besides Node, and how it gets it (`npm test` runs this first, through scripts/test.mjs).
 //
 // The suite runs our clients and the proxy against real servers and real peers: Dovecot 2.3 (POP3, IMAP, submission),
-// Python 3 (poplib/imaplib/smtplib as legacy clients of the proxy), fetchmail (a legacy client of the proxy) and tmux
-// (`init` in a terminal). Missing ones are installed with apt-get when this runs as root on Debian/Ubuntu
+// Python 3 (poplib/imaplib/smtplib as legacy clients of the proxy), fetchmail, getmail6, swaks and curl (clients of
+// the proxy), msmtp, mutt, mbsync with the XOAUTH2 SASL plug-in (the recipes in docs/clients.md) and tmux (`init` in a
+// terminal). Missing ones are installed with apt-get when this runs as root on Debian/Ubuntu
 // (the system Dovecot service the package starts is stopped again: the tests start their own instances from temp
 // dirs on 127.0.0.1). Otherwise it prints the exact command and the suite still runs: the Dovecot tests are skipped
 // (XOAUTH_MAIL_SKIP_DOVECOT=1), which this says before and after the run.
@@ -36,6 +37,27 @@ export const NEEDS = [
   { pkg: "python3", bin: "python3", without: "proxy tests with Python's poplib/imaplib/smtplib (they fail)" },
   { pkg: "fetchmail", bin: "fetchmail", without: "the fetchmail-through-the-proxy test (skipped)" },
   { pkg: "tmux", bin: "tmux", without: "the interactive `init` test in tmux (skipped)" },
+  { pkg: "getmail6", bin: "getmail", without: "the getmail6 tests (recipe and through the proxy; skipped)" },
+  { pkg: "msmtp", bin: "msmtp", without: "the msmtp recipe test (skipped)" },
+  { pkg: "mutt", bin: "mutt", without: "the mutt recipe test (skipped)" },
+  { pkg: "isync", bin: "mbsync", without: "the mbsync recipe test (skipped)" },
+  {
+    pkg: "libsasl2-modules-kdexoauth2",
+    sasl: "libkdexoauth2.so",
+    without: "the mbsync recipe test (skipped: mbsync has no XOAUTH2 without this SASL plug-in)",
+  },
+  { pkg: "swaks", bin: "swaks", without: "the swaks-through-the-proxy tests (skipped)" },
+  { pkg: "curl", bin: "curl", without: "the curl-through-the-proxy tests (skipped)" },
+];
+
+/** Where Cyrus SASL plug-ins live on Debian/Ubuntu (multiarch) and on others. */
+export const SASL_DIRS = [
+  "/usr/lib/x86_64-linux-gnu/sasl2",
+  "/usr/lib/aarch64-linux-gnu/sasl2",
+  "/usr/lib/powerpc64le-linux-gnu/sasl2",
+  "/usr/lib/s390x-linux-gnu/sasl2",
+  "/usr/lib/sasl2",
+  "/usr/lib64/sasl2",
 ];
 
 const DOVECOT_PKGS = new Set(NEEDS.filter((n) => n.pkg.startsWith("dovecot")).map((n) => n.pkg));
@@ -71,7 +93,12 @@ function aptInstall(pkgs, env) {
 
 /** This machine, as prepareTestDeps sees it (tests pass their own). */
 export const SYSTEM = {
-  has: (need, env) => (need.file ? existsSync(need.file) : onPath(need.bin, env)),
+  has: (need, env) =>
+    need.file
+      ? existsSync(need.file)
+      : need.sasl
+        ? SASL_DIRS.some((dir) => existsSync(join(dir, need.sasl)))
+        : onPath(need.bin, env),
   root: () => typeof process.getuid === "function" && process.getuid() === 0,
   apt: (env) => existsSync("/etc/debian_version") && onPath("apt-get", env),
   dovecotVersion,
@@ -130,7 +157,9 @@ export function prepareTestDeps(env = process.env, sys = SYSTEM) {
   }
   const summary =
     warnings.length === 0
-      ? `test-deps: Dovecot ${version}, python3, fetchmail and tmux are here; the whole suite runs, real servers included.`
+      ? `test-deps: Dovecot ${version} and every peer (${NEEDS.filter((n) => !n.pkg.startsWith("dovecot"))
+          .map((n) => n.pkg)
+          .join(", ")}) are here; the whole suite runs, real servers included.`
       : undefined;
   return { env: extra, warnings, summary };
 }

@@ -49,7 +49,10 @@ test("everything there: nothing installed, nothing skipped, one line saying so",
   assert.deepEqual(m.installed, []);
   assert.deepEqual(r.warnings, []);
   assert.deepEqual(r.env, {});
-  assert.match(r.summary ?? "", /Dovecot 2\.3\.19\.1, .* the whole suite runs/);
+  assert.match(
+    r.summary ?? "",
+    /Dovecot 2\.3\.19\.1 and every peer \(python3, .*curl\) are here; the whole suite runs/,
+  );
 });
 
 test("as root on Debian/Ubuntu the missing packages are installed, then the whole suite runs", () => {
