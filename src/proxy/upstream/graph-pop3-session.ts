@@ -175,7 +175,8 @@ async function retrieve(
     );
     return undefined;
   }
-  io.write(top === undefined ? `+OK ${m.size} octets` : "+OK Top of message follows");
+  // No octet count: the size may be Graph's estimate (graph-pop3.ts), and a client must read up to the final ".".
+  io.write(top === undefined ? "+OK Message follows." : "+OK Top of message follows.");
   try {
     await writeMessageData(c.socket, mime.stream, new Pop3DataEncoder(top));
     return undefined;

@@ -5,10 +5,12 @@
  * may not list), `nobox` (a mailbox that does not exist). Passwords need no quoting in any client's config.
  */
 import type { TokenProvider } from "../../../src/auth/types.js";
+import { createGraphClient } from "../../../src/graph/client.js";
 import type { ProxyLogRecord } from "../../../src/proxy/log.js";
 import { hashPassword } from "../../../src/proxy/password.js";
 import { type ProxyServer, startProxy } from "../../../src/proxy/server.js";
-import type { UpstreamAccount } from "../../../src/proxy/types.js";
+import type { UpstreamAccount, UpstreamLogin } from "../../../src/proxy/types.js";
+import { graphPop3Login } from "../../../src/proxy/upstream/graph-pop3.js";
 import { createUpstreamLogin } from "../../../src/proxy/upstream/index.js";
 import { type GraphWorld, startWorld } from "../world.js";
 import { countingTokens, testListener } from "./test-proxy.js";
@@ -32,7 +34,11 @@ export interface GraphPop3World {
   stop(): Promise<void>;
 }
 
-export async function startGraphPop3World(): Promise<GraphPop3World> {
+/**
+ * `sizeSkew`: the Graph listing reports every message's size (PR_MESSAGE_SIZE) as its length plus this (Exchange's
+ * sizes are estimates); undefined: the fake gives no size and the proxy measures `$value`.
+ */
+export async function startGraphPop3World(o: { sizeSkew?: number } = {}): Promise<GraphPop3World> {
   const w = await startWorld({ graph: {} });
   const mint = (roles?: string[]) => w.identity.mintAccessToken(roles ? { roles } : {}, { resource: "graph" });
   const full = mint();
@@ -82,7 +88,7 @@ export async function startGraphPop3World(): Promise<GraphPop3World> {
         ),
       },
     ],
-    upstream: createUpstreamLogin(),
+    upstream: o.sizeSkew === undefined ? createUpstreamLogin() : skewedSizes(w, o.sizeSkew),
     logger: (r) => logs.push(r),
     authFailureDelayMs: 10,
   });
@@ -114,5 +120,25 @@ export async function startGraphPop3World(): Promise<GraphPop3World> {
       await proxy.close(2000);
       await w.stop();
     },
+  };
+}
+
+/** Graph listings with a size per message: the real length plus `skew` (the fake itself reports none). */
+function skewedSizes(w: GraphWorld, skew: number): UpstreamLogin {
+  return {
+    login: (req) =>
+      graphPop3Login(req, {
+        createClient: (opts) => {
+          const c = createGraphClient(opts);
+          const list = c.listMessages.bind(c);
+          c.listMessages = async (folderId, top, how) => {
+            const refs = await list(folderId, top, how);
+            const mb = w.graph.directory.findMailbox(MB);
+            const len = (id: string) => (mb ? (w.graph.store.find(mb, id)?.msg.raw.length ?? 0) : 0);
+            return refs.map((r) => ({ ...r, size: len(r.id) + skew }));
+          };
+          return c;
+        },
+      }),
   };
 }
