@@ -4,7 +4,7 @@
  * interleaved, with an environment of PATH, LANG and a fresh HOME only (no NODE_EXTRA_CA_CERTS, no config, no cache).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { CLI_BIN, REPO_ROOT } from "../paths.js";
@@ -24,6 +24,8 @@ export interface BundleResult {
   gzipBytes: number;
   packages: string;
   rows: StartupRow[];
+  /** Load average (1 min) at the end, with Node's version: start-up ratios move with the machine's load. */
+  machine: string;
 }
 
 interface Case {
@@ -63,5 +65,6 @@ export async function bundleScenario(rounds: number, log: (s: string) => void): 
   }
   const rows = cases.map((c) => ({ id: c.id, label: c.label, timing: summarize(ms.get(c.id) ?? []) }));
   for (const r of rows) log(`bundle: ${r.label} ${r.timing.median.toFixed(0)} ms`);
-  return { bytes: bytes.length, gzipBytes: gzipSync(bytes).length, packages, rows };
+  const machine = `Node ${process.version}, load average ${loadavg()[0]?.toFixed(2)} (1 min) at the end, ${new Date().toISOString().slice(0, 16)}Z`;
+  return { bytes: bytes.length, gzipBytes: gzipSync(bytes).length, packages, rows, machine };
 }
