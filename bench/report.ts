@@ -1,8 +1,10 @@
 /** bench/RESULTS.md: machine, tables (median, min..max, throughput, ratios) and the targets, met or not. */
 import { machineLines } from "./machine.js";
 import { getmailLostWakeups } from "./peers/getmail.js";
+import { bundleSection } from "./report-bundle.js";
 import { graphSection, graphTargets } from "./report-graph.js";
 import { peerTable, ratioTarget, type Target } from "./report-table.js";
+import type { BundleResult } from "./scenarios/bundle.js";
 import type { PeerResult } from "./scenarios/compare.js";
 import type { GraphResult } from "./scenarios/graph.js";
 import type { MemoryResult } from "./scenarios/memory.js";
@@ -22,6 +24,7 @@ export interface Results {
   tokens?: TokenResult;
   proxy?: ProxyResult & { bytes: number };
   graph?: GraphResult;
+  bundle?: BundleResult;
   profile?: string;
   totalSeconds: number;
 }
@@ -133,6 +136,7 @@ export function renderResults(r: Results): string {
     );
   }
   if (r.graph) md.push(...graphSection(r.graph));
+  if (r.bundle) md.push(...bundleSection(r.bundle));
   const peers = new Map<string, string>();
   for (const row of [...(r.loopback?.rows ?? []), ...(r.latency?.rows ?? [])]) peers.set(row.peer.label, row.peer.note);
   md.push("## How each client ran", "");

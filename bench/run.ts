@@ -2,7 +2,7 @@
  * `npm run bench` (issue #6): xoauth-mail against getmail6, fetchmail, hand-written Python and a bare client, on one
  * real Dovecot, and `fetch --protocol graph` against a one-at-a-time Graph client on the sandbox's Graph fake, in one
  * run; writes bench/RESULTS.md and prints it. `--quick` is the few-minutes smoke variant, `--rounds N` sets the rounds,
- * `--only loopback,latency,memory,tokens,proxy,graph` picks scenarios (RESULTS.md then keeps the other sections),
+ * `--only loopback,latency,memory,tokens,proxy,graph,bundle` picks scenarios (RESULTS.md then keeps the other sections),
  * `--peers id,id` picks clients, `--profile` adds a CPU profile of one fetch per protocol.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,11 +10,12 @@ import { keepOwnSections } from "../test/harness/results-md.js";
 import { cleanupAll, installSignalHandlers } from "./cleanup.js";
 import { startBenchEnv } from "./env.js";
 import { fillGraphMailboxes } from "./graph-setup.js";
-import { parseOptions } from "./options.js";
+import { type Options, parseOptions } from "./options.js";
 import { RESULTS_MD } from "./paths.js";
 import { profileFetch } from "./profile.js";
 import { type Results, renderResults } from "./report.js";
 import { mergePartial } from "./results-merge.js";
+import { bundleScenario } from "./scenarios/bundle.js";
 import { graphScenario } from "./scenarios/graph.js";
 import { latencyScenario, ONE_WAY_MS } from "./scenarios/latency.js";
 import { loopbackScenario, targetsFor } from "./scenarios/loopback.js";
@@ -30,18 +31,33 @@ async function main(): Promise<void> {
   const o = parseOptions(argv);
   installSignalHandlers();
   const t0 = Date.now();
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
+  const r: Results = { command, setup: "start-up only (no mail data)", totalSeconds: 0 };
+  // The bundle section needs no mail server: `--only bundle` starts none.
+  if ([...o.only].some((s) => s !== "bundle")) await serverScenarios(o, r, command);
+  if (o.only.has("bundle")) r.bundle = await bundleScenario(o.rounds, log);
+  r.totalSeconds = (Date.now() - t0) / 1000;
+  let previous = "";
+  try {
+    previous = readFileSync(RESULTS_MD, "utf8");
+  } catch {
+    // first run
+  }
+  const md = o.partial ? mergePartial(renderResults(r), previous) : keepOwnSections(renderResults(r), previous);
+  writeFileSync(RESULTS_MD, md);
+  process.stdout.write(`${md}\n`);
+  log(`wrote ${RESULTS_MD}`);
+}
+
+/** The scenarios against Dovecot and the sandbox: starts them and fills the mailboxes first. */
+async function serverScenarios(o: Options, r: Results, command: string): Promise<void> {
   const env = await startBenchEnv();
   const boxes = fillMailboxes(env, o, log);
-  const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
-  const r: Results = {
-    command,
-    setup:
-      `seed 20240601; bulk ${boxes.bulk.messages} messages / ${(boxes.bulk.bytes / 1_048_576).toFixed(0)} MB ` +
-      "(80% 2-20 KB, 17% 20-500 KB, 3% 0.5-5 MB); " +
-      `${boxes.small.messages} small (2-20 KB) for the RTT test; one ${(boxes.big.bytes / 1_048_576).toFixed(0)} MB message; ` +
-      `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}), after an untimed warm-up.`,
-    totalSeconds: 0,
-  };
+  r.setup =
+    `seed 20240601; bulk ${boxes.bulk.messages} messages / ${(boxes.bulk.bytes / 1_048_576).toFixed(0)} MB ` +
+    "(80% 2-20 KB, 17% 20-500 KB, 3% 0.5-5 MB); " +
+    `${boxes.small.messages} small (2-20 KB) for the RTT test; one ${(boxes.big.bytes / 1_048_576).toFixed(0)} MB message; ` +
+    `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}), after an untimed warm-up.`;
   if (o.only.has("loopback")) r.loopback = { rows: await loopbackScenario(env, o, boxes.bulk, log), ...boxes.bulk };
   if (o.only.has("latency"))
     r.latency = { rows: await latencyScenario(env, o, boxes.small, log), ...boxes.small, rttMs: 2 * ONE_WAY_MS };
@@ -54,17 +70,6 @@ async function main(): Promise<void> {
     const t = targetsFor(boxes.bulk, { pop3: env.dc.ports.pop3s, imap: env.dc.ports.imaps });
     r.profile = `${await profileFetch(env, t.pop3, log)}\n${await profileFetch(env, t.imap, log)}`;
   }
-  r.totalSeconds = (Date.now() - t0) / 1000;
-  let previous = "";
-  try {
-    previous = readFileSync(RESULTS_MD, "utf8");
-  } catch {
-    // first run
-  }
-  const md = o.partial ? mergePartial(renderResults(r), previous) : keepOwnSections(renderResults(r), previous);
-  writeFileSync(RESULTS_MD, md);
-  process.stdout.write(`${md}\n`);
-  log(`wrote ${RESULTS_MD}`);
 }
 
 main()
