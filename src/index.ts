@@ -1,6 +1,11 @@
-/** Library entry point: the CLI is a thin shell over these. */
+/**
+ * Library entry point (`import ... from "xoauth-mail"`): the public API of src/api/ (docs/api.md), the clouds, the
+ * typed errors with their stable codes, and LIMITS. The CLI is a thin shell over the same layers; the embedded
+ * tenant is the separate subpath `xoauth-mail/sandbox`. Nothing here loads the CLI, the proxy or the sandbox.
+ */
 import "./i18n/catalogs.js";
 
+export * from "./api/index.js";
 export * from "./auth/clouds.js";
 export type { AccessToken, TokenClaims, TokenProvider } from "./auth/types.js";
 export * from "./errors.js";

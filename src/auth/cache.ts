@@ -1,7 +1,8 @@
 /**
- * Token cache: process memory plus one 0600 JSON file in the user's cache dir, keyed by a hash of
- * authorityHost + tenant + client + scope + sha256(credential), so a changed (or wrong) credential never gets
- * a token cached for another one. Entries are used until LIMITS.tokenRefreshMarginMs before expiry.
+ * Token cache: the provider's own memory (src/auth/provider.ts; no process-wide state) plus, when enabled, one 0600
+ * JSON file in the user's cache dir, keyed by a hash of authorityHost + tenant + client + scope + sha256(credential),
+ * so a changed (or wrong) credential never gets a token cached for another one. Entries are used until
+ * LIMITS.tokenRefreshMarginMs before expiry.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { LIMITS } from "../limits.js";
 import { markSecret } from "../log/redact.js";
-import type { CredentialSetting } from "./types.js";
+import type { AppCredential } from "./types.js";
 
 export interface CachedToken {
   token: string;
@@ -22,13 +23,15 @@ export interface CacheKeyParts {
   tenantId: string;
   clientId: string;
   scope: string;
-  credential: CredentialSetting;
+  credential: AppCredential;
 }
 
 const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
 
-export function credentialHash(c: CredentialSetting): string {
-  return c.kind === "secret" ? sha256(`secret\0${c.secret}`) : sha256(`cert\0${c.pem}\0${c.password ?? ""}`);
+export function credentialHash(c: AppCredential): string {
+  if (c.kind === "secret") return sha256(`secret\0${c.secret}`);
+  if (c.kind === "certificate") return sha256(`cert\0${c.pem}\0${c.password ?? ""}`);
+  return sha256(`key\0${c.privateKey}\0${c.password ?? ""}\0${c.thumbprint}`);
 }
 
 export function cacheKey(p: CacheKeyParts): string {
@@ -109,7 +112,3 @@ export class DiskTokenCache {
     }
   }
 }
-
-/** Process-wide memory cache and in-flight requests, shared by every provider of the same app. */
-export const memoryCache = new Map<string, CachedToken>();
-export const inFlight = new Map<string, Promise<CachedToken>>();

@@ -6,8 +6,8 @@ import type { ConfidentialClientApplication, Configuration } from "@azure/msal-n
 import { XoauthError } from "../errors.js";
 import { markSecret } from "../log/redact.js";
 import { mapTokenError, type TokenErrorContext } from "./aadsts.js";
-import { type CachedToken, cacheDir, cacheKey, DiskTokenCache, inFlight, isFresh, memoryCache } from "./cache.js";
-import { parseCertificatePem } from "./certificate.js";
+import { type CachedToken, cacheDir, cacheKey, DiskTokenCache, isFresh } from "./cache.js";
+import { parseCertificatePem, parseKeyWithThumbprint } from "./certificate.js";
 import { type HttpClientOptions, TokenHttpClient } from "./http-client.js";
 import { authorityConfig } from "./metadata.js";
 import type { AccessToken, ProviderSettings, TokenProvider } from "./types.js";
@@ -17,6 +17,8 @@ export type { ProviderSettings } from "./types.js";
 export interface ProviderOptions {
   /** Environment for the cache dir (XOAUTH_MAIL_CACHE_DIR, XDG_CACHE_HOME, HOME). */
   env?: NodeJS.ProcessEnv;
+  /** The disk cache's directory, or false for none (memory only); default cacheDir(env), as the CLI has it. */
+  diskCacheDir?: string | false;
   /** Network tuning for tests (timeouts, retry sleep). */
   http?: Omit<HttpClientOptions, "ca" | "proxy" | "noProxy">;
 }
@@ -37,11 +39,14 @@ async function buildMsal(s: ProviderSettings, http: TokenHttpClient): Promise<Co
     authorityMetadata: a.authorityMetadata,
     cloudDiscoveryMetadata: a.cloudDiscoveryMetadata,
   };
-  if (s.credential.kind === "secret") {
-    auth.clientSecret = s.credential.secret;
-  } else {
-    const c = parseCertificatePem(s.credential.pem, s.credential.password, s.credential.path);
+  const cred = s.credential;
+  if (cred.kind === "secret") {
+    auth.clientSecret = cred.secret;
+  } else if (cred.kind === "certificate") {
+    const c = parseCertificatePem(cred.pem, cred.password, cred.path);
     auth.clientCertificate = { thumbprintSha256: c.thumbprintSha256, privateKey: c.privateKey, x5c: c.x5c };
+  } else {
+    auth.clientCertificate = parseKeyWithThumbprint(cred.privateKey, cred.password, cred.thumbprint, cred.path);
   }
   return new ConfidentialClientApplication({
     auth,
@@ -74,10 +79,18 @@ function mapFailure(e: unknown, http: TokenHttpClient, ctx: TokenErrorContext): 
   });
 }
 
+/**
+ * A provider for one app and one scope. Its memory cache, its in-flight request and its msal application are its
+ * own: two providers never share a token through process state (share the provider instead: the CLI keeps one per
+ * app and audience). The disk cache, when on, is keyed by app, scope and credential.
+ */
 export function createTokenProvider(settings: ProviderSettings, opts: ProviderOptions = {}): XoauthTokenProvider {
   const http = new TokenHttpClient({ ...opts.http, ca: settings.ca, proxy: settings.proxy, noProxy: settings.noProxy });
   const key = cacheKey(settings);
-  const disk = new DiskTokenCache(cacheDir(opts.env ?? process.env));
+  const diskDir = opts.diskCacheDir ?? cacheDir(opts.env ?? process.env);
+  const disk = diskDir === false ? undefined : new DiskTokenCache(diskDir);
+  let memory: CachedToken | undefined;
+  let inFlight: Promise<CachedToken> | undefined;
   const ctx: TokenErrorContext = {
     tenantId: settings.tenantId,
     clientId: settings.clientId,
@@ -104,8 +117,8 @@ export function createTokenProvider(settings: ProviderSettings, opts: ProviderOp
     markSecret(result.accessToken);
     const expiresOn = result.expiresOn?.getTime() ?? Date.now() + 3600_000;
     const tok = { token: result.accessToken, expiresOn };
-    memoryCache.set(key, tok);
-    if (!settings.noCache) disk.set(key, tok);
+    memory = tok;
+    if (!settings.noCache) disk?.set(key, tok);
     return tok;
   }
 
@@ -115,20 +128,18 @@ export function createTokenProvider(settings: ProviderSettings, opts: ProviderOp
     },
     async getToken(o = {}): Promise<AccessToken> {
       if (!o.forceRefresh && !settings.noCache) {
-        const mem = memoryCache.get(key);
+        const mem = memory;
         if (isFresh(mem)) return { token: mem.token, expiresOn: new Date(mem.expiresOn), fromCache: true };
-        const d = disk.get(key);
+        const d = disk?.get(key);
         if (d) {
-          memoryCache.set(key, d);
+          memory = d;
           return { token: d.token, expiresOn: new Date(d.expiresOn), fromCache: true };
         }
       }
-      let p = inFlight.get(key);
-      if (!p) {
-        p = request().finally(() => inFlight.delete(key));
-        inFlight.set(key, p);
-      }
-      const tok = await p;
+      inFlight ??= request().finally(() => {
+        inFlight = undefined;
+      });
+      const tok = await inFlight;
       return { token: tok.token, expiresOn: new Date(tok.expiresOn), fromCache: false };
     },
   };

@@ -38,11 +38,25 @@ export type CredentialSetting =
   | { kind: "secret"; secret: string; source: SecretSource }
   | { kind: "certificate"; pem: string; password?: string; path: string; source: "flag" | "env" | "config" };
 
+/**
+ * The app's credential as the token provider needs it (a CredentialSetting is one; the library API builds one
+ * without a `source`). `certificate-key`: a private key and the certificate's thumbprint, without the certificate
+ * itself (hex SHA-256, or hex SHA-1 for the `x5t` header). Secret parts are secret.
+ */
+export type AppCredential = (
+  | { kind: "secret"; secret: string }
+  | { kind: "certificate"; pem: string; password?: string | undefined; path: string }
+  | { kind: "certificate-key"; privateKey: string; password?: string | undefined; thumbprint: string; path: string }
+) & {
+  /** Where it came from (the CLI's settings say; unused by the provider). */
+  source?: string;
+};
+
 /** What the token provider needs; src/config's resolved Settings is one. */
 export interface ProviderSettings {
   tenantId: string;
   clientId: string;
-  credential: CredentialSetting;
+  credential: AppCredential;
   /** Without trailing slash, e.g. `https://login.microsoftonline.com`. */
   authorityHost: string;
   scope: string;

@@ -4,7 +4,7 @@
  */
 
 import { CLOUDS, type Cloud, type CloudName, defaultScopeFor, TRANSPORTS, type Transport } from "../auth/clouds.js";
-import type { ProviderSettings } from "../auth/types.js";
+import type { CredentialSetting, ProviderSettings } from "../auth/types.js";
 import { XoauthError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { markSecret } from "../log/redact.js";
@@ -22,6 +22,7 @@ export type { AuthFlags } from "./flags.js";
 
 /** Everything a command needs, resolved flags > environment > config file; what the token provider needs first. */
 export interface Settings extends ProviderSettings {
+  credential: CredentialSetting;
   cloud: Cloud;
   json: boolean;
   mailbox: string | undefined;

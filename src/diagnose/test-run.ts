@@ -14,7 +14,7 @@ import { type GraphClientFactory, probeGraph } from "./probe/graph.js";
 import { PROBES, StepFailed, StepRecorder } from "./probe/run.js";
 import type { MailServer } from "./server.js";
 import { diagUi } from "./text.js";
-import type { Diagnosis, DiagnosisContext, DiagnosisOptions, DiagnosisStep } from "./types.js";
+import { type Diagnosis, type DiagnosisContext, type DiagnosisOptions, type DiagnosisStep, stepJson } from "./types.js";
 
 export interface MailTestInput {
   protocol: Transport;
@@ -74,6 +74,19 @@ export function claimsJson(c: TokenClaims | undefined): ClaimsJson | null {
     aud: str(c.aud),
     roles: Array.isArray(c.roles) ? c.roles.filter((r) => typeof r === "string") : null,
     exp: typeof c.exp === "number" ? c.exp : null,
+  };
+}
+
+/** The stable `test --json` object of one run (also what the library's testMailbox returns). */
+export function mailTestJson(r: MailTestResult) {
+  return {
+    ok: r.ok,
+    protocol: r.protocol,
+    mailbox: r.mailbox,
+    server: r.server,
+    steps: r.steps.map(stepJson),
+    claims: claimsJson(r.claims),
+    diagnosis: r.diagnosis,
   };
 }
 

@@ -74,6 +74,15 @@ export async function openRawSource(path: string, opts: OpenRawOptions = {}): Pr
     if (st.size > max) throw tooBig(name, max);
     input = createReadStream(path);
   }
+  return rawSourceFrom(input, name, max);
+}
+
+/** A raw message from any byte stream (the library's sendMail): header read ahead, bounded, byte for byte. */
+export async function rawSourceFrom(
+  input: Readable,
+  name: string,
+  max: number = LIMITS.maxMessageBytes,
+): Promise<RawSource> {
   const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const head: Buffer[] = [];
   let headBytes = 0;

@@ -1,12 +1,11 @@
-/** The token provider in-process against the identity fake: caching, in-flight sharing, typed errors. */
+/** The token provider in-process against the identity fake: caching (per provider), in-flight sharing, typed errors. */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, beforeEach, describe, test } from "node:test";
-import { memoryCache } from "../../src/auth/cache.js";
+import { after, before, describe, test } from "node:test";
 import { createTokenProvider, type ProviderSettings } from "../../src/auth/provider.js";
 import type { XoauthError } from "../../src/errors.js";
 import "../../src/i18n/catalogs.js";
@@ -14,13 +13,19 @@ import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/i
 
 const tenant = defaultSandboxTenant();
 const app = tenant.apps[0] as NonNullable<(typeof tenant.apps)[0]>;
+/** A second tenant with the same app and secret (only its ID differs). */
+const other = {
+  ...defaultSandboxTenant(),
+  tenantId: "4d0b6c1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f",
+  domains: ["fabrikam.example"],
+};
 const SECRET = app.secrets[0]?.value as string;
 let fake: IdentityFake;
 let dir: string;
 let n = 0;
 
 before(async () => {
-  fake = new IdentityFake({ tenants: [tenant] });
+  fake = new IdentityFake({ tenants: [tenant, other] });
   await fake.start();
   dir = mkdtempSync(join(tmpdir(), "xoauth-provider-"));
 });
@@ -28,7 +33,6 @@ after(async () => {
   await fake.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(() => memoryCache.clear());
 
 function settings(over: Partial<ProviderSettings> = {}): ProviderSettings {
   return {
@@ -48,16 +52,36 @@ function settings(over: Partial<ProviderSettings> = {}): ProviderSettings {
 const env = () => ({ XOAUTH_MAIL_CACHE_DIR: join(dir, `c${++n}`) });
 
 describe("createTokenProvider", () => {
-  test("concurrent getToken() calls of providers for the same app share one request", async () => {
-    const e = env();
+  test("concurrent getToken() calls of one provider share one request", async () => {
     const before = fake.tokenRequests;
-    const providers = [0, 1, 2, 3, 4].map(() => createTokenProvider(settings(), { env: e }));
-    const toks = await Promise.all(providers.map((p) => p.getToken()));
+    const provider = createTokenProvider(settings(), { env: env() });
+    const toks = await Promise.all([0, 1, 2, 3, 4].map(() => provider.getToken()));
     assert.equal(fake.tokenRequests - before, 1);
     assert.equal(new Set(toks.map((t) => t.token)).size, 1);
-    const again = await (providers[0] as (typeof providers)[0]).getToken();
+    const again = await provider.getToken();
     assert.equal(again.fromCache, true);
     assert.equal(fake.tokenRequests - before, 1);
+  });
+
+  test("providers keep their tokens to themselves: no process-wide memory cache", async () => {
+    const before = fake.tokenRequests;
+    const first = await createTokenProvider(settings(), { diskCacheDir: false }).getToken();
+    const second = await createTokenProvider(settings(), { diskCacheDir: false }).getToken();
+    assert.equal(second.fromCache, false, "a new provider without a disk cache asks the endpoint itself");
+    assert.equal(fake.tokenRequests - before, 2);
+    assert.notEqual(second.token, first.token);
+  });
+
+  test("two providers for different tenants of the same app never get each other's token", async () => {
+    const e = env();
+    const [a, b] = await Promise.all([
+      createTokenProvider(settings(), { env: e }).getToken(),
+      createTokenProvider(settings({ tenantId: other.tenantId }), { env: e }).getToken(),
+    ]);
+    assert.notEqual(a.token, b.token);
+    const tid = (t: string) => JSON.parse(Buffer.from(t.split(".")[1] as string, "base64url").toString()).tid;
+    assert.equal(tid(a.token), tenant.tenantId);
+    assert.equal(tid(b.token), other.tenantId);
   });
 
   test("a provider with a changed secret is never served the cached token", async () => {
@@ -73,7 +97,6 @@ describe("createTokenProvider", () => {
   test("the disk cache serves a new process (memory cleared) without a request; noCache bypasses it", async () => {
     const e = env();
     const first = await createTokenProvider(settings(), { env: e }).getToken();
-    memoryCache.clear();
     const before = fake.tokenRequests;
     const second = await createTokenProvider(settings(), { env: e }).getToken();
     assert.equal(second.token, first.token);

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { memoryCache } from "../../src/auth/cache.js";
 import { decodeJwt } from "../../src/auth/jwt.js";
 import { createTokenProvider } from "../../src/auth/provider.js";
 import { resolveSettings, scopeFor } from "../../src/config/settings.js";
@@ -30,15 +29,18 @@ after(async () => {
 });
 
 test("Graph and Exchange tokens of one app: one request per audience, concurrent callers share it", async () => {
-  memoryCache.clear();
   const s = await resolveSettings(
     { tenantId: tenant.tenantId, clientId: app.clientId, authorityHost: fake.url, protocol: "imap" },
     { AZURE_CLIENT_SECRET: app.secrets[0]?.value as string },
     { warn: () => {} },
   );
   const env = { XOAUTH_MAIL_CACHE_DIR: dir };
-  const providerFor = (t: "imap" | "graph") =>
-    createTokenProvider({ ...s, ca: [fake.caPem], scope: scopeFor(s, t) }, { env });
+  // One provider per audience, as `test` keeps them (a provider's memory is its own).
+  const providers = {
+    imap: createTokenProvider({ ...s, ca: [fake.caPem], scope: scopeFor(s, "imap") }, { env }),
+    graph: createTokenProvider({ ...s, ca: [fake.caPem], scope: scopeFor(s, "graph") }, { env }),
+  };
+  const providerFor = (t: "imap" | "graph") => providers[t];
   const before = fake.tokenRequests;
   const [imap1, graph1, imap2, graph2] = await Promise.all([
     providerFor("imap").getToken(),
@@ -51,8 +53,8 @@ test("Graph and Exchange tokens of one app: one request per audience, concurrent
   assert.equal(graph1?.token, graph2?.token);
   assert.equal(decodeJwt(imap1.token).claims.aud, "https://outlook.office365.com");
   assert.equal(decodeJwt(graph1.token).claims.aud, "https://graph.microsoft.com");
-  memoryCache.clear();
-  const again = await providerFor("graph").getToken();
+  // A new provider (another process) finds it in the disk cache.
+  const again = await createTokenProvider({ ...s, ca: [fake.caPem], scope: scopeFor(s, "graph") }, { env }).getToken();
   assert.equal(again.fromCache, true, "from the disk cache");
   assert.equal(again.token, graph1.token);
   assert.equal(fake.tokenRequests - before, 2);

@@ -2,32 +2,8 @@
 import { t } from "../../i18n/index.js";
 import type { GraphSendResult } from "../../send/graph-send.js";
 import type { Envelope } from "../../send/message.js";
+import { graphSentJson } from "../../send/result.js";
 import { processOut } from "../output.js";
-
-/** The success JSON: the SMTP fields (ok, messageId, envelope, response, accepted, rejected, ms, mailbox, server) + Graph's. */
-export function graphSentJson(mailbox: string, url: string, env: Envelope, s: GraphSendResult, ms: number) {
-  return {
-    ok: true,
-    transport: "graph",
-    path: s.path,
-    status: s.status,
-    requestId: s.requestId ?? null,
-    clientRequestId: s.clientRequestId,
-    messageId: s.messageId ?? null,
-    envelope: env,
-    from: s.from,
-    response: `${s.status} Accepted`,
-    accepted: [...env.to, ...s.headerOnly],
-    rejected: [],
-    addedBcc: s.addedBcc,
-    headerOnly: s.headerOnly,
-    ...(s.attachments ? { attachments: s.attachments } : {}),
-    bytes: s.bytes,
-    ms,
-    mailbox,
-    server: { url },
-  };
-}
 
 export function printGraphSent(
   json: boolean,

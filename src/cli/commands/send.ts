@@ -5,17 +5,16 @@
  */
 import { type Command, Option } from "commander";
 import { createTokenProvider } from "../../auth/provider.js";
-import { type AuthFlags, resolveSettings, type Settings, scopeFor } from "../../config/settings.js";
+import { type AuthFlags, resolveSettings, scopeFor } from "../../config/settings.js";
 import { diagnose } from "../../diagnose/engine.js";
 import { formatDiagnosis } from "../../diagnose/format.js";
-import { type MailServer, resolveServer } from "../../diagnose/server.js";
+import type { MailServer } from "../../diagnose/server.js";
 import { type Diagnosis, type DiagnosisStep, stepJson } from "../../diagnose/types.js";
 import { exitCodeOf, toXoauthError, XoauthError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
-import { parseAddress, parseAddressList } from "../../send/address.js";
-import { checkComposeFiles, type Envelope, type OutgoingMessage } from "../../send/message.js";
+import { optionsDetail, type PreparedSend, prepareSend } from "../../send/prepare.js";
+import { smtpSentJson } from "../../send/result.js";
 import { runSend, type SendRunResult } from "../../send/run.js";
-import { openRawSource } from "../../send/source.js";
 import { AUTH_ENV_HELP, addAuthOptions } from "../common-options.js";
 import type { RunContext } from "../context.js";
 import { parseTimeout } from "../duration.js";
@@ -86,94 +85,9 @@ interface SendFlags extends AuthFlags {
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-interface Prepared {
-  settings: Settings;
-  mailbox: string;
-  server: MailServer;
-  envelope: Envelope;
-  message: OutgoingMessage;
-  /** --timeout in milliseconds. */
-  timeoutMs?: number;
-  /** --protocol graph: the API root and the token scope. */
-  graph?: { url: string; scope: string };
-}
-
-/** Graph or SMTP: --protocol, else the account's `protocol: graph`, else SMTP (a pop3/imap account still sends by SMTP). */
-function sendsByGraph(flags: SendFlags, settings: Settings): boolean {
-  return (flags.protocol ?? (settings.protocol === "graph" ? "graph" : "smtp")) === "graph";
-}
-
-async function prepare(flags: SendFlags, file: string | undefined): Promise<Prepared> {
+async function prepare(flags: SendFlags, file: string | undefined): Promise<PreparedSend> {
   const timeoutMs = flags.timeout !== undefined ? parseTimeout(flags.timeout, "--timeout", "ms") : undefined;
-  const composing = [flags.subject, flags.body, flags.bodyFile].some((v) => v !== undefined) || !!flags.attach?.length;
-  if (file !== undefined && composing) {
-    throw new XoauthError(
-      "USAGE",
-      `Pass either a message file (${file}) or --subject/--body/--body-file/--attach, not both.`,
-    );
-  }
-  if (file === undefined && !composing) {
-    throw new XoauthError(
-      "USAGE",
-      "No message: pass FILE.eml, - to read the message from stdin, or --subject with --body/--body-file.",
-    );
-  }
-  if (flags.body !== undefined && flags.bodyFile !== undefined) {
-    throw new XoauthError("USAGE", "Pass either --body or --body-file, not both.");
-  }
-  const to = parseAddressList(flags.to, "--to");
-  const cc = parseAddressList(flags.cc, "--cc");
-  const bcc = parseAddressList(flags.bcc, "--bcc");
-  const all = [...new Set([...to, ...cc, ...bcc])];
-  if (all.length === 0) throw new XoauthError("USAGE", "No recipient: pass --to ADDRESS (repeatable).");
-  const settings = await resolveSettings(flags);
-  const mailbox = settings.mailbox;
-  if (!mailbox) {
-    throw new XoauthError(
-      "USAGE",
-      "The sending mailbox is missing: pass --mailbox ADDRESS (or `mailbox` in the config account).",
-    );
-  }
-  parseAddress(mailbox, "--mailbox");
-  const from = flags.from === undefined ? mailbox : parseAddress(flags.from, "--from");
-  const server = resolveServer(
-    "smtp",
-    settings.cloud,
-    { host: flags.host, port: flags.port, tls: flags.tls },
-    settings.servers.smtp,
-  );
-  let message: OutgoingMessage;
-  if (file !== undefined) {
-    message = { kind: "raw", source: await openRawSource(file) };
-  } else {
-    const fields = {
-      from,
-      to,
-      cc,
-      subject: flags.subject ?? "",
-      ...(flags.body !== undefined ? { body: flags.body } : {}),
-      ...(flags.bodyFile !== undefined ? { bodyFile: flags.bodyFile } : {}),
-      attachments: flags.attach ?? [],
-    };
-    checkComposeFiles(fields);
-    message = { kind: "compose", fields };
-  }
-  const timeout = timeoutMs !== undefined ? { timeoutMs } : {};
-  // The API root and scope as `test --protocol graph` has them (--graph-url > env > config > cloud; Graph's scope).
-  const graph = sendsByGraph(flags, settings)
-    ? { graph: { url: settings.graphUrl, scope: scopeFor(settings, "graph") } }
-    : {};
-  return { settings, mailbox, server, envelope: { from, to: all }, message, ...timeout, ...graph };
-}
-
-/** The options step's detail: sender, recipient count and what is sent. */
-function optionsDetail(p: Prepared): string {
-  const m = p.message;
-  const message =
-    m.kind === "raw"
-      ? t("step.detail.message.raw", { source: m.source.name })
-      : t("step.detail.message.compose", { attachments: m.fields.attachments.length });
-  return t("step.detail.sendOptions", { from: p.envelope.from, count: p.envelope.to.length, message });
+  return prepareSend(flags, file, () => resolveSettings(flags), timeoutMs);
 }
 
 function failureJson(
@@ -218,7 +132,7 @@ function printFailure(
 }
 
 /** `--protocol graph`: the same options, sent through Microsoft Graph (src/send/graph-run.ts). */
-async function runGraph(flags: SendFlags, p: Prepared, graph: { url: string; scope: string }, started: number) {
+async function runGraph(flags: SendFlags, p: PreparedSend, graph: { url: string; scope: string }, started: number) {
   const { settings, mailbox } = p;
   if (flags.verbose) processOut.stderr(`${t("send.graph.header", { mailbox, url: graph.url })}\n`);
   const provider = createTokenProvider({ ...settings, scope: graph.scope });
@@ -249,7 +163,7 @@ async function runGraph(flags: SendFlags, p: Prepared, graph: { url: string; sco
 
 async function run(flags: SendFlags, file: string | undefined): Promise<number> {
   const started = Date.now();
-  let p: Prepared;
+  let p: PreparedSend;
   try {
     p = await prepare(flags, file);
   } catch (e) {
@@ -287,18 +201,7 @@ async function run(flags: SendFlags, file: string | undefined): Promise<number> 
   if (!r.ok || !r.sent) return printFailure(flags, mailbox, server, r);
   const s = r.sent;
   if (flags.json) {
-    const body = {
-      ok: true,
-      messageId: s.messageId ?? null,
-      envelope: s.envelope,
-      response: s.response,
-      accepted: s.accepted,
-      rejected: s.rejected,
-      ms: r.ms,
-      mailbox,
-      server,
-    };
-    processOut.stdout(`${JSON.stringify(body, null, 2)}\n`);
+    processOut.stdout(`${JSON.stringify(smtpSentJson(mailbox, server, s, r.ms), null, 2)}\n`);
   } else {
     const params = {
       messageId: s.messageId ?? "(no Message-ID)",

@@ -10,9 +10,9 @@ import { diagnose } from "../../diagnose/engine.js";
 import { formatDiagnosis, formatHeader, formatStep } from "../../diagnose/format.js";
 import { graphEndpoint } from "../../diagnose/probe/graph.js";
 import { type MailServer, resolveServer } from "../../diagnose/server.js";
-import { claimsJson, type MailTestResult, runMailTest } from "../../diagnose/test-run.js";
+import { type MailTestResult, mailTestJson, runMailTest } from "../../diagnose/test-run.js";
 import { diagUi } from "../../diagnose/text.js";
-import { type DiagnosisStep, stepJson } from "../../diagnose/types.js";
+import type { DiagnosisStep } from "../../diagnose/types.js";
 import { exitCodeOf, toXoauthError, XoauthError } from "../../errors.js";
 import { revealSecrets } from "../../log/redact.js";
 import type { TraceEvent } from "../../net/types.js";
@@ -87,18 +87,6 @@ function serverOf(t: Transport, settings: Settings, flags: TestFlags): MailServe
   return resolveServer(t, settings.cloud, { host: flags.host, port: flags.port, tls: flags.tls }, settings.servers[t]);
 }
 
-function resultJson(r: MailTestResult): Record<string, unknown> {
-  return {
-    ok: r.ok,
-    protocol: r.protocol,
-    mailbox: r.mailbox,
-    server: r.server,
-    steps: r.steps.map(stepJson),
-    claims: claimsJson(r.claims),
-    diagnosis: r.diagnosis,
-  };
-}
-
 /** The result of a run that stopped at the options step (usage / config error). */
 function optionsFailure(flags: TestFlags, e: unknown, ms: number): MailTestResult {
   const err = toXoauthError(e);
@@ -149,7 +137,7 @@ async function run(flags: TestFlags): Promise<number> {
     if (human) processOut.stderr(formatStep(r.steps[0] as DiagnosisStep) + formatDiagnosis(r.diagnosis));
     else
       processOut.stdout(
-        `${JSON.stringify(flags.protocol === "all" ? { ok: false, results: [resultJson(r)] } : resultJson(r), null, 2)}\n`,
+        `${JSON.stringify(flags.protocol === "all" ? { ok: false, results: [mailTestJson(r)] } : mailTestJson(r), null, 2)}\n`,
       );
     return exitCodeOf(r.diagnosis.code === "OK" ? "USAGE" : r.diagnosis.code);
   }
@@ -211,8 +199,8 @@ async function run(flags: TestFlags): Promise<number> {
   if (!human) {
     const body =
       flags.protocol === "all"
-        ? { ok: !failed, results: results.map(resultJson) }
-        : resultJson(results[0] as MailTestResult);
+        ? { ok: !failed, results: results.map(mailTestJson) }
+        : mailTestJson(results[0] as MailTestResult);
     processOut.stdout(`${JSON.stringify(body, null, 2)}\n`);
   }
   return failed && failed.diagnosis.code !== "OK" ? exitCodeOf(failed.diagnosis.code) : 0;

@@ -14,9 +14,9 @@ import { createTokenProvider, type XoauthTokenProvider } from "../../auth/provid
 import { graphEndpoint } from "../../diagnose/probe/graph.js";
 import { claimsJson, runMailTest } from "../../diagnose/test-run.js";
 import { fetchAccount } from "../../fetch/engine.js";
-import type { LocalTenant } from "../../sandbox/local-tenant.js";
 import { runGraphSend } from "../../send/graph-run.js";
-import { compact, type Narrator, testStep } from "./demo-narrator.js";
+import type { LocalTenant } from "../local-tenant.js";
+import { compact, type DemoReporter, testStep } from "./steps.js";
 
 const GRAPH_SCOPE = CLOUDS.global.graphScope;
 /** Outside the tenant: the Graph fake accepts and records it, delivers nothing. */
@@ -50,7 +50,7 @@ function runOptions(tn: LocalTenant) {
 }
 
 /** Step `token-graph`: a token for Graph, its audience and the Mail.* roles it carries. */
-export async function graphToken(tn: LocalTenant, n: Narrator, provider: XoauthTokenProvider): Promise<void> {
+export async function graphToken(tn: LocalTenant, n: DemoReporter, provider: XoauthTokenProvider): Promise<void> {
   const t0 = Date.now();
   const tok = await provider.getToken();
   const claims = claimsJson(decodeJwt(tok.token).claims);
@@ -65,7 +65,7 @@ export async function graphToken(tn: LocalTenant, n: Narrator, provider: XoauthT
 }
 
 /** Step `test-graph`: `test --protocol graph --check-send` (inbox, one message listed, the send probe). */
-export async function graphTest(tn: LocalTenant, n: Narrator, provider: XoauthTokenProvider): Promise<void> {
+export async function graphTest(tn: LocalTenant, n: DemoReporter, provider: XoauthTokenProvider): Promise<void> {
   const t0 = Date.now();
   const sent = tn.graph.sent.length;
   const r = await runMailTest({
@@ -83,7 +83,7 @@ export async function graphTest(tn: LocalTenant, n: Narrator, provider: XoauthTo
 }
 
 /** Step `send-graph`: one composed message through Graph's sendMail, as `send --protocol graph` sends it. */
-export async function graphSend(tn: LocalTenant, n: Narrator, provider: XoauthTokenProvider): Promise<void> {
+export async function graphSend(tn: LocalTenant, n: DemoReporter, provider: XoauthTokenProvider): Promise<void> {
   n.say("demo.send.graph", { mailbox: tn.mailbox, to: DEMO_RECIPIENT });
   const before = tn.graph.sent.length;
   const r = await runGraphSend({
@@ -136,7 +136,7 @@ function hashesOf(maildir: string): string[] {
  */
 export async function graphFetch(
   tn: LocalTenant,
-  n: Narrator,
+  n: DemoReporter,
   provider: XoauthTokenProvider,
   maildir: string,
 ): Promise<void> {
