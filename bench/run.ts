@@ -2,7 +2,7 @@
  * `npm run bench` (issue #6): xoauth-mail against getmail6, fetchmail, hand-written Python and a bare client, on one
  * real Dovecot, and `fetch --protocol graph` against a one-at-a-time Graph client on the sandbox's Graph fake, in one
  * run; writes bench/RESULTS.md and prints it. `--quick` is the few-minutes smoke variant, `--rounds N` sets the rounds,
- * `--only loopback,latency,memory,tokens,proxy,graph` picks scenarios (RESULTS.md then keeps the other sections),
+ * `--only loopback,latency,memory,tokens,proxy,graph,proxy-memory` picks scenarios (RESULTS.md then keeps the other sections),
  * `--peers id,id` picks clients, `--profile` adds a CPU profile of one fetch per protocol.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import { keepOwnSections } from "../test/harness/results-md.js";
 import { cleanupAll, installSignalHandlers } from "./cleanup.js";
 import { startBenchEnv } from "./env.js";
 import { fillGraphMailboxes } from "./graph-setup.js";
-import { parseOptions } from "./options.js";
+import { type Options, parseOptions, SANDBOX_ONLY } from "./options.js";
 import { RESULTS_MD } from "./paths.js";
 import { profileFetch } from "./profile.js";
 import { type Results, renderResults } from "./report.js";
@@ -20,6 +20,7 @@ import { latencyScenario, ONE_WAY_MS } from "./scenarios/latency.js";
 import { loopbackScenario, targetsFor } from "./scenarios/loopback.js";
 import { memoryScenario } from "./scenarios/memory.js";
 import { proxyScenario } from "./scenarios/proxy.js";
+import { proxyMemoryScenario } from "./scenarios/proxy-memory.js";
 import { tokensScenario } from "./scenarios/tokens.js";
 import { fillMailboxes } from "./setup.js";
 
@@ -30,18 +31,34 @@ async function main(): Promise<void> {
   const o = parseOptions(argv);
   installSignalHandlers();
   const t0 = Date.now();
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
+  const r: Results = { command, setup: "", totalSeconds: 0 };
+  // The proxy memory scenario brings its own sandbox: Dovecot and the 200 MB corpus only for the others.
+  if ([...o.only].some((s) => !SANDBOX_ONLY.includes(s))) await dovecotScenarios(o, r);
+  if (o.only.has("proxy-memory")) r.proxyMemory = await proxyMemoryScenario(o, log);
+  r.totalSeconds = (Date.now() - t0) / 1000;
+  let previous = "";
+  try {
+    previous = readFileSync(RESULTS_MD, "utf8");
+  } catch {
+    // first run
+  }
+  const md = o.partial ? mergePartial(renderResults(r), previous) : keepOwnSections(renderResults(r), previous);
+  writeFileSync(RESULTS_MD, md);
+  process.stdout.write(`${md}\n`);
+  log(`wrote ${RESULTS_MD}`);
+}
+
+/** The scenarios on the bench world (Dovecot, identity and Graph fakes, filled mailboxes). */
+async function dovecotScenarios(o: Options, r: Results): Promise<void> {
   const env = await startBenchEnv();
   const boxes = fillMailboxes(env, o, log);
-  const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
-  const r: Results = {
-    command,
-    setup:
-      `seed 20240601; bulk ${boxes.bulk.messages} messages / ${(boxes.bulk.bytes / 1_048_576).toFixed(0)} MB ` +
-      "(80% 2-20 KB, 17% 20-500 KB, 3% 0.5-5 MB); " +
-      `${boxes.small.messages} small (2-20 KB) for the RTT test; one ${(boxes.big.bytes / 1_048_576).toFixed(0)} MB message; ` +
-      `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}), after an untimed warm-up.`,
-    totalSeconds: 0,
-  };
+  const { command } = r;
+  r.setup =
+    `seed 20240601; bulk ${boxes.bulk.messages} messages / ${(boxes.bulk.bytes / 1_048_576).toFixed(0)} MB ` +
+    "(80% 2-20 KB, 17% 20-500 KB, 3% 0.5-5 MB); " +
+    `${boxes.small.messages} small (2-20 KB) for the RTT test; one ${(boxes.big.bytes / 1_048_576).toFixed(0)} MB message; ` +
+    `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}), after an untimed warm-up.`;
   if (o.only.has("loopback")) r.loopback = { rows: await loopbackScenario(env, o, boxes.bulk, log), ...boxes.bulk };
   if (o.only.has("latency"))
     r.latency = { rows: await latencyScenario(env, o, boxes.small, log), ...boxes.small, rttMs: 2 * ONE_WAY_MS };
@@ -54,17 +71,6 @@ async function main(): Promise<void> {
     const t = targetsFor(boxes.bulk, { pop3: env.dc.ports.pop3s, imap: env.dc.ports.imaps });
     r.profile = `${await profileFetch(env, t.pop3, log)}\n${await profileFetch(env, t.imap, log)}`;
   }
-  r.totalSeconds = (Date.now() - t0) / 1000;
-  let previous = "";
-  try {
-    previous = readFileSync(RESULTS_MD, "utf8");
-  } catch {
-    // first run
-  }
-  const md = o.partial ? mergePartial(renderResults(r), previous) : keepOwnSections(renderResults(r), previous);
-  writeFileSync(RESULTS_MD, md);
-  process.stdout.write(`${md}\n`);
-  log(`wrote ${RESULTS_MD}`);
 }
 
 main()
