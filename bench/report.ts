@@ -1,9 +1,11 @@
 /** bench/RESULTS.md: machine, tables (median, min..max, throughput, ratios) and the targets, met or not. */
 import { machineLines } from "./machine.js";
 import { getmailLostWakeups } from "./peers/getmail.js";
+import { bundleSection } from "./report-bundle.js";
 import { graphSection, graphTargets } from "./report-graph.js";
 import { proxyMemorySection, proxyMemoryTargets } from "./report-proxy-memory.js";
 import { peerTable, ratioTarget, type Target } from "./report-table.js";
+import type { BundleResult } from "./scenarios/bundle.js";
 import type { PeerResult } from "./scenarios/compare.js";
 import type { GraphResult } from "./scenarios/graph.js";
 import type { MemoryResult } from "./scenarios/memory.js";
@@ -24,6 +26,7 @@ export interface Results {
   tokens?: TokenResult;
   proxy?: ProxyResult & { bytes: number };
   graph?: GraphResult;
+  bundle?: BundleResult;
   proxyMemory?: ProxyMemoryResult;
   profile?: string;
   totalSeconds: number;
@@ -137,6 +140,7 @@ export function renderResults(r: Results): string {
     );
   }
   if (r.graph) md.push(...graphSection(r.graph));
+  if (r.bundle) md.push(...bundleSection(r.bundle));
   if (r.proxyMemory) md.push(...proxyMemorySection(r.proxyMemory, r.command));
   const peers = new Map<string, string>();
   for (const row of [...(r.loopback?.rows ?? []), ...(r.latency?.rows ?? [])]) peers.set(row.peer.label, row.peer.note);

@@ -2,7 +2,7 @@
  * `npm run bench` (issue #6): xoauth-mail against getmail6, fetchmail, hand-written Python and a bare client, on one
  * real Dovecot, and `fetch --protocol graph` against a one-at-a-time Graph client on the sandbox's Graph fake, in one
  * run; writes bench/RESULTS.md and prints it. `--quick` is the few-minutes smoke variant, `--rounds N` sets the rounds,
- * `--only loopback,latency,memory,tokens,proxy,graph,proxy-memory` picks scenarios (RESULTS.md then keeps the other sections),
+ * `--only loopback,latency,memory,tokens,proxy,graph,bundle,proxy-memory` picks scenarios (RESULTS.md then keeps the other sections),
  * `--peers id,id` picks clients, `--profile` adds a CPU profile of one fetch per protocol.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { RESULTS_MD } from "./paths.js";
 import { profileFetch } from "./profile.js";
 import { type Results, renderResults } from "./report.js";
 import { mergePartial } from "./results-merge.js";
+import { bundleScenario } from "./scenarios/bundle.js";
 import { graphScenario } from "./scenarios/graph.js";
 import { latencyScenario, ONE_WAY_MS } from "./scenarios/latency.js";
 import { loopbackScenario, targetsFor } from "./scenarios/loopback.js";
@@ -32,9 +33,10 @@ async function main(): Promise<void> {
   installSignalHandlers();
   const t0 = Date.now();
   const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
-  const r: Results = { command, setup: "", totalSeconds: 0 };
-  // The proxy memory scenario brings its own sandbox: Dovecot and the 200 MB corpus only for the others.
-  if ([...o.only].some((s) => !SANDBOX_ONLY.includes(s))) await dovecotScenarios(o, r);
+  const r: Results = { command, setup: "start-up only (no mail data)", totalSeconds: 0 };
+  // The bundle section needs no mail server, the proxy memory one brings its own sandbox: alone they start no Dovecot.
+  if ([...o.only].some((s) => !SANDBOX_ONLY.includes(s))) await serverScenarios(o, r, command);
+  if (o.only.has("bundle")) r.bundle = await bundleScenario(o.rounds, log);
   if (o.only.has("proxy-memory")) r.proxyMemory = await proxyMemoryScenario(o, log);
   r.totalSeconds = (Date.now() - t0) / 1000;
   let previous = "";
@@ -49,11 +51,10 @@ async function main(): Promise<void> {
   log(`wrote ${RESULTS_MD}`);
 }
 
-/** The scenarios on the bench world (Dovecot, identity and Graph fakes, filled mailboxes). */
-async function dovecotScenarios(o: Options, r: Results): Promise<void> {
+/** The scenarios against Dovecot and the sandbox: starts them and fills the mailboxes first. */
+async function serverScenarios(o: Options, r: Results, command: string): Promise<void> {
   const env = await startBenchEnv();
   const boxes = fillMailboxes(env, o, log);
-  const { command } = r;
   r.setup =
     `seed 20240601; bulk ${boxes.bulk.messages} messages / ${(boxes.bulk.bytes / 1_048_576).toFixed(0)} MB ` +
     "(80% 2-20 KB, 17% 20-500 KB, 3% 0.5-5 MB); " +

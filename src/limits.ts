@@ -53,6 +53,16 @@ export const LIMITS = {
    * token when the cached one has less than this left (POP3 and SMTP sessions are short).
    */
   proxyMinImapTokenLifetimeMs: 30 * 60_000,
+  /**
+   * Proxy, POP3 over Graph (`upstream: graph`): messages in a session's maildrop, the oldest of the folder, listed at
+   * login in one Graph request (Graph's `$top` allows up to 1,000 messages). Newer ones appear once older ones are
+   * deleted or moved away.
+   */
+  proxyGraphPop3MaxMessages: 1000,
+  /** Proxy, POP3 over Graph: longest command line after login (RFC 2449 section 4 allows 255 octets; headroom). */
+  proxyGraphPop3MaxLineBytes: 1024,
+  /** Proxy, POP3 over Graph: commands per session after login (UIDL, LIST, RETR and DELE of a full maildrop, 5 times). */
+  proxyGraphPop3MaxCommands: 20_000,
   /** Tokens are refreshed this long before they expire. */
   tokenRefreshMarginMs: 5 * 60_000,
 } as const;

@@ -7,6 +7,7 @@ import { XoauthError } from "../errors.js";
 import { markSecret } from "../log/redact.js";
 import type { AuthFlags } from "./flags.js";
 import type { LoadedConfig } from "./load.js";
+import { missingValue } from "./missing.js";
 import type { AccountConfig } from "./schema.js";
 import { readPrivateFile, readSecretEnv, readSecretFile } from "./secrets.js";
 
@@ -127,11 +128,9 @@ export function resolveCredential(
   account: AccountConfig,
   loaded: LoadedConfig | undefined,
   warn: (m: string) => void,
+  accountName?: string,
 ): CredentialSetting {
   const cred = fromFlags(flags, warn) ?? fromEnv(flags, env) ?? fromConfig(flags, env, account, loaded);
   if (cred) return cred;
-  throw new XoauthError(
-    "USAGE",
-    "No client credential: set --client-secret-file PATH, AZURE_CLIENT_SECRET, or --certificate PATH (AZURE_CLIENT_CERTIFICATE_PATH), or `secret`/`certificate` in the config file account.",
-  );
+  throw missingValue({ env, loaded, accountName }, "config.credential.missing");
 }

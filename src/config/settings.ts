@@ -6,11 +6,13 @@
 import { CLOUDS, type Cloud, type CloudName, defaultScopeFor, TRANSPORTS, type Transport } from "../auth/clouds.js";
 import type { ProviderSettings } from "../auth/types.js";
 import { XoauthError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { markSecret } from "../log/redact.js";
 import { resolveCredential } from "./credential.js";
 import type { AuthFlags } from "./flags.js";
 import { type LoadedConfig, loadConfigFile, selectAccount } from "./load.js";
-import { configPathToLoad, defaultConfigPath } from "./paths.js";
+import { missingValue, type ValueSources } from "./missing.js";
+import { configPathToLoad, noConfigFound } from "./paths.js";
 import type { AccountConfig, ConfigFile, ServerConfig } from "./schema.js";
 import { pemCertificates, readBoundedFile } from "./secrets.js";
 import { checkClientId, checkTenantId } from "./tenant.js";
@@ -49,12 +51,16 @@ function pick<T>(...values: (T | undefined | null | "")[]): T | undefined {
   return undefined;
 }
 
-function required(value: string | undefined, what: string, flag: string, envName: string, key: string): string {
+function required(
+  value: string | undefined,
+  what: string,
+  flag: string,
+  envName: string,
+  key: string,
+  src: ValueSources,
+): string {
   if (value) return value.trim();
-  throw new XoauthError(
-    "USAGE",
-    `The ${what} is missing: set ${flag}, the environment variable ${envName}, or \`${key}\` in the config file account.`,
-  );
+  throw missingValue(src, "config.missing", { what: t(`config.what.${what}`), flag, env: envName, key });
 }
 
 function parseUrl(value: string, what: string): URL {
@@ -133,11 +139,9 @@ export async function resolveSettings(
     loaded = loadConfigFile(configPath);
     ({ name: accountName, account } = selectAccount(loaded, flags.account));
   } else if (flags.account) {
-    throw new XoauthError(
-      "USAGE",
-      `--account needs a config file: --config PATH, XOAUTH_MAIL_CONFIG, or ${defaultConfigPath(env)} (written by \`xoauth-mail init\`).`,
-    );
+    throw new XoauthError("USAGE", t("config.account.noConfig", { account: flags.account }), noConfigFound(env));
   }
+  const sources: ValueSources = { env, loaded, accountName };
 
   const cloudName = pick(flags.cloud, account.cloud) ?? "global";
   if (!(cloudName in CLOUDS)) {
@@ -151,6 +155,7 @@ export async function resolveSettings(
     "--tenant-id",
     "AZURE_TENANT_ID",
     "tenantId",
+    sources,
   );
   checkTenantId(tenantId);
   const clientId = required(
@@ -159,6 +164,7 @@ export async function resolveSettings(
     "--client-id",
     "AZURE_CLIENT_ID",
     "clientId",
+    sources,
   );
   checkClientId(clientId);
 
@@ -166,7 +172,7 @@ export async function resolveSettings(
   const authorityHost = authorityHostRaw
     ? parseUrl(authorityHostRaw, "--authority-host").origin
     : cloud.authorityHost.replace(/\/+$/, "");
-  const credential = resolveCredential(flags, env, account, loaded, warn);
+  const credential = resolveCredential(flags, env, account, loaded, warn, accountName);
 
   const ca: string[] = [];
   const caFile = pick(flags.caFile, account.caFile);

@@ -6,8 +6,10 @@ import { join } from "node:path";
 import { createTokenProvider } from "../auth/provider.js";
 import type { TokenProvider } from "../auth/types.js";
 import { loadConfigFile } from "../config/load.js";
+import { configPathToLoad, noConfigFound } from "../config/paths.js";
 import { type AuthFlags, resolveSettings, type Settings } from "../config/settings.js";
 import { XoauthError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import type { ServerTlsMode } from "../net/types.js";
 import type { FetchGraphOptions, FetchProtocol, FetchServer } from "./types.js";
 
@@ -124,11 +126,11 @@ export async function planAccounts(
     if (!maildir) throw new XoauthError("USAGE", "--maildir DIR is required (or `maildir` in the config account).");
     return [planOne(s, flags, providers, maildir)];
   }
-  const path = flags.config ?? process.env.XOAUTH_MAIL_CONFIG;
-  const names = path ? Object.keys(loadConfigFile(path).raw.accounts ?? {}) : [];
-  if (names.length === 0) {
-    throw new XoauthError("USAGE", "--all needs a config file with accounts: --config PATH or XOAUTH_MAIL_CONFIG.");
-  }
+  // The same config file as every other command: --config, XOAUTH_MAIL_CONFIG, else the default path.
+  const path = configPathToLoad(flags.config, process.env);
+  if (!path) throw new XoauthError("USAGE", t("config.all.noConfig"), noConfigFound(process.env));
+  const names = Object.keys(loadConfigFile(path).raw.accounts ?? {});
+  if (names.length === 0) throw new XoauthError("USAGE", t("config.all.noAccounts", { path }));
   const out: PlannedAccount[] = [];
   for (const name of names) {
     const s = await resolveSettings(

@@ -16,6 +16,12 @@ import { GRAPH_LIMITS, type GraphClient, type GraphClientOptions } from "./types
 
 const IMMUTABLE = 'IdType="ImmutableId"';
 const MESSAGE_SELECT = "id,internetMessageId,subject,receivedDateTime,isRead";
+/**
+ * PidTagMessageSize (PR_MESSAGE_SIZE, 0x0E08, an integer): the store's size of the message, an estimate of its MIME
+ * size (https://learn.microsoft.com/en-us/office/client-developer/outlook/mapi/pidtagmessagesize-canonical-property),
+ * read as an extended property (https://learn.microsoft.com/en-us/graph/api/singlevaluelegacyextendedproperty-get).
+ */
+const SIZE_EXPAND = "singleValueExtendedProperties($filter=id eq 'Integer 0x0E08')";
 
 const enc = encodeURIComponent;
 
@@ -173,10 +179,15 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       return parseDeltaPage(body, opts.mailbox);
     },
 
-    async listMessages(folderId, top) {
-      // No $orderby: any message proves the listing works (Graph lists the newest first by default), and a service
-      // without $orderby support must not fail the test's list step.
-      const q = query({ $top: top, $select: MESSAGE_SELECT });
+    async listMessages(folderId, top, how) {
+      // No $orderby unless asked: any message proves the listing works (Graph lists the newest first by default), and
+      // a service without $orderby support must not fail the test's list step.
+      const q = query({
+        $top: top,
+        $select: MESSAGE_SELECT,
+        ...(how?.oldestFirst ? { $orderby: "receivedDateTime asc" } : {}),
+        ...(how?.withSize ? { $expand: SIZE_EXPAND } : {}),
+      });
       const body = await json<unknown>({
         method: "GET",
         path: `/mailFolders/${enc(folderId)}/messages?${q}`,

@@ -13,13 +13,27 @@ function badAnswer(what: string, mailbox: string): XoauthError {
   });
 }
 
+/** PR_MESSAGE_SIZE from `singleValueExtendedProperties` (Graph writes the id as `Integer 0xe08`), else undefined. */
+function sizeOf(v: Record<string, unknown>): number | undefined {
+  const props = v.singleValueExtendedProperties;
+  if (!Array.isArray(props)) return undefined;
+  for (const p of props as { id?: unknown; value?: unknown }[]) {
+    if (typeof p?.id !== "string" || !/^integer\s+0x0*e08$/i.test(p.id.trim())) continue;
+    const n = Number(p.value);
+    if (Number.isSafeInteger(n) && n >= 0) return n;
+  }
+  return undefined;
+}
+
 function toRef(v: Record<string, unknown>): GraphMessageRef {
+  const size = sizeOf(v);
   return {
     id: v.id as string,
     ...(typeof v.internetMessageId === "string" ? { internetMessageId: v.internetMessageId } : {}),
     ...(typeof v.subject === "string" ? { subject: v.subject } : {}),
     ...(typeof v.receivedDateTime === "string" ? { receivedDateTime: v.receivedDateTime } : {}),
     ...(typeof v.isRead === "boolean" ? { isRead: v.isRead } : {}),
+    ...(size !== undefined ? { size } : {}),
   };
 }
 

@@ -138,8 +138,15 @@ export interface GraphClient {
    * before. An expired sync state is SYNC_STATE_EXPIRED (start again without a link).
    */
   deltaPage(folderId: string, link?: string): Promise<DeltaPage>;
-  /** The newest `top` messages of a folder (`test` lists one). */
-  listMessages(folderId: string, top: number): Promise<GraphMessageRef[]>;
+  /**
+   * The first `top` messages of a folder (`test` lists one): Graph's default order (newest first), or the oldest first;
+   * `withSize` asks for Graph's size estimate (GraphMessageRef.size) with each.
+   */
+  listMessages(
+    folderId: string,
+    top: number,
+    opts?: { oldestFirst?: boolean; withSize?: boolean },
+  ): Promise<GraphMessageRef[]>;
   /** The MIME of a message (`$value`), streamed; the caller consumes or destroys the stream. */
   openMime(messageId: string): Promise<{ stream: Readable; length?: number }>;
   /** Moves a message; Graph answers with the moved message (its id stays the same with immutable ids). */

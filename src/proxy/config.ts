@@ -8,6 +8,7 @@ import { z } from "zod";
 import { CLOUDS, type CloudName } from "../auth/clouds.js";
 import { readBoundedFile, readPrivateFile } from "../config/secrets.js";
 import { XoauthError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import type { ServerTlsMode } from "../net/types.js";
 import { parsePasswordHash } from "./password.js";
 
@@ -29,7 +30,9 @@ export const ListenerSchema = z.strictObject({
   maxConnections: z.number().int().min(1).max(10_000).default(100),
   upstream: z
     .union([
-      z.literal("graph").describe("SMTP listeners: send each message through Microsoft Graph sendMail"),
+      z
+        .literal("graph")
+        .describe("SMTP: send each message through Graph sendMail; POP3: serve one mail folder read through Graph"),
       z.strictObject({
         host: z.string().min(1).optional(),
         port: z.number().int().min(1).max(65535).optional(),
@@ -37,6 +40,18 @@ export const ListenerSchema = z.strictObject({
       }),
     ])
     .default({}),
+  folder: z
+    .string()
+    .min(1)
+    .max(1024)
+    .optional()
+    .describe("POP3 listeners with upstream: graph: the folder served (well-known name or path; default inbox)"),
+  deleteTo: z
+    .string()
+    .min(1)
+    .max(1024)
+    .optional()
+    .describe("POP3 listeners with upstream: graph: where DELE moves messages at QUIT (default deleteditems)"),
 });
 export type ListenerConfig = z.infer<typeof ListenerSchema>;
 
@@ -70,8 +85,13 @@ export interface UpstreamTarget {
   host: string;
   port: number;
   tls: ServerTlsMode;
-  /** `upstream: graph`: no mail server login; each message goes through Graph sendMail (host/port unused). */
+  /**
+   * `upstream: graph`: no mail server login (host/port unused). SMTP: each message goes through Graph sendMail; POP3:
+   * the proxy serves `folder` read through Graph and moves deleted messages to `deleteTo`.
+   */
   graph?: true;
+  folder?: string;
+  deleteTo?: string;
 }
 
 /** A listener with every default filled in. */
@@ -172,13 +192,15 @@ export function resolveListeners(section: ProxySection, knownAccounts: ReadonlyS
       throw bad(`proxy.listeners.${l.name}: localTls ${l.localTls} needs cert and key files.`);
     }
     const d = defaultUpstream(l.protocol, section.cloud);
+    const pop3Graph = l.upstream === "graph" && l.protocol === "pop3";
+    if ((l.folder !== undefined || l.deleteTo !== undefined) && !pop3Graph) {
+      throw bad(t("proxy.graph.folderPop3Only", { name: l.name }));
+    }
     if (l.upstream === "graph") {
-      if (l.protocol !== "smtp") {
-        throw bad(
-          `proxy.listeners.${l.name}: upstream: graph is available for SMTP listeners only (not ${l.protocol}).`,
-        );
-      }
-      out.push({ ...l, upstream: { ...d, graph: true } });
+      if (l.protocol === "imap") throw bad(t("proxy.graph.imap", { name: l.name }));
+      const { folder, deleteTo, ...rest } = l;
+      const pop3 = pop3Graph ? { folder: folder ?? "inbox", deleteTo: deleteTo ?? "deleteditems" } : {};
+      out.push({ ...rest, upstream: { ...d, graph: true, ...pop3 } });
       continue;
     }
     const upstream: UpstreamTarget = {

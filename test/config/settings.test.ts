@@ -325,7 +325,7 @@ describe("resolveSettings validation", () => {
   });
 
   test("--account without a config file is a usage error", async () => {
-    await rejectsWith(resolveSettings({ account: "x" }, {}, quiet), "USAGE", /--config/);
+    await rejectsWith(resolveSettings({ account: "x" }, {}, quiet), "USAGE", /--account x needs a config file/);
   });
 
   test("fetch's account keys (maildir, folder) and the proxy section are part of the config", async () => {

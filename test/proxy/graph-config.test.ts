@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { XoauthError } from "../../src/errors.js";
+import "../../src/i18n/catalogs.js";
 import { parseProxySection, resolveListeners } from "../../src/proxy/config.js";
 import { pathArg } from "../../src/proxy/upstream/graph-relay.js";
 import { graphFailureReply } from "../../src/proxy/upstream/graph-replies.js";
@@ -23,15 +24,15 @@ describe("proxy config: upstream: graph", () => {
     assert.deepEqual(s.users[0]?.sendAs, ["scans@contoso.example"]);
   });
 
-  it("upstream: graph on a POP3 or IMAP listener is CONFIG_INVALID naming the listener", () => {
-    for (const protocol of ["pop3", "imap"]) {
-      const s = section({ protocol, upstream: "graph" });
-      assert.throws(
-        () => resolveListeners(s, new Set(["shop"])),
-        (e: unknown) =>
-          e instanceof XoauthError && e.code === "CONFIG_INVALID" && /scanner: upstream: graph .*SMTP/.test(e.message),
-      );
-    }
+  it("upstream: graph on an IMAP listener is CONFIG_INVALID naming the listener (POP3: graph-pop3-units)", () => {
+    const s = section({ protocol: "imap", upstream: "graph" });
+    assert.throws(
+      () => resolveListeners(s, new Set(["shop"])),
+      (e: unknown) =>
+        e instanceof XoauthError &&
+        e.code === "CONFIG_INVALID" &&
+        /"scanner": upstream: graph .*not for IMAP/.test(e.message),
+    );
   });
 
   it("a sendAs entry that is not an address is CONFIG_INVALID", () => {

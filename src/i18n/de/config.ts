@@ -39,4 +39,21 @@ export const configUi: UiCatalog = {
   "config.what.certificate password": "Zertifikatskennwort",
   "config.what.certificate": "Zertifikat",
   "config.what.private key": "privater Schlüssel",
+  "config.what.tenant ID": "Tenant-ID (Verzeichnis-ID)",
+  "config.what.client ID": "Client-ID (Anwendungs-ID)",
+  "config.missing":
+    "Die {what} fehlt: {flag}, die Umgebungsvariable {env} oder `{key}` in der Konfigurationsdatei angeben.",
+  "config.missing.inFile":
+    "Die {what} fehlt: {flag}, die Umgebungsvariable {env} oder `{key}` in der Konfigurationsdatei {path} (Konto {account}) angeben.",
+  "config.credential.missing":
+    "Kein Client-Anmeldenachweis: --client-secret-file DATEI, AZURE_CLIENT_SECRET oder --certificate DATEI (AZURE_CLIENT_CERTIFICATE_PATH) angeben, oder `secret`/`certificate` in der Konfigurationsdatei.",
+  "config.credential.missing.inFile":
+    "Kein Client-Anmeldenachweis: --client-secret-file DATEI, AZURE_CLIENT_SECRET oder --certificate DATEI (AZURE_CLIENT_CERTIFICATE_PATH) angeben, oder `secret`/`certificate` in der Konfigurationsdatei {path} (Konto {account}).",
+  "config.account.noConfig": "--account {account} braucht eine Konfigurationsdatei mit diesem Konto.",
+  "config.all.noConfig": "--all braucht eine Konfigurationsdatei mit Konten.",
+  "config.all.noAccounts": "--all braucht eine Konfigurationsdatei mit Konten; {path} enthält keine.",
+  "config.notFound.why":
+    "Keine Konfigurationsdatei gefunden: --config ist nicht angegeben, XOAUTH_MAIL_CONFIG ist nicht gesetzt und {path} gibt es nicht.",
+  "config.notFound.fix":
+    "`xoauth-mail init` ausführen (schreibt {path}) oder eine Konfigurationsdatei an anderer Stelle mit --config DATEI (oder XOAUTH_MAIL_CONFIG) angeben.",
 };

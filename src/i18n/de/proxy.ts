@@ -28,4 +28,8 @@ export const proxyUi: UiCatalog = {
   "proxy.account.noMailbox":
     'Für das Konto "{account}" ist kein Postfach hinterlegt; der Proxy braucht eines (mailbox im Konto eintragen).',
   "proxy.stopping": "{signal}: keine neuen Verbindungen mehr, offene Sitzungen bis zu {seconds} s abwarten",
+  "proxy.graph.imap":
+    'Listener "{name}": upstream: graph gibt es für SMTP- und POP3-Listener, nicht für IMAP (der Proxy bedient IMAP nicht über Graph). upstream: graph entfernen, um sich am IMAP-Server von Exchange anzumelden, oder protocol: pop3 verwenden.',
+  "proxy.graph.folderPop3Only":
+    'Listener "{name}": folder und deleteTo gelten nur für POP3-Listener mit upstream: graph. Entfernen, oder protocol: pop3 und upstream: graph setzen.',
 };

@@ -39,4 +39,20 @@ export const configUi: UiCatalog = {
   "config.what.certificate password": "certificate password",
   "config.what.certificate": "certificate",
   "config.what.private key": "private key",
+  "config.what.tenant ID": "tenant ID",
+  "config.what.client ID": "client ID",
+  "config.missing": "The {what} is missing: set {flag}, the environment variable {env}, or `{key}` in the config file.",
+  "config.missing.inFile":
+    "The {what} is missing: set {flag}, the environment variable {env}, or `{key}` in the config file {path} (account {account}).",
+  "config.credential.missing":
+    "No client credential: set --client-secret-file PATH, AZURE_CLIENT_SECRET, or --certificate PATH (AZURE_CLIENT_CERTIFICATE_PATH), or `secret`/`certificate` in the config file.",
+  "config.credential.missing.inFile":
+    "No client credential: set --client-secret-file PATH, AZURE_CLIENT_SECRET, or --certificate PATH (AZURE_CLIENT_CERTIFICATE_PATH), or `secret`/`certificate` in the config file {path} (account {account}).",
+  "config.account.noConfig": "--account {account} needs a config file that holds this account.",
+  "config.all.noConfig": "--all needs a config file with accounts.",
+  "config.all.noAccounts": "--all needs a config file with accounts; {path} has none.",
+  "config.notFound.why":
+    "No config file was found: --config was not given, XOAUTH_MAIL_CONFIG is not set, and {path} does not exist.",
+  "config.notFound.fix":
+    "Run `xoauth-mail init` to write {path}, or name a config file elsewhere with --config FILE (or XOAUTH_MAIL_CONFIG).",
 };

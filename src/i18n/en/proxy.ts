@@ -26,4 +26,8 @@ export const proxyUi: UiCatalog = {
   "proxy.listen.failed": 'Listener "{name}" cannot listen on {address}: {error}',
   "proxy.account.noMailbox": 'Account "{account}" has no mailbox; the proxy needs one (set mailbox in the account).',
   "proxy.stopping": "{signal}: no new connections, draining up to {seconds} s",
+  "proxy.graph.imap":
+    'Listener "{name}": upstream: graph is available for SMTP and POP3 listeners, not for IMAP (the proxy does not serve IMAP over Graph). Remove upstream: graph to log in to Exchange\'s IMAP server, or use protocol: pop3.',
+  "proxy.graph.folderPop3Only":
+    'Listener "{name}": folder and deleteTo apply to POP3 listeners with upstream: graph only. Remove them, or set protocol: pop3 and upstream: graph.',
 };

@@ -1,6 +1,7 @@
 /**
  * The SMTP reply (RFC 5321 section 4.2, enhanced codes RFC 3463) for Graph's answer to one message. Given only after
  * Graph answered: 202 Accepted means Graph took the message (delivery happens later), so the client may forget it.
+ * The POP3 listener's replies after login (RETR, TOP, QUIT) come from the same sets (graphPop3FailureReply).
  */
 import { isTemporaryCode, type XoauthError } from "../../errors.js";
 
@@ -33,4 +34,18 @@ export function graphFailureReply(e: XoauthError): string {
   if (CONGESTED.has(e.code)) return `451 4.4.5 Microsoft Graph is throttling or busy, try again later (${ref(e)})`;
   if (isTemporaryCode(e.code)) return `451 4.4.1 Microsoft Graph not reachable now, try again later (${ref(e)})`;
   return `554 5.3.0 Microsoft Graph did not send the message (${ref(e)})`;
+}
+
+/**
+ * One POP3 `-ERR` line (RFC 1939) for a Graph failure after login, with the RFC 2449 / RFC 3206 response code the
+ * client may act on: `[SYS/TEMP]` (try again later: throttling, outage), `[SYS/PERM]` (the app may not do this:
+ * Mail.ReadWrite missing, a scope), else none. `what` says what failed ("Message 3 not sent").
+ */
+export function graphPop3FailureReply(e: XoauthError, what: string): string {
+  if (CONGESTED.has(e.code))
+    return `-ERR [SYS/TEMP] ${what}: Microsoft Graph is throttling or busy, try again later (${ref(e)})`;
+  if (isTemporaryCode(e.code))
+    return `-ERR [SYS/TEMP] ${what}: Microsoft Graph not reachable now, try again later (${ref(e)})`;
+  if (NOT_ALLOWED.has(e.code)) return `-ERR [SYS/PERM] ${what}: Microsoft Graph refused it (${ref(e)})`;
+  return `-ERR ${what}: Microsoft Graph failed (${ref(e)})`;
 }

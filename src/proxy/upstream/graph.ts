@@ -5,6 +5,7 @@
  * session path up to 35 MB). The Graph client, and so the first token request, is created only for a message.
  * The send path (MIME parsing, the draft and upload code) is loaded with the first message too: a proxy that only
  * relays to a mail server, or has not sent yet, does not carry it in memory.
+ * POP3 listeners: graph-pop3.ts.
  */
 import { Socket } from "node:net";
 import { XoauthError } from "../../errors.js";
@@ -23,16 +24,35 @@ async function defaultClient(opts: GraphClientOptions): Promise<GraphClient> {
   return createGraphClient(opts);
 }
 
-export function graphUpstreamSession(req: UpstreamLoginRequest, opts: GraphUpstreamOptions = {}): UpstreamSession {
+/** The account's Graph settings; CONFIG_INVALID when it has none. */
+function graphOf(req: UpstreamLoginRequest): NonNullable<UpstreamLoginRequest["account"]["graph"]> {
   const { account } = req;
-  const graph = account.graph;
-  if (!graph) {
+  if (!account.graph) {
     throw new XoauthError(
       "CONFIG_INVALID",
       `The account ${account.name} has no Graph settings for an upstream: graph listener.`,
     );
   }
+  return account.graph;
+}
+
+/** A Graph client for the account's mailbox (its token provider, the proxy's and the account's extra CAs). */
+export function openGraphClient(req: UpstreamLoginRequest, opts: GraphUpstreamOptions = {}): Promise<GraphClient> {
+  const graph = graphOf(req);
   const ca = [...(opts.ca ?? []), ...(graph.ca ?? [])];
+  return Promise.resolve(
+    (opts.createClient ?? defaultClient)({
+      baseUrl: graph.url,
+      mailbox: req.account.mailbox,
+      tokenProvider: graph.tokens,
+      ...(ca.length ? { ca } : {}),
+    }),
+  );
+}
+
+export function graphUpstreamSession(req: UpstreamLoginRequest, opts: GraphUpstreamOptions = {}): UpstreamSession {
+  const { account } = req;
+  graphOf(req);
   return {
     socket: new Socket(), // never connected: this session has no mail server connection
     leftover: Buffer.alloc(0),
@@ -42,12 +62,7 @@ export function graphUpstreamSession(req: UpstreamLoginRequest, opts: GraphUpstr
         mailbox: account.mailbox,
         sendAs: account.sendAs ?? [],
         async send(mime, envelope) {
-          const c = await (opts.createClient ?? defaultClient)({
-            baseUrl: graph.url,
-            mailbox: account.mailbox,
-            tokenProvider: graph.tokens,
-            ...(ca.length ? { ca } : {}),
-          });
+          const c = await openGraphClient(req, opts);
           try {
             const { sendViaGraph } = await import("../../send/graph-send.js");
             const r = await sendViaGraph(c, { mime, envelope });

@@ -4,6 +4,7 @@ import type { UpstreamLogin, UpstreamLoginRequest, UpstreamSession } from "../ty
 import { cancelledError, untilAborted } from "./cancel.js";
 import { UpstreamConn } from "./conn.js";
 import { graphUpstreamSession } from "./graph.js";
+import { graphPop3Login } from "./graph-pop3.js";
 import { imapUpstreamLogin } from "./imap.js";
 import { pop3UpstreamLogin } from "./pop3.js";
 import { smtpUpstreamLogin } from "./smtp.js";
@@ -21,7 +22,10 @@ export function createUpstreamLogin(opts: UpstreamOptions = {}): UpstreamLogin {
       const { signal } = req;
       if (signal?.aborted) throw cancelledError();
       opts.onConnect?.(req);
-      if (req.target.graph) return graphUpstreamSession(req, opts.ca ? { ca: opts.ca } : {});
+      if (req.target.graph) {
+        const g = opts.ca ? { ca: opts.ca } : {};
+        return req.protocol === "pop3" ? graphPop3Login(req, g) : graphUpstreamSession(req, g);
+      }
       const connecting = connect({
         host: req.target.host,
         port: req.target.port,

@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// Checks the one-file distribution as a user without internet gets it: the bundle copied alone into an empty
+// directory, run by `node` with an empty environment (only PATH to node, HOME in that directory: no config, cache or
+// node_modules can leak in), no network beyond 127.0.0.1.
+//   1. `--version` is package.json's; `node xoauth-mail.mjs demo --json`: every step ok;
+//   2. `node xoauth-mail.mjs sandbox --dir sb --json` in the background, then
+//      `node xoauth-mail.mjs test --config sb/config.yaml --protocol all --json`: ok;
+//   3. a trace build of the same bundle (scripts/bundle.mjs, trace: true): `--help` initialises no
+//      @azure/msal-node (its import stays lazy inside the bundle).
+// Usage: node scripts/bundle-check.mjs [BUNDLE]   (without BUNDLE it builds one into a temporary directory)
+// Exit codes: 0 ok, 1 a check failed, 3 the bundle cannot be built here (esbuild missing): test/bundle skips then.
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, parse, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildBundle, packageJson } from "./bundle.mjs";
+
+export const EXIT_CANNOT_BUILD = 3;
+
+/** Lazily loaded packages the bare `--help` must not initialise. */
+const NOT_FOR_HELP = ["@azure/msal-node"];
+
+const log = (s) => process.stderr.write(`bundle-check: ${s}\n`);
+
+/** A directory without any node_modules in it or above it (else a leaked import could still resolve there). */
+function emptyDir() {
+  const dir = mkdtempSync(join(tmpdir(), "xoauth-mail-bundle-check-"));
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, "node_modules")))
+      throw new Error(`${join(d, "node_modules")} exists above the check directory`);
+    if (d === parse(d).root) break;
+  }
+  return dir;
+}
+
+function cleanEnv(home, extra = {}) {
+  return { PATH: dirname(process.execPath), HOME: home, ...extra };
+}
+
+function runNode(dir, args, extraEnv) {
+  const r = spawnSync(process.execPath, args, {
+    cwd: dir,
+    env: cleanEnv(dir, extraEnv),
+    encoding: "utf8",
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  return r;
+}
+
+function parseJsonOut(what, r) {
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`${what}: exit ${r.status}, no JSON on stdout.\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  }
+}
+
+function checkVersion(dir) {
+  const want = packageJson().version;
+  const r = runNode(dir, ["xoauth-mail.mjs", "--version"]);
+  if (r.status !== 0 || r.stdout.trim() !== want) {
+    throw new Error(`--version printed "${r.stdout.trim()}" (exit ${r.status}), expected ${want}:\n${r.stderr}`);
+  }
+  log(`--version ${want}`);
+}
+
+function checkDemo(dir) {
+  const r = runNode(dir, ["xoauth-mail.mjs", "demo", "--json"]);
+  const out = parseJsonOut("demo --json", r);
+  const bad = (out.steps ?? []).filter((s) => !s.ok).map((s) => s.id);
+  if (r.status !== 0 || !out.ok || bad.length > 0) {
+    throw new Error(
+      `demo --json failed (exit ${r.status}; steps not ok: ${bad.join(", ") || "-"}):\n${r.stdout}\n${r.stderr}`,
+    );
+  }
+  log(`demo ok (${out.steps.length} steps)`);
+}
+
+/** Starts `sandbox --json` and resolves with its connection details once it printed them. */
+function startSandbox(dir) {
+  const child = spawn(process.execPath, ["xoauth-mail.mjs", "sandbox", "--dir", "sb", "--json"], {
+    cwd: dir,
+    env: cleanEnv(dir),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stderr.setEncoding("utf8").on("data", (s) => {
+    err += s;
+  });
+  const ready = new Promise((done, fail) => {
+    child.stdout.setEncoding("utf8").on("data", (s) => {
+      out += s;
+      if (out.includes("\n")) done(JSON.parse(out.slice(0, out.indexOf("\n"))));
+    });
+    child.on("exit", (code) => fail(new Error(`sandbox exited (${code}) before it was ready:\n${out}\n${err}`)));
+  });
+  const stop = () =>
+    new Promise((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
+      child.on("exit", (code) => done(code));
+      child.kill("SIGTERM");
+    });
+  return { ready, stop };
+}
+
+async function checkSandboxTest(dir) {
+  const sandbox = startSandbox(dir);
+  try {
+    const info = await sandbox.ready;
+    const r = runNode(dir, ["xoauth-mail.mjs", "test", "--config", info.config, "--protocol", "all", "--json"]);
+    const out = parseJsonOut("test --protocol all --json", r);
+    if (r.status !== 0 || !out.ok) {
+      throw new Error(`test --protocol all against the sandbox failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    }
+    log(`sandbox + test --protocol all ok (${(out.results ?? []).length} protocols)`);
+  } finally {
+    const code = await sandbox.stop();
+    if (code !== 0) log(`sandbox ended with exit code ${code}`);
+  }
+}
+
+/** The packages a run of the trace bundle initialised (XOAUTH_MAIL_TRACE_LOADED). */
+export function loadedPackages(dir, file, args) {
+  const r = runNode(dir, [file, ...args], { XOAUTH_MAIL_TRACE_LOADED: "1" });
+  const line = r.stderr.split("\n").find((l) => l.startsWith("xoauth-mail-loaded: "));
+  if (!line) throw new Error(`${args.join(" ")}: the trace bundle printed no package list:\n${r.stderr}`);
+  return JSON.parse(line.slice("xoauth-mail-loaded: ".length));
+}
+
+async function checkLazy(dir, work) {
+  const traced = await buildBundle({ outfile: join(work, "traced", "xoauth-mail.mjs"), trace: true });
+  copyFileSync(traced.outfile, join(dir, "traced.mjs"));
+  const loaded = loadedPackages(dir, "traced.mjs", ["--help"]);
+  const wrong = NOT_FOR_HELP.filter((p) => loaded.includes(p));
+  if (wrong.length > 0) throw new Error(`--help initialised ${wrong.join(", ")} (should stay lazy in the bundle)`);
+  log(`--help initialises ${loaded.length} packages, not ${NOT_FOR_HELP.join(", ")}`);
+}
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), "xoauth-mail-bundle-build-"));
+  let dir;
+  try {
+    let bundle = process.argv[2] ? resolve(process.argv[2]) : undefined;
+    if (!bundle) {
+      try {
+        bundle = (await buildBundle({ outfile: join(work, "xoauth-mail.mjs") })).outfile;
+      } catch (e) {
+        if (e.code !== "NO_ESBUILD") throw e;
+        log(`cannot build the bundle: ${e.message}`);
+        return EXIT_CANNOT_BUILD;
+      }
+    }
+    dir = emptyDir();
+    copyFileSync(bundle, join(dir, "xoauth-mail.mjs"));
+    log(`${bundle} alone in ${dir}, node ${process.version}, empty environment`);
+    checkVersion(dir);
+    checkDemo(dir);
+    await checkSandboxTest(dir);
+    await checkLazy(dir, work);
+    log("ok");
+    return 0;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      log(`FAILED: ${e.stack ?? e}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// `npm run bundle`: the one-file distribution. esbuild compiles the CLI straight from src/ (bin/xoauth-mail.js is the
+// entry, its import of the compiled CLI is pointed at src/cli/main.ts) with every runtime dependency inside, into
+// dist/bundle/xoauth-mail.mjs: ESM for Node >= 20, runnable as `node xoauth-mail.mjs ...` with nothing else installed.
+// - CommonJS dependencies inside ESM: the banner defines `require` (createRequire), which esbuild's shim uses for
+//   Node's built-in modules; no package is left outside the file (the build fails if esbuild would leave one).
+// - The version: src/version.ts reads package.json next to dist/src/ when unbundled; here it is injected (`define`).
+// - Dynamic import()s stay lazy: esbuild inlines them but runs a module's top level only when it is first imported,
+//   so `--help` does not initialise msal or the prompts (scripts/bundle-check.mjs checks this with `trace: true`).
+// Also used by scripts/bundle-release.mjs and scripts/bundle-check.mjs (buildBundle, bundledPackages).
+import { chmodSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const BUNDLE_FILE = join(ROOT, "dist", "bundle", "xoauth-mail.mjs");
+
+/** The global the trace build records initialised packages in (see `trace`). */
+const TRACE_GLOBAL = "__xoauthMailLoaded";
+
+export function packageJson() {
+  return JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+}
+
+/** The package a node_modules path belongs to ("@azure/msal-node", "nodemailer"), or undefined for our own files. */
+export function packageOf(path) {
+  const p = path.replace(/\\/g, "/");
+  const at = p.lastIndexOf("/node_modules/");
+  if (at < 0) return undefined;
+  const parts = p.slice(at + "/node_modules/".length).split("/");
+  return parts[0].startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0];
+}
+
+/**
+ * Builds the bundle. `trace: true` appends to each dependency's files a line that records the package in
+ * `globalThis.__xoauthMailLoaded` when that file's top level runs, and prints the set on exit when
+ * XOAUTH_MAIL_TRACE_LOADED is set: the way to see which packages a command really initialises.
+ */
+export async function buildBundle({ outfile = BUNDLE_FILE, trace = false, minify = false } = {}) {
+  let esbuild;
+  try {
+    esbuild = await import("esbuild");
+  } catch (e) {
+    const err = new Error(`esbuild is not installed (a devDependency: run npm ci): ${e.message}`);
+    err.code = "NO_ESBUILD";
+    throw err;
+  }
+  const pkg = packageJson();
+  mkdirSync(dirname(outfile), { recursive: true });
+  const plugins = [
+    {
+      name: "cli-from-src",
+      setup(build) {
+        // bin/xoauth-mail.js imports the tsc output; the bundle compiles the TypeScript itself.
+        build.onResolve({ filter: /\/dist\/src\/cli\/main\.js$/ }, () => ({ path: join(ROOT, "src/cli/main.ts") }));
+      },
+    },
+  ];
+  if (trace) plugins.push(tracePlugin());
+  const traceBanner = trace
+    ? `globalThis.${TRACE_GLOBAL} = new Set(); if (process.env.XOAUTH_MAIL_TRACE_LOADED) process.on("exit", () => ` +
+      `process.stderr.write("xoauth-mail-loaded: " + JSON.stringify([...globalThis.${TRACE_GLOBAL}].sort()) + "\\n"));\n`
+    : "";
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: [join(ROOT, "bin/xoauth-mail.js")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    minify,
+    keepNames: minify,
+    metafile: true,
+    logLevel: "silent",
+    // The launcher's shebang is kept by esbuild; `require` for the CommonJS dependencies' built-in modules.
+    banner: {
+      js: `import { createRequire as __xoauthMailCreateRequire } from "node:module";\nconst require = __xoauthMailCreateRequire(import.meta.url);\n${traceBanner}`,
+    },
+    define: { XOAUTH_MAIL_VERSION: JSON.stringify(pkg.version) },
+    plugins,
+  });
+  const external = Object.values(result.metafile.outputs)
+    .flatMap((o) => o.imports ?? [])
+    .filter((i) => i.external && !i.path.startsWith("node:") && !builtinModules.includes(i.path));
+  if (external.length > 0) {
+    throw new Error(
+      `the bundle would load packages from outside itself: ${[...new Set(external.map((i) => i.path))].join(", ")}`,
+    );
+  }
+  chmodSync(outfile, 0o755);
+  return { outfile, metafile: result.metafile, bytes: statSync(outfile).size, version: pkg.version };
+}
+
+function tracePlugin() {
+  return {
+    name: "trace-loaded",
+    setup(build) {
+      build.onLoad({ filter: /[/\\]node_modules[/\\].*\.(c?js|mjs)$/ }, (args) => {
+        const name = packageOf(args.path);
+        const contents = `${readFileSync(args.path, "utf8")}\n;globalThis.${TRACE_GLOBAL}?.add(${JSON.stringify(name)});\n`;
+        return { contents, loader: "js" };
+      });
+    },
+  };
+}
+
+/**
+ * The dependency packages inside a bundle, from esbuild's metafile inputs: "name@version" -> {name, version, dir}.
+ * Two versions of one package (a nested node_modules) are two entries.
+ */
+export function bundledPackages(metafile) {
+  const out = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const abs = resolve(ROOT, input).replace(/\\/g, "/");
+    const name = packageOf(abs);
+    if (!name) continue;
+    const dir = abs.slice(0, abs.lastIndexOf(`/node_modules/${name}/`) + `/node_modules/${name}`.length);
+    const version = readVersion(dir);
+    out.set(`${name}@${version}`, { name, version, dir });
+  }
+  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function readVersion(dir) {
+  return JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const r = await buildBundle({ minify: args.includes("--minify"), trace: args.includes("--trace") });
+  process.stdout.write(
+    `bundle: ${relative(process.cwd(), r.outfile)} (xoauth-mail ${r.version}, ${r.bytes} bytes, ${bundledPackages(r.metafile).size} packages inside)\n`,
+  );
+}
