@@ -73,6 +73,13 @@ export const MEMORY_LISTENERS: MemoryListener[] = [
     session: smtpSession,
     note: "SMTP, `upstream: graph` (sendMail): one ~2 KB message, QUIT",
   },
+  {
+    name: "pop3-graph",
+    protocol: "pop3",
+    upstream: () => "graph",
+    session: pop3Session,
+    note: "POP3, `upstream: graph` (the inbox read through Graph): USER/PASS, STAT, RETR 1, QUIT",
+  },
 ];
 
 export interface MemSample {
