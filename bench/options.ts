@@ -9,7 +9,7 @@ export interface Options {
   bigBytes: number;
   tokenMailboxes: number;
   concurrentSessions: number;
-  /** Scenarios to run (default all): loopback, latency, memory, tokens, proxy, graph, bundle. */
+  /** Scenarios to run (default all): loopback, latency, memory, tokens, proxy, graph, bundle, proxy-memory. */
   only: Set<string>;
   /** `--only` left some scenarios out: RESULTS.md keeps the other sections of its previous version. */
   partial: boolean;
@@ -19,7 +19,19 @@ export interface Options {
   peers: Set<string> | undefined;
 }
 
-export const SCENARIOS = ["loopback", "latency", "memory", "tokens", "proxy", "graph", "bundle"] as const;
+export const SCENARIOS = [
+  "loopback",
+  "latency",
+  "memory",
+  "tokens",
+  "proxy",
+  "graph",
+  "bundle",
+  "proxy-memory",
+] as const;
+
+/** Scenarios that need no Dovecot and no filled mailboxes (the bundle, and the proxy memory on its own sandbox). */
+export const SANDBOX_ONLY: readonly string[] = ["bundle", "proxy-memory"];
 
 export function parseOptions(argv: string[]): Options {
   const quick = argv.includes("--quick");

@@ -3,17 +3,19 @@ import { machineLines } from "./machine.js";
 import { getmailLostWakeups } from "./peers/getmail.js";
 import { bundleSection } from "./report-bundle.js";
 import { graphSection, graphTargets } from "./report-graph.js";
+import { proxyMemorySection, proxyMemoryTargets } from "./report-proxy-memory.js";
 import { peerTable, ratioTarget, type Target } from "./report-table.js";
 import type { BundleResult } from "./scenarios/bundle.js";
 import type { PeerResult } from "./scenarios/compare.js";
 import type { GraphResult } from "./scenarios/graph.js";
 import type { MemoryResult } from "./scenarios/memory.js";
 import type { ProxyResult } from "./scenarios/proxy.js";
+import type { ProxyMemoryResult } from "./scenarios/proxy-memory.js";
 import type { TokenResult } from "./scenarios/tokens.js";
 import { fmtTiming, mbPerSec } from "./stats.js";
 
 /** The targets table's heading (a partial run merges its rows into the old table: bench/results-merge.ts). */
-export const TARGETS_HEADING = "## Targets (issues #6 and #13)";
+export const TARGETS_HEADING = "## Targets (issues #6, #13 and #14)";
 
 export interface Results {
   command: string;
@@ -25,6 +27,7 @@ export interface Results {
   proxy?: ProxyResult & { bytes: number };
   graph?: GraphResult;
   bundle?: BundleResult;
+  proxyMemory?: ProxyMemoryResult;
   profile?: string;
   totalSeconds: number;
 }
@@ -76,6 +79,7 @@ function targets(r: Results): Target[] {
       met: r.proxy.sessionErrors === 0,
     });
   }
+  t.push(...proxyMemoryTargets(r.proxyMemory));
   return t;
 }
 
@@ -137,6 +141,7 @@ export function renderResults(r: Results): string {
   }
   if (r.graph) md.push(...graphSection(r.graph));
   if (r.bundle) md.push(...bundleSection(r.bundle));
+  if (r.proxyMemory) md.push(...proxyMemorySection(r.proxyMemory, r.command));
   const peers = new Map<string, string>();
   for (const row of [...(r.loopback?.rows ?? []), ...(r.latency?.rows ?? [])]) peers.set(row.peer.label, row.peer.note);
   md.push("## How each client ran", "");

@@ -2,7 +2,7 @@
  * `npm run bench` (issue #6): xoauth-mail against getmail6, fetchmail, hand-written Python and a bare client, on one
  * real Dovecot, and `fetch --protocol graph` against a one-at-a-time Graph client on the sandbox's Graph fake, in one
  * run; writes bench/RESULTS.md and prints it. `--quick` is the few-minutes smoke variant, `--rounds N` sets the rounds,
- * `--only loopback,latency,memory,tokens,proxy,graph,bundle` picks scenarios (RESULTS.md then keeps the other sections),
+ * `--only loopback,latency,memory,tokens,proxy,graph,bundle,proxy-memory` picks scenarios (RESULTS.md then keeps the other sections),
  * `--peers id,id` picks clients, `--profile` adds a CPU profile of one fetch per protocol.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import { keepOwnSections } from "../test/harness/results-md.js";
 import { cleanupAll, installSignalHandlers } from "./cleanup.js";
 import { startBenchEnv } from "./env.js";
 import { fillGraphMailboxes } from "./graph-setup.js";
-import { type Options, parseOptions } from "./options.js";
+import { type Options, parseOptions, SANDBOX_ONLY } from "./options.js";
 import { RESULTS_MD } from "./paths.js";
 import { profileFetch } from "./profile.js";
 import { type Results, renderResults } from "./report.js";
@@ -21,6 +21,7 @@ import { latencyScenario, ONE_WAY_MS } from "./scenarios/latency.js";
 import { loopbackScenario, targetsFor } from "./scenarios/loopback.js";
 import { memoryScenario } from "./scenarios/memory.js";
 import { proxyScenario } from "./scenarios/proxy.js";
+import { proxyMemoryScenario } from "./scenarios/proxy-memory.js";
 import { tokensScenario } from "./scenarios/tokens.js";
 import { fillMailboxes } from "./setup.js";
 
@@ -33,9 +34,10 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
   const r: Results = { command, setup: "start-up only (no mail data)", totalSeconds: 0 };
-  // The bundle section needs no mail server: `--only bundle` starts none.
-  if ([...o.only].some((s) => s !== "bundle")) await serverScenarios(o, r, command);
+  // The bundle section needs no mail server, the proxy memory one brings its own sandbox: alone they start no Dovecot.
+  if ([...o.only].some((s) => !SANDBOX_ONLY.includes(s))) await serverScenarios(o, r, command);
   if (o.only.has("bundle")) r.bundle = await bundleScenario(o.rounds, log);
+  if (o.only.has("proxy-memory")) r.proxyMemory = await proxyMemoryScenario(o, log);
   r.totalSeconds = (Date.now() - t0) / 1000;
   let previous = "";
   try {

@@ -1,6 +1,6 @@
 /** The proxy server: one TCP listener per configured listener, connection limits, graceful drain. */
 import { randomBytes } from "node:crypto";
-import { setMaxListeners } from "node:events";
+import { getEventListeners, setMaxListeners } from "node:events";
 import net, { type Socket } from "node:net";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { XoauthError } from "../errors.js";
@@ -51,6 +51,17 @@ export interface ProxyServer {
   close(drainMs?: number): Promise<void>;
   /** Open client sockets (server side) across all listeners, including ones being turned away. */
   connections(): Promise<number>;
+  /**
+   * What the server holds per session: client sockets, running sessions, listeners on the shutdown signal. All
+   * three are 0 once every session has ended (memory bounded by the open sessions, not by how many there were).
+   */
+  registries(): SessionRegistries;
+}
+
+export interface SessionRegistries {
+  sockets: number;
+  sessions: number;
+  shutdownListeners: number;
 }
 
 /** Waits for `p` at most `ms` (the timer is cleared either way). */
@@ -172,5 +183,10 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       );
       return counts.reduce((a, b) => a + b, 0);
     },
+    registries: () => ({
+      sockets: open.size,
+      sessions: running.size,
+      shutdownListeners: getEventListeners(shutdown.signal, "abort").length,
+    }),
   };
 }

@@ -3,12 +3,13 @@
  * told 235 at once, and the proxy serves MAIL/RCPT/DATA itself (graph-relay.ts), sending each message with Graph
  * sendMail as the account's mailbox (src/send/graph-send.ts: MIME byte for byte up to ~3 MB, the draft and upload
  * session path up to 35 MB). The Graph client, and so the first token request, is created only for a message.
+ * The send path (MIME parsing, the draft and upload code) is loaded with the first message too: a proxy that only
+ * relays to a mail server, or has not sent yet, does not carry it in memory.
  * POP3 listeners: graph-pop3.ts.
  */
 import { Socket } from "node:net";
 import { XoauthError } from "../../errors.js";
 import type { GraphClient, GraphClientOptions } from "../../graph/types.js";
-import { sendViaGraph } from "../../send/graph-send.js";
 import type { UpstreamLoginRequest, UpstreamSession } from "../types.js";
 import { serveGraphRelay } from "./graph-relay.js";
 
@@ -63,6 +64,7 @@ export function graphUpstreamSession(req: UpstreamLoginRequest, opts: GraphUpstr
         async send(mime, envelope) {
           const c = await openGraphClient(req, opts);
           try {
+            const { sendViaGraph } = await import("../../send/graph-send.js");
             const r = await sendViaGraph(c, { mime, envelope });
             return { requestId: r.requestId, path: r.path, bytes: r.bytes, headerOnly: r.headerOnly };
           } finally {
