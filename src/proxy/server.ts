@@ -176,6 +176,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       shutdown.abort();
       await settledWithin(Promise.all([...running]), (opts.closeGraceMs ?? CLOSE_GRACE_MS) + 1000);
       for (const s of open) s.destroy();
+      opts.upstream.close?.();
     },
     async connections() {
       const counts = await Promise.all(

@@ -66,6 +66,8 @@ export interface UpstreamLoginRequest {
 /** Connects upstream and logs in with XOAUTH2; rejects with an XoauthError. */
 export interface UpstreamLogin {
   login(req: UpstreamLoginRequest): Promise<UpstreamSession>;
+  /** Releases what logins share (the Graph clients); called when the proxy has stopped. */
+  close?(): void;
 }
 
 /** Outcome of one login attempt, as the frontend needs it to answer the client. */

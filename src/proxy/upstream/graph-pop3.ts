@@ -13,7 +13,7 @@
 import { Socket } from "node:net";
 import type { UpstreamLoginRequest, UpstreamSession } from "../types.js";
 import { untilAborted } from "./cancel.js";
-import { type GraphUpstreamOptions, openGraphClient } from "./graph.js";
+import { type GraphUpstreamOptions, leaseGraphClient } from "./graph.js";
 import { listMaildrop, type MaildropEntry } from "./graph-pop3-maildrop.js";
 import { serveGraphPop3 } from "./graph-pop3-session.js";
 
@@ -22,17 +22,23 @@ export async function graphPop3Login(
   req: UpstreamLoginRequest,
   opts: GraphUpstreamOptions = {},
 ): Promise<UpstreamSession> {
-  const client = await openGraphClient(req, opts);
+  const lease = await leaseGraphClient(req, opts);
+  const { client } = lease;
+  let released = false;
+  const release = (): void => {
+    if (!released) lease.release();
+    released = true;
+  };
   let drop: MaildropEntry[];
   try {
     drop = await untilAborted(listMaildrop(client, req.target.folder ?? "inbox"), req.signal);
   } catch (e) {
-    client.close();
+    release();
     throw e;
   }
-  // A session that ends before it is served (client gone, shutdown) destroys this placeholder: the client goes too.
+  // A session that ends before it is served (client gone, shutdown) destroys this placeholder: the lease ends too.
   const socket = new Socket();
-  socket.once("close", () => client.close());
+  socket.once("close", release);
   const octets = drop.reduce((n, m) => n + m.size, 0);
   return {
     socket,
@@ -42,7 +48,7 @@ export async function graphPop3Login(
       try {
         return await serveGraphPop3(c, { client, drop, deleteTo: req.target.deleteTo ?? "deleteditems" });
       } finally {
-        client.close();
+        release();
         socket.destroy();
       }
     },

@@ -3,7 +3,7 @@ import { connect } from "../../net/connect.js";
 import type { UpstreamLogin, UpstreamLoginRequest, UpstreamSession } from "../types.js";
 import { cancelledError, untilAborted } from "./cancel.js";
 import { UpstreamConn } from "./conn.js";
-import { graphUpstreamSession } from "./graph.js";
+import { GraphClients, graphUpstreamSession } from "./graph.js";
 import { graphPop3Login } from "./graph-pop3.js";
 import { imapUpstreamLogin } from "./imap.js";
 import { pop3UpstreamLogin } from "./pop3.js";
@@ -17,13 +17,18 @@ export interface UpstreamOptions {
 }
 
 export function createUpstreamLogin(opts: UpstreamOptions = {}): UpstreamLogin {
+  // `upstream: graph` listeners share one Graph client per account (created on first use, closed with the proxy).
+  const graphClients = new GraphClients(opts.ca ? { ca: opts.ca } : {});
   return {
+    close() {
+      graphClients.close();
+    },
     async login(req: UpstreamLoginRequest): Promise<UpstreamSession> {
       const { signal } = req;
       if (signal?.aborted) throw cancelledError();
       opts.onConnect?.(req);
       if (req.target.graph) {
-        const g = opts.ca ? { ca: opts.ca } : {};
+        const g = { clients: graphClients };
         return req.protocol === "pop3" ? graphPop3Login(req, g) : graphUpstreamSession(req, g);
       }
       const connecting = connect({
