@@ -169,6 +169,72 @@ describe("proxy SMTP listener with upstream: graph (sandbox Graph fake, Python s
     }
   });
 
+  it("swaks (a real SMTP client) through the proxy: AUTH PLAIN, an envelope-only Bcc, the message byte for byte", async (t) => {
+    const which = await promisify(execFile)("sh", ["-c", "command -v swaks"]).catch(() => undefined);
+    if (!which) {
+      // scripts/test-deps.mjs installs swaks (and fails under XOAUTH_TEST_STRICT=1 when it cannot).
+      t.skip("swaks is not installed");
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), "graph-swaks-"));
+    try {
+      // swaks ends the DATA with "\r\n.\r\n" after the file, so a file without a final line end arrives with one.
+      const eml = Buffer.from(
+        `From: ${MB}\r\nTo: office@contoso.example\r\nSubject: swaks\r\n\r\n.leading dot\r\nline 2\r\n`,
+      );
+      writeFileSync(join(dir, "scan.eml"), eml.subarray(0, -2));
+      const n = w.graph.sent.length;
+      const r = await promisify(execFile)("swaks", [
+        "--server",
+        `127.0.0.1:${port}`,
+        "--auth",
+        "PLAIN",
+        "--auth-user",
+        "scanner",
+        "--auth-password",
+        LOCAL_PASSWORD,
+        "--from",
+        MB,
+        "--to",
+        "office@contoso.example,audit@fabrikam.example",
+        "--data",
+        `@${join(dir, "scan.eml")}`,
+        "--hide-all",
+      ]);
+      assert.equal(r.stderr, "");
+      assert.equal(w.graph.sent.length, n + 1);
+      const sent = w.graph.sent.at(-1);
+      assert.equal(sent?.raw.toString("latin1"), `Bcc: audit@fabrikam.example\r\n${eml.toString("latin1")}`);
+      // The same swaks with a wrong local password: refused by the proxy, no token asked for, nothing sent.
+      const before = graphTokens.calls;
+      const bad = await promisify(execFile)("swaks", [
+        "--server",
+        `127.0.0.1:${port}`,
+        "--auth",
+        "PLAIN",
+        "--auth-user",
+        "scanner",
+        "--auth-password",
+        "wrong-password",
+        "--from",
+        MB,
+        "--to",
+        "office@contoso.example",
+        "--data",
+        `@${join(dir, "scan.eml")}`,
+      ]).then(
+        () => ({ code: 0, out: "" }),
+        (e: { code?: number; stdout?: string }) => ({ code: e.code ?? -1, out: e.stdout ?? "" }),
+      );
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.out, /^<\*\* 535 5\.7\.8 /m);
+      assert.equal(graphTokens.calls, before);
+      assert.equal(w.graph.sent.length, n + 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a header recipient outside RCPT TO: Graph delivers to it too, and the log says so", async () => {
     const msg = Buffer.from(`From: ${MB}\r\nTo: b@example.com\r\nCc: extra@example.com\r\nSubject: cc\r\n\r\nx\r\n`);
     const r = await send({ to: ["b@example.com"], msg });
