@@ -6,10 +6,12 @@ export interface Options {
   bulkMessages: number;
   bulkBytes: number;
   latencyMessages: number;
+  /** Messages (1-27 KB) of the small-poll section. */
+  pollMessages: number;
   bigBytes: number;
   tokenMailboxes: number;
   concurrentSessions: number;
-  /** Scenarios to run (default all): loopback, latency, memory, tokens, proxy, graph. */
+  /** Scenarios to run (default all): loopback, latency, small, memory, tokens, proxy, graph. */
   only: Set<string>;
   /** `--only` left some scenarios out: RESULTS.md keeps the other sections of its previous version. */
   partial: boolean;
@@ -19,7 +21,7 @@ export interface Options {
   peers: Set<string> | undefined;
 }
 
-export const SCENARIOS = ["loopback", "latency", "memory", "tokens", "proxy", "graph"] as const;
+export const SCENARIOS = ["loopback", "latency", "small", "memory", "tokens", "proxy", "graph"] as const;
 
 export function parseOptions(argv: string[]): Options {
   const quick = argv.includes("--quick");
@@ -41,6 +43,7 @@ export function parseOptions(argv: string[]): Options {
     bulkMessages: quick ? 200 : 2000,
     bulkBytes: (quick ? 20 : 200) * 1_048_576,
     latencyMessages: quick ? 50 : 200,
+    pollMessages: quick ? 200 : 800,
     bigBytes: 100 * 1_048_576,
     tokenMailboxes: 20,
     concurrentSessions: 200,
