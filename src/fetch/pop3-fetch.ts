@@ -8,7 +8,7 @@ import { pipeline } from "node:stream/promises";
 import { Pop3Client } from "../pop3/client.js";
 import { deliveryName } from "../store/names.js";
 import { BatchCommitter } from "./committer.js";
-import type { FetchContext } from "./context.js";
+import { connectedWithToken, type FetchContext } from "./context.js";
 import { listMessages, type Pop3Message } from "./pop3-ids.js";
 import { secureRecovered } from "./recovery.js";
 
@@ -38,13 +38,7 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
       ...(t.dataIdleMs ? { dataIdleMs: t.dataIdleMs } : {}),
     },
   });
-  let client: Pop3Client;
-  try {
-    client = await connecting;
-  } catch (err) {
-    await tokenP; // a token failure is the cause to report (it came first before the two overlapped)
-    throw err;
-  }
+  const client = await connectedWithToken(connecting, tokenP);
   try {
     ctx.lastToken = (await tokenP).token;
     await client.authenticateXoauth2(opts.account, ctx.lastToken);
