@@ -4,7 +4,6 @@
  * sync per batch (overlapping the next batch's download), state record, only then DELE (--delete), and QUIT to
  * commit the deletions.
  */
-import { pipeline } from "node:stream/promises";
 import { Pop3Client } from "../pop3/client.js";
 import { deliveryName } from "../store/names.js";
 import { BatchCommitter } from "./committer.js";
@@ -82,7 +81,9 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
         const name = deliveryName({ account: opts.account, protocol: "pop3", id: m.id });
         const d = await md.beginDelivery(name);
         try {
-          await pipeline(stream, d.writable);
+          // Chunk by chunk rather than stream.pipeline(): that one makes an AbortController per message and aborts it
+          // at the end (a DOMException with a stack trace each): 0.1-0.2 s of CPU for 800 small messages.
+          for await (const chunk of stream) await d.write(chunk as Buffer);
         } catch (err) {
           await d.abort();
           throw err;
@@ -100,8 +101,10 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
       // the next run deletes what is recorded as delivered).
       return;
     }
-    await client.quit();
-    if (deleted.length > 0) {
+    // QUIT commits the DELEs (RFC 1939 §6): its +OK is awaited when there are any; without, nothing waits for it.
+    if (deleted.length === 0) client.quitWithoutAnswer();
+    else {
+      await client.quit();
       state.markDeleted(deleted);
       await state.flush();
       ctx.counters.deleted += deleted.length;
