@@ -9,7 +9,7 @@ import type { MemoryResult } from "./scenarios/memory.js";
 import type { ProxyResult } from "./scenarios/proxy.js";
 import type { SmallResult } from "./scenarios/small.js";
 import type { TokenResult } from "./scenarios/tokens.js";
-import { fmtSec, fmtTiming, mbPerSec } from "./stats.js";
+import { fmtSec, fmtTiming, mbPerSec, type Timing } from "./stats.js";
 
 /** The targets table's heading (a partial run merges its rows into the old table: bench/results-merge.ts). */
 export const TARGETS_HEADING = "## Targets (issues #6 and #13)";
@@ -17,7 +17,7 @@ export const TARGETS_HEADING = "## Targets (issues #6 and #13)";
 export interface Results {
   command: string;
   setup: string;
-  loopback?: { rows: PeerResult[]; bytes: number; messages: number };
+  loopback?: { rows: PeerResult[]; disk: Timing; bytes: number; messages: number };
   latency?: { rows: PeerResult[]; bytes: number; messages: number; rttMs: number };
   small?: SmallResult & { bytes: number; messages: number };
   memory?: { rows: MemoryResult[]; bytes: number };
@@ -116,7 +116,32 @@ function smallSection(s: NonNullable<Results["small"]>): string[] {
   ] as const)
     md.push(`| ${label} | ${fmtTiming(t)} | ${t.rounds} | ${x(t.median / n)} |`);
   md.push("", `(${fmtSec(n)} of each run is the start of node itself.)`, "");
+  md.push(...diskLines(s.rows, s.disk, s.messages, "poplib-fsync"), "");
   return md;
+}
+
+/** What the disk alone costs next to our times (bench/disk.ts), and the sum it bounds us by against `peer`. */
+function diskLines(rows: PeerResult[], disk: Timing, messages: number, peer: string): string[] {
+  const p = median(rows, peer);
+  const ours = (["pop3", "imap"] as const).map((x) => [x, median(rows, `xoauth-${x}`)] as const);
+  const out = [
+    `Disk alone, same run: the ${messages} message files written, fsynced and renamed (4 in flight, as our commits on ` +
+      `libuv's 4 threads) with one directory fsync per 64 — ${fmtTiming(disk)}, ${(disk.median / messages).toFixed(2)} ms per message.`,
+  ];
+  if (peer === "bare" && p !== undefined)
+    out.push(
+      "",
+      `The bare client plus the disk alone: ${fmtSec(p + disk.median)}; ` +
+        ours
+          .filter(([, t]) => t !== undefined)
+          .map(
+            ([x, t]) =>
+              `${x.toUpperCase()} ${fmtSec(t as number)} = ${((100 * (p + disk.median)) / (t as number)).toFixed(0)}% of that sum's speed`,
+          )
+          .join(", ") +
+        ".",
+    );
+  return out;
 }
 
 export function renderResults(r: Results): string {
@@ -136,6 +161,7 @@ export function renderResults(r: Results): string {
       "",
     );
     md.push(...peerTable(r.loopback.rows, r.loopback.bytes), "");
+    md.push(...diskLines(r.loopback.rows, r.loopback.disk, r.loopback.messages, "bare"), "");
   }
   if (r.latency) {
     md.push(

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}), after an untimed warm-up.`,
     totalSeconds: 0,
   };
-  if (o.only.has("loopback")) r.loopback = { rows: await loopbackScenario(env, o, boxes.bulk, log), ...boxes.bulk };
+  if (o.only.has("loopback")) r.loopback = { ...(await loopbackScenario(env, o, boxes.bulk, log)), ...boxes.bulk };
   if (o.only.has("latency"))
     r.latency = { rows: await latencyScenario(env, o, boxes.small, log), ...boxes.small, rttMs: 2 * ONE_WAY_MS };
   if (o.only.has("small")) r.small = { ...(await smallScenario(env, o, boxes.poll, log)), ...boxes.poll };

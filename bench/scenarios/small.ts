@@ -11,13 +11,15 @@ import { poplibFsyncPeer } from "../peers/python.js";
 import { runXoauth, xoauthPeer } from "../peers/xoauth.js";
 import { mustSucceed, run } from "../proc.js";
 import { summarize, type Timing } from "../stats.js";
-import { comparePeers, type PeerResult } from "./compare.js";
-import { targetsFor } from "./loopback.js";
+import type { PeerResult } from "./compare.js";
+import { compareOnLoopback, diskRounds, targetsFor } from "./loopback.js";
 
 export interface SmallResult {
   rows: PeerResult[];
   /** `fetch` with nothing new per protocol, and `node -e 0`, timed in the same rounds. */
   idle: { pop3: Timing; imap: Timing; node: Timing };
+  /** The disk alone: the 800 files written, fsynced and renamed as a fetch does. */
+  disk: Timing;
 }
 
 export async function smallScenario(
@@ -28,16 +30,7 @@ export async function smallScenario(
 ): Promise<SmallResult> {
   log(`small: ${box.messages} small messages, ${o.rounds} round(s) per peer`);
   const targets = targetsFor(box, { pop3: env.dc.ports.pop3s, imap: env.dc.ports.imaps });
-  const peers = [xoauthPeer("pop3"), xoauthPeer("imap"), poplibFsyncPeer()];
-  const rows = await comparePeers(
-    env,
-    peers,
-    targets,
-    o.rounds,
-    log,
-    [xoauthPeer("pop3"), xoauthPeer("imap")],
-    o.peers,
-  );
+  const rows = await compareOnLoopback(env, o, box, [xoauthPeer("pop3"), xoauthPeer("imap"), poplibFsyncPeer()], log);
 
   // Nothing new: a Maildir (and state) filled by one untimed run, then timed runs that find nothing to fetch.
   const filled = {
@@ -60,5 +53,10 @@ export async function smallScenario(
     );
   }
   for (const p of ["pop3", "imap"] as const) dropDir(join(filled[p], ".."));
-  return { rows, idle: { pop3: summarize(times.pop3), imap: summarize(times.imap), node: summarize(times.node) } };
+  const disk = await diskRounds(env, box.mailbox, o.rounds, log);
+  return {
+    rows,
+    idle: { pop3: summarize(times.pop3), imap: summarize(times.imap), node: summarize(times.node) },
+    disk,
+  };
 }
