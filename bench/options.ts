@@ -6,10 +6,12 @@ export interface Options {
   bulkMessages: number;
   bulkBytes: number;
   latencyMessages: number;
+  /** Messages (1-27 KB) of the small-poll section. */
+  pollMessages: number;
   bigBytes: number;
   tokenMailboxes: number;
   concurrentSessions: number;
-  /** Scenarios to run (default all): loopback, latency, memory, tokens, proxy, graph, bundle, proxy-memory. */
+  /** Scenarios to run (default all): loopback, latency, small, memory, tokens, proxy, graph, bundle, proxy-memory. */
   only: Set<string>;
   /** `--only` left some scenarios out: RESULTS.md keeps the other sections of its previous version. */
   partial: boolean;
@@ -22,6 +24,7 @@ export interface Options {
 export const SCENARIOS = [
   "loopback",
   "latency",
+  "small",
   "memory",
   "tokens",
   "proxy",
@@ -53,6 +56,7 @@ export function parseOptions(argv: string[]): Options {
     bulkMessages: quick ? 200 : 2000,
     bulkBytes: (quick ? 20 : 200) * 1_048_576,
     latencyMessages: quick ? 50 : 200,
+    pollMessages: quick ? 200 : 800,
     bigBytes: 100 * 1_048_576,
     tokenMailboxes: 20,
     concurrentSessions: 200,

@@ -34,9 +34,11 @@ const WHERE_IT_GOES = [
     "thread and glibc keeps one such block in each thread's malloc arena, so 4 pool threads hold ~64 MB (a bare node " +
     "process: 43 -> 108 MB for 50 checks, and no further for 50 more); that is bounded by the pool size, not by the " +
     "sessions. The per-session registries are empty after every session (test/proxy/memory.test.ts) and all " +
-    "upstream TLS connections share one context per CA list. With `upstream: graph` (SMTP) each message builds a " +
-    "Graph client and TLS connection that V8 frees only at a major GC: RSS climbs ~4 MB per 100 messages and falls " +
-    "back at that GC (measured over 2,500 messages: 158 -> 219 -> 169 MB).",
+    "upstream TLS connections share one context per CA list. With `upstream: graph` the proxy keeps one Graph " +
+    "client per account, shared by all its SMTP and POP3 sessions (Microsoft's 4 concurrent requests per mailbox " +
+    "hold across sessions, TLS connections are reused); before, each message built its own client and TLS " +
+    "connection, which V8 freed only at a major GC (RSS climbed ~4 MB per 100 messages and fell back at that GC: " +
+    "158 -> 219 -> 169 MB over 2,500 messages).",
 ];
 
 const mb = (s: MemSample) => `${s.rssMb.toFixed(1)} MB`;

@@ -4,24 +4,26 @@ import { getmailLostWakeups } from "./peers/getmail.js";
 import { bundleSection } from "./report-bundle.js";
 import { graphSection, graphTargets } from "./report-graph.js";
 import { proxyMemorySection, proxyMemoryTargets } from "./report-proxy-memory.js";
-import { peerTable, ratioTarget, type Target } from "./report-table.js";
+import { median, peerTable, ratioTarget, type Target, x } from "./report-table.js";
 import type { BundleResult } from "./scenarios/bundle.js";
 import type { PeerResult } from "./scenarios/compare.js";
 import type { GraphResult } from "./scenarios/graph.js";
 import type { MemoryResult } from "./scenarios/memory.js";
 import type { ProxyResult } from "./scenarios/proxy.js";
 import type { ProxyMemoryResult } from "./scenarios/proxy-memory.js";
+import type { SmallResult } from "./scenarios/small.js";
 import type { TokenResult } from "./scenarios/tokens.js";
-import { fmtTiming, mbPerSec } from "./stats.js";
+import { fmtSec, fmtTiming, mbPerSec, type Timing } from "./stats.js";
 
 /** The targets table's heading (a partial run merges its rows into the old table: bench/results-merge.ts). */
-export const TARGETS_HEADING = "## Targets (issues #6, #13 and #14)";
+export const TARGETS_HEADING = "## Targets (issues #6, #13, #14 and #16)";
 
 export interface Results {
   command: string;
   setup: string;
-  loopback?: { rows: PeerResult[]; bytes: number; messages: number };
+  loopback?: { rows: PeerResult[]; disk: Timing; bytes: number; messages: number };
   latency?: { rows: PeerResult[]; bytes: number; messages: number; rttMs: number };
+  small?: SmallResult & { bytes: number; messages: number };
   memory?: { rows: MemoryResult[]; bytes: number };
   tokens?: TokenResult;
   proxy?: ProxyResult & { bytes: number };
@@ -53,6 +55,7 @@ function targets(r: Results): Target[] {
   t.push(
     ...ratioTarget(lat, "xoauth-pop3", "fetchmail", 10, "50 ms RTT: POP3 (PIPELINING) >= 10x faster than fetchmail"),
   );
+  t.push(...smallTargets(r.small));
   for (const m of r.memory?.rows ?? [])
     t.push({
       name: `100 MB message, ${m.protocol.toUpperCase()}: peak RSS <= 80 MB`,
@@ -83,6 +86,71 @@ function targets(r: Results): Target[] {
   return t;
 }
 
+/** Small polls (issue #16): our whole process at most 0.67x the time of the poplib + fsync script. */
+function smallTargets(s: Results["small"]): Target[] {
+  const py = s && median(s.rows, "poplib-fsync");
+  if (!s || py === undefined) return [];
+  return (["pop3", "imap"] as const).flatMap((p) => {
+    const ours = median(s.rows, `xoauth-${p}`);
+    if (ours === undefined) return [];
+    return [
+      {
+        name: `${s.messages} small messages: ${p.toUpperCase()} fetch (whole process) <= 0.67x the time of a Python poplib + fsync loop`,
+        result: x(ours / py),
+        met: ours / py <= 0.67,
+      },
+    ];
+  });
+}
+
+function smallSection(s: NonNullable<Results["small"]>): string[] {
+  const md = [
+    `## Small polls: ${s.messages} messages of 1-27 KB, ${(s.bytes / 1_048_576).toFixed(1)} MB, implicit TLS, whole process`,
+    "",
+    ...peerTable(s.rows, s.bytes),
+    "",
+    "`fetch` with nothing new (the Maildir and state of an earlier run; one process start, one cached token read, one " +
+      "TLS login and a listing of all messages), next to a bare `node -e 0` (no `NODE_EXTRA_CA_CERTS`), same rounds:",
+    "",
+    "| run | median (min .. max) | rounds | / node -e 0 |",
+    "|---|---|---|---|",
+  ];
+  const n = s.idle.node.median;
+  for (const [label, t] of [
+    ["fetch, nothing new (POP3)", s.idle.pop3],
+    ["fetch, nothing new (IMAP)", s.idle.imap],
+    ["node -e 0", s.idle.node],
+  ] as const)
+    md.push(`| ${label} | ${fmtTiming(t)} | ${t.rounds} | ${x(t.median / n)} |`);
+  md.push("", `(${fmtSec(n)} of each run is the start of node itself.)`, "");
+  md.push(...diskLines(s.rows, s.disk, s.messages, "poplib-fsync"), "");
+  return md;
+}
+
+/** What the disk alone costs next to our times (bench/disk.ts), and the sum it bounds us by against `peer`. */
+function diskLines(rows: PeerResult[], disk: Timing, messages: number, peer: string): string[] {
+  const p = median(rows, peer);
+  const ours = (["pop3", "imap"] as const).map((x) => [x, median(rows, `xoauth-${x}`)] as const);
+  const out = [
+    `Disk alone, same run: the ${messages} message files written, fsynced and renamed (4 in flight, as our commits on ` +
+      `libuv's 4 threads) with one directory fsync per 64 — ${fmtTiming(disk)}, ${(disk.median / messages).toFixed(2)} ms per message.`,
+  ];
+  if (peer === "bare" && p !== undefined)
+    out.push(
+      "",
+      `The bare client plus the disk alone: ${fmtSec(p + disk.median)}; ` +
+        ours
+          .filter(([, t]) => t !== undefined)
+          .map(
+            ([x, t]) =>
+              `${x.toUpperCase()} ${fmtSec(t as number)} = ${((100 * (p + disk.median)) / (t as number)).toFixed(0)}% of that sum's speed`,
+          )
+          .join(", ") +
+        ".",
+    );
+  return out;
+}
+
 export function renderResults(r: Results): string {
   const md: string[] = [
     "# xoauth-mail benchmark results",
@@ -100,6 +168,7 @@ export function renderResults(r: Results): string {
       "",
     );
     md.push(...peerTable(r.loopback.rows, r.loopback.bytes), "");
+    md.push(...diskLines(r.loopback.rows, r.loopback.disk, r.loopback.messages, "bare"), "");
   }
   if (r.latency) {
     md.push(
@@ -108,6 +177,7 @@ export function renderResults(r: Results): string {
     );
     md.push(...peerTable(r.latency.rows, r.latency.bytes), "");
   }
+  if (r.small) md.push(...smallSection(r.small));
   if (r.memory) {
     md.push(
       `## Memory: one ${(r.memory.bytes / 1_048_576).toFixed(0)} MB message`,
@@ -143,7 +213,8 @@ export function renderResults(r: Results): string {
   if (r.bundle) md.push(...bundleSection(r.bundle));
   if (r.proxyMemory) md.push(...proxyMemorySection(r.proxyMemory, r.command));
   const peers = new Map<string, string>();
-  for (const row of [...(r.loopback?.rows ?? []), ...(r.latency?.rows ?? [])]) peers.set(row.peer.label, row.peer.note);
+  for (const row of [...(r.loopback?.rows ?? []), ...(r.latency?.rows ?? []), ...(r.small?.rows ?? [])])
+    peers.set(row.peer.label, row.peer.note);
   md.push("## How each client ran", "");
   for (const [label, note] of peers) md.push(`- **${label}**: ${note}`);
   if (getmailLostWakeups > 0)

@@ -2,7 +2,8 @@
  * `npm run bench` (issue #6): xoauth-mail against getmail6, fetchmail, hand-written Python and a bare client, on one
  * real Dovecot, and `fetch --protocol graph` against a one-at-a-time Graph client on the sandbox's Graph fake, in one
  * run; writes bench/RESULTS.md and prints it. `--quick` is the few-minutes smoke variant, `--rounds N` sets the rounds,
- * `--only loopback,latency,memory,tokens,proxy,graph,bundle,proxy-memory` picks scenarios (RESULTS.md then keeps the other sections),
+ * `--only loopback,latency,small,memory,tokens,proxy,graph,bundle,proxy-memory` picks scenarios (RESULTS.md then keeps
+ * the other sections),
  * `--peers id,id` picks clients, `--profile` adds a CPU profile of one fetch per protocol.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -22,6 +23,7 @@ import { loopbackScenario, targetsFor } from "./scenarios/loopback.js";
 import { memoryScenario } from "./scenarios/memory.js";
 import { proxyScenario } from "./scenarios/proxy.js";
 import { proxyMemoryScenario } from "./scenarios/proxy-memory.js";
+import { smallScenario } from "./scenarios/small.js";
 import { tokensScenario } from "./scenarios/tokens.js";
 import { fillMailboxes } from "./setup.js";
 
@@ -58,11 +60,14 @@ async function serverScenarios(o: Options, r: Results, command: string): Promise
   r.setup =
     `seed 20240601; bulk ${boxes.bulk.messages} messages / ${(boxes.bulk.bytes / 1_048_576).toFixed(0)} MB ` +
     "(80% 2-20 KB, 17% 20-500 KB, 3% 0.5-5 MB); " +
-    `${boxes.small.messages} small (2-20 KB) for the RTT test; one ${(boxes.big.bytes / 1_048_576).toFixed(0)} MB message; ` +
+    `${boxes.small.messages} small (2-20 KB) for the RTT test; ${boxes.poll.messages} small (1-27 KB, ` +
+    `${(boxes.poll.bytes / 1_048_576).toFixed(1)} MB) for small polls; one ` +
+    `${(boxes.big.bytes / 1_048_576).toFixed(0)} MB message; ` +
     `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}), after an untimed warm-up.`;
-  if (o.only.has("loopback")) r.loopback = { rows: await loopbackScenario(env, o, boxes.bulk, log), ...boxes.bulk };
+  if (o.only.has("loopback")) r.loopback = { ...(await loopbackScenario(env, o, boxes.bulk, log)), ...boxes.bulk };
   if (o.only.has("latency"))
     r.latency = { rows: await latencyScenario(env, o, boxes.small, log), ...boxes.small, rttMs: 2 * ONE_WAY_MS };
+  if (o.only.has("small")) r.small = { ...(await smallScenario(env, o, boxes.poll, log)), ...boxes.poll };
   if (o.only.has("memory")) r.memory = { rows: await memoryScenario(env, boxes.big, log), bytes: boxes.big.bytes };
   if (o.only.has("tokens")) r.tokens = await tokensScenario(env, boxes.many, log);
   if (o.only.has("proxy"))

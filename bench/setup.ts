@@ -6,6 +6,7 @@ import type { Options } from "./options.js";
 export const SEED = 20240601;
 export const BULK = "bulk@bench.test";
 export const SMALL = "small@bench.test";
+export const POLL = "poll@bench.test";
 export const BIG = "big@bench.test";
 export const many = (n: number) =>
   Array.from({ length: n }, (_, i) => `mb${String(i + 1).padStart(2, "0")}@bench.test`);
@@ -13,6 +14,8 @@ export const many = (n: number) =>
 export interface Mailboxes {
   bulk: { mailbox: string; messages: number; bytes: number };
   small: { mailbox: string; messages: number; bytes: number };
+  /** The small-poll mailbox of issue #16: 800 messages of 1-27 KB. */
+  poll: { mailbox: string; messages: number; bytes: number };
   big: { mailbox: string; messages: number; bytes: number };
   many: string[];
 }
@@ -43,6 +46,8 @@ export function fillMailboxes(env: BenchEnv, o: Options, log: (s: string) => voi
   const smallSizes = Array.from({ length: o.latencyMessages }, () => Math.round(2048 * 10 ** rand()));
   const small = fill(SMALL, smallSizes, SEED + 1);
   const big = fill(BIG, [o.bigBytes], SEED + 2);
+  const pollSizes = Array.from({ length: o.pollMessages }, () => Math.round(1024 + 26 * 1024 * rand()));
+  const poll = fill(POLL, pollSizes, SEED + 3);
   const boxes = many(o.tokenMailboxes);
   for (const [i, mb] of boxes.entries())
     fill(
@@ -51,8 +56,8 @@ export function fillMailboxes(env: BenchEnv, o: Options, log: (s: string) => voi
       SEED + 10 + i,
     );
   log(
-    `filled ${bulk.messages} messages (${(bulk.bytes / 1_048_576).toFixed(0)} MB), ${small.messages} small, ` +
+    `filled ${bulk.messages} messages (${(bulk.bytes / 1_048_576).toFixed(0)} MB), ${small.messages} small, ${poll.messages} for small polls, ` +
       `1 x ${(big.bytes / 1_048_576).toFixed(0)} MB, ${boxes.length} mailboxes x 3 in ${((Date.now() - t0) / 1000).toFixed(1)} s; Dovecot indexed all`,
   );
-  return { bulk, small, big, many: boxes };
+  return { bulk, small, poll, big, many: boxes };
 }

@@ -124,3 +124,16 @@ export class FetchContext {
 export function fetchError(code: ErrorCode, message: string, params: Record<string, string> = {}): XoauthError {
   return new XoauthError(code, message, { details: { params } });
 }
+
+/**
+ * The connection of a pass, made while the token was read: when both fail, the token's failure is the cause to report
+ * (it came first before the two overlapped).
+ */
+export async function connectedWithToken<T>(connecting: Promise<T>, token: Promise<unknown>): Promise<T> {
+  try {
+    return await connecting;
+  } catch (err) {
+    await token;
+    throw err;
+  }
+}

@@ -1,9 +1,11 @@
 /**
- * One IMAP connection pass (RFC 3501): XOAUTH2 login, SELECT (EXAMINE with --keep), UIDVALIDITY check, UID SEARCH ALL,
- * then per group of up to 1000 UIDs: UID FETCH of RFC822.SIZE + ENVELOPE, small messages in ONE `UID FETCH <set>
- * BODY.PEEK[]`, each big one in its own `UID FETCH <uid> BODY.PEEK[]` whose literal streams from the socket into
- * tmp/ (src/imap/client.ts: bounded memory, socket backpressure); per durability batch (overlapping the download): one
- * durable sync, state record, and only then `\Deleted` + UID EXPUNGE (RFC 4315 UIDPLUS) with --delete.
+ * One IMAP connection pass (RFC 3501): XOAUTH2 login (the token read overlapping the connect), SELECT (EXAMINE with
+ * --keep) and UID SEARCH ALL pipelined, UIDVALIDITY check, then per group of up to 1000 UIDs: UID FETCH of
+ * RFC822.SIZE + ENVELOPE, small messages in ONE `UID FETCH <set> BODY.PEEK[]`, each big one in its own
+ * `UID FETCH <uid> BODY.PEEK[]` whose literal streams from the socket into tmp/ (src/imap/client.ts: bounded memory,
+ * socket backpressure); per durability batch (overlapping the download): one durable sync, state record, and only
+ * then `\Deleted` + UID EXPUNGE (RFC 4315 UIDPLUS) with --delete. LOGOUT is sent without waiting for its answer
+ * (nothing is left to commit by then).
  */
 
 import { ImapClient } from "../imap/client.js";
@@ -14,7 +16,7 @@ import { deliveryName } from "../store/names.js";
 import { messageFingerprint } from "../store/state.js";
 import { uidSetString } from "../store/uidset.js";
 import { BatchCommitter } from "./committer.js";
-import { type BatchItem, type FetchContext, fetchError } from "./context.js";
+import { type BatchItem, connectedWithToken, type FetchContext, fetchError } from "./context.js";
 import { secureRecovered } from "./recovery.js";
 
 /** Messages up to this size are fetched in bulk and held whole in memory once; bigger ones stream to disk. */
@@ -34,17 +36,18 @@ interface Meta {
 export async function imapPass(ctx: FetchContext, attempt: number): Promise<void> {
   const { opts, state } = ctx;
   const folder = opts.folder ?? "INBOX";
-  const token = await opts.tokenProvider.getToken(ctx.forceTokenRefresh ? { forceRefresh: true } : undefined);
+  // The token (cache read, or a request) and the TCP + TLS connect overlap: the token is needed only at AUTHENTICATE.
+  const tokenP = opts.tokenProvider.getToken(ctx.forceTokenRefresh ? { forceRefresh: true } : undefined);
+  tokenP.then((t) => (ctx.lastToken = t.token)).catch(() => {});
   ctx.forceTokenRefresh = false;
-  ctx.lastToken = token.token;
   const t = opts.timeouts ?? {};
   const ca = opts.server.ca;
-  const c = await ImapClient.connect({
+  const connecting = ImapClient.connect({
     host: opts.server.host,
     port: opts.server.port,
     tls: opts.server.tls,
     user: opts.account,
-    token: token.token,
+    token: async () => (await tokenP).token,
     ...(ca ? { ca: Array.isArray(ca) ? ca : [ca] } : {}),
     ...(opts.server.servername ? { servername: opts.server.servername } : {}),
     timeouts: {
@@ -54,6 +57,7 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
       ...((t.dataIdleMs ?? t.commandMs) ? { dataIdleMs: t.dataIdleMs ?? t.commandMs } : {}),
     },
   });
+  const c = await connectedWithToken(connecting, tokenP);
   const run = async <T>(command: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -63,7 +67,9 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
   };
   try {
     ctx.emit({ type: "connected", attempt });
-    const mb = await run(`SELECT ${folder}`, () => c.select(folder, !opts.delete));
+    // Without UID EXPUNGE the messages we delete stay, flagged: leave every \Deleted message out of the plan.
+    const criteria = c.hasUidExpunge ? "ALL" : "UNDELETED";
+    const mb = await run(`SELECT ${folder}`, () => c.selectAndSearch(folder, !opts.delete, criteria));
     const uidValidity = Number(mb.uidValidity);
     const previous = state.uidValidity;
     if (state.setUidValidity(uidValidity) === "changed" && previous !== null) {
@@ -71,10 +77,7 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
     }
     await state.flush();
     await ctx.settleOwedHooks();
-    // Without UID EXPUNGE the messages we delete stay, flagged: leave every \Deleted message out of the plan.
-    const all = c.hasUidExpunge
-      ? await run("UID SEARCH ALL", () => c.uidSearch("ALL"))
-      : await run("UID SEARCH UNDELETED", () => c.uidSearch("UNDELETED"));
+    const all = mb.uids;
     const todo: number[] = [];
     const done: number[] = [];
     const recoveredBefore = state.recovered.length;
@@ -105,7 +108,7 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
       state.finishRenumbering();
       await state.flush();
     }
-    await c.logout();
+    c.logoutNow();
   } finally {
     c.close();
   }

@@ -4,11 +4,10 @@
  * sync per batch (overlapping the next batch's download), state record, only then DELE (--delete), and QUIT to
  * commit the deletions.
  */
-import { pipeline } from "node:stream/promises";
 import { Pop3Client } from "../pop3/client.js";
 import { deliveryName } from "../store/names.js";
 import { BatchCommitter } from "./committer.js";
-import type { FetchContext } from "./context.js";
+import { connectedWithToken, type FetchContext } from "./context.js";
 import { listMessages, type Pop3Message } from "./pop3-ids.js";
 import { secureRecovered } from "./recovery.js";
 
@@ -38,13 +37,7 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
       ...(t.dataIdleMs ? { dataIdleMs: t.dataIdleMs } : {}),
     },
   });
-  let client: Pop3Client;
-  try {
-    client = await connecting;
-  } catch (err) {
-    await tokenP; // a token failure is the cause to report (it came first before the two overlapped)
-    throw err;
-  }
+  const client = await connectedWithToken(connecting, tokenP);
   try {
     ctx.lastToken = (await tokenP).token;
     await client.authenticateXoauth2(opts.account, ctx.lastToken);
@@ -88,7 +81,9 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
         const name = deliveryName({ account: opts.account, protocol: "pop3", id: m.id });
         const d = await md.beginDelivery(name);
         try {
-          await pipeline(stream, d.writable);
+          // Chunk by chunk rather than stream.pipeline(): that one makes an AbortController per message and aborts it
+          // at the end (a DOMException with a stack trace each): 0.1-0.2 s of CPU for 800 small messages.
+          for await (const chunk of stream) await d.write(chunk as Buffer);
         } catch (err) {
           await d.abort();
           throw err;
@@ -106,8 +101,10 @@ export async function pop3Pass(ctx: FetchContext, attempt: number): Promise<void
       // the next run deletes what is recorded as delivered).
       return;
     }
-    await client.quit();
-    if (deleted.length > 0) {
+    // QUIT commits the DELEs (RFC 1939 §6): its +OK is awaited when there are any; without, nothing waits for it.
+    if (deleted.length === 0) client.quitWithoutAnswer();
+    else {
+      await client.quit();
       state.markDeleted(deleted);
       await state.flush();
       ctx.counters.deleted += deleted.length;

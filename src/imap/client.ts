@@ -12,22 +12,20 @@ import { type ImapClientOptions, ImapConnection } from "./connection.js";
 import { bodyLiteral, bodyOf, fetchOf, num } from "./fetch-response.js";
 import { ImapSession, STREAMED, type Untagged } from "./imap-session.js";
 import { loginXoauth2 } from "./login.js";
+import {
+  type BodyStreams,
+  bodiesCommand,
+  type MessageMeta,
+  metaCommand,
+  type SelectResult,
+  searchCommand,
+  selectCommand,
+} from "./mailbox-commands.js";
 import { tokenizeResponse, tokenText } from "./parser.js";
-import { encodeMailboxName, quoteString } from "./utf7.js";
 
 export type { ImapClientOptions } from "./connection.js";
 
-export interface MessageMeta {
-  uid: number;
-  size: number;
-  /** ENVELOPE message-id as sent (trimmed), "" when NIL. */
-  messageId: string;
-}
-
-export interface SelectResult {
-  uidValidity: number;
-  exists: number;
-}
+export type { MessageMeta, SelectResult } from "./mailbox-commands.js";
 
 /** A logged-in IMAP connection. Failures are XoauthErrors with the codes of src/imap/errors.ts. */
 export class ImapClient extends ImapConnection {
@@ -122,56 +120,43 @@ export class ImapClient extends ImapConnection {
 
   /** SELECT (read-write, for --delete) or EXAMINE (read-only) a folder. */
   async select(folder: string, readOnly: boolean): Promise<SelectResult> {
-    let uidValidity: number | undefined;
-    let exists = 0;
-    const verb = readOnly ? "EXAMINE" : "SELECT";
-    await this.command(`${verb} ${quoteString(encodeMailboxName(folder))}`, `${verb} ${folder}`, {
-      onUntagged: (r) => {
-        const h = r.head;
-        if (h.kind === "numeric" && h.type === "EXISTS") exists = h.n;
-        if (h.kind === "status" && h.code === "UIDVALIDITY") uidValidity = Number(h.codeArgs);
-      },
-    });
-    this.exists = exists;
-    this.grown = false;
-    if (!Number.isSafeInteger(uidValidity) || (uidValidity as number) <= 0) {
-      throw this.error(`${verb} ${folder}`, "the server sent no UIDVALIDITY");
-    }
-    return { uidValidity: uidValidity as number, exists };
+    const select = selectCommand(folder, readOnly, this.fail);
+    await this.pipelined([select.command])[0];
+    return this.selected(select.result());
+  }
+
+  /**
+   * SELECT/EXAMINE and UID SEARCH sent together: one round trip instead of two (RFC 3501 §5.5 lets a client send
+   * commands without waiting; the server runs them in order, so the SEARCH searches the folder just opened). After a
+   * failed SELECT the SEARCH fails too; the SELECT's error is the one thrown.
+   */
+  async selectAndSearch(
+    folder: string,
+    readOnly: boolean,
+    criteria: "ALL" | "UNDELETED",
+  ): Promise<SelectResult & { uids: number[] }> {
+    const select = selectCommand(folder, readOnly, this.fail);
+    const search = searchCommand(criteria);
+    const [selected, searched] = this.pipelined([select.command, search.command]);
+    searched?.catch(() => {}); // after a failed SELECT, that error is the one to report
+    await selected;
+    const mb = this.selected(select.result());
+    await searched;
+    return { ...mb, uids: search.result() };
   }
 
   /** UID SEARCH ALL / UNDELETED -> UIDs. */
   async uidSearch(criteria: "ALL" | "UNDELETED"): Promise<number[]> {
-    const out: number[] = [];
-    await this.command(`UID SEARCH ${criteria}`, undefined, {
-      longLines: true,
-      onUntagged: (r) => {
-        if (r.head.kind !== "data" || r.head.type !== "SEARCH") return;
-        for (const n of r.head.rest.split(" ")) if (/^\d+$/.test(n)) out.push(Number(n));
-      },
-    });
-    return out;
+    const search = searchCommand(criteria);
+    await this.pipelined([search.command])[0];
+    return search.result();
   }
 
   /** UID FETCH <set> (UID RFC822.SIZE ENVELOPE) -> size and Message-ID per UID. */
   async fetchMeta(set: string): Promise<MessageMeta[]> {
-    const out: MessageMeta[] = [];
-    await this.command(`UID FETCH ${set} (UID RFC822.SIZE ENVELOPE)`, undefined, {
-      onUntagged: (r) => {
-        const a = fetchOf(r);
-        const uid = a && num(a.get("UID"));
-        const size = a && num(a.get("RFC822.SIZE"));
-        // Only answers to this FETCH: an unsolicited `* n FETCH (UID u FLAGS (...))` (another client) has no size.
-        if (!a || uid === undefined || size === undefined) return;
-        const env = a.get("ENVELOPE");
-        out.push({
-          uid,
-          size,
-          messageId: (Array.isArray(env) ? (tokenText(env[9]) ?? "") : "").trim(),
-        });
-      },
-    });
-    return out;
+    const meta = metaCommand(set);
+    await this.pipelined([meta.command])[0];
+    return meta.result();
   }
 
   /**
@@ -183,33 +168,19 @@ export class ImapClient extends ImapConnection {
   async fetchBodies(
     set: string,
     onMessage: (uid: number, body: Buffer | undefined) => Promise<void>,
-    stream?: { above: number; to(uid: number): Writable | undefined },
+    stream?: BodyStreams,
   ): Promise<void> {
-    let streamedUid: number | undefined; // the UID the current streamed body's sink was opened for
-    await this.command(`UID FETCH ${set} (UID BODY.PEEK[])`, undefined, {
-      bodySink: (head, size) => {
-        const uid = stream && size > stream.above ? bodyLiteral(head)?.uid : undefined;
-        const sink = uid === undefined ? undefined : stream?.to(uid);
-        if (sink) streamedUid = uid;
-        return sink;
-      },
-      onUntagged: async (r) => {
-        const a = fetchOf(r);
-        const uid = a && num(a.get("UID"));
-        const body = a && bodyOf(a);
-        if (uid === undefined || !body) return;
-        if (body.str === STREAMED) {
-          const opened = streamedUid;
-          streamedUid = undefined;
-          // `(UID 5 BODY[] {n} ... UID 6)`: the body went to 5's file; the response claims 6. Trust neither.
-          if (uid !== opened)
-            throw this.error(`UID FETCH ${set}`, `a body streamed for UID ${opened} came as UID ${uid}`);
-          return onMessage(uid, undefined);
-        }
-        await onMessage(uid, typeof body.str === "string" ? Buffer.from(body.str, "utf8") : body.str);
-      },
-    });
+    await this.pipelined([bodiesCommand(set, onMessage, this.fail, stream)])[0];
   }
+
+  /** The folder just selected: its message count is the base for "new mail" (IDLE). */
+  private selected(mb: SelectResult): SelectResult {
+    this.exists = mb.exists;
+    this.grown = false;
+    return mb;
+  }
+
+  private readonly fail = (command: string, message: string) => this.error(command, message);
 
   /** UID FETCH <uid> (UID BODY.PEEK[]) streamed into `sink` (backpressure: the socket waits for the disk). */
   async fetchBodyStream(uid: number, sink: Writable): Promise<void> {

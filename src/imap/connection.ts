@@ -8,7 +8,7 @@ import { toXoauthError, XoauthError } from "../errors.js";
 import { upgradeToTls } from "../net/connect.js";
 import type { TlsMode, TokenSource } from "../net/types.js";
 import { mapImapError } from "./errors.js";
-import type { ImapSession } from "./imap-session.js";
+import { type ImapSession, taggedText } from "./imap-session.js";
 import type { TaggedLine } from "./parser.js";
 import type { CommandSpec, ImapTimeouts, TraceFn } from "./session-types.js";
 
@@ -41,6 +41,13 @@ export interface ImapClientOptions {
   handOver?: boolean;
 }
 
+/** One command of {@link ImapConnection.pipelined}: its line, the name errors give it, and how to read its answer. */
+export interface PipelinedCommand {
+  line: string;
+  name?: string;
+  spec?: Omit<CommandSpec, "line">;
+}
+
 export class ImapConnection {
   /** The capabilities, upper-cased for lookups. */
   capabilities = new Set<string>();
@@ -66,6 +73,11 @@ export class ImapConnection {
   async logout(): Promise<void> {
     await this.session.run({ line: "LOGOUT" }).catch(() => undefined);
     this.session.close();
+  }
+
+  /** LOGOUT without waiting for the answer (nothing is left to commit): the connection closes once it is sent. */
+  logoutNow(): void {
+    this.session.sendLastAndClose("LOGOUT");
   }
 
   close(): void {
@@ -124,11 +136,23 @@ export class ImapConnection {
   }
 
   /** Runs a command; NO/BAD and connection failures become typed errors (MAILBOX_NOT_CONNECTED etc.). */
-  async command(line: string, name?: string, spec: Omit<CommandSpec, "line"> = {}): Promise<TaggedLine> {
-    const what = name ?? line;
-    const t = await this.step(what, () => this.session.run({ line, ...spec }));
-    if (t.status !== "OK") throw mapImapError(undefined, this.ctx(what));
-    return t;
+  command(line: string, name?: string, spec: Omit<CommandSpec, "line"> = {}): Promise<TaggedLine> {
+    return this.pipelined([{ line, ...(name ? { name } : {}), spec }])[0] as Promise<TaggedLine>;
+  }
+
+  /**
+   * {@link command} for commands sent together without waiting (ImapSession.pipeline, RFC 3501 §5.5): one result
+   * each, in order; each fails on its own with its own reply.
+   */
+  pipelined(cmds: PipelinedCommand[]): Promise<TaggedLine>[] {
+    const replies = this.session.pipeline(cmds.map((c) => ({ line: c.line, ...c.spec })));
+    return replies.map(async (reply, i) => {
+      const c = cmds[i] as PipelinedCommand;
+      const what = c.name ?? c.line;
+      const t = await this.step(what, () => reply);
+      if (t.status !== "OK") throw mapImapError(undefined, { ...this.ctx(what), lastTagged: taggedText(t) });
+      return t;
+    });
   }
 
   /** Runs `fn`; a failure becomes the typed error of `what`. */

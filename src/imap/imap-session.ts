@@ -1,6 +1,6 @@
 /**
- * One IMAP connection (RFC 3501 §2.2, §5.5): tagged commands one at a time, untagged responses handed to the
- * running command in order, continuation requests, message-body literals streamed to a Writable with socket
+ * One IMAP connection (RFC 3501 §2.2, §5.5): tagged commands one at a time or pipelined (sent together, answered in
+ * order), untagged responses handed to the oldest running command in order, continuation requests, message-body literals streamed to a Writable with socket
  * backpressure, per-phase inactivity timeouts, STARTTLS without accepting injected plaintext, a redacted trace.
  */
 import type net from "node:net";
@@ -27,7 +27,10 @@ interface Running {
 export class ImapSession {
   private socket: net.Socket;
   private readonly framer: ImapFramer;
-  private current: Running | undefined;
+  /** Sent and not yet answered, oldest first: untagged responses belong to the first (RFC 3501 §5.5). */
+  private readonly running: Running[] = [];
+  /** Tagged replies framed but not yet dispatched: the framer is already reading the answer of running[framedTagged]. */
+  private framedTagged = 0;
   private nextTag = 1;
   private turn: Promise<void> = Promise.resolve();
   private readonly assembler: ResponseAssembler;
@@ -91,7 +94,7 @@ export class ImapSession {
       dataIdleMs: timeouts.dataIdleMs ?? LIMITS.timeouts.dataIdleMs,
     };
     this.assembler = new ResponseAssembler({
-      sinkFor: (head, size) => this.current?.spec.bodySink?.(head, size),
+      sinkFor: (head, size) => this.running[this.framedTagged]?.spec.bodySink?.(head, size),
       emit: (r) => this.onResponse(r),
       pause: () => this.pause("sink"),
       resume: () => this.resume("sink"),
@@ -119,27 +122,51 @@ export class ImapSession {
 
   /** Runs one command (after those already queued); resolves with its tagged reply (NO/BAD included). */
   run(spec: CommandSpec): Promise<TaggedLine> {
-    // One command on the wire at a time; later ones wait their turn (fetch's background EXPUNGE during a FETCH).
-    const result = this.turn.then(() => this.start(spec));
-    this.turn = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
+    return this.pipeline([spec])[0] as Promise<TaggedLine>;
   }
 
-  private start(spec: CommandSpec): Promise<TaggedLine> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.current) return Promise.reject(new XoauthError("UNEXPECTED", "IMAP command while another one runs."));
-    const tag = `X${this.nextTag++}`;
-    return new Promise<TaggedLine>((resolve, reject) => {
-      this.current = { tag, spec, resolve, reject };
-      this.framer.limits.maxLineBytes = spec.longLines ? LIMITS.maxMultilineReplyBytes : LIMITS.maxLineBytes;
+  /**
+   * Sends the commands together, without waiting for each other's answers (RFC 3501 §5.5), after the commands
+   * already queued; one tagged reply each. Only for commands a server must run one after the other because a later
+   * one depends on the state an earlier one sets (EXAMINE, then UID SEARCH in that folder): their answers then come in
+   * order, untagged ones included. Commands a server may run concurrently (two FETCHes: Dovecot interleaves their
+   * answers and sends both OKs at the end) are not attributable by order and are never pipelined. After a failed
+   * EXAMINE the SEARCH fails too; EXAMINE's error is the one to report. Never for commands that take continuations
+   * (AUTHENTICATE, IDLE) or switch TLS.
+   */
+  pipeline(specs: CommandSpec[]): Promise<TaggedLine>[] {
+    // One turn on the wire at a time; later ones wait (fetch's background EXPUNGE during a FETCH).
+    const started = this.turn.then(() => this.start(specs));
+    const results = specs.map((_, i) => started.then((all) => all[i] as Promise<TaggedLine>));
+    this.turn = Promise.allSettled(results).then(() => undefined);
+    return results;
+  }
+
+  private start(specs: CommandSpec[]): Promise<TaggedLine>[] {
+    if (this.failure) throw this.failure;
+    if (this.current) throw new XoauthError("UNEXPECTED", "IMAP command while another one runs.");
+    const lines: string[] = [];
+    const out = specs.map((spec) => {
+      const tag = `X${this.nextTag++}`;
       if (/^STARTTLS$/i.test(spec.line)) this.switching = tag;
-      this.send(`${tag} ${spec.line}`, spec.traceLine ? `${tag} ${spec.traceLine}` : undefined);
-      this.timer.start(spec.timeoutMs ?? this.timeouts.commandMs, spec.line.split(" ")[0] ?? "command");
-      this.unhold();
+      lines.push(`${tag} ${spec.line}`);
+      this.trace?.({ dir: "c", line: redact(`${tag} ${spec.traceLine ?? spec.line}`) });
+      return new Promise<TaggedLine>((resolve, reject) => {
+        this.running.push({ tag, spec, resolve, reject });
+      });
     });
+    const long = specs.some((s) => s.longLines);
+    this.framer.limits.maxLineBytes = long ? LIMITS.maxMultilineReplyBytes : LIMITS.maxLineBytes;
+    this.socket.write(`${lines.join("\r\n")}\r\n`);
+    const first = specs[0] as CommandSpec;
+    this.timer.start(first.timeoutMs ?? this.timeouts.commandMs, first.line.split(" ")[0] ?? "command");
+    this.unhold();
+    return out;
+  }
+
+  /** The command that untagged responses and continuations belong to: the oldest one not yet answered. */
+  private get current(): Running | undefined {
+    return this.running[0];
   }
 
   /** Hand-over mode: what arrived after the previous tagged reply is read now, as part of this command. */
@@ -188,6 +215,24 @@ export class ImapSession {
 
   close(): void {
     this.fail(new XoauthError("CONNECTION_CLOSED", "The IMAP connection was closed."));
+  }
+
+  /**
+   * Sends a last command whose answer nobody needs (LOGOUT, RFC 3501 §6.1.3) and closes the connection once it is
+   * written, without waiting a round trip for the server's BYE and OK. Only between commands.
+   */
+  sendLastAndClose(line: string): void {
+    if (this.failure || this.current) {
+      this.close();
+      return;
+    }
+    this.failure = new XoauthError("CONNECTION_CLOSED", "The IMAP connection was closed.");
+    this.timer.stop();
+    this.socket.off("data", this.listeners.data);
+    this.trace?.({ dir: "c", line: `X${this.nextTag} ${line}` });
+    const socket = this.socket;
+    socket.on("error", () => {}); // a reset from a server already closing: nothing is waiting for it
+    socket.end(`X${this.nextTag++} ${line}\r\n`, () => socket.destroy());
   }
 
   /** CONNECTION_CLOSED naming the server's BYE, if it sent one (`serverReply`: see isTokenExpiry). */
@@ -239,6 +284,7 @@ export class ImapSession {
 
   /** A complete response: queued for the pump (the STARTTLS answer ends reading plaintext). */
   private onResponse(r: Response): void {
+    if (r.kind === "tagged") this.framedTagged++;
     if (r.kind === "tagged" && r.t.tag === this.switching && r.t.status === "OK") this.switching = "done";
     if (r.kind === "tagged" && this.holdAfterTagged) {
       this.holding = true;
@@ -311,11 +357,18 @@ export class ImapSession {
         this.send(reply, reply === "" || reply === "DONE" ? undefined : "(continuation data hidden)");
       return;
     }
+    // Pipelined commands are answered in the order sent: a reply to a later tag first is not ours to guess about.
     if (q.t.tag !== cur.tag) throw new XoauthError("PROTOCOL_ERROR", `IMAP reply for unknown tag ${q.t.tag}.`);
-    this.current = undefined;
-    this.timer.stop();
-    this.framer.limits.maxLineBytes = LIMITS.maxLineBytes;
-    this.lastTagged = `${q.t.status}${q.t.code ? ` [${q.t.code}${q.t.codeArgs ? ` ${q.t.codeArgs}` : ""}]` : ""} ${q.t.text}`;
+    this.running.shift();
+    this.framedTagged--;
+    const next = this.current;
+    if (next)
+      this.timer.start(next.spec.timeoutMs ?? this.timeouts.commandMs, next.spec.line.split(" ")[0] ?? "command");
+    else {
+      this.timer.stop();
+      this.framer.limits.maxLineBytes = LIMITS.maxLineBytes;
+    }
+    this.lastTagged = taggedText(q.t);
     if (this.switching === "done") {
       this.switching = undefined;
       this.detach();
@@ -333,10 +386,14 @@ export class ImapSession {
     this.socket.destroy();
     this.greetingWait?.reject(e);
     this.greetingWait = undefined;
-    const cur = this.current;
-    this.current = undefined;
-    cur?.reject(e);
+    this.framedTagged = 0;
+    for (const cur of this.running.splice(0)) cur.reject(e);
   }
+}
+
+/** A tagged reply without its tag, for error reports: `NO [CODE args] text`. */
+export function taggedText(t: TaggedLine): string {
+  return `${t.status}${t.code ? ` [${t.code}${t.codeArgs ? ` ${t.codeArgs}` : ""}]` : ""} ${t.text}`;
 }
 
 function injected(): XoauthError {

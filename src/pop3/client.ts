@@ -195,6 +195,11 @@ export class Pop3Client {
     return quit(this.session);
   }
 
+  /** QUIT without waiting for its answer, when no DELE was sent (nothing to commit). */
+  quitWithoutAnswer(): void {
+    this.session.quitWithoutAnswer();
+  }
+
   /** Closes without QUIT: deletions are not committed. */
   close(): void {
     this.session.close();

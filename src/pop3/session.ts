@@ -130,6 +130,26 @@ export class Pop3Session {
     return { socket: this.socket, leftover: this.framer.take() };
   }
 
+  /**
+   * QUIT when there is nothing for it to commit (no DELE was sent): written, then the connection closes without
+   * waiting a round trip for the `+OK`. Only between commands; otherwise just closes.
+   */
+  quitWithoutAnswer(): void {
+    const idle = this.inflight.length === 0 && this.waiting.length === 0 && !this.body;
+    if (this.failure || !idle) {
+      this.close();
+      return;
+    }
+    this.failure = new XoauthError("CONNECTION_CLOSED", "The POP3 connection was closed by the client.");
+    this.state = "CLOSED";
+    this.timer.stop();
+    this.unlisten();
+    const socket = this.socket;
+    socket.on("error", () => {}); // a reset from a server already closing: nothing is waiting for it
+    this.trace("c", "QUIT");
+    socket.end("QUIT\r\n", () => socket.destroy());
+  }
+
   /** Ends the connection without QUIT (no deletions are committed: RFC 1939 §6). */
   close(): void {
     this.fail(new XoauthError("CONNECTION_CLOSED", "The POP3 connection was closed by the client."));

@@ -6,6 +6,7 @@
  *   const batch = md.batch<string>();
  *   const d = await md.beginDelivery(deliveryName(key)); // tmp/<name> (O_EXCL, 0600), opened when first needed
  *   await pipeline(bodyStream, d.writable);              // small messages: spooled in memory; big: streamed
+ *   (or: await d.write(chunk) per chunk / whole message)
  *   batch.add(d, uidl);                                  // starts fsync(file) + rename(tmp -> new) in the background
  *   ...more messages...
  *   const { delivered, failed } = await batch.sync();    // waits for them, then ONE fsync(new/)
@@ -147,15 +148,21 @@ export class Delivery {
   /** Chunks not yet written to fh (they count against the Maildir's spool budget). */
   private spool: Uint8Array[] = [];
   private spoolSize = 0;
-  /** Writable stream into the delivery; a chunk is accepted once spooled or written (backpressure). */
-  readonly writable: Writable;
+  private stream: Writable | undefined;
 
   constructor(
     private readonly maildir: Maildir,
     readonly name: string,
     readonly tmpPath: string,
-  ) {
-    this.writable = new Writable({
+  ) {}
+
+  /**
+   * Writable stream into the delivery; a chunk is accepted once spooled or written (backpressure). Made on first use:
+   * a message handed over whole (IMAP's bulk FETCH) is written with {@link write} and never needs one.
+   */
+  get writable(): Writable {
+    if (this.stream) return this.stream;
+    const w = new Writable({
       highWaterMark: 64 * 1024,
       write: (chunk: Buffer, _enc, cb) => {
         this.write(chunk).then(() => cb(), cb);
@@ -166,9 +173,11 @@ export class Delivery {
     });
     // A failed write is kept and thrown by flush()/commit() (a streaming writer may listen too); without a listener
     // here an 'error' nobody else waits for would end the process.
-    this.writable.on("error", (err) => {
+    w.on("error", (err) => {
       this.writeError ??= err;
     });
+    this.stream = w;
+    return w;
   }
 
   /** The first write through {@link writable} that failed: the file is incomplete and must never be committed. */
@@ -177,6 +186,7 @@ export class Delivery {
   /** Ends {@link writable} and waits until every chunk written through it is taken (spooled or on disk). */
   async flush(): Promise<void> {
     if (this.writeError) throw this.writeError;
+    if (!this.stream) return; // everything came through write()
     if (this.writable.destroyed && !this.writable.writableFinished) {
       throw storeError(`Delivery ${this.name}: the message stream was closed before its end`);
     }
@@ -271,7 +281,7 @@ export class Delivery {
   async abort(): Promise<void> {
     if (this.state === "committed" || this.state === "aborted") return;
     this.state = "aborted";
-    this.writable.destroy();
+    this.stream?.destroy();
     this.maildir.reserveSpool(-this.spoolSize);
     this.spool = [];
     this.spoolSize = 0;

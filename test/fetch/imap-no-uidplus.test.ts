@@ -12,13 +12,12 @@ import { address, exo, options } from "../harness/exchange-world.js";
 import { plainMessage } from "../harness/messages.js";
 
 it("imap without UIDPLUS: --delete flags delivered messages \\Deleted, never expunges, warns once", async (t) => {
-  const select = ImapClient.prototype.select;
-  ImapClient.prototype.select = function (this: ImapClient, ...a: Parameters<typeof select>) {
-    this.capabilities.delete("UIDPLUS"); // as if the server did not advertise it
-    return select.apply(this, a);
-  };
+  // As if the server did not advertise UIDPLUS (the client asks before it opens the folder).
+  const hasUidExpunge = Object.getOwnPropertyDescriptor(ImapClient.prototype, "hasUidExpunge");
+  assert.ok(hasUidExpunge);
+  Object.defineProperty(ImapClient.prototype, "hasUidExpunge", { get: () => false, configurable: true });
   t.after(() => {
-    ImapClient.prototype.select = select;
+    Object.defineProperty(ImapClient.prototype, "hasUidExpunge", hasUidExpunge);
   });
   const mb = exo.directory.findMailbox(address);
   assert.ok(mb);

@@ -1,12 +1,14 @@
 /**
  * ImapClient against a scripted (broken or hostile) server on 127.0.0.1: a failing disk inside a streamed body, a body
- * of another UID, unsolicited FETCH updates, a response of endless literals, EXISTS reported between commands.
- * (Findings of an independent review of the client; each test failed before its fix.)
+ * of another UID, unsolicited FETCH updates, a response of endless literals, EXISTS reported between commands
+ * (findings of an independent review of the client; each test failed before its fix); and the round trips fetch
+ * saves: EXAMINE + UID SEARCH pipelined, LOGOUT not waited for.
  */
 import assert from "node:assert/strict";
 import net from "node:net";
 import { Writable } from "node:stream";
 import { afterEach, it } from "node:test";
+import type { XoauthError } from "../../src/errors.js";
 import { ImapClient } from "../../src/imap/client.js";
 
 const stops: (() => void)[] = [];
@@ -14,10 +16,14 @@ afterEach(() => {
   for (const s of stops.splice(0)) s();
 });
 
-/** A server that logs in and selects; `onCommand` answers everything else. */
-async function serve(onCommand: (tag: string, cmd: string, sock: net.Socket) => void): Promise<ImapClient> {
+/** A server that logs in and selects; `onCommand` answers everything else (`unread`: lines received after this one). */
+async function serve(
+  onCommand: (tag: string, cmd: string, sock: net.Socket, unread: string) => void,
+  onClose?: () => void,
+): Promise<ImapClient> {
   const server = net.createServer((sock) => {
     sock.on("error", () => {});
+    if (onClose) sock.on("close", onClose);
     sock.write("* OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 SASL-IR UIDPLUS] ready\r\n");
     let buf = "";
     sock.on("data", (d: Buffer) => {
@@ -28,7 +34,7 @@ async function serve(onCommand: (tag: string, cmd: string, sock: net.Socket) => 
         const [tag, ...rest] = l.split(" ");
         const cmd = rest.join(" ");
         if (cmd.startsWith("AUTHENTICATE")) sock.write(`${tag} OK [CAPABILITY IMAP4rev1 UIDPLUS] ok\r\n`);
-        else onCommand(tag as string, cmd, sock);
+        else onCommand(tag as string, cmd, sock, buf);
       }
     });
   });
@@ -159,4 +165,47 @@ it("a streamed body in the bulk FETCH whose response then names another UID is r
   await assert.rejects(run, { code: "PROTOCOL_ERROR" });
   assert.deepEqual(opened, [5]);
   assert.deepEqual(handed, []);
+});
+
+it("EXAMINE and UID SEARCH go out together: the SEARCH is on the wire before EXAMINE is answered (one round trip)", async () => {
+  let searchBeforeExamineAnswered = false;
+  const c = await serve((tag, cmd, sock, unread) => {
+    if (cmd.startsWith("EXAMINE")) {
+      searchBeforeExamineAnswered = unread.includes("UID SEARCH ALL");
+      sock.write(`* 3 EXISTS\r\n* OK [UIDVALIDITY 7] v\r\n${tag} OK [READ-ONLY] done\r\n`);
+    } else if (cmd === "UID SEARCH ALL") sock.write(`* SEARCH 4 5 9\r\n${tag} OK done\r\n`);
+  });
+  assert.deepEqual(await c.selectAndSearch("INBOX", true, "ALL"), { uidValidity: 7, exists: 3, uids: [4, 5, 9] });
+  assert.equal(searchBeforeExamineAnswered, true);
+});
+
+it("a refused EXAMINE fails selectAndSearch with EXAMINE's reply, not the SEARCH's that follows it", async () => {
+  const c = await serve((tag, cmd, sock) => {
+    if (cmd.startsWith("EXAMINE")) sock.write(`${tag} NO [NONEXISTENT] Mailbox doesn't exist: Nope\r\n`);
+    else if (cmd.startsWith("UID SEARCH")) sock.write(`${tag} BAD No mailbox selected\r\n`);
+  });
+  await assert.rejects(c.selectAndSearch("Nope", true, "ALL"), (e: XoauthError) => {
+    assert.equal(e.details.command, "EXAMINE Nope");
+    assert.match(String(e.details.serverReply), /NONEXISTENT/);
+    return true;
+  });
+});
+
+it("logoutNow sends LOGOUT and closes without waiting for an answer the server never sends", {
+  timeout: 20_000,
+}, async () => {
+  let sawLogout = false;
+  let closed: () => void = () => {};
+  const gone = new Promise<void>((r) => {
+    closed = r;
+  });
+  const c = await serve(
+    (_tag, cmd) => {
+      if (cmd === "LOGOUT") sawLogout = true; // and no answer, ever
+    },
+    () => closed(),
+  );
+  c.logoutNow();
+  await gone; // waiting for the answer instead would hang here until the test times out
+  assert.equal(sawLogout, true);
 });
