@@ -17,7 +17,7 @@ import { type AuthFlags, resolveSettings } from "../../config/settings.js";
 import { toXoauthError } from "../../errors.js";
 import { getLang, t } from "../../i18n/index.js";
 import type { RunContext } from "../context.js";
-import { errorJson, formatError, processOut, writeSecretPayload } from "../output.js";
+import { processOut, writeSecretPayload } from "../process-out.js";
 
 export interface TokenFlags extends AuthFlags {
   decode?: boolean;
@@ -147,6 +147,7 @@ export async function tokenAction(flags: TokenFlags, ctx: RunContext): Promise<v
     ctx.exitCode = await run(flags);
   } catch (e) {
     const err = toXoauthError(e);
+    const { errorJson, formatError } = await import("../output.js"); // only when there is an error to print
     if (flags.json) processOut.stdout(`${JSON.stringify({ ok: false, error: errorJson(err) }, null, 2)}\n`);
     else processOut.stderr(formatError(err));
     ctx.exitCode = err.exitCode;
