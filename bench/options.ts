@@ -9,7 +9,7 @@ export interface Options {
   bigBytes: number;
   tokenMailboxes: number;
   concurrentSessions: number;
-  /** Scenarios to run (default all): loopback, latency, memory, tokens, proxy, graph, bundle. */
+  /** Scenarios to run (default all): loopback, latency, memory, tokens, proxy, graph, bundle, startup. */
   only: Set<string>;
   /** `--only` left some scenarios out: RESULTS.md keeps the other sections of its previous version. */
   partial: boolean;
@@ -19,7 +19,7 @@ export interface Options {
   peers: Set<string> | undefined;
 }
 
-export const SCENARIOS = ["loopback", "latency", "memory", "tokens", "proxy", "graph", "bundle"] as const;
+export const SCENARIOS = ["loopback", "latency", "memory", "tokens", "proxy", "graph", "bundle", "startup"] as const;
 
 export function parseOptions(argv: string[]): Options {
   const quick = argv.includes("--quick");

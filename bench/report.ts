@@ -3,12 +3,14 @@ import { machineLines } from "./machine.js";
 import { getmailLostWakeups } from "./peers/getmail.js";
 import { bundleSection } from "./report-bundle.js";
 import { graphSection, graphTargets } from "./report-graph.js";
+import { startupSection, startupTargets } from "./report-startup.js";
 import { peerTable, ratioTarget, type Target } from "./report-table.js";
 import type { BundleResult } from "./scenarios/bundle.js";
 import type { PeerResult } from "./scenarios/compare.js";
 import type { GraphResult } from "./scenarios/graph.js";
 import type { MemoryResult } from "./scenarios/memory.js";
 import type { ProxyResult } from "./scenarios/proxy.js";
+import type { StartupResult } from "./scenarios/startup.js";
 import type { TokenResult } from "./scenarios/tokens.js";
 import { fmtTiming, mbPerSec } from "./stats.js";
 
@@ -25,6 +27,7 @@ export interface Results {
   proxy?: ProxyResult & { bytes: number };
   graph?: GraphResult;
   bundle?: BundleResult;
+  startup?: StartupResult;
   profile?: string;
   totalSeconds: number;
 }
@@ -57,6 +60,7 @@ function targets(r: Results): Target[] {
       met: m.peakRssMb <= 80,
     });
   t.push(...graphTargets(r.graph));
+  t.push(...startupTargets(r.startup));
   if (r.tokens)
     t.push({
       name: `token requests for ${r.tokens.mailboxes} mailboxes under one app: 1`,
@@ -137,6 +141,7 @@ export function renderResults(r: Results): string {
   }
   if (r.graph) md.push(...graphSection(r.graph));
   if (r.bundle) md.push(...bundleSection(r.bundle));
+  if (r.startup) md.push(...startupSection(r.startup));
   const peers = new Map<string, string>();
   for (const row of [...(r.loopback?.rows ?? []), ...(r.latency?.rows ?? [])]) peers.set(row.peer.label, row.peer.note);
   md.push("## How each client ran", "");
