@@ -11,7 +11,8 @@ export interface Options {
   bigBytes: number;
   tokenMailboxes: number;
   concurrentSessions: number;
-  /** Scenarios to run (default all): loopback, latency, small, memory, tokens, proxy, graph, bundle, proxy-memory. */
+  /** Scenarios to run (default all): loopback, latency, small, memory, tokens, proxy, graph, bundle, proxy-memory,
+   * startup. */
   only: Set<string>;
   /** `--only` left some scenarios out: RESULTS.md keeps the other sections of its previous version. */
   partial: boolean;
@@ -31,6 +32,7 @@ export const SCENARIOS = [
   "graph",
   "bundle",
   "proxy-memory",
+  "startup",
 ] as const;
 
 /** Scenarios that need no Dovecot and no filled mailboxes (the bundle, and the proxy memory on its own sandbox). */

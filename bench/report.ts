@@ -4,6 +4,7 @@ import { getmailLostWakeups } from "./peers/getmail.js";
 import { bundleSection } from "./report-bundle.js";
 import { graphSection, graphTargets } from "./report-graph.js";
 import { proxyMemorySection, proxyMemoryTargets } from "./report-proxy-memory.js";
+import { startupSection, startupTargets } from "./report-startup.js";
 import { median, peerTable, ratioTarget, type Target, x } from "./report-table.js";
 import type { BundleResult } from "./scenarios/bundle.js";
 import type { PeerResult } from "./scenarios/compare.js";
@@ -12,6 +13,7 @@ import type { MemoryResult } from "./scenarios/memory.js";
 import type { ProxyResult } from "./scenarios/proxy.js";
 import type { ProxyMemoryResult } from "./scenarios/proxy-memory.js";
 import type { SmallResult } from "./scenarios/small.js";
+import type { StartupResult } from "./scenarios/startup.js";
 import type { TokenResult } from "./scenarios/tokens.js";
 import { fmtSec, fmtTiming, mbPerSec, type Timing } from "./stats.js";
 
@@ -30,6 +32,7 @@ export interface Results {
   graph?: GraphResult;
   bundle?: BundleResult;
   proxyMemory?: ProxyMemoryResult;
+  startup?: StartupResult;
   profile?: string;
   totalSeconds: number;
 }
@@ -63,6 +66,7 @@ function targets(r: Results): Target[] {
       met: m.peakRssMb <= 80,
     });
   t.push(...graphTargets(r.graph));
+  t.push(...startupTargets(r.startup));
   if (r.tokens)
     t.push({
       name: `token requests for ${r.tokens.mailboxes} mailboxes under one app: 1`,
@@ -212,6 +216,7 @@ export function renderResults(r: Results): string {
   if (r.graph) md.push(...graphSection(r.graph));
   if (r.bundle) md.push(...bundleSection(r.bundle));
   if (r.proxyMemory) md.push(...proxyMemorySection(r.proxyMemory, r.command));
+  if (r.startup) md.push(...startupSection(r.startup));
   const peers = new Map<string, string>();
   for (const row of [...(r.loopback?.rows ?? []), ...(r.latency?.rows ?? []), ...(r.small?.rows ?? [])])
     peers.set(row.peer.label, row.peer.note);

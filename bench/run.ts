@@ -2,7 +2,7 @@
  * `npm run bench` (issue #6): xoauth-mail against getmail6, fetchmail, hand-written Python and a bare client, on one
  * real Dovecot, and `fetch --protocol graph` against a one-at-a-time Graph client on the sandbox's Graph fake, in one
  * run; writes bench/RESULTS.md and prints it. `--quick` is the few-minutes smoke variant, `--rounds N` sets the rounds,
- * `--only loopback,latency,small,memory,tokens,proxy,graph,bundle,proxy-memory` picks scenarios (RESULTS.md then keeps
+ * `--only loopback,latency,small,memory,tokens,proxy,graph,bundle,proxy-memory,startup` picks scenarios (RESULTS.md then keeps
  * the other sections),
  * `--peers id,id` picks clients, `--profile` adds a CPU profile of one fetch per protocol.
  */
@@ -24,6 +24,7 @@ import { memoryScenario } from "./scenarios/memory.js";
 import { proxyScenario } from "./scenarios/proxy.js";
 import { proxyMemoryScenario } from "./scenarios/proxy-memory.js";
 import { smallScenario } from "./scenarios/small.js";
+import { startupScenario } from "./scenarios/startup.js";
 import { tokensScenario } from "./scenarios/tokens.js";
 import { fillMailboxes } from "./setup.js";
 
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
 /** The scenarios against Dovecot and the sandbox: starts them and fills the mailboxes first. */
 async function serverScenarios(o: Options, r: Results, command: string): Promise<void> {
   const env = await startBenchEnv();
+  // Start-up first, on a quiet machine; it fills only its own small mailbox.
+  if (o.only.has("startup")) r.startup = await startupScenario(env, o.rounds, log);
+  if (![...o.only].some((s) => !SANDBOX_ONLY.includes(s) && s !== "startup")) return;
   const boxes = fillMailboxes(env, o, log);
   r.setup =
     `seed 20240601; bulk ${boxes.bulk.messages} messages / ${(boxes.bulk.bytes / 1_048_576).toFixed(0)} MB ` +

@@ -33,15 +33,18 @@ function verify(env: BenchEnv, mailbox: string, want: { messages: number; bytes:
   }
 }
 
+/** Fills one mailbox (a password login for the peers too) and checks that Dovecot indexed exactly that. */
+export function fillMailbox(env: BenchEnv, mailbox: string, sizes: number[], seed: number) {
+  env.addPasswordUser(mailbox);
+  const r = fillMaildir(env.dc.maildirOf(mailbox), mailbox, sizes, seed);
+  verify(env, mailbox, r);
+  return { mailbox, ...r };
+}
+
 export function fillMailboxes(env: BenchEnv, o: Options, log: (s: string) => void): Mailboxes {
   const t0 = Date.now();
   const rand = prng(SEED);
-  const fill = (mailbox: string, sizes: number[], seed: number) => {
-    env.addPasswordUser(mailbox);
-    const r = fillMaildir(env.dc.maildirOf(mailbox), mailbox, sizes, seed);
-    verify(env, mailbox, r);
-    return { mailbox, ...r };
-  };
+  const fill = (mailbox: string, sizes: number[], seed: number) => fillMailbox(env, mailbox, sizes, seed);
   const bulk = fill(BULK, messageSizes(o.bulkMessages, o.bulkBytes, rand), SEED);
   const smallSizes = Array.from({ length: o.latencyMessages }, () => Math.round(2048 * 10 ** rand()));
   const small = fill(SMALL, smallSizes, SEED + 1);

@@ -12,7 +12,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sandboxConfig } from "../src/cli/commands/sandbox.js";
+import { sandboxConfig } from "../src/cli/run/sandbox.js";
 import { hashPassword } from "../src/proxy/password.js";
 import { startLocalTenant, writeTenantFiles } from "../src/sandbox/local-tenant.js";
 import { machineLine, writeSection } from "../test/harness/results-md.js";

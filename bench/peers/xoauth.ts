@@ -24,10 +24,9 @@ function serverArgs(t: XoauthTarget): string[] {
   return ["--graph-url", t.graphUrl];
 }
 
-export function xoauthArgs(env: import("../env.js").BenchEnv, t: XoauthTarget, maildir: string): string[] {
+/** The bench app's credentials and the identity fake: what every xoauth-mail command of the bench gets. */
+export function xoauthAuthArgs(env: import("../env.js").BenchEnv): string[] {
   return [
-    CLI_BIN,
-    "fetch",
     "--authority-host",
     env.fake.url,
     "--ca-file",
@@ -38,6 +37,14 @@ export function xoauthArgs(env: import("../env.js").BenchEnv, t: XoauthTarget, m
     env.clientId,
     "--client-secret-file",
     env.secretFile,
+  ];
+}
+
+export function xoauthArgs(env: import("../env.js").BenchEnv, t: XoauthTarget, maildir: string): string[] {
+  return [
+    CLI_BIN,
+    "fetch",
+    ...xoauthAuthArgs(env),
     "--mailbox",
     t.mailbox,
     ...serverArgs(t),

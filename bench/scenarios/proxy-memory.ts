@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sandboxConfig } from "../../src/cli/commands/sandbox.js";
+import { sandboxConfig } from "../../src/cli/run/sandbox.js";
 import { hashPassword } from "../../src/proxy/password.js";
 import { type LocalTenant, startLocalTenant, writeTenantFiles } from "../../src/sandbox/local-tenant.js";
 import { onCleanup } from "../cleanup.js";

@@ -7,7 +7,6 @@
  */
 import { z } from "zod";
 import type { XoauthError } from "../errors.js";
-import { fetchAccount } from "../fetch/engine.js";
 import type { FetchEvent, FetchSummary } from "../fetch/types.js";
 import { type Credentials, graphOf, type MailboxTarget, parseOperation, serverOf, targetShape } from "./operation.js";
 
@@ -90,6 +89,7 @@ export async function fetchMailbox(options: FetchMailboxOptions & Credentials): 
       op.onEvent?.({ type: "warning", message: `onMessage threw for ${e.path}: ${(err as Error).message}` });
     }
   };
+  const { fetchAccount } = await import("../fetch/engine.js");
   const { error, ...summary } = await fetchAccount({
     account: op.mailbox,
     protocol,

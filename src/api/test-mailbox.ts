@@ -6,7 +6,6 @@
 import { z } from "zod";
 import { defaultScopeFor, type Transport } from "../auth/clouds.js";
 import type { MailServer } from "../diagnose/server.js";
-import { mailTestJson, runMailTest } from "../diagnose/test-run.js";
 import { type Diagnosis, stepJson } from "../diagnose/types.js";
 import type { TraceFn } from "../net/types.js";
 import { type Credentials, graphOf, type MailboxTarget, parseOperation, serverOf, targetShape } from "./operation.js";
@@ -60,6 +59,7 @@ export async function testMailbox(options: TestMailboxOptions & Credentials): Pr
   const graph = protocol === "graph" ? graphOf(auth.cloud, op) : undefined;
   const server = graph ? graph.server : serverOf(protocol as Exclude<Transport, "graph">, auth.cloud, op);
   const token = provider.forProtocol(protocol);
+  const { mailTestJson, runMailTest } = await import("../diagnose/test-run.js");
   const r = await runMailTest({
     protocol,
     mailbox: op.mailbox,

@@ -7,7 +7,7 @@ import { defaultScopeFor, type Transport } from "../auth/clouds.js";
 import { decodeJwt } from "../auth/jwt.js";
 import { createTokenProvider as createScopedProvider, type XoauthTokenProvider } from "../auth/provider.js";
 import type { TokenProvider } from "../auth/types.js";
-import { type ClaimsJson, claimsJson } from "../diagnose/test-run.js";
+import type { ClaimsJson } from "../diagnose/test-run.js";
 import { XoauthError } from "../errors.js";
 import {
   type AuthOptions,
@@ -80,6 +80,7 @@ export function buildTokenProvider(options: AuthOptions): MailTokenProvider {
   const provider: MailTokenProvider = {
     async getToken(protocol, opts = {}) {
       const t = await scoped(protocol).getToken(opts.forceRefresh ? { forceRefresh: true } : {});
+      const { claimsJson } = await import("../diagnose/test-run.js"); // not on `import "xoauth-mail"`: see src/index.ts
       return {
         token: t.token,
         expiresOn: t.expiresOn,

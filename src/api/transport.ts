@@ -5,10 +5,9 @@
  * we deliver the bytes. Failures reach nodemailer's callback / promise as typed XoauthErrors (`err.code`).
  */
 import type { Readable } from "node:stream";
-import { deliverMime } from "../send/deliver.js";
 import { packageVersion } from "../version.js";
 import { type Credentials, parseOperation } from "./operation.js";
-import { deliveryTarget, type SendOptions, type SendReport, sendShape } from "./send-mail.js";
+import { deliveryTarget, loadDelivery, type SendOptions, type SendReport, sendShape } from "./send-mail.js";
 
 /** What nodemailer hands a transport: the built message (the subset we use). */
 export interface TransportMail {
@@ -39,10 +38,12 @@ export function createTransport(options: Omit<SendOptions, "envelope"> & Credent
     send(mail, callback) {
       const env = mail.message.getEnvelope();
       const envelope = { from: env.from || target.mailbox, to: env.to };
-      deliverMime(target, mail.message.createReadStream(), envelope).then(
-        (info) => callback(null, info),
-        (err: Error) => callback(err, undefined as unknown as SendReport),
-      );
+      loadDelivery()
+        .then(({ deliverMime }) => deliverMime(target, mail.message.createReadStream(), envelope))
+        .then(
+          (info) => callback(null, info),
+          (err: Error) => callback(err, undefined as unknown as SendReport),
+        );
     },
     // biome-ignore lint/suspicious/noExplicitAny: one implementation of both overloads (promise / callback)
     verify(callback?: (err: Error | null, success: true) => void): any {

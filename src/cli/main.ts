@@ -1,13 +1,12 @@
 /** CLI entry: builds the commander program from one module per command (src/cli/commands/*.ts). */
 import { Command, CommanderError } from "commander";
 import { exitCodeOf, XoauthError } from "../errors.js";
-import "../i18n/catalogs.js";
 import { detectLang, setDefaultParam, setLang } from "../i18n/index.js";
 import { dropTlsVerifyOverride } from "../net/tls-env.js";
 import { packageVersion } from "../version.js";
 import { loadCommands, selectedCommand } from "./commands/index.js";
 import type { RegisterCommand, RunContext } from "./context.js";
-import { cliError, errorJson, formatError, processOut } from "./output.js";
+import { processOut } from "./process-out.js";
 import { noticeTlsEnvIgnored } from "./tls-notice.js";
 
 export const EXIT_CODES_HELP = `Exit codes:
@@ -33,6 +32,9 @@ export function buildProgram(ctx: RunContext, commands: RegisterCommand[], tlsEn
     .exitOverride()
     .configureOutput({ writeOut: (s) => processOut.stdout(s), writeErr: (s) => processOut.stderr(s) })
     .hook("preAction", async (thisCommand, actionCommand) => {
+      // The message catalogs are for what commands print: `--help` never needs them (src/cli/output.ts loads them
+      // for an error printed before any action).
+      await import("../i18n/catalogs.js");
       setLang(detectLang(thisCommand.opts().lang as string | undefined));
       setDefaultParam("command", commandPath(actionCommand));
       if (tlsEnvIgnored) await noticeTlsEnvIgnored(commandPath(actionCommand), actionCommand.opts().logFormat);
@@ -57,11 +59,14 @@ export async function main(argv: string[]): Promise<number> {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0) return 0;
       // commander already printed the message on stderr; --json callers also get it in the documented shape.
       if (wantsJson(argv)) {
+        const { errorJson } = await import("./output.js");
         const usage = new XoauthError("USAGE", e.message.replace(/^error: /, ""));
         processOut.stdout(`${JSON.stringify({ ok: false, error: errorJson(usage) }, null, 2)}\n`);
       }
       return exitCodeOf("USAGE");
     }
+    // The error formatting (catalog texts, diagnosis variants) is loaded only when there is an error to print.
+    const { cliError, formatError } = await import("./output.js");
     const err = cliError(e);
     processOut.stderr(formatError(err));
     return err instanceof XoauthError ? err.exitCode : 1;

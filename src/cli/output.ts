@@ -1,27 +1,18 @@
-/** Everything the CLI prints goes through here, so secrets are redacted at the sink. */
+/**
+ * Errors as the CLI prints them: what happened, why, the fix (human) or the stable JSON shape (`--json`). The streams
+ * themselves, redacted at the sink, are src/cli/process-out.ts (re-exported here).
+ */
 import { graphRequestId, graphRequestLine } from "../diagnose/request-id.js";
 import { graphErrorVariant } from "../diagnose/rules/graph-access.js";
 import { variantText } from "../diagnose/text.js";
 import type { XoauthError } from "../errors.js";
+import "../i18n/catalogs.js";
 import { codeText, t } from "../i18n/index.js";
 import { redact } from "../log/redact.js";
 import { escapeControl } from "../log/sanitize.js";
 import { toTypedError } from "../store/fs-errors.js";
 
-export interface Out {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-export const processOut: Out = {
-  stdout: (s) => process.stdout.write(redact(s)),
-  stderr: (s) => process.stderr.write(redact(s)),
-};
-
-/** Writes without redaction: only for the payload the user explicitly asked for (`token` prints the token). */
-export function writeSecretPayload(text: string): void {
-  process.stdout.write(text);
-}
+export { type Out, processOut, writeSecretPayload } from "./process-out.js";
 
 /** What a command's catch-all reports: a local file-system failure is STORE_ERROR (exit 6), never UNEXPECTED. */
 export const cliError: (e: unknown) => XoauthError = toTypedError;

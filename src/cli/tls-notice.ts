@@ -1,6 +1,6 @@
 /** The one line that says NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: in the log format of the command, on stderr. */
 import { t } from "../i18n/index.js";
-import { processOut } from "./output.js";
+import { processOut } from "./process-out.js";
 
 type LogFormat = "text" | "json";
 

@@ -9,12 +9,12 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SCENARIO_NAMES, type ScenarioName, SITUATIONS, type Situation } from "../exchange/contract.js";
 import { markSecret } from "../log/redact.js";
 import { ExchangeFake, type ExchangePorts, sampleMessages, sandboxDirectory } from "./exchange/index.js";
 import { GraphFake } from "./graph/index.js";
 import { defaultSandboxTenant, type FakeApp, type FakeTenant, IdentityFake } from "./identity/index.js";
 import { createTestPki } from "./pki.js";
+import type { SandboxScenario } from "./scenarios.js";
 
 export interface LocalTenantOptions {
   /** Fixed ports from this base (see the module comment); default: ephemeral ports. */
@@ -35,27 +35,7 @@ export interface LocalTenantOptions {
   tokenLifetimeSec?: number;
 }
 
-/**
- * Misconfigurations the sandbox can start with, as an admin gets them wrong: the situations of
- * src/exchange/contract.ts that have a `scenario`, each with its cause as the one-line description for
- * `sandbox --help`. (Requesting a Graph scope is the client's choice: pass --scope.)
- */
-export type SandboxScenario = ScenarioName;
-
-/** The table's situation a scenario sets up. */
-export function scenarioSituation(scenario: SandboxScenario): Situation {
-  const s = SITUATIONS.find((x) => x.scenario === scenario);
-  if (!s) throw new Error(`scenario ${scenario} has no situation`);
-  return s;
-}
-
-export const SANDBOX_SCENARIOS: Readonly<Record<SandboxScenario, string>> = Object.fromEntries(
-  SCENARIO_NAMES.map((n) => [n, scenarioSituation(n).cause.replace(/`/g, "")]),
-) as Record<SandboxScenario, string>;
-
-export function isSandboxScenario(name: string): name is SandboxScenario {
-  return Object.hasOwn(SANDBOX_SCENARIOS, name);
-}
+export { isSandboxScenario, SANDBOX_SCENARIOS, type SandboxScenario, scenarioSituation } from "./scenarios.js";
 
 /** Breaks the correctly registered tenant in exactly one way. */
 export function applyScenario(

@@ -1,8 +1,10 @@
 /**
- * One module per command; each exports a `register(program, ctx)` function. Add new commands here.
- * Modules are loaded lazily: a run of `xoauth-mail token` loads only the token command and what it imports
- * (not the mail clients, nodemailer, mailparser, ...), which keeps start-up time and memory low (`token` is used as a
- * password command by other tools; `fetch` has a memory budget).
+ * One module per command; each exports a `register(program, ctx)` function that defines the command's options and help
+ * and nothing else. What a command does lives in src/cli/run/<name>.ts and is imported by its action, when it runs.
+ * So `--help` (all commands) and `<cmd> --help` load commander, these definitions and the message catalogs only, and a
+ * run of `xoauth-mail token` loads the token command's code (not the mail clients, nodemailer, mailparser, ...), which
+ * keeps start-up time and memory low (`token` is used as a password command by other tools; `fetch` has a memory
+ * budget). test/cli/module-graph.test.ts checks what each loads. Add new commands here.
  */
 import type { RegisterCommand } from "../context.js";
 

@@ -7,17 +7,13 @@ import { CLOUDS, type MailProtocol } from "../../auth/clouds.js";
 import { decodeJwt } from "../../auth/jwt.js";
 import { createTokenProvider, type XoauthTokenProvider } from "../../auth/provider.js";
 import { claimsJson, runMailTest } from "../../diagnose/test-run.js";
-import { situation, situationCode } from "../../exchange/contract.js";
 import { fetchAccount } from "../../fetch/engine.js";
 import { applyScenario, type LocalTenant } from "../local-tenant.js";
+import { DEMO_EXPECTED_DIAGNOSIS, DEMO_SITUATION } from "./expected.js";
 import { graphFetch, graphProvider, graphSend, graphTest, graphToken } from "./graph.js";
 import { compact, type DemoReporter, testStep } from "./steps.js";
 
-/** The misconfiguration the demo introduces (a situation of the Exchange table with a sandbox scenario). */
-const DEMO_SITUATION = situation("no-fullaccess");
-
-/** The diagnosis it must produce over IMAP: the table's code for that situation. */
-export const DEMO_EXPECTED_DIAGNOSIS = situationCode(DEMO_SITUATION, "imap");
+export { DEMO_EXPECTED_DIAGNOSIS } from "./expected.js";
 
 async function mailTest(tn: LocalTenant, provider: XoauthTokenProvider, protocol: MailProtocol) {
   const port = protocol === "pop3" ? tn.ports.pop3s : tn.ports.imaps;
