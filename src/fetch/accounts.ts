@@ -5,7 +5,6 @@
 import { join } from "node:path";
 import { createTokenProvider } from "../auth/provider.js";
 import type { TokenProvider } from "../auth/types.js";
-import { loadConfigFile } from "../config/load.js";
 import { configPathToLoad, noConfigFound } from "../config/paths.js";
 import { type AuthFlags, resolveSettings, type Settings } from "../config/settings.js";
 import { XoauthError } from "../errors.js";
@@ -129,6 +128,8 @@ export async function planAccounts(
   // The same config file as every other command: --config, XOAUTH_MAIL_CONFIG, else the default path.
   const path = configPathToLoad(flags.config, process.env);
   if (!path) throw new XoauthError("USAGE", t("config.all.noConfig"), noConfigFound(process.env));
+  // The loader (yaml, zod) is imported only here: a fetch without --all loads it only when a config file exists.
+  const { loadConfigFile } = await import("../config/load.js");
   const names = Object.keys(loadConfigFile(path).raw.accounts ?? {});
   if (names.length === 0) throw new XoauthError("USAGE", t("config.all.noAccounts", { path }));
   const out: PlannedAccount[] = [];

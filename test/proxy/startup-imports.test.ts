@@ -1,6 +1,6 @@
 /**
- * What `xoauth-mail proxy` loads at start (issue #14, item 4: fresh RSS): the static import closure of the proxy
- * command (src/cli/commands/proxy.ts, compiled) must not hold code a running proxy does not need before its first
+ * What `xoauth-mail proxy` loads at start (issue #14, item 4: fresh RSS): the static import closure of what the proxy
+ * command runs (src/cli/run/proxy.ts, compiled) must not hold code a running proxy does not need before its first
  * message: no MIME parser (mailparser), no Graph send path or Maildir store (loaded with the first message of an
  * `upstream: graph` listener), no prompts, no sandbox. `import()` inside a function is lazy and not followed.
  */
@@ -32,7 +32,7 @@ function staticClosure(entry: string): Set<string> {
 }
 
 describe("proxy start-up imports", () => {
-  const closure = [...staticClosure(join(DIST_SRC, "cli", "commands", "proxy.js"))].map((p) =>
+  const closure = [...staticClosure(join(DIST_SRC, "cli", "run", "proxy.js"))].map((p) =>
     p.startsWith("pkg:") ? p : p.slice(DIST_SRC.length + 1),
   );
 
