@@ -7,6 +7,7 @@
 import type { Readable } from "node:stream";
 import { deliverMime } from "../send/deliver.js";
 import { packageVersion } from "../version.js";
+import { explained } from "./explain.js";
 import { type Credentials, parseOperation } from "./operation.js";
 import { deliveryTarget, type SendOptions, type SendReport, sendShape } from "./send-mail.js";
 
@@ -41,7 +42,7 @@ export function createTransport(options: Omit<SendOptions, "envelope"> & Credent
       const envelope = { from: env.from || target.mailbox, to: env.to };
       deliverMime(target, mail.message.createReadStream(), envelope).then(
         (info) => callback(null, info),
-        (err: Error) => callback(err, undefined as unknown as SendReport),
+        (err: Error) => callback(explained(err), undefined as unknown as SendReport),
       );
     },
     // biome-ignore lint/suspicious/noExplicitAny: one implementation of both overloads (promise / callback)
