@@ -8,6 +8,7 @@
 import { z } from "zod";
 import type { XoauthError } from "../errors.js";
 import type { FetchEvent, FetchSummary } from "../fetch/types.js";
+import { explained } from "./explain.js";
 import { type Credentials, graphOf, type MailboxTarget, parseOperation, serverOf, targetShape } from "./operation.js";
 
 export interface FetchedMessage {
@@ -119,6 +120,6 @@ export async function fetchMailbox(options: FetchMailboxOptions & Credentials): 
     ...(op.signal ? { signal: op.signal } : {}),
     onEvent,
   });
-  if (error) Object.defineProperty(summary, "error", { value: error, enumerable: false });
+  if (error) Object.defineProperty(summary, "error", { value: explained(error), enumerable: false });
   return summary as FetchReport;
 }

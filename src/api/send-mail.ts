@@ -11,6 +11,7 @@ import type { TraceFn } from "../net/types.js";
 import { isAddress } from "../send/address.js";
 import type { DeliveryTarget, GraphDelivery, SmtpDelivery } from "../send/deliver.js";
 import type { Envelope } from "../send/message.js";
+import { rethrowExplained } from "./explain.js";
 import { type Credentials, graphOf, type MailboxTarget, parseOperation, serverOf, targetShape } from "./operation.js";
 import { optionsError } from "./options.js";
 
@@ -148,7 +149,7 @@ export function deliveryTarget(o: ReturnType<typeof parseOperation<SendOptions>>
 export async function sendMail(options: SendOptions & Credentials, message: MailInput): Promise<SendReport> {
   const o = parseOperation<SendOptions>(sendShape, options);
   const { mime, envelope } = await prepareMessage(message, o.op.mailbox, o.op.envelope);
-  return (await loadDelivery()).deliverMime(deliveryTarget(o), mime, envelope);
+  return (await loadDelivery()).deliverMime(deliveryTarget(o), mime, envelope).catch(rethrowExplained);
 }
 
 /** The SMTP and Graph senders (nodemailer's SMTP connection among them), loaded by the first send, not by the import. */

@@ -9,6 +9,7 @@ import { createTokenProvider as createScopedProvider, type XoauthTokenProvider }
 import type { TokenProvider } from "../auth/types.js";
 import type { ClaimsJson } from "../diagnose/test-run.js";
 import { XoauthError } from "../errors.js";
+import { rethrowExplained } from "./explain.js";
 import {
   type AuthOptions,
   AuthOptionsSchema,
@@ -79,7 +80,9 @@ export function buildTokenProvider(options: AuthOptions): MailTokenProvider {
   };
   const provider: MailTokenProvider = {
     async getToken(protocol, opts = {}) {
-      const t = await scoped(protocol).getToken(opts.forceRefresh ? { forceRefresh: true } : {});
+      const t = await scoped(protocol)
+        .getToken(opts.forceRefresh ? { forceRefresh: true } : {})
+        .catch(rethrowExplained);
       const { claimsJson } = await import("../diagnose/test-run.js"); // not on `import "xoauth-mail"`: see src/index.ts
       return {
         token: t.token,
@@ -90,7 +93,7 @@ export function buildTokenProvider(options: AuthOptions): MailTokenProvider {
     },
     forProtocol(protocol) {
       const p = scoped(protocol);
-      return { getToken: (o) => p.getToken(o) };
+      return { getToken: (o) => p.getToken(o).catch(rethrowExplained) };
     },
     get requestCount() {
       let n = 0;

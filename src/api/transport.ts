@@ -6,6 +6,7 @@
  */
 import type { Readable } from "node:stream";
 import { packageVersion } from "../version.js";
+import { explained } from "./explain.js";
 import { type Credentials, parseOperation } from "./operation.js";
 import { deliveryTarget, loadDelivery, type SendOptions, type SendReport, sendShape } from "./send-mail.js";
 
@@ -42,7 +43,7 @@ export function createTransport(options: Omit<SendOptions, "envelope"> & Credent
         .then(({ deliverMime }) => deliverMime(target, mail.message.createReadStream(), envelope))
         .then(
           (info) => callback(null, info),
-          (err: Error) => callback(err, undefined as unknown as SendReport),
+          (err: Error) => callback(explained(err), undefined as unknown as SendReport),
         );
     },
     // biome-ignore lint/suspicious/noExplicitAny: one implementation of both overloads (promise / callback)

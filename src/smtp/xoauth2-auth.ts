@@ -19,7 +19,10 @@ export interface Xoauth2AuthState {
   postAuthEhlo?: string;
   /** The decoded JSON error continuation, when the server sent one. */
   errorContinuation?: Record<string, unknown>;
-  /** The typed failure, kept here because nodemailer rewrites error codes of whatever the handler throws. */
+  /**
+   * The typed failure (a server's refusal, or the token source's error), kept here because nodemailer rewrites the
+   * code of whatever the handler throws to EAUTH.
+   */
   error?: XoauthError;
   authSentAt?: number;
   authDoneAt?: number;
@@ -80,7 +83,13 @@ export function xoauth2CustomAuth(opts: Xoauth2AuthOptions): {
       const r = await ctx.sendCommand(line);
       return { code: statusOf(r), lines: r.response.split("\n") };
     };
-    const result = await xoauth2Login(cmd, { user: opts.user, token: opts.token });
+    const result = await xoauth2Login(cmd, { user: opts.user, token: opts.token }).catch((e: unknown) => {
+      // The token source failed (a refused secret, a token endpoint down): nodemailer would rewrite the code of the
+      // thrown error to EAUTH, in place; kept here like the server's refusals.
+      if (!(e instanceof XoauthError)) throw e;
+      state.error = e;
+      throw new Error(e.message);
+    });
     const response = result.reply.lines.join("\n");
     if (!result.ok && result.stage === "auth") fail(state, opts, response, "refused AUTH XOAUTH2.");
     if (!result.ok && result.saslError) state.errorContinuation = result.saslError;

@@ -1,6 +1,8 @@
 /**
  * The public API as a consumer uses it: everything imported by package name (`xoauth-mail` through the `exports`
- * map of package.json, a self-reference), against the embedded tenant of `xoauth-mail/sandbox`.
+ * map of package.json, a self-reference), against the embedded tenant of `xoauth-mail/sandbox`. The errors a caller
+ * gets carry `why` and `fix`, and a token failure keeps its own code on every send path, also when the token is asked
+ * again inside nodemailer's login.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -318,5 +320,77 @@ describe("sendMail and the nodemailer transport", () => {
       transporter.sendMail({ to: "ops@fabrikam.example", text: "x" }),
       (e: XoauthError) => e.code === "CLIENT_SECRET_INVALID",
     );
+  });
+});
+
+const WRONG = { clientSecret: "wrong~secret~value~000000000000000" };
+const smtp = () => ({ mailbox: tn.mailbox, host: tn.host, port: tn.ports.smtp });
+
+/** A CLIENT_SECRET_INVALID XoauthError that says why and what to do. */
+function secretInvalid(e: unknown): true {
+  assert.ok(e instanceof XoauthError, String(e));
+  assert.equal(e.code, "CLIENT_SECRET_INVALID");
+  assert.ok(e.why && e.why.length > 10, `why: ${e.why}`);
+  assert.ok(e.fix.length > 0, "fix");
+  return true;
+}
+
+describe("errors carry why and fix", () => {
+  test("getToken, forProtocol, sendMail, the transport and fetchMailbox", async () => {
+    const p = createTokenProvider(app(WRONG));
+    await assert.rejects(p.getToken("smtp"), secretInvalid);
+    await assert.rejects(p.forProtocol("imap").getToken(), secretInvalid);
+    await assert.rejects(
+      sendMail({ ...app(WRONG), ...smtp() }, { to: "ops@fabrikam.example", text: "x" }),
+      secretInvalid,
+    );
+    const transporter = nodemailer.createTransport(createTransport({ ...app(WRONG), ...smtp() }));
+    await assert.rejects(transporter.verify(), secretInvalid);
+    await assert.rejects(transporter.sendMail({ to: "ops@fabrikam.example", text: "x" }), secretInvalid);
+    const s = await fetchMailbox({
+      ...app(WRONG),
+      mailbox: tn.mailbox,
+      host: tn.host,
+      port: tn.ports.pop3s,
+      maildir: join(dir, "Maildir-why"),
+      retries: 0,
+    });
+    assert.equal(s.ok, false);
+    secretInvalid(s.error);
+  });
+});
+
+describe("a token refused inside the SMTP login keeps its code (not nodemailer's EAUTH)", () => {
+  /**
+   * The token is asked before connecting and again at AUTH (from the provider's cache). With 60-second tokens the
+   * provider asks the endpoint each time (it renews five minutes before expiry); the endpoint refuses the second ask,
+   * made after the server greeted (onTrace sees the greeting first): the secret was removed mid-send.
+   */
+  const refuseAtLogin = () => {
+    let armed = false;
+    return () => {
+      if (armed) return;
+      armed = true;
+      tn.identity.script.forceAadsts(7000215);
+    };
+  };
+
+  test("sendMail and the nodemailer transport", async () => {
+    tn.identity.tokenLifetimeSec = 60;
+    try {
+      const before = tn.exchange.sent.length;
+      await assert.rejects(
+        sendMail({ ...app(), ...smtp(), onTrace: refuseAtLogin() }, { to: "ops@fabrikam.example", text: "x" }),
+        secretInvalid,
+      );
+      const transporter = nodemailer.createTransport(
+        createTransport({ ...app(), ...smtp(), onTrace: refuseAtLogin() }),
+      );
+      await assert.rejects(transporter.sendMail({ to: "ops@fabrikam.example", text: "x" }), secretInvalid);
+      assert.equal(tn.exchange.sent.length, before);
+    } finally {
+      tn.identity.tokenLifetimeSec = 3599;
+      tn.identity.script.clear();
+    }
   });
 });
