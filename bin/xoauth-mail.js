@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled from src/cli/main.ts into dist/ by `npm run build` (run by `prepare`).
+import { writeSync } from "node:fs";
 import module from "node:module";
 import { setFlagsFromString } from "node:v8";
 
@@ -23,17 +24,37 @@ const { main } = await import("../dist/src/cli/main.js");
 // A closed pipe (`xoauth-mail --help | head -3`, `token | cut ...`) is not an error: stop quietly like other tools.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (err) => {
-    if (err && err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    if (err && err.code === "EPIPE") {
+      running = false;
+      process.exit(process.exitCode ?? 0);
+    }
     throw err;
   });
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`xoauth-mail: unexpected error: ${err?.stack ?? err}\n`);
-    process.exitCode = 1;
-  },
-);
+// Node ends a process whose event loop is empty even while a promise is still pending, with exit code 0 and no
+// output. For a cron job that is a silent "success" of a run that did not finish (a bug: some wait that no socket,
+// timer or file operation can ever settle). Say so and exit 1 instead.
+let running = true;
+process.on("exit", (code) => {
+  if (!running || code !== 0) return;
+  writeSync(
+    2,
+    "xoauth-mail: internal error: the run ended before it finished (nothing was left to wait for). This is a bug; please report it with the command line and its --verbose output.\n",
+  );
+  process.exitCode = 1;
+});
+
+main(process.argv)
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`xoauth-mail: unexpected error: ${err?.stack ?? err}\n`);
+      process.exitCode = 1;
+    },
+  )
+  .finally(() => {
+    running = false;
+  });
