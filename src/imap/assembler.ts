@@ -12,6 +12,9 @@ import { limitError } from "./framer.js";
 import { parseTagged, parseUntaggedHead, type Segment } from "./parser.js";
 import { type Response, STREAMED, type TraceFn } from "./session-types.js";
 
+/** What ends a wait for a sink's backpressure: it took its bytes, or it will take no more. */
+const SETTLED = ["drain", "finish", "close", "error"] as const;
+
 export interface AssemblerHooks {
   /** Where the literal announced by `head` goes: a Writable (streamed) or undefined (kept in the response). */
   sinkFor(head: string, size: number): Writable | undefined;
@@ -31,6 +34,8 @@ export class ResponseAssembler {
   /** Bytes of the response so far that are kept in memory. */
   private bytes = 0;
   private unwatch: (() => void) | undefined;
+  /** Sinks that refused bytes and have not taken them yet: reading is paused while there is any. */
+  private readonly waiting = new Map<Writable, () => void>();
   /** The text of a `* BYE` the server sent, if any. */
   bye: string | undefined;
 
@@ -73,10 +78,26 @@ export class ResponseAssembler {
       l.parts.push(chunk);
       return;
     }
-    if (!l.sink.write(chunk)) {
-      this.hooks.pause();
-      l.sink.once("drain", () => this.hooks.resume());
-    }
+    if (!l.sink.write(chunk)) this.waitFor(l.sink);
+  }
+
+  /**
+   * Reading stops until the sink took its bytes. Not only 'drain': a sink ended right after its literal (the caller's
+   * flush once the tagged OK came in the same chunk) never emits 'drain' (Node skips it once end() was called), and a
+   * destroyed one neither; it finishes or closes instead. Waiting for 'drain' alone left the socket paused for good,
+   * and a paused socket with the (unref'd) inactivity timer stopped keeps nothing alive: the process ended with exit
+   * code 0 in the middle of a run.
+   */
+  private waitFor(sink: Writable): void {
+    if (this.waiting.has(sink)) return;
+    const done = () => {
+      for (const ev of SETTLED) sink.off(ev, done);
+      this.waiting.delete(sink);
+      if (this.waiting.size === 0) this.hooks.resume();
+    };
+    if (this.waiting.size === 0) this.hooks.pause();
+    this.waiting.set(sink, done);
+    for (const ev of SETTLED) sink.once(ev, done);
   }
 
   onLiteralEnd(): void {
@@ -90,6 +111,8 @@ export class ResponseAssembler {
   /** The session failed: a streamed literal's sink is the caller's (it aborts its delivery on the rejection). */
   abandon(): void {
     this.unwatch?.();
+    for (const [sink, done] of this.waiting) for (const ev of SETTLED) sink.off(ev, done);
+    this.waiting.clear();
     this.literal = undefined;
   }
 

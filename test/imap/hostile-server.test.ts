@@ -20,6 +20,7 @@ afterEach(() => {
 async function serve(
   onCommand: (tag: string, cmd: string, sock: net.Socket, unread: string) => void,
   onClose?: () => void,
+  commandMs?: number,
 ): Promise<ImapClient> {
   const server = net.createServer((sock) => {
     sock.on("error", () => {});
@@ -40,7 +41,14 @@ async function serve(
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as net.AddressInfo).port;
-  const c = await ImapClient.connect({ host: "127.0.0.1", port, tls: "none", user: "u@x", token: "tok-123456" });
+  const c = await ImapClient.connect({
+    host: "127.0.0.1",
+    port,
+    tls: "none",
+    user: "u@x",
+    token: "tok-123456",
+    ...(commandMs ? { timeouts: { commandMs } } : {}),
+  });
   stops.push(() => {
     c.close();
     server.close();
@@ -165,6 +173,27 @@ it("a streamed body in the bulk FETCH whose response then names another UID is r
   await assert.rejects(run, { code: "PROTOCOL_ERROR" });
   assert.deepEqual(opened, [5]);
   assert.deepEqual(handed, []);
+});
+
+it("a body sink ended right after its literal, before 'drain', does not leave the socket paused: the next command is answered", async () => {
+  // The real run: a big body streamed into the Delivery's Writable, its last chunk over the high water mark, the
+  // tagged OK in the same socket chunk, then Delivery.flush() ends the Writable. Node emits no 'drain' after end():
+  // reading stayed paused, the unref'd timer stopped, and the CLI exited 0 in the middle of the run.
+  const body = Buffer.alloc(1000, 0x61);
+  const c = await serve(
+    (tag, cmd, sock) => {
+      if (!cmd.startsWith("UID FETCH 5 ")) return void sock.write(`${tag} OK ${cmd} done\r\n`);
+      const head = Buffer.from(`* 1 FETCH (UID 5 BODY[] {${body.length}}\r\n`);
+      sock.write(Buffer.concat([head, body, Buffer.from(`)\r\n${tag} OK done\r\n`)]));
+    },
+    undefined,
+    5_000, // without the fix the NOOP below waits for an answer never read: TIMEOUT instead of OK
+  );
+  // Takes each chunk a moment later: write() returns false (over the high water mark) for the last chunk too.
+  const sink = new Writable({ highWaterMark: 16, write: (_c, _e, cb) => setImmediate(cb) });
+  await c.fetchBodyStream(5, sink);
+  await new Promise<void>((r) => sink.end(r));
+  assert.equal((await c.command("NOOP")).status, "OK");
 });
 
 it("EXAMINE and UID SEARCH go out together: the SEARCH is on the wire before EXAMINE is answered (one round trip)", async () => {
