@@ -5,7 +5,7 @@ import { writeFileAtomic } from "./atomic.js";
 import type { StoreFs } from "./fsops.js";
 import { type Maildir, storeError } from "./maildir.js";
 import { hashOfFileName } from "./names.js";
-import { type StateFile, stateFileSchema } from "./state-file.js";
+import { parseStateFile, type StateFile } from "./state-file.js";
 
 export interface RecoveryReport {
   /** Our tmp/ files from an interrupted earlier run that were removed (never acknowledged; fetched again). */
@@ -22,7 +22,7 @@ export async function readStateFile(path: string): Promise<StateFile | undefined
     throw storeError(`Cannot read state file ${path}`, err, { path });
   }
   try {
-    return stateFileSchema.parse(JSON.parse(text));
+    return parseStateFile(JSON.parse(text));
   } catch (err) {
     throw storeError(`State file ${path} is damaged; move it away to start over`, err, { path });
   }

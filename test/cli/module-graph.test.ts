@@ -4,6 +4,8 @@
  * mailparser, nodemailer, the prompts, the sandbox nor the proxy, and without a config file no YAML parser or zod
  * either. The BUILT CLI runs with a module tracer preloaded (module-trace.ts); the test asserts the module graph,
  * never a time. A token request (cache miss) is the control: there msal is loaded, so the tracer sees it.
+ * `fetch --keep` over POP3 and IMAP that finds nothing new (real Dovecot, cached token) loads commander and nothing
+ * else of node_modules (no zod: the state file has its own small parser), and a POP3 run no IMAP client.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +16,9 @@ import { fileURLToPath } from "node:url";
 import { COMMANDS } from "../../src/cli/commands/index.js";
 import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
-import { runCli } from "../harness/cli.js";
+import { type CliResult, runCli } from "../harness/cli.js";
+import { describeDovecot } from "../harness/dovecot/dovecot.js";
+import { type FetchEnv, MAILBOX, startFetchEnv } from "../harness/fetch-env.js";
 
 const TRACER = fileURLToPath(new URL("./module-trace.js", import.meta.url));
 /** Packages a cached token must never load. */
@@ -42,10 +46,11 @@ let traceN = 0;
 async function traced(
   args: string[],
   env: Record<string, string> = {},
+  run: (args: string[], opts: { env: Record<string, string> }) => Promise<CliResult> = runCli,
 ): Promise<Loaded & { code: number; out: string }> {
   const file = join(dir, `trace-${++traceN}.txt`);
   writeFileSync(file, "");
-  const r = await runCli(args, { env: { NODE_OPTIONS: `--import ${TRACER}`, XOAUTH_MAIL_MODULE_TRACE: file, ...env } });
+  const r = await run(args, { env: { NODE_OPTIONS: `--import ${TRACER}`, XOAUTH_MAIL_MODULE_TRACE: file, ...env } });
   const packages = new Set<string>();
   const own = new Set<string>();
   for (const url of readFileSync(file, "utf8").split("\n")) {
@@ -144,4 +149,38 @@ describe("token from the disk cache", () => {
     assertLight(cached);
     assert.deepEqual([...cached.packages].sort(), ["commander", "yaml", "zod"]);
   });
+});
+
+describeDovecot("fetch that finds nothing new (cached token, no config file)", () => {
+  let env: FetchEnv;
+
+  before(async () => {
+    env = await startFetchEnv();
+    await env.dc.deliver(MAILBOX, Buffer.from("Subject: module graph\r\n\r\nhello\r\n"));
+  });
+
+  after(async () => {
+    await env?.stop();
+  });
+
+  for (const protocol of ["pop3", "imap"] as const) {
+    test(`${protocol}: commander only, no fetch code of another protocol, no diagnosis engine`, async () => {
+      const args = env.args(protocol, join(env.dir, `md-${protocol}`), ["--keep", "--json"]);
+      const first = await env.cli(args);
+      assert.equal(first.code, 0, first.stderr);
+      const r = await traced(args, {}, (a, o) => env.cli(a, o));
+      assert.equal(r.code, 0, r.out);
+      assert.equal(JSON.parse(r.out).skipped, 1, r.out);
+      assert.deepEqual([...r.packages], ["commander"]);
+      const other = protocol === "pop3" ? "imap" : "pop3";
+      const heavy = [...r.own].filter((m) =>
+        new RegExp(
+          `^(sandbox|proxy|smtp|send|init|graph/client|${other})/|^fetch/(graph-|daemon)|^diagnose/engine|^config/(load|schema)|^auth/request`,
+        ).test(m),
+      );
+      // POP3 keeps imap/bye.js (the engine's check for a server that ended the session over an expired token).
+      assert.deepEqual(heavy, other === "imap" ? ["imap/bye.js"] : []);
+      assert.ok(r.own.has(`fetch/${protocol}-fetch.js`), "the tracer sees the protocol's fetch pass");
+    });
+  }
 });

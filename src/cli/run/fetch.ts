@@ -1,6 +1,5 @@
 import { XoauthError } from "../../errors.js";
 import { type PlanFlags, type PlannedAccount, planAccounts } from "../../fetch/accounts.js";
-import { runDaemon } from "../../fetch/daemon.js";
 import { fetchAccount } from "../../fetch/engine.js";
 import { createLogger, type FetchLogger, type LogFormat, logEvent } from "../../fetch/log.js";
 import { explainOutage } from "../../fetch/outage.js";
@@ -175,6 +174,9 @@ async function run(f: FetchFlags, signal: AbortSignal): Promise<number> {
   }
   const first = accounts[0] as PlannedAccount;
   const answered = new Set<PlannedAccount>();
+  // The daemon (and with it the IMAP client, for IDLE) is loaded only for --every / --idle: a one-off POP3 fetch
+  // does not load the IMAP code (start-up, issue #16).
+  const { runDaemon } = await import("../../fetch/daemon.js");
   logger.log("info", `daemon started (${f.idle ? "IMAP IDLE" : `every ${f.every}`})`, { accounts: accounts.length });
   await runDaemon({
     signal,
