@@ -23,7 +23,9 @@ Exit codes: 0 stopped by SIGTERM/SIGINT, 2 config invalid or cannot listen, 1 un
 export function registerProxy(program: Command, ctx: RunContext): void {
   const cmd = program
     .command("proxy")
-    .description("run a local POP3/IMAP/SMTP proxy: clients log in with a password, the proxy uses XOAUTH2 upstream")
+    .description(
+      "run a local POP3/IMAP/SMTP proxy: clients log in with a password, the proxy logs in upstream with XOAUTH2 or sends and reads through Microsoft Graph (upstream: graph)",
+    )
     .option(
       "--config <path>",
       "YAML config file with accounts and a proxy section (env XOAUTH_MAIL_CONFIG; default $XDG_CONFIG_HOME/xoauth-mail/config.yaml)",
