@@ -181,14 +181,7 @@ export async function resolveSettings(
   const caFile = pick(flags.caFile, account.caFile);
   if (caFile) {
     ca.push(...readCaFile(caFile, flags.caFile ? "--ca-file" : "caFile in the config file"));
-    // An explicit CA list replaces Node's default store, which holds NODE_EXTRA_CA_CERTS: keep those.
-    if (env.NODE_EXTRA_CA_CERTS) {
-      try {
-        ca.push(...readCaFile(env.NODE_EXTRA_CA_CERTS, "NODE_EXTRA_CA_CERTS"));
-      } catch {
-        // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; so do we (at startup, by Node).
-      }
-    }
+    // Added to Node's default store, which holds NODE_EXTRA_CA_CERTS (src/net/trust.ts).
   }
 
   const proxy = pick(flags.proxy, env.HTTPS_PROXY, env.https_proxy, account.proxy);

@@ -2,10 +2,12 @@
  * Durable whole-file replace: write `<path>.tmp` (0600) -> fsync -> rename over `<path>` -> fsync the directory.
  * After a crash the file is either the old or the new version, never a mix.
  */
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+import { constants, fchmod } from "node:fs";
 import { dirname } from "node:path";
-import { nodeStoreFs, type StoreFs } from "./fsops.js";
+import { promisify } from "node:util";
+import { fd, nodeStoreFs, type StoreFs, writeFully } from "./fsops.js";
+
+const fchmodP = promisify(fchmod);
 
 export async function writeFileAtomic(
   path: string,
@@ -13,13 +15,13 @@ export async function writeFileAtomic(
   fs: StoreFs = nodeStoreFs,
 ): Promise<void> {
   const tmp = `${path}.tmp`;
-  const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
+  const file = await fd.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
   try {
-    await fh.chmod(0o600); // a leftover tmp from an older run may have other bits
-    await fh.writeFile(data);
-    await fs.fsyncFile(fh, tmp);
+    await fchmodP(file, 0o600); // a leftover tmp from an older run may have other bits
+    await writeFully(file, [typeof data === "string" ? Buffer.from(data) : data]);
+    await fs.fsyncFile(file, tmp);
   } finally {
-    await fh.close();
+    await fd.close(file);
   }
   await fs.rename(tmp, path);
   await fs.fsyncDir(dirname(path));

@@ -19,13 +19,13 @@
  * never waits for the disk per message. Bigger ones (or any while the budget is used up) stream into tmp/.
  */
 import { constants } from "node:fs";
-import { type FileHandle, open, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { storeError } from "./fs-errors.js";
-import { makeDirs, nodeStoreFs, type StoreFs, writeFully } from "./fsops.js";
+import { fd, makeDirs, nodeStoreFs, type StoreFs, writeFully } from "./fsops.js";
 import { hashOfFileName, keyHash, type MessageKey } from "./names.js";
 
 export interface MaildirOptions {
@@ -144,7 +144,7 @@ export class Delivery {
   private state: DeliveryState = "open";
   private written = 0;
   /** tmp/<name>, opened (O_EXCL, 0600) once the message outgrows the spool, or by commit(). */
-  private fh: FileHandle | undefined;
+  private fh: number | undefined;
   /** Chunks not yet written to fh (they count against the Maildir's spool budget). */
   private spool: Uint8Array[] = [];
   private spoolSize = 0;
@@ -216,7 +216,11 @@ export class Delivery {
       });
     }
     const fresh = chunks.filter((c) => c.length > 0);
-    if (!this.fh && this.spoolSize + total <= this.maildir.spoolBytes && this.maildir.reserveSpool(total)) {
+    if (
+      this.fh === undefined &&
+      this.spoolSize + total <= this.maildir.spoolBytes &&
+      this.maildir.reserveSpool(total)
+    ) {
       this.spool.push(...fresh);
       this.spoolSize += total;
       this.written += total;
@@ -228,9 +232,9 @@ export class Delivery {
 
   /** Opens tmp/<name> if needed and writes the spool, then `chunks`. */
   private async writeOut(chunks: Uint8Array[]): Promise<void> {
-    if (!this.fh) {
+    if (this.fh === undefined) {
       try {
-        this.fh = await open(this.tmpPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+        this.fh = await fd.open(this.tmpPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       } catch (err) {
         throw storeError(`Cannot create ${this.tmpPath}: ${(err as Error).message}`, err, { path: this.tmpPath });
       }
@@ -262,10 +266,10 @@ export class Delivery {
     this.state = "committing";
     try {
       await this.writeOut([]);
-      const fh = this.fh as FileHandle;
+      const fh = this.fh as number;
       await fs.fsyncFile(fh, this.tmpPath);
       this.fh = undefined;
-      await fh.close();
+      await fd.close(fh);
       await fs.rename(this.tmpPath, newPath);
     } catch (err) {
       this.state = "open";
@@ -287,7 +291,7 @@ export class Delivery {
     this.spoolSize = 0;
     const fh = this.fh;
     this.fh = undefined;
-    await fh?.close().catch(() => undefined);
+    if (fh !== undefined) await fd.close(fh).catch(() => undefined);
     await this.maildir.fs.unlink(this.tmpPath).catch(() => undefined);
   }
 }

@@ -65,10 +65,19 @@ export function maildirHostname(host: string = osHostname()): string {
   return clean.length > 0 ? clean.slice(0, 64) : "localhost";
 }
 
+/** This machine's name as file names carry it, looked up once (os.hostname() is a uname(2) call per message). */
+let localHost: string | undefined;
+
+function thisHost(): string {
+  localHost ??= maildirHostname();
+  return localHost;
+}
+
 /** The file name for a message key; the same key always yields the same hash part. */
 export function deliveryName(key: MessageKey, opts: { nowMs?: number; host?: string } = {}): string {
   const seconds = Math.floor((opts.nowMs ?? Date.now()) / 1000);
-  return `${seconds}.xm${keyHash(key)}.${maildirHostname(opts.host)}`;
+  const host = opts.host !== undefined ? maildirHostname(opts.host) : thisHost();
+  return `${seconds}.xm${keyHash(key)}.${host}`;
 }
 
 /** The key hash inside one of our file names (in new/ or cur/, with or without `:2,flags`), else undefined. */

@@ -1,5 +1,4 @@
 /** Test helpers for src/store: temp dirs and a recording StoreFs. */
-import type { FileHandle } from "node:fs/promises";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -20,7 +19,7 @@ export function recordingFs(fail?: (op: string) => boolean): StoreFs & { calls: 
   };
   return {
     calls,
-    async fsyncFile(fh: FileHandle, path: string) {
+    async fsyncFile(fh: number, path: string) {
       check(`fsyncFile:${basename(path)}`);
       await nodeStoreFs.fsyncFile(fh, path);
     },
