@@ -1,14 +1,16 @@
 /**
  * One IMAP connection pass (RFC 3501): XOAUTH2 login (the token read overlapping the connect), SELECT (EXAMINE with
- * --keep) and UID SEARCH ALL pipelined, UIDVALIDITY check, then per group of up to 1000 UIDs: UID FETCH of
- * RFC822.SIZE + ENVELOPE, small messages in ONE `UID FETCH <set> BODY.PEEK[]`, each big one in its own
- * `UID FETCH <uid> BODY.PEEK[]` whose literal streams from the socket into tmp/ (src/imap/client.ts: bounded memory,
- * socket backpressure); per durability batch (overlapping the download): one durable sync, state record, and only
- * then `\Deleted` + UID EXPUNGE (RFC 4315 UIDPLUS) with --delete. LOGOUT is sent without waiting for its answer
- * (nothing is left to commit by then).
+ * --keep) and UID SEARCH ALL pipelined, UIDVALIDITY check, then per group of up to 1000 UIDs ONE
+ * `UID FETCH <set> (UID RFC822.SIZE ENVELOPE BODY.PEEK[])`: small bodies are handed over whole, a big one (above 1 MiB)
+ * streams from the socket into tmp/ (src/imap/client.ts: bounded memory, socket backpressure), and one whose UID did
+ * not come before it is dropped and fetched on its own (`UID FETCH <uid> BODY.PEEK[]`, streamed). While a UIDVALIDITY
+ * change is caught up with, `UID FETCH <set> (UID RFC822.SIZE ENVELOPE)` comes first (a renumbered message is matched
+ * by Message-ID + size, not downloaded). Per durability batch (overlapping the download): one durable sync, state
+ * record, and only then `\Deleted` + UID EXPUNGE (RFC 4315 UIDPLUS) with --delete. LOGOUT is sent without waiting for
+ * its answer (nothing is left to commit by then).
  */
 
-import { ImapClient } from "../imap/client.js";
+import { ImapClient, type MessageMeta } from "../imap/client.js";
 import { mapImapError } from "../imap/errors.js";
 import { LIMITS } from "../limits.js";
 import type { Delivery } from "../store/maildir.js";
@@ -22,8 +24,8 @@ import { secureRecovered } from "./recovery.js";
 /** Messages up to this size are fetched in bulk and held whole in memory once; bigger ones stream to disk. */
 const STREAM_THRESHOLD_BYTES = 1024 * 1024;
 /**
- * UIDs per metadata FETCH + bulk body FETCH. Durability batches (ctx.batchMessages) are cut inside a group, so
- * the round trips of a run do not grow with the message count below this (200 messages: SEARCH + 2 FETCHes).
+ * UIDs per bulk FETCH. Durability batches (ctx.batchMessages) are cut inside a group, so the round trips of a run
+ * do not grow with the message count below this (200 messages: EXAMINE + SEARCH, then one FETCH).
  */
 const FETCH_GROUP = 1000;
 
@@ -98,8 +100,10 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
     for (let i = 0; i < planned.length && !ctx.aborted && !ctx.blocked; ) {
       const group = planned.slice(i, i + FETCH_GROUP);
       i += group.length;
-      const metas = await fetchMeta(c, group, run);
-      await deliverGroup(ctx, c, uidValidity, folder, metas, run);
+      // While a UIDVALIDITY change is caught up with, each Message-ID + size is needed before its body (a renumbered
+      // message is not downloaded again): metadata first. Otherwise it comes with the bodies, one round trip less.
+      const plan = state.renumbering ? { metas: await fetchMeta(c, group, run) } : { uids: group };
+      await deliverGroup(ctx, c, uidValidity, folder, plan, run);
     }
     if (ctx.blocked) throw ctx.blocked;
     // Every message of the folder is now delivered or matched under the new UIDVALIDITY (and recorded): one that
@@ -128,12 +132,19 @@ async function fetchMeta(c: ImapClient, uids: number[], run: Run): Promise<Meta[
   return [...out.values()].sort((a, b) => a.uid - b.uid);
 }
 
+/** A group's plan: its metadata known (fetched first), or only its UIDs (the metadata comes with each body). */
+type GroupPlan = { metas: Meta[] } | { uids: number[] };
+
+function toMeta(m: MessageMeta): Meta {
+  return { uid: m.uid, size: m.size, fingerprint: messageFingerprint(m.messageId || undefined, m.size) };
+}
+
 async function deliverGroup(
   ctx: FetchContext,
   c: ImapClient,
   uidValidity: number,
   folder: string,
-  metas: Meta[],
+  plan: GroupPlan,
   run: Run,
 ): Promise<void> {
   const { opts, md, state } = ctx;
@@ -142,18 +153,27 @@ async function deliverGroup(
   const committer = new BatchCommitter(ctx, async (uids) => {
     if (opts.delete) await expunge(ctx, c, uids, run);
   });
-  // Only while a UIDVALIDITY change is being caught up with (persisted in the state, so a crashed or --limit-ed run
-  // does not end it): afterwards a known Message-ID + size is a new copy (a resend), not a renumbered message.
-  const afterChange = state.renumbering;
-  const wanted: Meta[] = [];
-  for (const m of metas) {
-    if (afterChange && state.isRenumberedFingerprint(m.fingerprint)) {
-      // Same Message-ID + size as a message delivered under an earlier UIDVALIDITY: the same message, renumbered.
-      state.markDelivered([{ id: m.uid, fingerprint: m.fingerprint }]);
-      ctx.counters.skipped++;
-    } else wanted.push(m);
-  }
-  const byUid = new Map(wanted.map((m) => [m.uid, m]));
+  /** Metadata known before the download (the two-step plan). */
+  const known = new Map<number, Meta>();
+  /** UIDs of the bulk FETCH not delivered yet: each is delivered once, whatever the server repeats. */
+  const pending = new Set<number>();
+  /** Big messages, each fetched on its own with its body streamed to tmp/. */
+  const alone: Meta[] = [];
+  if ("metas" in plan) {
+    // Only while a UIDVALIDITY change is being caught up with (persisted in the state, so a crashed or --limit-ed
+    // run does not end it): afterwards a known Message-ID + size is a new copy (a resend), not a renumbered message.
+    for (const m of plan.metas) {
+      if (state.renumbering && state.isRenumberedFingerprint(m.fingerprint)) {
+        // Same Message-ID + size as a message delivered under an earlier UIDVALIDITY: the same message, renumbered.
+        state.markDelivered([{ id: m.uid, fingerprint: m.fingerprint }]);
+        ctx.counters.skipped++;
+      } else if (m.size > threshold) alone.push(m);
+      else {
+        known.set(m.uid, m);
+        pending.add(m.uid);
+      }
+    }
+  } else for (const uid of plan.uids) pending.add(uid);
   const key = (uid: number) => ({ account: opts.account, protocol: "imap" as const, folder, uidValidity, id: uid });
   const item = (m: Meta, name: string, bytes: number): BatchItem => ({
     id: m.uid,
@@ -164,27 +184,40 @@ async function deliverGroup(
   });
   let failure: unknown;
   try {
-    const small = wanted.filter((m) => m.size <= threshold).map((m) => m.uid);
-    if (small.length > 0) {
-      // A "small" message whose body turns out bigger than RFC822.SIZE said streams to tmp/ like a big one.
+    if (pending.size > 0) {
+      // A body bigger than the threshold (one RFC822.SIZE underestimated, or any with the metadata along) streams
+      // to tmp/.
       const streaming = new Map<number, Delivery>();
       const streamTo = (uid: number) => {
-        if (!byUid.has(uid) || streaming.has(uid)) return undefined;
+        if (!pending.has(uid) || streaming.has(uid)) return undefined;
         const d = md.delivery(deliveryName(key(uid)));
         streaming.set(uid, d);
         return d.writable;
       };
+      const withMeta =
+        "uids" in plan
+          ? {
+              skipped: (uid: number, meta: MessageMeta | undefined) => {
+                // A big body that came before its UID was dropped: fetched on its own below, if still wanted.
+                if (!pending.delete(uid)) return;
+                if (meta && meta.uid === uid) alone.push(toMeta(meta));
+              },
+            }
+          : undefined;
       try {
         await run("UID FETCH BODY.PEEK[]", () =>
           c.fetchBodies(
-            uidSetString(small),
-            async (uid, source) => {
-              const m = byUid.get(uid);
+            uidSetString([...pending]),
+            async (uid, source, fetched) => {
               const streamed = streaming.get(uid);
               streaming.delete(uid);
               // After a stop request or a failed commit the rest of this answer is read but not delivered.
-              if (!m || ctx.aborted || committer.failed) return streamed?.abort();
-              byUid.delete(uid);
+              if (!pending.has(uid) || ctx.aborted || committer.failed) return streamed?.abort();
+              // A response without RFC822.SIZE (RFC 3501 lets a server split one message's items over several
+              // responses): delivered all the same, without the fingerprint that only a later UIDVALIDITY change uses.
+              const m =
+                known.get(uid) ?? (fetched?.uid === uid ? toMeta(fetched) : { uid, size: 0, fingerprint: undefined });
+              pending.delete(uid);
               const name = deliveryName(key(m.uid));
               if (!source && !streamed)
                 throw fetchError("PROTOCOL_ERROR", `UID ${uid}: a streamed body without its file.`);
@@ -199,13 +232,14 @@ async function deliverGroup(
               committer.add(d, item(m, name, d.bytes));
             },
             { above: Math.min(threshold, LIMITS.maxImapLiteralBytes), to: streamTo },
+            withMeta,
           ),
         );
       } finally {
         for (const d of streaming.values()) await d.abort(); // streams cut off by a failure
       }
     }
-    for (const m of wanted.filter((w) => w.size > threshold)) {
+    for (const m of alone) {
       if (ctx.aborted || committer.failed) break;
       const name = deliveryName(key(m.uid));
       const d = md.delivery(name);

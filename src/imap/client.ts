@@ -13,6 +13,7 @@ import { bodyLiteral, bodyOf, fetchOf, num } from "./fetch-response.js";
 import { ImapSession, STREAMED, type Untagged } from "./imap-session.js";
 import { loginXoauth2 } from "./login.js";
 import {
+  type BodiesWithMeta,
   type BodyStreams,
   bodiesCommand,
   type MessageMeta,
@@ -163,14 +164,16 @@ export class ImapClient extends ImapConnection {
    * UID FETCH <set> (UID BODY.PEEK[]) for small messages: each body is handed over whole, in server order. A literal
    * bigger than `stream.above` whose UID came before it (RFC822.SIZE was an underestimate) is streamed into the
    * Writable `stream.to(uid)` returns instead, and handed over as `undefined` once complete; without one it is kept
-   * up to the in-memory literal limit.
+   * up to the in-memory literal limit. `withMeta`: RFC822.SIZE and ENVELOPE come along (one FETCH instead of two);
+   * a big body whose UID does not come first is dropped and reported to `withMeta.skipped` (src/imap/mailbox-commands.ts).
    */
   async fetchBodies(
     set: string,
-    onMessage: (uid: number, body: Buffer | undefined) => Promise<void>,
+    onMessage: (uid: number, body: Buffer | undefined, meta: MessageMeta | undefined) => Promise<void>,
     stream?: BodyStreams,
+    withMeta?: BodiesWithMeta,
   ): Promise<void> {
-    await this.pipelined([bodiesCommand(set, onMessage, this.fail, stream)])[0];
+    await this.pipelined([bodiesCommand(set, onMessage, this.fail, stream, withMeta)])[0];
   }
 
   /** The folder just selected: its message count is the base for "new mail" (IDLE). */

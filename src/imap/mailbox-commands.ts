@@ -3,12 +3,12 @@
  * §5.5): SELECT/EXAMINE (§6.3.1-2), UID SEARCH (§6.4.4), UID FETCH of metadata and of bodies (§6.4.5, §7.4.2). Each
  * is its command line, how its answers are read, and the result once its tagged OK came.
  */
-import type { Writable } from "node:stream";
+import { Writable } from "node:stream";
 import type { XoauthError } from "../errors.js";
 import type { PipelinedCommand } from "./connection.js";
 import { bodyLiteral, bodyOf, fetchOf, num } from "./fetch-response.js";
 import { STREAMED, type Untagged } from "./imap-session.js";
-import { tokenText } from "./parser.js";
+import { type Token, tokenText } from "./parser.js";
 import { encodeMailboxName, quoteString } from "./utf7.js";
 
 export interface MessageMeta {
@@ -36,6 +36,17 @@ type Fail = (command: string, message: string) => XoauthError;
 export interface BodyStreams {
   above: number;
   to(uid: number): Writable | undefined;
+}
+
+/**
+ * A bodies FETCH that also asks for RFC822.SIZE and ENVELOPE (one round trip instead of a metadata FETCH first): each
+ * body comes with its `meta`. A body bigger than `above` streams only when the response names its UID first, as
+ * requested (`* n FETCH (UID u ...`) and `stream.to(uid)` takes it; otherwise its literal is read and dropped and
+ * `skipped(uid)` is called at the response's end (to fetch that one on its own, if it is still wanted): a server's
+ * item order can never make a big body stay in memory.
+ */
+export interface BodiesWithMeta {
+  skipped(uid: number, meta: MessageMeta | undefined): void;
 }
 
 export function selectCommand(folder: string, readOnly: boolean, fail: Fail): Pipelined<SelectResult> {
@@ -86,35 +97,63 @@ export function metaCommand(set: string): Pipelined<MessageMeta[]> {
     spec: {
       onUntagged: (r: Untagged) => {
         const a = fetchOf(r);
-        const uid = a && num(a.get("UID"));
-        const size = a && num(a.get("RFC822.SIZE"));
         // Only answers to this FETCH: an unsolicited `* n FETCH (UID u FLAGS (...))` (another client) has no size.
-        if (!a || uid === undefined || size === undefined) return;
-        const env = a.get("ENVELOPE");
-        out.push({ uid, size, messageId: (Array.isArray(env) ? (tokenText(env[9]) ?? "") : "").trim() });
+        const meta = a && metaOf(a);
+        if (meta) out.push(meta);
       },
     },
   };
   return { command, result: () => out };
 }
 
+/** UID, RFC822.SIZE and the ENVELOPE's Message-ID of one FETCH response; undefined without UID or size. */
+function metaOf(a: Map<string, Token>): MessageMeta | undefined {
+  const uid = num(a.get("UID"));
+  const size = num(a.get("RFC822.SIZE"));
+  if (uid === undefined || size === undefined) return undefined;
+  const env = a.get("ENVELOPE");
+  return { uid, size, messageId: (Array.isArray(env) ? (tokenText(env[9]) ?? "") : "").trim() };
+}
+
+/** `* n FETCH (UID u ...`: the UID when it is the response's first item, else undefined. */
+function leadingUid(head: string): number | undefined {
+  const m = /^\* \d+ FETCH \(UID (\d{1,15})[ )]/i.exec(head);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Reads a literal and keeps nothing of it. */
+function discard(): Writable {
+  return new Writable({ write: (_chunk, _enc, cb) => cb() });
+}
+
 /**
  * UID FETCH <set> (UID BODY.PEEK[]): each body handed over whole, in server order. A literal bigger than
  * `stream.above` is streamed into the Writable `stream.to(uid)` returns instead, and handed over as `undefined` once
- * complete; without one it is kept up to the in-memory literal limit.
+ * complete; without one it is kept up to the in-memory literal limit. With `withMeta`, the FETCH is
+ * `(UID RFC822.SIZE ENVELOPE BODY.PEEK[])` and each body comes with its metadata (see {@link BodiesWithMeta}).
  */
 export function bodiesCommand(
   set: string,
-  onMessage: (uid: number, body: Buffer | undefined) => Promise<void>,
+  onMessage: (uid: number, body: Buffer | undefined, meta: MessageMeta | undefined) => Promise<void>,
   fail: Fail,
   stream?: BodyStreams,
+  withMeta?: BodiesWithMeta,
 ): PipelinedCommand {
   let streamedUid: number | undefined; // the UID the current streamed body's sink was opened for
+  let dropping = false; // the current big body is read and dropped (its UID came after it)
   const spec: PipelinedCommand["spec"] = {
     bodySink: (head, size) => {
-      const uid = stream && size > stream.above ? bodyLiteral(head)?.uid : undefined;
-      const sink = uid === undefined ? undefined : stream?.to(uid);
+      if (!stream || size <= stream.above) return undefined;
+      const literal = bodyLiteral(head);
+      if (!literal) return undefined;
+      // With metadata the head holds an ENVELOPE (any text): only a UID in first place is the response's.
+      const uid = withMeta ? leadingUid(head) : literal.uid;
+      const sink = uid === undefined ? undefined : stream.to(uid);
       if (sink) streamedUid = uid;
+      else if (withMeta) {
+        dropping = true;
+        return discard();
+      }
       return sink;
     },
     onUntagged: async (r) => {
@@ -122,15 +161,21 @@ export function bodiesCommand(
       const uid = a && num(a.get("UID"));
       const body = a && bodyOf(a);
       if (uid === undefined || !body) return;
+      const meta = withMeta ? metaOf(a) : undefined;
       if (body.str === STREAMED) {
+        if (dropping) {
+          dropping = false;
+          return withMeta?.skipped(uid, meta);
+        }
         const opened = streamedUid;
         streamedUid = undefined;
         // `(UID 5 BODY[] {n} ... UID 6)`: the body went to 5's file; the response claims 6. Trust neither.
         if (uid !== opened) throw fail(`UID FETCH ${set}`, `a body streamed for UID ${opened} came as UID ${uid}`);
-        return onMessage(uid, undefined);
+        return onMessage(uid, undefined, meta);
       }
-      await onMessage(uid, typeof body.str === "string" ? Buffer.from(body.str, "utf8") : body.str);
+      await onMessage(uid, typeof body.str === "string" ? Buffer.from(body.str, "utf8") : body.str, meta);
     },
   };
-  return { line: `UID FETCH ${set} (UID BODY.PEEK[])`, spec };
+  const items = withMeta ? "UID RFC822.SIZE ENVELOPE BODY.PEEK[]" : "UID BODY.PEEK[]";
+  return { line: `UID FETCH ${set} (${items})`, spec };
 }
