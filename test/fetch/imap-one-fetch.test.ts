@@ -11,62 +11,47 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { createServer, type Server, type TLSSocket } from "node:tls";
 import { fetchAccount } from "../../src/fetch/engine.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
+import { type ScriptedUpstream, scriptedUpstream } from "../harness/servers/scripted-upstream.js";
 
 const pki = createTestPki();
-const cert = pki.issueServerCert(["127.0.0.1"]);
 let dir: string;
-let server: Server;
-/** Command lines the server received (after the login). */
+let server: ScriptedUpstream;
+/** Command lines the server received after the login (all connections). */
 let commands: string[] = [];
-/** Answers a command; returns false for one it does not know (then BAD). */
-let answer: (tag: string, cmd: string, s: TLSSocket) => boolean = () => false;
+/** Answers a FETCH (all of it, tagged reply included); undefined for one it does not know (then BAD). */
+let answer: (tag: string, cmd: string) => string | undefined = () => undefined;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "xoauth-fetch-onefetch-"));
-  server = createServer({ cert: cert.certPem, key: cert.keyPem }, (s) => {
-    s.on("error", () => {});
-    s.write("* OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 SASL-IR UIDPLUS] ready\r\n");
-    let buf = "";
-    s.on("data", (c: Buffer) => {
-      buf += c.toString("latin1");
-      for (let i = buf.indexOf("\r\n"); i >= 0; i = buf.indexOf("\r\n")) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const [tag = "", ...rest] = line.split(" ");
-        const cmd = rest.join(" ");
-        if (cmd.startsWith("AUTHENTICATE")) {
-          s.write(`${tag} OK [CAPABILITY IMAP4rev1 UIDPLUS] ok\r\n`);
-          continue;
-        }
-        commands.push(cmd);
-        if (cmd.startsWith("EXAMINE"))
-          s.write(`* 3 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n${tag} OK [READ-ONLY] done\r\n`);
-        else if (cmd === "UID SEARCH ALL") s.write(`* SEARCH 1 2 3\r\n${tag} OK done\r\n`);
-        else if (cmd === "LOGOUT") s.end(`* BYE\r\n${tag} OK bye\r\n`);
-        else if (!answer(tag, cmd, s)) s.write(`${tag} BAD unknown\r\n`);
-      }
-    });
+  server = await scriptedUpstream(pki, "* OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 SASL-IR UIDPLUS] ready\r\n", (line) => {
+    const [tag = "", ...rest] = line.split(" ");
+    const cmd = rest.join(" ");
+    if (cmd.startsWith("AUTHENTICATE")) return `${tag} OK [CAPABILITY IMAP4rev1 UIDPLUS] ok\r\n`;
+    commands.push(cmd);
+    if (cmd.startsWith("EXAMINE")) return `* 3 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n${tag} OK [READ-ONLY] done\r\n`;
+    if (cmd === "UID SEARCH ALL") return `* SEARCH 1 2 3\r\n${tag} OK done\r\n`;
+    if (cmd === "LOGOUT") return `* BYE\r\n${tag} OK bye\r\n`;
+    return answer(tag, cmd) ?? `${tag} BAD unknown\r\n`;
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
 });
 after(async () => {
-  await new Promise<void>((r) => server.close(() => r()));
+  await server.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function message(n: number, bytes: number): Buffer {
+/** An ASCII message of `bytes` bytes (a string: one character per byte on the wire). */
+function message(n: number, bytes: number): string {
   const head = `Message-ID: <m${n}@example.org>\r\nSubject: message ${n}\r\n\r\n`;
   const line = "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\r\n";
-  return Buffer.from((head + line.repeat(Math.ceil(bytes / line.length))).slice(0, bytes), "latin1");
+  return (head + line.repeat(Math.ceil(bytes / line.length))).slice(0, bytes);
 }
 
 const envelope = (n: number, subject: string) =>
   `ENVELOPE ("Thu, 3 Dec 2026 10:00:00 +0000" "${subject}" NIL NIL NIL NIL NIL NIL NIL "<m${n}@example.org>")`;
 
-const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 
 function delivered(md: string): string[] {
   return readdirSync(join(md, "new"))
@@ -81,7 +66,7 @@ async function run() {
     protocol: "imap",
     server: {
       host: "127.0.0.1",
-      port: (server.address() as { port: number }).port,
+      port: server.port,
       tls: "implicit",
       ca: [pki.ca.certPem],
     },
@@ -101,33 +86,22 @@ it("one FETCH brings bodies and metadata; a big body before its UID is dropped a
   const small = message(1, 3000);
   const big = message(2, 3 * 1024 * 1024); // above the 1 MiB bulk threshold
   const third = message(3, 5000);
-  answer = (tag, cmd, s) => {
-    if (cmd === "UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])") {
-      s.write(`* 1 FETCH (UID 1 RFC822.SIZE ${small.length} ${envelope(1, "small")} BODY[] {${small.length}}\r\n`);
-      s.write(small);
-      s.write(")\r\n");
-      // The body before its UID (RFC 3501 lets the server choose the order), after a subject that says "UID 3":
-      // that text must not decide whose file the body streams into.
-      s.write(`* 2 FETCH (RFC822.SIZE ${big.length} ${envelope(2, "see UID 3")} BODY[] {${big.length}}\r\n`);
-      s.write(big);
-      s.write(" UID 2)\r\n");
-      // No RFC822.SIZE, no ENVELOPE: delivered all the same.
-      s.write(`* 3 FETCH (UID 3 BODY[] {${third.length}}\r\n`);
-      s.write(third);
-      s.write(")\r\n");
-      // UID 1 once more: not delivered twice.
-      s.write(`* 1 FETCH (UID 1 RFC822.SIZE ${small.length} ${envelope(1, "again")} BODY[] {${small.length}}\r\n`);
-      s.write(small);
-      s.write(`)\r\n${tag} OK done\r\n`);
-      return true;
-    }
-    if (cmd === "UID FETCH 2 (UID BODY.PEEK[])") {
-      s.write(`* 2 FETCH (UID 2 BODY[] {${big.length}}\r\n`);
-      s.write(big);
-      s.write(`)\r\n${tag} OK done\r\n`);
-      return true;
-    }
-    return false;
+  answer = (tag, cmd) => {
+    if (cmd === "UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])")
+      return [
+        `* 1 FETCH (UID 1 RFC822.SIZE ${small.length} ${envelope(1, "small")} BODY[] {${small.length}}\r\n${small})\r\n`,
+        // The body before its UID (RFC 3501 lets the server choose the order), after a subject that says "UID 3":
+        // that text must not decide whose file the body streams into.
+        `* 2 FETCH (RFC822.SIZE ${big.length} ${envelope(2, "see UID 3")} BODY[] {${big.length}}\r\n${big} UID 2)\r\n`,
+        // No RFC822.SIZE, no ENVELOPE: delivered all the same.
+        `* 3 FETCH (UID 3 BODY[] {${third.length}}\r\n${third})\r\n`,
+        // UID 1 once more: not delivered twice.
+        `* 1 FETCH (UID 1 RFC822.SIZE ${small.length} ${envelope(1, "again")} BODY[] {${small.length}}\r\n${small})\r\n`,
+        `${tag} OK done\r\n`,
+      ].join("");
+    if (cmd === "UID FETCH 2 (UID BODY.PEEK[])")
+      return `* 2 FETCH (UID 2 BODY[] {${big.length}}\r\n${big})\r\n${tag} OK done\r\n`;
+    return undefined;
   };
   const { s, md } = await run();
   assert.equal(s.ok, true, JSON.stringify(s.errors));
@@ -148,15 +122,14 @@ it("a big body whose UID comes first streams to disk inside the one FETCH: no se
   commands = [];
   const big = message(1, 3 * 1024 * 1024);
   const small = message(2, 2000);
-  answer = (tag, cmd, s) => {
-    if (cmd !== "UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])") return false;
-    s.write(`* 1 FETCH (UID 1 RFC822.SIZE ${big.length} ${envelope(1, "big")} BODY[] {${big.length}}\r\n`);
-    s.write(big);
-    s.write(`)\r\n* 2 FETCH (UID 2 RFC822.SIZE ${small.length} ${envelope(2, "small")} BODY[] {${small.length}}\r\n`);
-    s.write(small);
-    s.write(`)\r\n${tag} OK done\r\n`); // UID 3 not answered (expunged meanwhile): fetched by a later run
-    return true;
-  };
+  answer = (tag, cmd) =>
+    cmd !== "UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])"
+      ? undefined
+      : [
+          `* 1 FETCH (UID 1 RFC822.SIZE ${big.length} ${envelope(1, "big")} BODY[] {${big.length}}\r\n${big})\r\n`,
+          `* 2 FETCH (UID 2 RFC822.SIZE ${small.length} ${envelope(2, "small")} BODY[] {${small.length}}\r\n${small})\r\n`,
+          `${tag} OK done\r\n`, // UID 3 not answered (expunged meanwhile): fetched by a later run
+        ].join("");
   const { s, md } = await run();
   assert.equal(s.ok, true, JSON.stringify(s.errors));
   assert.equal(s.fetched, 2);
