@@ -139,6 +139,14 @@ function toMeta(m: MessageMeta): Meta {
   return { uid: m.uid, size: m.size, fingerprint: messageFingerprint(m.messageId || undefined, m.size) };
 }
 
+/**
+ * A body answered without RFC822.SIZE (RFC 3501 lets a server split one message's items over several responses):
+ * delivered all the same, without the fingerprint that only a later UIDVALIDITY change uses.
+ */
+function noMeta(uid: number): Meta {
+  return { uid, size: 0, fingerprint: undefined };
+}
+
 async function deliverGroup(
   ctx: FetchContext,
   c: ImapClient,
@@ -199,8 +207,7 @@ async function deliverGroup(
           ? {
               skipped: (uid: number, meta: MessageMeta | undefined) => {
                 // A big body that came before its UID was dropped: fetched on its own below, if still wanted.
-                if (!pending.delete(uid)) return;
-                if (meta && meta.uid === uid) alone.push(toMeta(meta));
+                if (pending.delete(uid)) alone.push(meta?.uid === uid ? toMeta(meta) : noMeta(uid));
               },
             }
           : undefined;
@@ -213,10 +220,7 @@ async function deliverGroup(
               streaming.delete(uid);
               // After a stop request or a failed commit the rest of this answer is read but not delivered.
               if (!pending.has(uid) || ctx.aborted || committer.failed) return streamed?.abort();
-              // A response without RFC822.SIZE (RFC 3501 lets a server split one message's items over several
-              // responses): delivered all the same, without the fingerprint that only a later UIDVALIDITY change uses.
-              const m =
-                known.get(uid) ?? (fetched?.uid === uid ? toMeta(fetched) : { uid, size: 0, fingerprint: undefined });
+              const m = known.get(uid) ?? (fetched?.uid === uid ? toMeta(fetched) : noMeta(uid));
               pending.delete(uid);
               const name = deliveryName(key(m.uid));
               if (!source && !streamed)

@@ -144,6 +144,7 @@ export function bodiesCommand(
   const spec: PipelinedCommand["spec"] = {
     bodySink: (head, size) => {
       if (!stream || size <= stream.above) return undefined;
+      dropping = false;
       const literal = bodyLiteral(head);
       if (!literal) return undefined;
       // With metadata the head holds an ENVELOPE (any text): only a UID in first place is the response's.

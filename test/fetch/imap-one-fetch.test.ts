@@ -141,3 +141,24 @@ it("a big body whose UID comes first streams to disk inside the one FETCH: no se
     "LOGOUT",
   ]);
 });
+
+it("a big body before its UID and without RFC822.SIZE is fetched on its own all the same", async () => {
+  commands = [];
+  const big = message(2, 2 * 1024 * 1024);
+  answer = (tag, cmd) => {
+    if (cmd === "UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])")
+      return `* 2 FETCH (BODY[] {${big.length}}\r\n${big} UID 2)\r\n${tag} OK done\r\n`;
+    if (cmd === "UID FETCH 2 (UID BODY.PEEK[])")
+      return `* 2 FETCH (UID 2 BODY[] {${big.length}}\r\n${big})\r\n${tag} OK done\r\n`;
+    return undefined;
+  };
+  const { s, md } = await run();
+  assert.equal(s.ok, true, JSON.stringify(s.errors));
+  assert.equal(s.fetched, 1);
+  assert.deepEqual(delivered(md), [sha(big)]);
+  assert.deepEqual(commands.slice(2), [
+    "UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])",
+    "UID FETCH 2 (UID BODY.PEEK[])",
+    "LOGOUT",
+  ]);
+});
