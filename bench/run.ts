@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { keepOwnSections } from "../test/harness/results-md.js";
 import { cleanupAll, installSignalHandlers } from "./cleanup.js";
-import { startBenchEnv } from "./env.js";
+import { settleDisk, startBenchEnv } from "./env.js";
 import { fillGraphMailboxes } from "./graph-setup.js";
 import { type Options, parseOptions, SANDBOX_ONLY } from "./options.js";
 import { RESULTS_MD } from "./paths.js";
@@ -68,15 +68,31 @@ async function serverScenarios(o: Options, r: Results, command: string): Promise
     `${(boxes.poll.bytes / 1_048_576).toFixed(1)} MB) for small polls; one ` +
     `${(boxes.big.bytes / 1_048_576).toFixed(0)} MB message; ` +
     `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}), after an untimed warm-up.`;
-  if (o.only.has("loopback")) r.loopback = { ...(await loopbackScenario(env, o, boxes.bulk, log)), ...boxes.bulk };
-  if (o.only.has("latency"))
+  if (o.only.has("loopback")) {
+    r.loopback = { ...(await loopbackScenario(env, o, boxes.bulk, log)), ...boxes.bulk };
+    await settleDisk(log);
+  }
+  if (o.only.has("latency")) {
     r.latency = { rows: await latencyScenario(env, o, boxes.small, log), ...boxes.small, rttMs: 2 * ONE_WAY_MS };
-  if (o.only.has("small")) r.small = { ...(await smallScenario(env, o, boxes.poll, log)), ...boxes.poll };
-  if (o.only.has("memory")) r.memory = { rows: await memoryScenario(env, boxes.big, log), bytes: boxes.big.bytes };
+    await settleDisk(log);
+  }
+  if (o.only.has("small")) {
+    r.small = { ...(await smallScenario(env, o, boxes.poll, log)), ...boxes.poll };
+    await settleDisk(log);
+  }
+  if (o.only.has("memory")) {
+    r.memory = { rows: await memoryScenario(env, boxes.big, log), bytes: boxes.big.bytes };
+    await settleDisk(log);
+  }
   if (o.only.has("tokens")) r.tokens = await tokensScenario(env, boxes.many, log);
-  if (o.only.has("proxy"))
+  if (o.only.has("proxy")) {
     r.proxy = { ...(await proxyScenario(env, o, boxes.bulk, boxes.many, log)), bytes: boxes.bulk.bytes };
-  if (o.only.has("graph")) r.graph = await graphScenario(env, o, fillGraphMailboxes(env, o, log), command, log);
+    await settleDisk(log);
+  }
+  if (o.only.has("graph")) {
+    r.graph = await graphScenario(env, o, fillGraphMailboxes(env, o, log), command, log);
+    await settleDisk(log);
+  }
   if (o.profile) {
     const t = targetsFor(boxes.bulk, { pop3: env.dc.ports.pop3s, imap: env.dc.ports.imaps });
     r.profile = `${await profileFetch(env, t.pop3, log)}\n${await profileFetch(env, t.imap, log)}`;
