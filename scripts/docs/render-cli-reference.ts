@@ -59,7 +59,7 @@ function walk(cmd: Command, path: string[]): Array<{ path: string[]; cmd: Comman
 
 /** The whole program with every command registered (what `xoauth-mail --help` lists). */
 export async function fullProgram(): Promise<Command> {
-  return buildProgram({ exitCode: 0 }, await loadCommands([]));
+  return buildProgram({ exitCode: 0 }, await loadCommands([], true));
 }
 
 export async function renderCliReference(): Promise<string> {

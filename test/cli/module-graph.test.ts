@@ -80,6 +80,17 @@ describe("help loads the command definitions only", () => {
     assert.deepEqual(implementations(r), []);
     assert.ok(r.own.has("cli/commands/fetch.js"), "the tracer sees our modules");
     assert.ok(!r.own.has("i18n/catalogs.js"), "help text is not from the message catalogs");
+    const table = [...r.own].filter((m) => m.startsWith("exchange/") || m.startsWith("sandbox/"));
+    assert.deepEqual(table, [], "the Exchange table is for sandbox --help and demo --help only");
+  });
+
+  test("sandbox --help and help demo: the help text from the Exchange table (scenarios, expected diagnosis)", async () => {
+    const sandbox = await traced(["sandbox", "--help"]);
+    assert.equal(sandbox.code, 0, sandbox.out);
+    assert.match(sandbox.out, /^ {2}no-fullaccess +Add-MailboxPermission/m);
+    const demo = await traced(["help", "demo"]);
+    assert.equal(demo.code, 0, demo.out);
+    assert.match(demo.out, /diagnose-misconfiguration \(expected: MAILBOX_NOT_CONNECTED\)/);
   });
 
   for (const { name } of COMMANDS) {

@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEMO_EXPECTED_DIAGNOSIS } from "../../src/cli/commands/demo.js";
 import { ERROR_CODES, isTemporaryCode } from "../../src/errors.js";
 import {
   classifyReply,
@@ -25,6 +24,7 @@ import {
   situationKind,
   situationsFor,
 } from "../../src/exchange/contract.js";
+import { DEMO_EXPECTED_DIAGNOSIS } from "../../src/sandbox/demo/expected.js";
 import { IMAP_CAPABILITY, IMAP_TEXT, POP3_TEXT, SMTP_TEXT } from "../../src/sandbox/exchange/index.js";
 import { SANDBOX_SCENARIOS } from "../../src/sandbox/local-tenant.js";
 

@@ -1,12 +1,9 @@
 /** `xoauth-mail demo`: its options and help (src/cli/run/demo.ts runs it, loaded only when it runs). */
 import type { Command } from "commander";
-import { DEMO_EXPECTED_DIAGNOSIS } from "../../sandbox/demo/expected.js";
-import type { RunContext } from "../context.js";
+import type { RegisterCommand, RunContext } from "../context.js";
 import type { DemoFlags } from "../run/demo.js";
 
-export { DEMO_EXPECTED_DIAGNOSIS };
-
-const HELP = `
+const help = (expected: string) => `
 Runs everything in-process on 127.0.0.1 (random ports, a throwaway test CA, TLS verified against it) and stops it
 at the end. Nothing is read from or written to your config, token cache or the internet.
 
@@ -17,10 +14,16 @@ Graph to an address outside the local tenant (the fake records it; nothing leave
 
 --json prints {ok, ms, maildir, tenant:{...}, steps:[{id, ok, ms, ...}]} with the step ids
 token, token-graph, test-pop3, test-imap, test-graph, fetch, fetch-again, fetch-graph, fetch-graph-again,
-diagnose-misconfiguration (expected: ${DEMO_EXPECTED_DIAGNOSIS}), test-after-fix, send-graph. Exit code 0 only if every step had its expected outcome.`;
+diagnose-misconfiguration (expected: ${expected}), test-after-fix, send-graph. Exit code 0 only if every step had its expected outcome.`;
 
-export function registerDemo(program: Command, ctx: RunContext): void {
-  program
+/** The register function; with `withHelp`, the help after the options names the diagnosis the demo expects. */
+export async function demoCommand(withHelp: boolean): Promise<RegisterCommand> {
+  const expected = withHelp ? (await import("../../sandbox/demo/expected.js")).DEMO_EXPECTED_DIAGNOSIS : undefined;
+  return (program, ctx) => registerDemo(program, ctx, expected);
+}
+
+function registerDemo(program: Command, ctx: RunContext, expected?: string): void {
+  const cmd = program
     .command("demo")
     .summary("see it all work against a local Exchange Online fake (no tenant, no internet)")
     .description(
@@ -28,6 +31,6 @@ export function registerDemo(program: Command, ctx: RunContext): void {
     )
     .option("--json", "machine-readable result: {ok, steps:[...]}")
     .option("--maildir <dir>", "fetch into this Maildir and keep it (default: a temporary directory, removed)")
-    .addHelpText("after", HELP)
     .action(async (flags: DemoFlags) => (await import("../run/demo.js")).demoAction(flags, ctx));
+  if (expected) cmd.addHelpText("after", help(expected));
 }

@@ -10,7 +10,13 @@ import type { RegisterCommand } from "../context.js";
 
 export interface CommandEntry {
   name: string;
-  load: () => Promise<RegisterCommand>;
+  /**
+   * The command's register function. `withHelp`: its own help will or may be shown (the command is named on the
+   * command line, or the whole reference is rendered): a command whose help text needs data (sandbox's scenarios and
+   * demo's expected diagnosis come from the Exchange table, ~4 ms to load) loads it only then, not for
+   * `xoauth-mail --help` or another command.
+   */
+  load: (withHelp: boolean) => Promise<RegisterCommand>;
 }
 
 export const COMMANDS: CommandEntry[] = [
@@ -19,8 +25,8 @@ export const COMMANDS: CommandEntry[] = [
   { name: "fetch", load: async () => (await import("./fetch.js")).registerFetch },
   { name: "send", load: async () => (await import("./send.js")).registerSend },
   { name: "proxy", load: async () => (await import("./proxy.js")).registerProxy },
-  { name: "demo", load: async () => (await import("./demo.js")).registerDemo },
-  { name: "sandbox", load: async () => (await import("./sandbox.js")).registerSandbox },
+  { name: "demo", load: async (withHelp) => (await import("./demo.js")).demoCommand(withHelp) },
+  { name: "sandbox", load: async (withHelp) => (await import("./sandbox.js")).sandboxCommand(withHelp) },
   { name: "init", load: async () => (await import("./init.js")).registerInit },
 ];
 
@@ -41,8 +47,11 @@ export function selectedCommand(args: readonly string[]): CommandEntry | undefin
   return undefined;
 }
 
-/** Loads the commands this run needs: the named one, or all of them (for help and for errors on unknown names). */
-export async function loadCommands(args: readonly string[]): Promise<RegisterCommand[]> {
+/**
+ * Loads the commands this run needs: the named one, or all of them (for help and for errors on unknown names). A
+ * command gets its full help when its name is on the command line (`sandbox --help`, `help sandbox`) or `allHelp`.
+ */
+export async function loadCommands(args: readonly string[], allHelp = false): Promise<RegisterCommand[]> {
   const one = selectedCommand(args);
-  return Promise.all((one ? [one] : COMMANDS).map((c) => c.load()));
+  return Promise.all((one ? [one] : COMMANDS).map((c) => c.load(allHelp || args.includes(c.name))));
 }

@@ -1,10 +1,9 @@
 /** `xoauth-mail sandbox`: its options and help (src/cli/run/sandbox.ts runs it, loaded only when it runs). */
 import type { Command } from "commander";
-import { SANDBOX_SCENARIOS } from "../../sandbox/scenarios.js";
-import type { RunContext } from "../context.js";
+import type { RegisterCommand, RunContext } from "../context.js";
 import type { SandboxFlags } from "../run/sandbox.js";
 
-const HELP = `
+const help = (scenarios: Readonly<Record<string, string>>) => `
 Ports: without --port-base each server gets a free random port. With --port-base N:
   N   identity platform (HTTPS, token endpoint and discovery)
   N+1 POP3 with implicit TLS      N+2 IMAP with implicit TLS
@@ -25,12 +24,18 @@ sessions are not ended (Exchange documents no such behaviour for them).
 The sandbox app is registered correctly (all three roles, New-ServicePrincipal, FullAccess, SendAs); the client
 secret is new on every start. --scenario NAME starts it with one misconfiguration instead, to see what
 \`xoauth-mail test\` diagnoses:
-${Object.entries(SANDBOX_SCENARIOS)
+${Object.entries(scenarios)
   .map(([name, what]) => `  ${name.padEnd(Math.max(20, name.length + 2))}${what}`)
   .join("\n")}`;
 
-export function registerSandbox(program: Command, ctx: RunContext): void {
-  program
+/** The register function; with `withHelp`, the help after the options lists the scenarios of the Exchange table. */
+export async function sandboxCommand(withHelp: boolean): Promise<RegisterCommand> {
+  const scenarios = withHelp ? (await import("../../sandbox/scenarios.js")).SANDBOX_SCENARIOS : undefined;
+  return (program, ctx) => registerSandbox(program, ctx, scenarios);
+}
+
+function registerSandbox(program: Command, ctx: RunContext, scenarios?: Readonly<Record<string, string>>): void {
+  const cmd = program
     .command("sandbox")
     .summary("keep a local Exchange Online tenant running and print the options to use it")
     .description(
@@ -41,6 +46,6 @@ export function registerSandbox(program: Command, ctx: RunContext): void {
     .option("--scenario <name>", "start with one misconfiguration (names below), to see its diagnosis")
     .option("--token-lifetime <duration>", "lifetime of issued tokens, e.g. 30s (default 3599s); see below")
     .option("--json", "print the connection details as one JSON object")
-    .addHelpText("after", HELP)
     .action(async (flags: SandboxFlags) => (await import("../run/sandbox.js")).sandboxAction(flags, ctx));
+  if (scenarios) cmd.addHelpText("after", help(scenarios));
 }
