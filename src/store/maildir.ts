@@ -149,6 +149,11 @@ export class Delivery {
   private spool: Uint8Array[] = [];
   private spoolSize = 0;
   private stream: Writable | undefined;
+  /**
+   * The write to tmp/<name> in progress (open + writev), settled. abort() waits for it before closing the descriptor:
+   * a descriptor closed under a queued writev could be reused by another message's file before that writev runs.
+   */
+  private inflight: Promise<void> | undefined;
 
   constructor(
     private readonly maildir: Maildir,
@@ -231,7 +236,16 @@ export class Delivery {
   }
 
   /** Opens tmp/<name> if needed and writes the spool, then `chunks`. */
-  private async writeOut(chunks: Uint8Array[]): Promise<void> {
+  private writeOut(chunks: Uint8Array[]): Promise<void> {
+    const op = this.writeOutNow(chunks);
+    this.inflight = op.then(
+      () => undefined,
+      () => undefined,
+    );
+    return op;
+  }
+
+  private async writeOutNow(chunks: Uint8Array[]): Promise<void> {
     if (this.fh === undefined) {
       try {
         this.fh = await fd.open(this.tmpPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
@@ -286,6 +300,7 @@ export class Delivery {
     if (this.state === "committed" || this.state === "aborted") return;
     this.state = "aborted";
     this.stream?.destroy();
+    await this.inflight;
     this.maildir.reserveSpool(-this.spoolSize);
     this.spool = [];
     this.spoolSize = 0;

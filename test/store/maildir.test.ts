@@ -117,6 +117,29 @@ test("abort removes the tmp file and a later commit is refused", async (t) => {
   assert.deepEqual(await readdir(join(md.dir, "new")), []);
 });
 
+test("abort while a write is on its way waits for it: the descriptor is closed once, after the write, and no file stays", async (t) => {
+  // Descriptors, not FileHandles (src/store/fsops.ts): closed under a queued writev, the number could be reused by
+  // another message's file before the writev runs. Many deliveries aborted mid-write while others are written.
+  const md = await Maildir.open(await tempDir(t)); // no spool: every write opens and writes tmp/<name>
+  const fds = async () => (await readdir("/proc/self/fd")).length;
+  const before = process.platform === "linux" ? await fds() : 0;
+  const big = randomBytes(256 * 1024);
+  const keep = Array.from({ length: 20 }, (_, i) => md.delivery(deliveryName(key(100 + i))));
+  const drop = Array.from({ length: 20 }, (_, i) => md.delivery(deliveryName(key(200 + i))));
+  const writes = [...keep, ...drop].map((d) => d.write(big).catch(() => undefined));
+  await Promise.all(drop.map((d) => d.abort())); // while their writes are in flight
+  await Promise.all(writes);
+  const batch = md.batch<number>();
+  for (const [i, d] of keep.entries()) batch.add(d, i);
+  const { delivered, failed } = await batch.sync();
+  assert.equal(delivered.length, 20);
+  assert.deepEqual(failed, []);
+  for (const name of await readdir(join(md.dir, "new")))
+    assert.deepEqual(await readFile(join(md.dir, "new", name)), big);
+  assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
+  if (process.platform === "linux") assert.equal(await fds(), before, "every descriptor closed");
+});
+
 test("a message over the size limit fails with LIMIT_EXCEEDED", async (t) => {
   const md = await Maildir.open(await tempDir(t), { maxMessageBytes: 1000 });
   const d = await md.beginDelivery(deliveryName(key(1)));
