@@ -97,12 +97,16 @@ export async function imapPass(ctx: FetchContext, attempt: number): Promise<void
     const planned = todo.sort((a, b) => a - b).slice(0, Math.min(todo.length, ctx.remaining));
     ctx.emit({ type: "plan", messages: planned.length, bytes: 0, skipped: done.length });
 
+    // The folder's numbering: UID SEARCH answered every message EXAMINE counted, so message n is the n-th smallest
+    // UID. Valid for the first FETCH only (an EXPUNGE of ours or another client's may come after it).
+    const bySeq = all.length === mb.exists ? [...all].sort((a, b) => a - b) : undefined;
     for (let i = 0; i < planned.length && !ctx.aborted && !ctx.blocked; ) {
       const group = planned.slice(i, i + FETCH_GROUP);
+      const uidOfSeq = i === 0 && bySeq ? (seq: number) => bySeq[seq - 1] : undefined;
       i += group.length;
       // While a UIDVALIDITY change is caught up with, each Message-ID + size is needed before its body (a renumbered
       // message is not downloaded again): metadata first. Otherwise it comes with the bodies, one round trip less.
-      const plan = state.renumbering ? { metas: await fetchMeta(c, group, run) } : { uids: group };
+      const plan = state.renumbering ? { metas: await fetchMeta(c, group, run) } : { uids: group, uidOfSeq };
       await deliverGroup(ctx, c, uidValidity, folder, plan, run);
     }
     if (ctx.blocked) throw ctx.blocked;
@@ -133,7 +137,7 @@ async function fetchMeta(c: ImapClient, uids: number[], run: Run): Promise<Meta[
 }
 
 /** A group's plan: its metadata known (fetched first), or only its UIDs (the metadata comes with each body). */
-type GroupPlan = { metas: Meta[] } | { uids: number[] };
+type GroupPlan = { metas: Meta[] } | { uids: number[]; uidOfSeq: ((seq: number) => number | undefined) | undefined };
 
 function toMeta(m: MessageMeta): Meta {
   return { uid: m.uid, size: m.size, fingerprint: messageFingerprint(m.messageId || undefined, m.size) };
@@ -206,9 +210,11 @@ async function deliverGroup(
         "uids" in plan
           ? {
               skipped: (uid: number, meta: MessageMeta | undefined) => {
-                // A big body that came before its UID was dropped: fetched on its own below, if still wanted.
+                // A big body that came before its UID was dropped (or streamed into another UID's file, which is
+                // aborted below): fetched on its own below, if still wanted.
                 if (pending.delete(uid)) alone.push(meta?.uid === uid ? toMeta(meta) : noMeta(uid));
               },
+              ...(plan.uidOfSeq ? { uidOfSeq: plan.uidOfSeq } : {}),
             }
           : undefined;
       try {
@@ -216,8 +222,13 @@ async function deliverGroup(
           c.fetchBodies(
             uidSetString([...pending]),
             async (uid, source, fetched) => {
-              const streamed = streaming.get(uid);
+              let streamed = streaming.get(uid);
               streaming.delete(uid);
+              if (source && streamed) {
+                // A file opened for this UID by a wrong sequence-number guess holds another message: never this one's.
+                await streamed.abort();
+                streamed = undefined;
+              }
               // After a stop request or a failed commit the rest of this answer is read but not delivered.
               if (!pending.has(uid) || ctx.aborted || committer.failed) return streamed?.abort();
               const m = known.get(uid) ?? (fetched?.uid === uid ? toMeta(fetched) : noMeta(uid));

@@ -47,6 +47,13 @@ export interface BodyStreams {
  */
 export interface BodiesWithMeta {
   skipped(uid: number, meta: MessageMeta | undefined): void;
+  /**
+   * The UID of message sequence number `seq`, when the caller knows the whole folder's numbering (a UID SEARCH ALL
+   * that returned all EXISTS messages, and no EXPUNGE since): a body whose UID comes after it (Exchange Online puts
+   * UID last) then streams at once. RFC 3501 §7.4.1 lets no EXPUNGE arrive while a FETCH is answered. A wrong guess is
+   * caught at the response's end (its UID differs): that file is dropped and the message fetched on its own.
+   */
+  uidOfSeq?(seq: number): number | undefined;
 }
 
 export function selectCommand(folder: string, readOnly: boolean, fail: Fail): Pipelined<SelectResult> {
@@ -121,6 +128,11 @@ function leadingUid(head: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** `* n FETCH (...`: the message sequence number n. */
+function seqOf(head: string): number {
+  return Number(/^\* (\d{1,15}) FETCH/i.exec(head)?.[1] ?? 0);
+}
+
 /** Reads a literal and keeps nothing of it. */
 function discard(): Writable {
   return new Writable({ write: (_chunk, _enc, cb) => cb() });
@@ -139,39 +151,42 @@ export function bodiesCommand(
   stream?: BodyStreams,
   withMeta?: BodiesWithMeta,
 ): PipelinedCommand {
-  let streamedUid: number | undefined; // the UID the current streamed body's sink was opened for
-  let dropping = false; // the current big body is read and dropped (its UID came after it)
+  // Per streamed BODY[] literal, in wire order: the UID its file was opened for, or "dropped" (read, kept nowhere).
+  // Responses reach onUntagged in that order, but the assembler may already have framed (and opened a sink for) the
+  // next ones: a single "current" slot would be overwritten.
+  const streamed: (number | "dropped")[] = [];
   const spec: PipelinedCommand["spec"] = {
     bodySink: (head, size) => {
       if (!stream || size <= stream.above) return undefined;
-      dropping = false;
       const literal = bodyLiteral(head);
       if (!literal) return undefined;
-      // With metadata the head holds an ENVELOPE (any text): only a UID in first place is the response's.
-      const uid = withMeta ? leadingUid(head) : literal.uid;
+      // With metadata the head holds an ENVELOPE (any text): only a UID in first place is the response's; else the
+      // message sequence number, where the caller can map it.
+      const uid = withMeta ? (leadingUid(head) ?? withMeta.uidOfSeq?.(seqOf(head))) : literal.uid;
       const sink = uid === undefined ? undefined : stream.to(uid);
-      if (sink) streamedUid = uid;
-      else if (withMeta) {
-        dropping = true;
-        return discard();
+      if (sink && uid !== undefined) {
+        streamed.push(uid);
+        return sink;
       }
-      return sink;
+      if (!withMeta) return undefined;
+      streamed.push("dropped");
+      return discard();
     },
     onUntagged: async (r) => {
       const a = fetchOf(r);
-      const uid = a && num(a.get("UID"));
       const body = a && bodyOf(a);
-      if (uid === undefined || !body) return;
+      if (!a || !body) return;
+      const opened = body.str === STREAMED ? streamed.shift() : undefined;
+      const uid = num(a.get("UID"));
+      // Without a UID the body cannot be placed: a file opened for it is never committed (the caller drops it).
+      if (uid === undefined) return;
       const meta = withMeta ? metaOf(a) : undefined;
       if (body.str === STREAMED) {
-        if (dropping) {
-          dropping = false;
-          return withMeta?.skipped(uid, meta);
-        }
-        const opened = streamedUid;
-        streamedUid = undefined;
+        // Dropped, or streamed into another UID's file (a sequence number mapped wrongly): that file is never
+        // committed, and this message is fetched on its own.
+        if (withMeta && opened !== uid) return withMeta.skipped(uid, meta);
         // `(UID 5 BODY[] {n} ... UID 6)`: the body went to 5's file; the response claims 6. Trust neither.
-        if (uid !== opened) throw fail(`UID FETCH ${set}`, `a body streamed for UID ${opened} came as UID ${uid}`);
+        if (opened !== uid) throw fail(`UID FETCH ${set}`, `a body streamed for UID ${opened} came as UID ${uid}`);
         return onMessage(uid, undefined, meta);
       }
       await onMessage(uid, typeof body.str === "string" ? Buffer.from(body.str, "utf8") : body.str, meta);

@@ -22,6 +22,11 @@ let server: ScriptedUpstream;
 let commands: string[] = [];
 /** Answers a FETCH (all of it, tagged reply included); undefined for one it does not know (then BAD). */
 let answer: (tag: string, cmd: string) => string | undefined = () => undefined;
+/**
+ * EXISTS in the EXAMINE answer; UID SEARCH ALL always answers UIDs 1 2 3. With 3, message n is UID n as far as the
+ * client can tell (it maps sequence numbers); with 4, it cannot.
+ */
+let exists = 3;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "xoauth-fetch-onefetch-"));
@@ -30,7 +35,8 @@ before(async () => {
     const cmd = rest.join(" ");
     if (cmd.startsWith("AUTHENTICATE")) return `${tag} OK [CAPABILITY IMAP4rev1 UIDPLUS] ok\r\n`;
     commands.push(cmd);
-    if (cmd.startsWith("EXAMINE")) return `* 3 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n${tag} OK [READ-ONLY] done\r\n`;
+    if (cmd.startsWith("EXAMINE"))
+      return `* ${exists} EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n${tag} OK [READ-ONLY] done\r\n`;
     if (cmd === "UID SEARCH ALL") return `* SEARCH 1 2 3\r\n${tag} OK done\r\n`;
     if (cmd === "LOGOUT") return `* BYE\r\n${tag} OK bye\r\n`;
     return answer(tag, cmd) ?? `${tag} BAD unknown\r\n`;
@@ -83,6 +89,7 @@ async function run() {
 
 it("one FETCH brings bodies and metadata; a big body before its UID is dropped and fetched on its own", async () => {
   commands = [];
+  exists = 4; // the numbering is unknown: a body before its UID cannot be placed
   const small = message(1, 3000);
   const big = message(2, 3 * 1024 * 1024); // above the 1 MiB bulk threshold
   const third = message(3, 5000);
@@ -120,6 +127,7 @@ it("one FETCH brings bodies and metadata; a big body before its UID is dropped a
 
 it("a big body whose UID comes first streams to disk inside the one FETCH: no second request", async () => {
   commands = [];
+  exists = 4;
   const big = message(1, 3 * 1024 * 1024);
   const small = message(2, 2000);
   answer = (tag, cmd) =>
@@ -144,6 +152,7 @@ it("a big body whose UID comes first streams to disk inside the one FETCH: no se
 
 it("a big body before its UID and without RFC822.SIZE is fetched on its own all the same", async () => {
   commands = [];
+  exists = 4;
   const big = message(2, 2 * 1024 * 1024);
   answer = (tag, cmd) => {
     if (cmd === "UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])")
@@ -159,6 +168,59 @@ it("a big body before its UID and without RFC822.SIZE is fetched on its own all 
   assert.deepEqual(commands.slice(2), [
     "UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])",
     "UID FETCH 2 (UID BODY.PEEK[])",
+    "LOGOUT",
+  ]);
+});
+
+it("UID last, as Exchange Online sends it: with the folder's numbering known, big bodies stream at once", async () => {
+  commands = [];
+  exists = 3;
+  const msgs = [message(1, 2 * 1024 * 1024), message(2, 4000), message(3, 3 * 1024 * 1024)];
+  answer = (tag, cmd) =>
+    cmd !== "UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])"
+      ? undefined
+      : `${msgs
+          .map(
+            (m, i) =>
+              `* ${i + 1} FETCH (RFC822.SIZE ${m.length} ${envelope(i + 1, `see UID ${3 - i}`)} BODY[] {${m.length}}\r\n${m} UID ${i + 1})\r\n`,
+          )
+          .join("")}${tag} OK done\r\n`;
+  const { s, md } = await run();
+  assert.equal(s.ok, true, JSON.stringify(s.errors));
+  assert.equal(s.fetched, 3);
+  assert.deepEqual(delivered(md), msgs.map(sha).sort());
+  assert.deepEqual(commands.slice(2), ["UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])", "LOGOUT"]);
+});
+
+it("a sequence number that maps to another UID: that file is dropped, each message delivered with its own bytes", async () => {
+  commands = [];
+  exists = 3; // the client maps message 2 to UID 2 and message 3 to UID 3; this server numbers them the other way
+  const small = message(1, 3000);
+  const two = message(2, 5000);
+  const three = message(3, 2 * 1024 * 1024);
+  answer = (tag, cmd) => {
+    if (cmd === "UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])")
+      return [
+        `* 1 FETCH (UID 1 BODY[] {${small.length}}\r\n${small})\r\n`,
+        // Streams into UID 2's file by the numbering; the response then says UID 3.
+        `* 2 FETCH (BODY[] {${three.length}}\r\n${three} UID 3)\r\n`,
+        // UID 2, small, in memory: must not land in the file the big body went to.
+        `* 3 FETCH (BODY[] {${two.length}}\r\n${two} UID 2)\r\n`,
+        `${tag} OK done\r\n`,
+      ].join("");
+    if (cmd === "UID FETCH 3 (UID BODY.PEEK[])")
+      return `* 2 FETCH (UID 3 BODY[] {${three.length}}\r\n${three})\r\n${tag} OK done\r\n`;
+    return undefined;
+  };
+  const { s, md } = await run();
+  assert.equal(s.ok, true, JSON.stringify(s.errors));
+  assert.equal(s.fetched, 3);
+  assert.equal(s.bytes, small.length + two.length + three.length);
+  assert.deepEqual(delivered(md), [small, two, three].map(sha).sort());
+  assert.deepEqual(readdirSync(join(md, "tmp")), []);
+  assert.deepEqual(commands.slice(2), [
+    "UID FETCH 1:3 (UID RFC822.SIZE ENVELOPE BODY.PEEK[])",
+    "UID FETCH 3 (UID BODY.PEEK[])",
     "LOGOUT",
   ]);
 });

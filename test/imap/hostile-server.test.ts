@@ -175,6 +175,49 @@ it("a streamed body in the bulk FETCH whose response then names another UID is r
   assert.deepEqual(handed, []);
 });
 
+it("two streamed bodies in a row, both framed before the first is handed over: each file gets its own UID", async () => {
+  // The assembler frames the next response (and opens its sink) while the previous one waits to be dispatched: one
+  // "current streamed UID" slot was overwritten, and the first body was reported as streamed for the second UID.
+  const a = Buffer.alloc(SIZE, 0x61);
+  const b = Buffer.alloc(SIZE, 0x62);
+  const c = await serve((tag, _cmd, sock) => {
+    sock.write(Buffer.concat([Buffer.from(`* 1 FETCH (UID 5 BODY[] {${a.length}}\r\n`), a, Buffer.from(")\r\n")]));
+    sock.write(Buffer.concat([Buffer.from(`* 2 FETCH (UID 6 BODY[] {${b.length}}\r\n`), b, Buffer.from(")\r\n")]));
+    sock.write(`${tag} OK done\r\n`);
+  });
+  const got = new Map<number, number>();
+  const handed: number[] = [];
+  await c.fetchBodies(
+    "5:6",
+    async (uid, body) => {
+      assert.equal(body, undefined, "streamed, not in memory");
+      handed.push(uid);
+    },
+    {
+      above: 1024,
+      to: (uid) =>
+        new Writable({
+          write(chunk: Buffer, _e, cb) {
+            assert.ok(
+              chunk.every((x) => x === (uid === 5 ? 0x61 : 0x62)),
+              `UID ${uid}'s file gets UID ${uid}'s bytes`,
+            );
+            got.set(uid, (got.get(uid) ?? 0) + chunk.length);
+            cb();
+          },
+        }),
+    },
+  );
+  assert.deepEqual(handed, [5, 6]);
+  assert.deepEqual(
+    [...got],
+    [
+      [5, SIZE],
+      [6, SIZE],
+    ],
+  );
+});
+
 it("a body sink ended right after its literal, before 'drain', does not leave the socket paused: the next command is answered", async () => {
   // The real run: a big body streamed into the Delivery's Writable, its last chunk over the high water mark, the
   // tagged OK in the same socket chunk, then Delivery.flush() ends the Writable. Node emits no 'drain' after end():
