@@ -132,7 +132,12 @@ export function renderFetch(
     pieces.push({ text }, { literal: data });
     text = "";
   };
-  const names = withUid && !items.some((i) => i.toUpperCase() === "UID") ? ["UID", ...items] : items;
+  // Exchange Online puts the UID after the other items (`* 1 FETCH (RFC822.SIZE 45274 UID 84)`,
+  // docs/exchange-behaviour.md); done here also when the client asks for UID first, the harder case for a client.
+  const names = [
+    ...items.filter((i) => i.toUpperCase() !== "UID"),
+    ...(withUid || items.some((i) => i.toUpperCase() === "UID") ? ["UID"] : []),
+  ];
   for (const item of names) {
     const u = item.toUpperCase();
     if (u === "UID") add(`UID ${m.uid}`);
