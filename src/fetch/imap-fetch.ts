@@ -131,7 +131,7 @@ async function fetchMeta(c: ImapClient, uids: number[], run: Run): Promise<Meta[
   const out = new Map<number, Meta>();
   for (const r of rows) {
     if (!wanted.has(r.uid) || out.has(r.uid)) continue;
-    out.set(r.uid, { uid: r.uid, size: r.size, fingerprint: messageFingerprint(r.messageId || undefined, r.size) });
+    out.set(r.uid, toMeta(r));
   }
   return [...out.values()].sort((a, b) => a.uid - b.uid);
 }

@@ -10,11 +10,22 @@ export function fetchOf(r: Untagged): Map<string, Token> | undefined {
   return fetchAttributes(tokens[0]);
 }
 
-/** The literal announced at the end of `head` is a whole body (`BODY[] {n}`); `uid`: the UID named before it. */
-export function bodyLiteral(head: string): { uid: number | undefined } | undefined {
+/**
+ * The literal announced at the end of `head` (`* n FETCH (... BODY[] {size}`) is a whole body. `uid`: a UID named
+ * anywhere before it (for heads without free text); `leadingUid`: only a UID that is the response's first item (an
+ * ENVELOPE before the body may contain any text); `seq`: the message sequence number n.
+ */
+export function bodyLiteral(
+  head: string,
+): { uid: number | undefined; leadingUid: number | undefined; seq: number } | undefined {
   if (!/\bBODY\[\]\s*\{\d+\+?\}$/i.test(head)) return undefined;
-  const m = /\bUID (\d+)\b/i.exec(head);
-  return { uid: m ? Number(m[1]) : undefined };
+  const anywhere = /\bUID (\d+)\b/i.exec(head);
+  const first = /^\* (\d{1,15}) FETCH \((?:UID (\d{1,15})[ )])?/i.exec(head);
+  return {
+    uid: anywhere ? Number(anywhere[1]) : undefined,
+    leadingUid: first?.[2] ? Number(first[2]) : undefined,
+    seq: Number(first?.[1] ?? 0),
+  };
 }
 
 /** The BODY[] string of a FETCH attribute map (a literal, quoted string, or the STREAMED marker). */

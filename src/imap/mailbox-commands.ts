@@ -122,17 +122,6 @@ function metaOf(a: Map<string, Token>): MessageMeta | undefined {
   return { uid, size, messageId: (Array.isArray(env) ? (tokenText(env[9]) ?? "") : "").trim() };
 }
 
-/** `* n FETCH (UID u ...`: the UID when it is the response's first item, else undefined. */
-function leadingUid(head: string): number | undefined {
-  const m = /^\* \d+ FETCH \(UID (\d{1,15})[ )]/i.exec(head);
-  return m ? Number(m[1]) : undefined;
-}
-
-/** `* n FETCH (...`: the message sequence number n. */
-function seqOf(head: string): number {
-  return Number(/^\* (\d{1,15}) FETCH/i.exec(head)?.[1] ?? 0);
-}
-
 /** Reads a literal and keeps nothing of it. */
 function discard(): Writable {
   return new Writable({ write: (_chunk, _enc, cb) => cb() });
@@ -162,7 +151,7 @@ export function bodiesCommand(
       if (!literal) return undefined;
       // With metadata the head holds an ENVELOPE (any text): only a UID in first place is the response's; else the
       // message sequence number, where the caller can map it.
-      const uid = withMeta ? (leadingUid(head) ?? withMeta.uidOfSeq?.(seqOf(head))) : literal.uid;
+      const uid = withMeta ? (literal.leadingUid ?? withMeta.uidOfSeq?.(literal.seq)) : literal.uid;
       const sink = uid === undefined ? undefined : stream.to(uid);
       if (sink && uid !== undefined) {
         streamed.push(uid);

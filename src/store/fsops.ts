@@ -2,7 +2,7 @@
  * The few file-system operations whose ORDER makes delivery durable, behind an interface so tests can record the
  * order (fsync file -> rename -> fsync directory) and inject failures. Production code uses {@link nodeStoreFs}.
  */
-import { close, constants, fsync, open, writev } from "node:fs";
+import { close, constants, fchmod, fsync, open, writev } from "node:fs";
 import { mkdir, rename, unlink } from "node:fs/promises";
 import { promisify } from "node:util";
 
@@ -17,6 +17,7 @@ export const fd = {
   writev: promisify(writev),
   fsync: promisify(fsync) as (fd: number) => Promise<void>,
   close: promisify(close) as (fd: number) => Promise<void>,
+  fchmod: promisify(fchmod) as (fd: number, mode: number) => Promise<void>,
 };
 
 export interface StoreFs {
