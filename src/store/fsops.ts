@@ -2,14 +2,26 @@
  * The few file-system operations whose ORDER makes delivery durable, behind an interface so tests can record the
  * order (fsync file -> rename -> fsync directory) and inject failures. Production code uses {@link nodeStoreFs}.
  */
-import { close, constants, fchmod, fsync, open, writev } from "node:fs";
+import {
+  close,
+  closeSync,
+  constants,
+  fchmod,
+  fsync,
+  fsyncSync,
+  open,
+  openSync,
+  renameSync,
+  writev,
+  writevSync,
+} from "node:fs";
 import { mkdir, rename, unlink } from "node:fs/promises";
 import { promisify } from "node:util";
 
 /**
- * File-descriptor calls of Node's callback API, promisified. A message costs five of them (open, writev, fsync,
- * close, rename); through fs/promises' FileHandle each one makes a promise-based request object and the handle a GC
- * finalizer, which was 40-50 us of main-thread CPU per message (800 small messages: ~40 ms of a 0.55 s fetch).
+ * File-descriptor calls of Node's callback API, promisified, for the calls that go to the thread pool (a delivery's
+ * go there only on slow storage, see {@link ShortCalls}). Through fs/promises' FileHandle each call makes a
+ * promise-based request object and the handle a GC finalizer, which was 40-50 us of main-thread CPU per message (800 small messages: ~40 ms of a 0.55 s fetch).
  * Every fd opened here is closed by its owner on every path (Delivery.commit/abort, writeFileAtomic).
  */
 export const fd = {
@@ -54,18 +66,133 @@ export const nodeStoreFs: StoreFs = {
 /** writev(2) until every byte is written (writev may write fewer bytes than asked; go on from where it stopped). */
 export async function writeFully(file: number, chunks: readonly Uint8Array[]): Promise<void> {
   let pending = chunks.filter((c) => c.length > 0);
-  while (pending.length > 0) {
-    let skip = (await fd.writev(file, pending)).bytesWritten;
-    const rest: Uint8Array[] = [];
-    for (const c of pending) {
-      if (skip >= c.length) skip -= c.length;
-      else {
-        rest.push(skip > 0 ? c.subarray(skip) : c);
-        skip = 0;
-      }
+  while (pending.length > 0) pending = unwritten(pending, (await fd.writev(file, pending)).bytesWritten);
+}
+
+/** {@link writeFully} on the calling thread. */
+function writeFullySync(file: number, chunks: readonly Uint8Array[]): void {
+  let pending = chunks.filter((c) => c.length > 0);
+  while (pending.length > 0) pending = unwritten(pending, writevSync(file, pending));
+}
+
+/** What is left of `chunks` after a writev(2) wrote `written` bytes of them. */
+function unwritten(chunks: readonly Uint8Array[], written: number): Uint8Array[] {
+  let skip = written;
+  const rest: Uint8Array[] = [];
+  for (const c of chunks) {
+    if (skip >= c.length) skip -= c.length;
+    else {
+      rest.push(skip > 0 ? c.subarray(skip) : c);
+      skip = 0;
     }
-    pending = rest;
   }
+  return rest;
+}
+
+/** A synchronous call taking longer than this counts as slow. */
+const SLOW_MS = 0.2;
+/** More slow calls than this among the last 16 of a kind send that kind to the thread pool. */
+const SLOW_OF_LAST = 4;
+/** One call taking longer than this does too. */
+const STALL_MS = 8;
+
+type CallKind = "open" | "write" | "fsync" | "close" | "rename";
+
+/**
+ * A delivery's file calls (open, writev, fsync, close, rename) on the main thread while the storage answers them at
+ * once, each kind on the thread pool from the first signs that it does not.
+ *
+ * Why: each call given to the thread pool wakes a worker thread, and on a machine with few cores (shared with the mail
+ * server) that wake-up often takes the main thread's core: 800 small messages made 4,000 such hand-offs and 3,500
+ * context switches, 50-100 us of stalled main thread each. On tmpfs the calls take 1-30 us, fsync included; on a
+ * local disk open, writev, close and rename take 5-50 us (page cache) and fsync waits for the disk.
+ *
+ * Each call is timed, per kind: when more than {@link SLOW_OF_LAST} of the last 16 took over {@link SLOW_MS}, or one
+ * took over {@link STALL_MS}, that kind moves to the thread pool for good, where it runs while the next messages
+ * download. So on a disk fsync moves after a few messages; creating a file on ext4 without a journal (0.4-0.7 ms: its
+ * inode allocator checks recently freed inodes) moves open too; on NFS every call is a round trip and all of them move.
+ * Slow storage never stalls the download for long. Errors are the same errno errors as the asynchronous calls give.
+ */
+export class ShortCalls {
+  /** Per kind: a bit per recent call, 1 = slow; undefined once the kind runs on the thread pool. */
+  private readonly recent = new Map<CallKind, number | undefined>();
+
+  /** `sync` false: every call on the thread pool from the start. `clock` (ms) is for tests. */
+  constructor(
+    sync = true,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    for (const kind of ["open", "write", "fsync", "close", "rename"] as const)
+      this.recent.set(kind, sync ? 0 : undefined);
+  }
+
+  /** The kinds of call still made on the main thread. */
+  get onMainThread(): CallKind[] {
+    return [...this.recent].filter(([, bits]) => bits !== undefined).map(([kind]) => kind);
+  }
+
+  open(path: string, flags: number, mode: number): Promise<number> {
+    return this.run(
+      "open",
+      () => openSync(path, flags, mode),
+      () => fd.open(path, flags, mode),
+    );
+  }
+
+  writeFully(file: number, chunks: readonly Uint8Array[]): Promise<void> {
+    return this.run(
+      "write",
+      () => writeFullySync(file, chunks),
+      () => writeFully(file, chunks),
+    );
+  }
+
+  /** fsync(2); `viaPool` is the StoreFs call used once fsyncs run on the thread pool. */
+  fsync(file: number, viaPool: (file: number) => Promise<void>): Promise<void> {
+    return this.run(
+      "fsync",
+      () => fsyncSync(file),
+      () => viaPool(file),
+    );
+  }
+
+  close(file: number): Promise<void> {
+    return this.run(
+      "close",
+      () => closeSync(file),
+      () => fd.close(file),
+    );
+  }
+
+  /** rename(2); `viaPool` is the StoreFs call used once renames run on the thread pool. */
+  rename(from: string, to: string, viaPool: (from: string, to: string) => Promise<void>): Promise<void> {
+    return this.run(
+      "rename",
+      () => renameSync(from, to),
+      () => viaPool(from, to),
+    );
+  }
+
+  private run<T>(kind: CallKind, now: () => T, pooled: () => Promise<T>): Promise<T> {
+    const bits = this.recent.get(kind);
+    if (bits === undefined) return pooled();
+    const start = this.clock();
+    try {
+      return Promise.resolve(now());
+    } catch (err) {
+      return Promise.reject(err);
+    } finally {
+      const ms = this.clock() - start;
+      const next = ((bits << 1) | (ms > SLOW_MS ? 1 : 0)) & 0xffff;
+      this.recent.set(kind, ms > STALL_MS || popcount(next) > SLOW_OF_LAST ? undefined : next);
+    }
+  }
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  for (let v = n; v !== 0; v &= v - 1) c++;
+  return c;
 }
 
 /**

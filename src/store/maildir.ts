@@ -16,7 +16,9 @@
  * Order per message: write -> fsync(file) -> close -> rename into new/; per batch: fsync(new/). See docs/exactly-once.md.
  * Speed (opt-in, the fetch engine does): a message of up to `spoolBytes` is kept in memory (Maildir-wide budget
  * `spoolTotalBytes`) and opened, written, fsynced, closed and renamed by commit() in the background, so the download
- * never waits for the disk per message. Bigger ones (or any while the budget is used up) stream into tmp/.
+ * never waits for the disk per message. Bigger ones (or any while the budget is used up) stream into tmp/. The short
+ * calls (open, write, fsync, close, rename) run on the main thread while the storage answers them at once, on the thread
+ * pool when it does not (ShortCalls in fsops.ts).
  */
 import { constants } from "node:fs";
 import { readdir } from "node:fs/promises";
@@ -25,7 +27,7 @@ import { Writable } from "node:stream";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { storeError } from "./fs-errors.js";
-import { fd, makeDirs, nodeStoreFs, type StoreFs, writeFully } from "./fsops.js";
+import { fd, makeDirs, nodeStoreFs, ShortCalls, type StoreFs } from "./fsops.js";
 import { hashOfFileName, keyHash, type MessageKey } from "./names.js";
 
 export interface MaildirOptions {
@@ -36,6 +38,11 @@ export interface MaildirOptions {
   spoolBytes?: number;
   /** Memory all spooled, not yet written messages may use together (default 16 MiB). */
   spoolTotalBytes?: number;
+  /**
+   * File calls (open, write, fsync, close, rename) on the main thread while the storage answers them at once
+   * ({@link ShortCalls}; default true). Only with the real file system: an injected `fs` gets every call through it.
+   */
+  shortCallsOnMainThread?: boolean;
 }
 
 /** Where a delivered message is now, relative to the Maildir root: `new/<name>` or `cur/<name>:2,S`. */
@@ -55,6 +62,8 @@ export class Maildir {
     readonly maxMessageBytes: number,
     readonly spoolBytes: number,
     readonly spoolTotalBytes: number,
+    /** @internal How a delivery's short calls run (main thread or thread pool). */
+    readonly short: ShortCalls,
   ) {}
 
   static async open(dir: string, opts: MaildirOptions = {}): Promise<Maildir> {
@@ -64,6 +73,7 @@ export class Maildir {
       opts.maxMessageBytes ?? LIMITS.maxMessageBytes,
       opts.spoolBytes ?? 0,
       opts.spoolTotalBytes ?? 16 * 1024 * 1024,
+      new ShortCalls(opts.shortCallsOnMainThread !== false && (opts.fs ?? nodeStoreFs) === nodeStoreFs),
     );
     try {
       for (const sub of ["", "tmp", "new", "cur"]) await makeDirs(join(dir, sub));
@@ -248,13 +258,14 @@ export class Delivery {
   private async writeOutNow(chunks: Uint8Array[]): Promise<void> {
     if (this.fh === undefined) {
       try {
-        this.fh = await fd.open(this.tmpPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+        const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+        this.fh = await this.maildir.short.open(this.tmpPath, flags, 0o600);
       } catch (err) {
         throw storeError(`Cannot create ${this.tmpPath}: ${(err as Error).message}`, err, { path: this.tmpPath });
       }
     }
     try {
-      await writeFully(this.fh, [...this.spool, ...chunks]);
+      await this.maildir.short.writeFully(this.fh, [...this.spool, ...chunks]);
     } catch (err) {
       throw storeError(`Cannot write ${this.tmpPath}`, err, { path: this.tmpPath });
     }
@@ -281,10 +292,10 @@ export class Delivery {
     try {
       await this.writeOut([]);
       const fh = this.fh as number;
-      await fs.fsyncFile(fh, this.tmpPath);
+      await this.maildir.short.fsync(fh, (file) => fs.fsyncFile(file, this.tmpPath));
       this.fh = undefined;
-      await fd.close(fh);
-      await fs.rename(this.tmpPath, newPath);
+      await this.maildir.short.close(fh);
+      await this.maildir.short.rename(this.tmpPath, newPath, (from, to) => fs.rename(from, to));
     } catch (err) {
       this.state = "open";
       await this.abort();
