@@ -9,7 +9,7 @@ import { dele } from "./commands/dele.js";
 import { list, listOne } from "./commands/list.js";
 import { noop } from "./commands/noop.js";
 import { quit } from "./commands/quit.js";
-import { retr } from "./commands/retr.js";
+import { type RetrBody, retr, retrWhole } from "./commands/retr.js";
 import { rset } from "./commands/rset.js";
 import { stat } from "./commands/stat.js";
 import { stls } from "./commands/stls.js";
@@ -154,22 +154,46 @@ export class Pop3Client {
 
   /** RETR of many messages, pipelined when CAPA advertises PIPELINING (RFC 2449 §6.6); yields in order. */
   async *retrMany(ns: readonly number[]): AsyncGenerator<{ n: number; stream: Readable }> {
+    for await (const { n, body } of this.retrEach(ns, (n) => retr(this.session, n).then((stream) => ({ stream })))) {
+      yield { n, stream: (body as { stream: Readable }).stream };
+    }
+  }
+
+  /**
+   * retrMany() with each message of at most `upTo` bytes handed over whole (`chunks`), a bigger one as a stream. A
+   * whole message is released when the next one is asked for: the session reads on then, so at most one whole
+   * message waits in memory besides the one arriving.
+   */
+  async *retrManyWhole(ns: readonly number[], upTo: number): AsyncGenerator<{ n: number; body: RetrBody }> {
+    yield* this.retrEach(ns, (n) => retrWhole(this.session, n, upTo));
+  }
+
+  private async *retrEach(
+    ns: readonly number[],
+    one: (n: number) => Promise<RetrBody>,
+  ): AsyncGenerator<{ n: number; body: RetrBody }> {
     const pending = ns.map((n) => {
-      const p = retr(this.session, n);
+      const p = one(n);
       p.catch(() => {}); // observed below; never an unhandled rejection
       return { n, p };
     });
     let i = 0;
+    let taken: RetrBody | undefined;
     try {
       for (; i < pending.length; i++) {
         const { n, p } = pending[i] as (typeof pending)[number];
-        yield { n, stream: await p };
+        const body = await p;
+        taken = body;
+        yield { n, body };
+        if ("release" in body) body.release();
+        taken = undefined;
       }
     } finally {
       // Stopped early: the remaining bodies are read and discarded so the session stays usable.
+      if (taken && "release" in taken) taken.release();
       for (const { p } of pending.slice(i + 1))
         p.then(
-          (s) => s.resume(),
+          (b) => ("release" in b ? b.release() : b.stream.resume()),
           () => {},
         );
     }

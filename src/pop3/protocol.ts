@@ -31,6 +31,11 @@ export interface Pop3Request {
   trace?: string;
   /** SASL: called for each `+ challenge`; returns the next client line (already marked secret if it is one). */
   onContinue?: (challenge: string) => string;
+  /**
+   * Shape `body`: a body of at most this many bytes is handed over whole (`chunks`, answered once its end arrived),
+   * a bigger one as a stream (answered when this many bytes arrived). Without: always a stream, answered at `+OK`.
+   */
+  wholeUpTo?: number;
 }
 
 export interface Pop3Response {
@@ -39,6 +44,10 @@ export interface Pop3Response {
   lines: string[];
   /** Message body (RETR/TOP): must be consumed or destroyed before the session reads the next reply. */
   body?: Readable;
+  /** The whole message body (with `wholeUpTo`), dot-unstuffed; the session reads on once `release` is called. */
+  chunks?: Buffer[];
+  /** With `chunks`: lets the session read the next reply (the chunks stay valid). Call it exactly once. */
+  release?: () => void;
 }
 
 /** Per-phase timeouts in milliseconds (defaults: LIMITS.timeouts). */

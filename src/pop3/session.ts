@@ -32,12 +32,22 @@ interface Pending {
   reject(e: XoauthError): void;
 }
 
+/** A body being collected whole (`wholeUpTo`): answered at its end, or as a stream once it outgrows `limit`. */
+interface Collecting {
+  head: Pending;
+  reply: Pop3Reply;
+  chunks: Buffer[];
+  size: number;
+  limit: number;
+}
+
 export class Pop3Session {
   private socket: net.Socket;
   private readonly framer: Pop3Framer;
   private readonly waiting: Pending[] = [];
   private readonly inflight: Pending[] = [];
   private body: BodyStream | undefined;
+  private collecting: Collecting | undefined;
   private socketPaused = false;
   private readonly timer = new IdleTimer((ms, what) =>
     this.fail(new XoauthError("TIMEOUT", `The POP3 server did not answer ${what} within ${ms} ms.`)),
@@ -92,7 +102,7 @@ export class Pop3Session {
 
   /** Replaces the socket after `+OK` to STLS (RFC 2595 §4); no bytes may be buffered beyond that reply. */
   async upgrade(fn: (socket: net.Socket) => Promise<net.Socket>): Promise<void> {
-    if (this.inflight.length > 0 || this.waiting.length > 0 || this.body || this.framer.buffered > 0) {
+    if (this.inflight.length > 0 || this.waiting.length > 0 || this.receiving || this.framer.buffered > 0) {
       const err = new XoauthError("PROTOCOL_ERROR", "The server sent data after its STLS reply (possible injection).");
       this.fail(err);
       throw err;
@@ -118,7 +128,7 @@ export class Pop3Session {
    * and the bytes received after the login's success reply. The session is closed afterwards.
    */
   detach(): { socket: net.Socket; leftover: Buffer } {
-    const idle = this.inflight.length === 0 && this.waiting.length === 0 && !this.body;
+    const idle = this.inflight.length === 0 && this.waiting.length === 0 && !this.receiving;
     if (!this.opts.handOverAfterLogin || this.state !== "TRANSACTION" || !idle) {
       throw new XoauthError("PROTOCOL_ERROR", `The POP3 session cannot be handed over in the ${this.state} state.`);
     }
@@ -135,7 +145,7 @@ export class Pop3Session {
    * waiting a round trip for the `+OK`. Only between commands; otherwise just closes.
    */
   quitWithoutAnswer(): void {
-    const idle = this.inflight.length === 0 && this.waiting.length === 0 && !this.body;
+    const idle = this.inflight.length === 0 && this.waiting.length === 0 && !this.receiving && !this.framer.isHeld;
     if (this.failure || !idle) {
       this.close();
       return;
@@ -194,7 +204,7 @@ export class Pop3Session {
   private send(): void {
     while (this.waiting.length > 0 && !this.failure) {
       const next = this.waiting[0] as Pending;
-      const busy = this.inflight.length + (this.body ? 1 : 0);
+      const busy = this.inflight.length + (this.receiving ? 1 : 0);
       if (busy > 0) {
         const window = this.opts.pipelineWindow ?? 16;
         const canPipeline =
@@ -229,18 +239,23 @@ export class Pop3Session {
     else this.socket.resume();
   }
 
+  /** A message body is being received (streamed or collected whole). */
+  private get receiving(): boolean {
+    return this.body !== undefined || this.collecting !== undefined;
+  }
+
   private arm(): void {
-    if (this.failure || this.body?.isPaused || this.framer.isHeld || (this.inflight.length === 0 && !this.body)) {
+    if (this.failure || this.body?.isPaused || this.framer.isHeld || (this.inflight.length === 0 && !this.receiving)) {
       this.timer.stop();
       return;
     }
     const head = this.inflight[0];
-    const ms = this.body
+    const ms = this.receiving
       ? this.timeouts.dataIdleMs
       : head?.req.verb === "GREETING"
         ? this.timeouts.greetingMs
         : this.timeouts.commandMs;
-    const what = this.body ? "message data" : (head?.req.verb ?? "reply");
+    const what = this.receiving ? "message data" : (head?.req.verb ?? "reply");
     this.timer.start(ms, what);
   }
 
@@ -285,13 +300,10 @@ export class Pop3Session {
     }
     this.inflight.shift();
     if (reply.kind === "ok" && head.req.shape === "body") {
-      const flow = (): void => {
-        this.syncFlow();
-        this.arm();
-      };
-      this.body = new BodyStream({ pause: flow, resume: flow });
       this.framer.expect("body");
-      head.resolve({ reply, lines: [], body: this.body.readable });
+      if (head.req.wholeUpTo !== undefined) {
+        this.collecting = { head, reply, chunks: [], size: 0, limit: head.req.wholeUpTo };
+      } else head.resolve({ reply, lines: [], body: this.streamBody().readable });
     } else {
       this.transition(head.req.verb, reply);
       head.resolve({ reply, lines: [] });
@@ -326,12 +338,49 @@ export class Pop3Session {
     head.lines.push(line);
   }
 
+  /** The body from here on goes to a stream, with backpressure onto the socket. */
+  private streamBody(): BodyStream {
+    const flow = (): void => {
+      this.syncFlow();
+      this.arm();
+    };
+    this.body = new BodyStream({ pause: flow, resume: flow });
+    return this.body;
+  }
+
   private onBody(chunk: Buffer): void {
-    this.body?.push(chunk);
+    const c = this.collecting;
+    if (!c) {
+      this.body?.push(chunk);
+      return;
+    }
+    c.chunks.push(chunk);
+    c.size += chunk.length;
+    if (c.size <= c.limit) return;
+    // Too big to hold: the rest streams, after what came so far.
+    this.collecting = undefined;
+    const body = this.streamBody();
+    c.head.resolve({ reply: c.reply, lines: [], body: body.readable });
+    for (const b of c.chunks) body.push(b);
   }
 
   private onEnd(): void {
     this.trace("s", ".");
+    const whole = this.collecting;
+    if (whole && this.framer.isHeld) {
+      // Held until the consumer took the chunks: at most one whole body waits in memory.
+      this.collecting = undefined;
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        this.guard(() => this.framer.release());
+        this.syncFlow();
+        this.pump();
+      };
+      whole.head.resolve({ reply: whole.reply, lines: [], chunks: whole.chunks, release });
+      return;
+    }
     const body = this.body;
     if (body && this.framer.isHeld) {
       body.end(() => {
@@ -354,7 +403,11 @@ export class Pop3Session {
     this.failure = err;
     this.state = "CLOSED";
     this.timer.stop();
-    for (const p of [...this.inflight.splice(0), ...this.waiting.splice(0)]) p.reject(err);
+    const collected = this.collecting?.head;
+    this.collecting = undefined;
+    for (const p of [...(collected ? [collected] : []), ...this.inflight.splice(0), ...this.waiting.splice(0)]) {
+      p.reject(err);
+    }
     if (!quitDone) this.body?.fail(err);
     this.unlisten();
     this.socket.on("error", () => {});

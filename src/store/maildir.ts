@@ -222,7 +222,8 @@ export class Delivery {
     await this.writeAll([chunk]);
   }
 
-  private async writeAll(chunks: Uint8Array[]): Promise<void> {
+  /** Writes chunks in order, as one write (a message handed over whole in pieces). */
+  async writeAll(chunks: Uint8Array[]): Promise<void> {
     if (this.state !== "open") throw storeError(`Delivery ${this.name} is ${this.state}`);
     const total = chunks.reduce((n, c) => n + c.length, 0);
     if (this.written + total > this.maildir.maxMessageBytes) {

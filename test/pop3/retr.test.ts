@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Readable } from "node:stream";
 import { afterEach, test } from "node:test";
 import { Pop3Client } from "../../src/pop3/client.js";
+import type { RetrBody } from "../../src/pop3/commands/retr.js";
 import { type ScriptedConn, type ScriptedServer, startScriptedServer } from "../harness/servers/scripted-pop3.js";
 
 let server: ScriptedServer | undefined;
@@ -167,4 +168,111 @@ test("pipelined RETR small + 24 MB + small sent in large writes: byte-exact, and
   for (const [i, b] of bodies.entries())
     assert.ok(Buffer.from(got[i] as string, "latin1").equals(b), `message ${i + 1}`);
   await c.quit();
+});
+
+/** The text of a retrManyWhole item, whichever way it came; `how` records "whole" or "stream". */
+async function textOf(body: RetrBody, how: string[]): Promise<string> {
+  if ("chunks" in body) {
+    how.push("whole");
+    return Buffer.concat(body.chunks).toString("latin1");
+  }
+  how.push("stream");
+  return readAll(body.stream);
+}
+
+test("retrManyWhole: small messages whole and dot-unstuffed, a bigger one as a stream with every byte, in order", async () => {
+  const bodies = [Buffer.from(msg(1), "latin1"), bigMessage(2, 300_000), Buffer.from(msg(3), "latin1")];
+  server = await startScriptedServer("+OK ready", (line, c) => {
+    const [verb, arg] = line.split(" ");
+    if (verb === "CAPA") c.send("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n");
+    else if (verb === "USER" || verb === "PASS") c.send("+OK\r\n");
+    else if (verb === "RETR") {
+      const b = bodies[Number(arg) - 1] as Buffer;
+      // In pieces of 1,000 bytes: the size limit is crossed in the middle of the message.
+      const all = Buffer.concat([Buffer.from("+OK\r\n"), dotStuff(b), Buffer.from(".\r\n")]);
+      for (let at = 0; at < all.length; at += 1000) c.sendBytes(all.subarray(at, at + 1000));
+    } else if (verb === "QUIT") c.send("+OK bye\r\n");
+  });
+  const c = await login();
+  const how: string[] = [];
+  const got: string[] = [];
+  for await (const { n, body } of c.retrManyWhole([1, 2, 3], 100_000)) got[n - 1] = await textOf(body, how);
+  assert.deepEqual(how, ["whole", "stream", "whole"]);
+  for (const [i, b] of bodies.entries()) assert.equal(got[i], b.toString("latin1"), `message ${i + 1}`);
+  assert.equal(await readAll(await c.retr(3)), msg(3), "the session goes on after them");
+  await c.quit();
+});
+
+test("a whole body holds the session until released: at most one waits in memory", async () => {
+  let conn: ScriptedConn | undefined;
+  server = await startScriptedServer("+OK ready", (line, c) => {
+    const [verb, arg] = line.split(" ");
+    if (verb === "CAPA") c.send("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n");
+    else if (verb === "USER" || verb === "PASS") c.send("+OK\r\n");
+    else if (verb === "RETR") {
+      conn = c;
+      c.send(`+OK\r\n${stuffed(Number(arg))}.\r\n`);
+    } else if (verb === "QUIT") c.send("+OK bye\r\n");
+  });
+  const c = await login();
+  const one = c.session.command({ verb: "RETR", args: "1", shape: "body", wholeUpTo: 1000 });
+  const two = c.session.command({ verb: "RETR", args: "2", shape: "body", wholeUpTo: 1000 });
+  let twoDone = false;
+  void two.then(() => {
+    twoDone = true;
+  });
+  const first = await one;
+  assert.equal(Buffer.concat(first.chunks ?? []).toString("latin1"), msg(1));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.ok(conn, "both RETRs reached the server");
+  assert.equal(twoDone, false, "the second reply is not read while the first whole body is held");
+  first.release?.();
+  first.release?.(); // a second call does nothing
+  const second = await two;
+  assert.equal(Buffer.concat(second.chunks ?? []).toString("latin1"), msg(2));
+  second.release?.();
+  await c.quit();
+});
+
+test("breaking out of retrManyWhole early releases what it holds and drains the rest", async () => {
+  await mailServer(true);
+  const c = await login();
+  for await (const { body } of c.retrManyWhole([1, 2, 3, 4], 10_000)) {
+    assert.ok("chunks" in body);
+    break;
+  }
+  assert.equal(await readAll(await c.retr(5)), msg(5));
+  await c.quit();
+});
+
+test("the connection dropped while a body is collected: the RETR fails with CONNECTION_CLOSED, nothing hangs", async () => {
+  server = await startScriptedServer("+OK ready", (line, c) => {
+    const [verb] = line.split(" ");
+    if (verb === "CAPA") c.send("+OK\r\nUSER\r\n.\r\n");
+    else if (verb === "USER" || verb === "PASS") c.send("+OK\r\n");
+    else if (verb === "RETR") {
+      c.send("+OK\r\nSubject: cut\r\n\r\nhalf a mess");
+      setTimeout(() => c.end(), 20);
+    }
+  });
+  const c = await login();
+  const it = c.retrManyWhole([1], 10_000);
+  await assert.rejects(it.next(), { code: "CONNECTION_CLOSED" });
+});
+
+test("a body over the whole limit that then stalls gets the data timeout, as a streamed one does", async () => {
+  server = await startScriptedServer("+OK ready", (line, c) => {
+    const [verb] = line.split(" ");
+    if (verb === "CAPA") c.send("+OK\r\nUSER\r\n.\r\n");
+    else if (verb === "USER" || verb === "PASS") c.send("+OK\r\n");
+    else if (verb === "RETR") c.send("+OK\r\nSubject: slow\r\n\r\nno end in sight\r\n");
+  });
+  client = await Pop3Client.connect({
+    host: "127.0.0.1",
+    port: (server as ScriptedServer).port,
+    tls: "none",
+    timeouts: { dataIdleMs: 150 },
+  });
+  await client.login("u", "p");
+  await assert.rejects(client.retrManyWhole([1], 10_000).next(), { code: "TIMEOUT", message: /message data/ });
 });
