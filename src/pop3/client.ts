@@ -152,7 +152,11 @@ export class Pop3Client {
     return top(this.session, n, lines);
   }
 
-  /** RETR of many messages, pipelined when CAPA advertises PIPELINING (RFC 2449 §6.6); yields in order. */
+  /**
+   * RETR of many messages, pipelined when CAPA advertises PIPELINING (RFC 2449 §6.6); yields in order. Read each
+   * stream before asking for the next; do not await another command of this client inside the loop (its reply comes
+   * after the pipelined RETRs').
+   */
   async *retrMany(ns: readonly number[]): AsyncGenerator<{ n: number; stream: Readable }> {
     for await (const { n, body } of this.retrEach(ns, (n) => retr(this.session, n).then((stream) => ({ stream })))) {
       yield { n, stream: (body as { stream: Readable }).stream };
@@ -160,9 +164,10 @@ export class Pop3Client {
   }
 
   /**
-   * retrMany() with each message of at most `upTo` bytes handed over whole (`chunks`), a bigger one as a stream. A
-   * whole message is released when the next one is asked for: the session reads on then, so at most one whole
-   * message waits in memory besides the one arriving.
+   * retrMany() with each message of at most `upTo` bytes handed over whole (`chunks`), a bigger one as a stream. The
+   * session reads on as soon as a whole message is yielded; at most the yielded message and the next one are held in
+   * memory. As with retrMany(), do not await another command of this client inside the loop: replies come in order,
+   * and the next message's reply waits until the loop asks for it (send it there, await it after the loop).
    */
   async *retrManyWhole(ns: readonly number[], upTo: number): AsyncGenerator<{ n: number; body: RetrBody }> {
     yield* this.retrEach(ns, (n) => retrWhole(this.session, n, upTo));
@@ -178,19 +183,15 @@ export class Pop3Client {
       return { n, p };
     });
     let i = 0;
-    let taken: RetrBody | undefined;
     try {
       for (; i < pending.length; i++) {
         const { n, p } = pending[i] as (typeof pending)[number];
         const body = await p;
-        taken = body;
+        if ("release" in body) body.release(); // the chunks are ours now: the session may read the next reply
         yield { n, body };
-        if ("release" in body) body.release();
-        taken = undefined;
       }
     } finally {
       // Stopped early: the remaining bodies are read and discarded so the session stays usable.
-      if (taken && "release" in taken) taken.release();
       for (const { p } of pending.slice(i + 1))
         p.then(
           (b) => ("release" in b ? b.release() : b.stream.resume()),

@@ -368,11 +368,11 @@ export class Pop3Session {
     this.trace("s", ".");
     const whole = this.collecting;
     if (whole && this.framer.isHeld) {
-      // Held until the consumer took the chunks: at most one whole body waits in memory.
+      // Held until the consumer took the chunks (release): no reply after it is read before.
       this.collecting = undefined;
       let released = false;
       const release = (): void => {
-        if (released) return;
+        if (released || this.failure) return;
         released = true;
         this.guard(() => this.framer.release());
         this.syncFlow();

@@ -15,7 +15,7 @@ import {
   writev,
   writevSync,
 } from "node:fs";
-import { mkdir, rename, unlink } from "node:fs/promises";
+import { mkdir, rename, statfs, unlink } from "node:fs/promises";
 import { promisify } from "node:util";
 
 /**
@@ -96,7 +96,35 @@ const SLOW_OF_LAST = 4;
 /** One call taking longer than this does too. */
 const STALL_MS = 8;
 
-type CallKind = "open" | "write" | "fsync" | "close" | "rename";
+export type CallKind = "open" | "write" | "fsync" | "close" | "rename";
+
+const ALL_KINDS: readonly CallKind[] = ["open", "write", "fsync", "close", "rename"];
+
+/** statfs(2) f_type of file systems held in memory (Linux magic numbers, linux/magic.h): every call returns at once. */
+const MEMORY_FS = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */]);
+/**
+ * Local disk file systems (linux/magic.h): open, write, close and rename work in the page cache; fsync waits for the
+ * disk, so it stays on the thread pool. ext2/3/4, XFS, Btrfs, F2FS, ZFS, overlayfs (containers).
+ */
+const LOCAL_FS = new Set([0xef53, 0x58465342, 0x9123683e, 0xf2f52010, 0x2fc12fc1, 0x794c7630]);
+
+/**
+ * Which calls may start on the main thread for a directory: all on tmpfs, all but fsync on a local disk file system,
+ * none elsewhere. NFS, SMB, FUSE, other platforms (IBM i, macOS, Windows) and anything statfs cannot tell keep every
+ * call on the thread pool: a synchronous call is timed only after it returns, and one that hangs on a network file
+ * system would freeze the process, its timers and its signal handlers.
+ */
+export async function mainThreadCallsFor(dir: string): Promise<CallKind[]> {
+  if (process.platform !== "linux") return [];
+  try {
+    const { type } = await statfs(dir);
+    if (MEMORY_FS.has(type)) return [...ALL_KINDS];
+    if (LOCAL_FS.has(type)) return ALL_KINDS.filter((k) => k !== "fsync");
+  } catch {
+    // cannot tell: the thread pool
+  }
+  return [];
+}
 
 /**
  * A delivery's file calls (open, writev, fsync, close, rename) on the main thread while the storage answers them at
@@ -107,23 +135,23 @@ type CallKind = "open" | "write" | "fsync" | "close" | "rename";
  * context switches, 50-100 us of stalled main thread each. On tmpfs the calls take 1-30 us, fsync included; on a
  * local disk open, writev, close and rename take 5-50 us (page cache) and fsync waits for the disk.
  *
- * Each call is timed, per kind: when more than {@link SLOW_OF_LAST} of the last 16 took over {@link SLOW_MS}, or one
- * took over {@link STALL_MS}, that kind moves to the thread pool for good, where it runs while the next messages
- * download. So on a disk fsync moves after a few messages; creating a file on ext4 without a journal (0.4-0.7 ms: its
- * inode allocator checks recently freed inodes) moves open too; on NFS every call is a round trip and all of them move.
- * Slow storage never stalls the download for long. Errors are the same errno errors as the asynchronous calls give.
+ * Which kinds start on the main thread depends on the file system ({@link mainThreadCallsFor}: all on tmpfs, all but
+ * fsync on a local disk, none on network or unknown storage). Each call there is timed, per kind: when more than
+ * {@link SLOW_OF_LAST} of the last 16 took over {@link SLOW_MS}, or one took over {@link STALL_MS}, that kind moves to
+ * the thread pool for good, where it runs while the next messages download. So creating a file on ext4 without a
+ * journal (0.4-0.7 ms: its inode allocator checks recently freed inodes) moves open after a few messages. Errors are
+ * the same errno errors as the asynchronous calls give.
  */
 export class ShortCalls {
   /** Per kind: a bit per recent call, 1 = slow; undefined once the kind runs on the thread pool. */
   private readonly recent = new Map<CallKind, number | undefined>();
 
-  /** `sync` false: every call on the thread pool from the start. `clock` (ms) is for tests. */
+  /** `onMainThread`: the kinds that start on the main thread (default all; [] = the thread pool only). `clock` (ms) is for tests. */
   constructor(
-    sync = true,
+    onMainThread: readonly CallKind[] = ALL_KINDS,
     private readonly clock: () => number = () => performance.now(),
   ) {
-    for (const kind of ["open", "write", "fsync", "close", "rename"] as const)
-      this.recent.set(kind, sync ? 0 : undefined);
+    for (const kind of ALL_KINDS) this.recent.set(kind, onMainThread.includes(kind) ? 0 : undefined);
   }
 
   /** The kinds of call still made on the main thread. */

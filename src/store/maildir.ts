@@ -27,7 +27,7 @@ import { Writable } from "node:stream";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { storeError } from "./fs-errors.js";
-import { fd, makeDirs, nodeStoreFs, ShortCalls, type StoreFs } from "./fsops.js";
+import { fd, mainThreadCallsFor, makeDirs, nodeStoreFs, ShortCalls, type StoreFs } from "./fsops.js";
 import { hashOfFileName, keyHash, type MessageKey } from "./names.js";
 
 export interface MaildirOptions {
@@ -40,7 +40,8 @@ export interface MaildirOptions {
   spoolTotalBytes?: number;
   /**
    * File calls (open, write, fsync, close, rename) on the main thread while the storage answers them at once
-   * ({@link ShortCalls}; default true). Only with the real file system: an injected `fs` gets every call through it.
+   * ({@link ShortCalls}; default true: where the file system allows, see mainThreadCallsFor). Only with the real file
+   * system: an injected `fs` gets every call through it.
    */
   shortCallsOnMainThread?: boolean;
 }
@@ -67,22 +68,25 @@ export class Maildir {
   ) {}
 
   static async open(dir: string, opts: MaildirOptions = {}): Promise<Maildir> {
-    const md = new Maildir(
-      dir,
-      opts.fs ?? nodeStoreFs,
-      opts.maxMessageBytes ?? LIMITS.maxMessageBytes,
-      opts.spoolBytes ?? 0,
-      opts.spoolTotalBytes ?? 16 * 1024 * 1024,
-      new ShortCalls(opts.shortCallsOnMainThread !== false && (opts.fs ?? nodeStoreFs) === nodeStoreFs),
-    );
+    const fs = opts.fs ?? nodeStoreFs;
     try {
       for (const sub of ["", "tmp", "new", "cur"]) await makeDirs(join(dir, sub));
+      const mainThread =
+        opts.shortCallsOnMainThread !== false && fs === nodeStoreFs ? await mainThreadCallsFor(join(dir, "tmp")) : [];
+      const md = new Maildir(
+        dir,
+        fs,
+        opts.maxMessageBytes ?? LIMITS.maxMessageBytes,
+        opts.spoolBytes ?? 0,
+        opts.spoolTotalBytes ?? 16 * 1024 * 1024,
+        new ShortCalls(mainThread),
+      );
       await md.rescan();
+      return md;
     } catch (err) {
       if (err instanceof XoauthError) throw err;
       throw storeError(`Cannot open Maildir ${dir}: ${(err as Error).message}`, err, { path: dir });
     }
-    return md;
   }
 
   /** Re-reads new/ and cur/ (a MUA may have moved files). Called by open(); cheap enough for ~1M files. */

@@ -203,14 +203,14 @@ test("retrManyWhole: small messages whole and dot-unstuffed, a bigger one as a s
   await c.quit();
 });
 
-test("a whole body holds the session until released: at most one waits in memory", async () => {
-  let conn: ScriptedConn | undefined;
+test("a whole body holds the session until released: the reply after it is not read before", async () => {
+  let retrs = 0;
   server = await startScriptedServer("+OK ready", (line, c) => {
     const [verb, arg] = line.split(" ");
     if (verb === "CAPA") c.send("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n");
     else if (verb === "USER" || verb === "PASS") c.send("+OK\r\n");
     else if (verb === "RETR") {
-      conn = c;
+      retrs++;
       c.send(`+OK\r\n${stuffed(Number(arg))}.\r\n`);
     } else if (verb === "QUIT") c.send("+OK bye\r\n");
   });
@@ -224,7 +224,7 @@ test("a whole body holds the session until released: at most one waits in memory
   const first = await one;
   assert.equal(Buffer.concat(first.chunks ?? []).toString("latin1"), msg(1));
   await new Promise((r) => setTimeout(r, 100));
-  assert.ok(conn, "both RETRs reached the server");
+  assert.equal(retrs, 2, "both RETRs reached the server and were answered");
   assert.equal(twoDone, false, "the second reply is not read while the first whole body is held");
   first.release?.();
   first.release?.(); // a second call does nothing
@@ -260,12 +260,13 @@ test("the connection dropped while a body is collected: the RETR fails with CONN
   await assert.rejects(it.next(), { code: "CONNECTION_CLOSED" });
 });
 
-test("a body over the whole limit that then stalls gets the data timeout, as a streamed one does", async () => {
+/** A logged-in client with a 150 ms data timeout to a server whose RETR reply is `+OK` and `partial`, then nothing. */
+async function stallingRetr(partial: string): Promise<Pop3Client> {
   server = await startScriptedServer("+OK ready", (line, c) => {
     const [verb] = line.split(" ");
     if (verb === "CAPA") c.send("+OK\r\nUSER\r\n.\r\n");
     else if (verb === "USER" || verb === "PASS") c.send("+OK\r\n");
-    else if (verb === "RETR") c.send("+OK\r\nSubject: slow\r\n\r\nno end in sight\r\n");
+    else if (verb === "RETR") c.send(`+OK\r\n${partial}`);
   });
   client = await Pop3Client.connect({
     host: "127.0.0.1",
@@ -274,5 +275,83 @@ test("a body over the whole limit that then stalls gets the data timeout, as a s
     timeouts: { dataIdleMs: 150 },
   });
   await client.login("u", "p");
-  await assert.rejects(client.retrManyWhole([1], 10_000).next(), { code: "TIMEOUT", message: /message data/ });
+  return client;
+}
+
+test("a body over the whole limit that then stalls gets the data timeout, as a streamed one does", async () => {
+  // 1,600 bytes against a limit of 1,000: it became a stream, then the data stopped.
+  const c = await stallingRetr(`Subject: slow\r\n\r\n${"no end in sight\r\n".repeat(100)}`);
+  const first = await c.retrManyWhole([1], 1000).next();
+  const body = first.value?.body;
+  assert.ok(body && "stream" in body, "handed over as a stream");
+  await assert.rejects(readAll(body.stream), { code: "TIMEOUT", message: /message data/ });
+});
+
+test("a body that stalls while it is still collected whole gets the data timeout too", async () => {
+  const c = await stallingRetr("Subject: slow\r\n\r\nno end in sight\r\n");
+  await assert.rejects(c.retrManyWhole([1], 10_000).next(), { code: "TIMEOUT", message: /message data/ });
+});
+
+test("retrManyWhole: the limit is inclusive (a body of exactly the limit comes whole, one byte more streams), an empty body comes whole", async () => {
+  const limit = 4000;
+  const sized = (n: number): Buffer => {
+    const head = Buffer.from(`Subject: ${n}\r\n\r\n`, "latin1");
+    return Buffer.concat([head, Buffer.alloc(n - head.length - 2, 0x61), Buffer.from("\r\n")]);
+  };
+  const bodies = [sized(limit), sized(limit + 1), Buffer.alloc(0)];
+  server = await startScriptedServer("+OK ready", (line, c) => {
+    const [verb, arg] = line.split(" ");
+    if (verb === "CAPA") c.send("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n");
+    else if (verb === "USER" || verb === "PASS") c.send("+OK\r\n");
+    else if (verb === "RETR")
+      c.sendBytes(Buffer.concat([Buffer.from("+OK\r\n"), bodies[Number(arg) - 1] as Buffer, Buffer.from(".\r\n")]));
+    else if (verb === "QUIT") c.send("+OK bye\r\n");
+  });
+  const c = await login();
+  const how: string[] = [];
+  const got: string[] = [];
+  for await (const { n, body } of c.retrManyWhole([1, 2, 3], limit)) got[n - 1] = await textOf(body, how);
+  assert.deepEqual(how, ["whole", "stream", "whole"]);
+  for (const [i, b] of bodies.entries()) assert.equal(got[i], b.toString("latin1"), `message ${i + 1}`);
+  await c.quit();
+});
+
+test("retrManyWhole: DELEs sent inside the loop (not awaited there: replies come in order) reach the server in order", async () => {
+  const deleted: string[] = [];
+  server = await startScriptedServer("+OK ready", (line, c) => {
+    const [verb, arg] = line.split(" ");
+    if (verb === "CAPA") c.send("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n");
+    else if (verb === "USER" || verb === "PASS") c.send("+OK\r\n");
+    else if (verb === "RETR") c.send(`+OK\r\n${stuffed(Number(arg))}.\r\n`);
+    else if (verb === "DELE") {
+      deleted.push(arg as string);
+      c.send("+OK deleted\r\n");
+    } else if (verb === "QUIT") c.send("+OK bye\r\n");
+  });
+  const c = await login();
+  const got: string[] = [];
+  const deles: Promise<void>[] = [];
+  for await (const { n, body } of c.retrManyWhole([1, 2, 3], 10_000)) {
+    got.push(await textOf(body, []));
+    deles.push(c.dele(n));
+  }
+  await Promise.all(deles);
+  assert.deepEqual(got, [msg(1), msg(2), msg(3)]);
+  assert.deepEqual(deleted, ["1", "2", "3"]);
+  await c.quit();
+});
+
+test("retrManyWhole: a -ERR for one pipelined RETR fails that step with the server's reply; the session stays usable", async () => {
+  await mailServer(true, 2);
+  const c = await login();
+  const got: string[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const { body } of c.retrManyWhole([1, 2, 3, 4], 10_000)) got.push(await textOf(body, []));
+    })(),
+    (err: unknown) => err instanceof Error && /RETR 3/.test(err.message) && /no such message/.test(err.message),
+  );
+  assert.deepEqual(got, [msg(1), msg(2)]);
+  assert.equal(await readAll(await c.retr(2)), msg(2));
+  await c.quit();
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -117,27 +117,50 @@ test("abort removes the tmp file and a later commit is refused", async (t) => {
   assert.deepEqual(await readdir(join(md.dir, "new")), []);
 });
 
-test("abort while a write is on its way waits for it: the descriptor is closed once, after the write, and no file stays", async (t) => {
-  // Descriptors, not FileHandles (src/store/fsops.ts): closed under a queued writev, the number could be reused by
-  // another message's file before the writev runs. Many deliveries aborted mid-write while others are written.
-  const md = await Maildir.open(await tempDir(t)); // no spool: every write opens and writes tmp/<name>
+for (const onMainThread of [false, true]) {
+  test(`abort while a write is on its way waits for it: the descriptor is closed once, after the write, and no file stays (calls on the ${onMainThread ? "main thread where the file system allows" : "thread pool"})`, async (t) => {
+    // Descriptors, not FileHandles (src/store/fsops.ts): closed under a queued writev, the number could be reused by
+    // another message's file before the writev runs. Many deliveries aborted mid-write while others are written.
+    // no spool: every write opens and writes tmp/<name>
+    const md = await Maildir.open(await tempDir(t), { shortCallsOnMainThread: onMainThread });
+    const fds = async () => (await readdir("/proc/self/fd")).length;
+    const before = process.platform === "linux" ? await fds() : 0;
+    const big = randomBytes(256 * 1024);
+    const keep = Array.from({ length: 20 }, (_, i) => md.delivery(deliveryName(key(100 + i))));
+    const drop = Array.from({ length: 20 }, (_, i) => md.delivery(deliveryName(key(200 + i))));
+    const writes = [...keep, ...drop].map((d) => d.write(big).catch(() => undefined));
+    await Promise.all(drop.map((d) => d.abort())); // while their writes are in flight
+    await Promise.all(writes);
+    const batch = md.batch<number>();
+    for (const [i, d] of keep.entries()) batch.add(d, i);
+    const { delivered, failed } = await batch.sync();
+    assert.equal(delivered.length, 20);
+    assert.deepEqual(failed, []);
+    for (const name of await readdir(join(md.dir, "new")))
+      assert.deepEqual(await readFile(join(md.dir, "new", name)), big);
+    assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
+    if (process.platform === "linux") assert.equal(await fds(), before, "every descriptor closed");
+  });
+}
+
+test("with the real file system, a rename that fails (new/ gone) fails that delivery only: tmp/ emptied, spool returned, descriptor closed", async (t) => {
+  const md = await Maildir.open(await tempDir(t), { spoolBytes: 1024, spoolTotalBytes: 4096 });
   const fds = async () => (await readdir("/proc/self/fd")).length;
   const before = process.platform === "linux" ? await fds() : 0;
-  const big = randomBytes(256 * 1024);
-  const keep = Array.from({ length: 20 }, (_, i) => md.delivery(deliveryName(key(100 + i))));
-  const drop = Array.from({ length: 20 }, (_, i) => md.delivery(deliveryName(key(200 + i))));
-  const writes = [...keep, ...drop].map((d) => d.write(big).catch(() => undefined));
-  await Promise.all(drop.map((d) => d.abort())); // while their writes are in flight
-  await Promise.all(writes);
-  const batch = md.batch<number>();
-  for (const [i, d] of keep.entries()) batch.add(d, i);
-  const { delivered, failed } = await batch.sync();
-  assert.equal(delivered.length, 20);
-  assert.deepEqual(failed, []);
-  for (const name of await readdir(join(md.dir, "new")))
-    assert.deepEqual(await readFile(join(md.dir, "new", name)), big);
+  const d = await md.beginDelivery(deliveryName(key(1)));
+  await d.write(Buffer.from("spooled\r\n"));
+  await rm(join(md.dir, "new"), { recursive: true });
+  await assert.rejects(d.commit(), (err) => isXoauthError(err) && err.code === "STORE_ERROR");
   assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
-  if (process.platform === "linux") assert.equal(await fds(), before, "every descriptor closed");
+  if (process.platform === "linux") assert.equal(await fds(), before, "the descriptor was closed");
+  // The spool budget came back: four messages of 1 KiB fit again (they would stream to tmp/ at once otherwise).
+  await mkdir(join(md.dir, "new"));
+  const more = await Promise.all([2, 3, 4, 5].map((i) => md.beginDelivery(deliveryName(key(i)))));
+  for (const m of more) await m.write(Buffer.alloc(1024, 0x61));
+  assert.deepEqual(await readdir(join(md.dir, "tmp")), [], "all four spooled");
+  const batch = md.batch<number>();
+  for (const [i, m] of more.entries()) batch.add(m, i);
+  assert.equal((await batch.sync()).delivered.length, 4);
 });
 
 test("a message over the size limit fails with LIMIT_EXCEEDED", async (t) => {

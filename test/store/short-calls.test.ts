@@ -3,15 +3,16 @@
  * thread pool when it is slow. The clock is injected, so no test depends on this machine's speed.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { constants, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import test from "node:test";
-import { ShortCalls } from "../../src/store/fsops.js";
+import { type CallKind, mainThreadCallsFor, ShortCalls } from "../../src/store/fsops.js";
 import { Maildir } from "../../src/store/maildir.js";
 import { recordingFs, tempDir } from "../harness/store-fs.js";
 
 const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
-const ALL = ["open", "write", "fsync", "close", "rename"];
+const ALL: CallKind[] = ["open", "write", "fsync", "close", "rename"];
 
 /** A clock the test moves: each call of a kind in `slow` takes `ms`, every other call 0.01 ms. */
 function steppedClock(): { clock: () => number; slow: Map<string, number>; kind: { now: string } } {
@@ -50,7 +51,7 @@ async function deliverOne(s: ShortCalls, dir: string, i: number, kind: { now: st
 test("fast calls stay on the main thread: 100 deliveries at 0.01 ms per call", async (t) => {
   const dir = await tempDir(t);
   const { clock, kind } = steppedClock();
-  const s = new ShortCalls(true, clock);
+  const s = new ShortCalls(ALL, clock);
   for (let i = 0; i < 100; i++) await deliverOne(s, dir, i, kind);
   assert.deepEqual(s.onMainThread, ALL);
   assert.equal(readFileSync(join(dir, "n99"), "utf8"), "message 99\r\n");
@@ -60,7 +61,7 @@ test("a kind that is slow more than 4 times in 16 moves to the thread pool; the 
   const dir = await tempDir(t);
   const { clock, slow, kind } = steppedClock();
   slow.set("open", 0.6); // creating a file on ext4 without a journal
-  const s = new ShortCalls(true, clock);
+  const s = new ShortCalls(ALL, clock);
   for (let i = 0; i < 4; i++) await deliverOne(s, dir, i, kind);
   assert.deepEqual(s.onMainThread, ALL, "four slow opens are not yet enough");
   await deliverOne(s, dir, 4, kind);
@@ -73,7 +74,7 @@ test("a kind that is slow more than 4 times in 16 moves to the thread pool; the 
 test("occasional slow calls (the main thread preempted) do not move a kind", async (t) => {
   const dir = await tempDir(t);
   const { clock, slow, kind } = steppedClock();
-  const s = new ShortCalls(true, clock);
+  const s = new ShortCalls(ALL, clock);
   for (let i = 0; i < 64; i++) {
     if (i % 8 === 0) slow.set("fsync", 3);
     else slow.delete("fsync");
@@ -86,7 +87,7 @@ test("one call over 8 ms moves its kind at once, and the pool version is used af
   const dir = await tempDir(t);
   const { clock, slow, kind } = steppedClock();
   slow.set("fsync", 9);
-  const s = new ShortCalls(true, clock);
+  const s = new ShortCalls(ALL, clock);
   await deliverOne(s, dir, 0, kind);
   assert.deepEqual(s.onMainThread, ["open", "write", "close", "rename"]);
   const pooled: string[] = [];
@@ -98,9 +99,9 @@ test("one call over 8 ms moves its kind at once, and the pool version is used af
   assert.deepEqual(pooled, ["fsync:true"]);
 });
 
-test("ShortCalls(false) gives every call to the thread pool (the StoreFs versions for fsync and rename)", async (t) => {
+test("ShortCalls([]) gives every call to the thread pool (the StoreFs versions for fsync and rename)", async (t) => {
   const dir = await tempDir(t);
-  const s = new ShortCalls(false);
+  const s = new ShortCalls([]);
   assert.deepEqual(s.onMainThread, []);
   const pooled: string[] = [];
   const file = await s.open(join(dir, "a"), CREATE, 0o600);
@@ -119,24 +120,24 @@ test("ShortCalls(false) gives every call to the thread pool (the StoreFs version
 test("errors are the errno errors of the calls, as rejections, on the main thread and on the pool", async (t) => {
   const dir = await tempDir(t);
   writeFileSync(join(dir, "taken"), "x");
-  for (const s of [new ShortCalls(true), new ShortCalls(false)]) {
+  for (const s of [new ShortCalls(ALL), new ShortCalls([])]) {
     await assert.rejects(s.open(join(dir, "taken"), CREATE, 0o600), { code: "EEXIST" });
     await assert.rejects(s.close(987654), { code: "EBADF" });
     await assert.rejects(s.writeFully(987654, [Buffer.from("x")]), { code: "EBADF" });
   }
   await assert.rejects(
-    new ShortCalls(true).rename(join(dir, "missing"), join(dir, "y"), async () => {}),
+    new ShortCalls(ALL).rename(join(dir, "missing"), join(dir, "y"), async () => {}),
     { code: "ENOENT" },
   );
   await assert.rejects(
-    new ShortCalls(true).fsync(987654, async () => {}),
+    new ShortCalls(ALL).fsync(987654, async () => {}),
     { code: "EBADF" },
   );
 });
 
 test("writeFully on the main thread writes every chunk, empty ones skipped, in order", async (t) => {
   const dir = await tempDir(t);
-  const s = new ShortCalls(true);
+  const s = new ShortCalls(ALL);
   const file = await s.open(join(dir, "m"), CREATE, 0o600);
   const chunks = [Buffer.from("a"), Buffer.alloc(0), Buffer.alloc(200_000, 0x62), Buffer.from("c")];
   await s.writeFully(file, chunks);
@@ -154,7 +155,43 @@ test("a Maildir with an injected StoreFs makes its fsync and rename through it (
   await d.commit();
   assert.deepEqual(fs.calls, ["fsyncFile:1.a.host", "rename:1.a.host"]);
   const real = await Maildir.open(join(dir, "R"), { spoolBytes: 1024 });
-  assert.deepEqual(real.short.onMainThread, ALL);
+  assert.deepEqual(real.short.onMainThread, await mainThreadCallsFor(join(dir, "R", "tmp")));
   const off = await Maildir.open(join(dir, "O"), { shortCallsOnMainThread: false });
   assert.deepEqual(off.short.onMainThread, []);
+});
+
+/** The file system type name `stat -f` reports for a path (GNU coreutils), or undefined. */
+function fsTypeName(path: string): string | undefined {
+  const r = spawnSync("stat", ["-f", "-c", "%T", path], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+test("which calls start on the main thread follows the file system: all on tmpfs, all but fsync on ext4/xfs/btrfs, none elsewhere", async (t) => {
+  if (process.platform !== "linux") {
+    assert.deepEqual(await mainThreadCallsFor("."), [], "other platforms: the thread pool only");
+    return;
+  }
+  assert.deepEqual(await mainThreadCallsFor("/proc"), [], "procfs is neither memory nor a local disk");
+  assert.deepEqual(await mainThreadCallsFor("/no/such/dir"), [], "statfs failed: the thread pool");
+  const dir = await tempDir(t);
+  const expected: Record<string, CallKind[]> = {
+    tmpfs: ALL,
+    ramfs: ALL,
+    "ext2/ext3": ALL.filter((k) => k !== "fsync"),
+    xfs: ALL.filter((k) => k !== "fsync"),
+    btrfs: ALL.filter((k) => k !== "fsync"),
+    overlayfs: ALL.filter((k) => k !== "fsync"),
+    nfs: [],
+    fuseblk: [],
+    smb2: [],
+    cifs: [],
+  };
+  let checked = 0;
+  for (const path of [dir, "/dev/shm"]) {
+    const name = fsTypeName(path);
+    if (name === undefined || !(name in expected)) continue;
+    assert.deepEqual(await mainThreadCallsFor(path), expected[name], `${path} (${name})`);
+    checked++;
+  }
+  if (checked === 0) t.skip("stat -f named no file system of the table here (temp dir, /dev/shm)");
 });
