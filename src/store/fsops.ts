@@ -102,24 +102,20 @@ const ALL_KINDS: readonly CallKind[] = ["open", "write", "fsync", "close", "rena
 
 /** statfs(2) f_type of file systems held in memory (Linux magic numbers, linux/magic.h): every call returns at once. */
 const MEMORY_FS = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */]);
-/**
- * Local disk file systems (linux/magic.h): open, write, close and rename work in the page cache; fsync waits for the
- * disk, so it stays on the thread pool. ext2/3/4, XFS, Btrfs, F2FS, ZFS, overlayfs (containers).
- */
-const LOCAL_FS = new Set([0xef53, 0x58465342, 0x9123683e, 0xf2f52010, 0x2fc12fc1, 0x794c7630]);
 
 /**
- * Which calls may start on the main thread for a directory: all on tmpfs, all but fsync on a local disk file system,
- * none elsewhere. NFS, SMB, FUSE, other platforms (IBM i, macOS, Windows) and anything statfs cannot tell keep every
- * call on the thread pool: a synchronous call is timed only after it returns, and one that hangs on a network file
- * system would freeze the process, its timers and its signal handlers.
+ * Which calls may start on the main thread for a directory: all on tmpfs and ramfs, none elsewhere.
+ * - A disk: on this bench machine's ext4 (no journal) creating a file takes 0.4-0.7 ms, and with the calls on the
+ *   main thread a 50 ms RTT fetch right after thousands of files were deleted took 0.61 s against 0.55 s with the
+ *   thread pool (medians of 5); on a settled disk they were even. So a disk keeps the thread pool.
+ * - NFS, SMB, FUSE, other platforms (IBM i, macOS, Windows) and anything statfs cannot tell: a synchronous call is
+ *   timed only after it returns, and one that hangs on a network file system would freeze the process, its timers
+ *   and its signal handlers.
  */
 export async function mainThreadCallsFor(dir: string): Promise<CallKind[]> {
   if (process.platform !== "linux") return [];
   try {
-    const { type } = await statfs(dir);
-    if (MEMORY_FS.has(type)) return [...ALL_KINDS];
-    if (LOCAL_FS.has(type)) return ALL_KINDS.filter((k) => k !== "fsync");
+    if (MEMORY_FS.has((await statfs(dir)).type)) return [...ALL_KINDS];
   } catch {
     // cannot tell: the thread pool
   }
@@ -132,15 +128,13 @@ export async function mainThreadCallsFor(dir: string): Promise<CallKind[]> {
  *
  * Why: each call given to the thread pool wakes a worker thread, and on a machine with few cores (shared with the mail
  * server) that wake-up often takes the main thread's core: 800 small messages made 4,000 such hand-offs and 3,500
- * context switches, 50-100 us of stalled main thread each. On tmpfs the calls take 1-30 us, fsync included; on a
- * local disk open, writev, close and rename take 5-50 us (page cache) and fsync waits for the disk.
+ * context switches, 50-100 us of stalled main thread each. On tmpfs the calls take 1-30 us, fsync included.
  *
- * Which kinds start on the main thread depends on the file system ({@link mainThreadCallsFor}: all on tmpfs, all but
- * fsync on a local disk, none on network or unknown storage). Each call there is timed, per kind: when more than
- * {@link SLOW_OF_LAST} of the last 16 took over {@link SLOW_MS}, or one took over {@link STALL_MS}, that kind moves to
- * the thread pool for good, where it runs while the next messages download. So creating a file on ext4 without a
- * journal (0.4-0.7 ms: its inode allocator checks recently freed inodes) moves open after a few messages. Errors are
- * the same errno errors as the asynchronous calls give.
+ * Which kinds start on the main thread depends on the file system ({@link mainThreadCallsFor}: all on tmpfs, none
+ * on a disk or network storage). Each call there is timed, per kind: when more than {@link SLOW_OF_LAST} of the last
+ * 16 took over {@link SLOW_MS}, or one took over {@link STALL_MS}, that kind moves to the thread pool for good, where
+ * it runs while the next messages download (a tmpfs under memory pressure, swapping). Errors are the same errno
+ * errors as the asynchronous calls give.
  */
 export class ShortCalls {
   /** Per kind: a bit per recent call, 1 = slow; undefined once the kind runs on the thread pool. */
