@@ -19,9 +19,10 @@ import { mkdir, rename, statfs, unlink } from "node:fs/promises";
 import { promisify } from "node:util";
 
 /**
- * File-descriptor calls of Node's callback API, promisified, for the calls that go to the thread pool (a delivery's
- * go there only on slow storage, see {@link ShortCalls}). Through fs/promises' FileHandle each call makes a
- * promise-based request object and the handle a GC finalizer, which was 40-50 us of main-thread CPU per message (800 small messages: ~40 ms of a 0.55 s fetch).
+ * File-descriptor calls of Node's callback API, promisified, for the calls that go to the thread pool (all of a
+ * delivery's except on tmpfs, see {@link ShortCalls}). Through fs/promises' FileHandle each call makes a promise-based
+ * request object and the handle a GC finalizer, which was 40-50 us of main-thread CPU per message (800 small
+ * messages: ~40 ms of a 0.55 s fetch).
  * Every fd opened here is closed by its owner on every path (Delivery.commit/abort, writeFileAtomic).
  */
 export const fd = {
@@ -140,7 +141,7 @@ export class ShortCalls {
   /** Per kind: a bit per recent call, 1 = slow; undefined once the kind runs on the thread pool. */
   private readonly recent = new Map<CallKind, number | undefined>();
 
-  /** `onMainThread`: the kinds that start on the main thread (default all; [] = the thread pool only). `clock` (ms) is for tests. */
+  /** `onMainThread`: the kinds that start there (default all; [] = the thread pool only). `clock` (ms): for tests. */
   constructor(
     onMainThread: readonly CallKind[] = ALL_KINDS,
     private readonly clock: () => number = () => performance.now(),

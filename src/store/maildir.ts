@@ -16,9 +16,9 @@
  * Order per message: write -> fsync(file) -> close -> rename into new/; per batch: fsync(new/). See docs/exactly-once.md.
  * Speed (opt-in, the fetch engine does): a message of up to `spoolBytes` is kept in memory (Maildir-wide budget
  * `spoolTotalBytes`) and opened, written, fsynced, closed and renamed by commit() in the background, so the download
- * never waits for the disk per message. Bigger ones (or any while the budget is used up) stream into tmp/. The short
- * calls (open, write, fsync, close, rename) run on the main thread while the storage answers them at once, on the thread
- * pool when it does not (ShortCalls in fsops.ts).
+ * never waits for the disk per message. Bigger ones (or any while the budget is used up) stream into tmp/. On tmpfs
+ * the file calls (open, write, fsync, close, rename) run on the main thread, elsewhere on the thread pool (ShortCalls
+ * in fsops.ts).
  */
 import { constants } from "node:fs";
 import { readdir } from "node:fs/promises";
