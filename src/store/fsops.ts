@@ -105,7 +105,8 @@ const ALL_KINDS: readonly CallKind[] = ["open", "write", "fsync", "close", "rena
 const MEMORY_FS = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */]);
 
 /**
- * Which calls may start on the main thread for a directory: all on tmpfs and ramfs, none elsewhere.
+ * Whether a directory is on tmpfs or ramfs, where a delivery's file calls start on the main thread; elsewhere they
+ * stay on the thread pool.
  * - A disk: on this bench machine's ext4 (no journal) creating a file takes 0.4-0.7 ms, and with the calls on the
  *   main thread a 50 ms RTT fetch right after thousands of files were deleted took 0.61 s against 0.55 s with the
  *   thread pool (medians of 5); on a settled disk they were even. So a disk keeps the thread pool.
@@ -113,14 +114,13 @@ const MEMORY_FS = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */]);
  *   timed only after it returns, and one that hangs on a network file system would freeze the process, its timers
  *   and its signal handlers.
  */
-export async function mainThreadCallsFor(dir: string): Promise<CallKind[]> {
-  if (process.platform !== "linux") return [];
+export async function onMemoryFileSystem(dir: string): Promise<boolean> {
+  if (process.platform !== "linux") return false;
   try {
-    if (MEMORY_FS.has((await statfs(dir)).type)) return [...ALL_KINDS];
+    return MEMORY_FS.has((await statfs(dir)).type);
   } catch {
-    // cannot tell: the thread pool
+    return false; // cannot tell: the thread pool
   }
-  return [];
 }
 
 /**
@@ -131,7 +131,7 @@ export async function mainThreadCallsFor(dir: string): Promise<CallKind[]> {
  * server) that wake-up often takes the main thread's core: 800 small messages made 4,000 such hand-offs and 3,500
  * context switches, 50-100 us of stalled main thread each. On tmpfs the calls take 1-30 us, fsync included.
  *
- * Which kinds start on the main thread depends on the file system ({@link mainThreadCallsFor}: all on tmpfs, none
+ * Which kinds start on the main thread depends on the file system ({@link onMemoryFileSystem}: all on tmpfs, none
  * on a disk or network storage). Each call there is timed, per kind: when more than {@link SLOW_OF_LAST} of the last
  * 16 took over {@link SLOW_MS}, or one took over {@link STALL_MS}, that kind moves to the thread pool for good, where
  * it runs while the next messages download (a tmpfs under memory pressure, swapping). Errors are the same errno
@@ -141,12 +141,12 @@ export class ShortCalls {
   /** Per kind: a bit per recent call, 1 = slow; undefined once the kind runs on the thread pool. */
   private readonly recent = new Map<CallKind, number | undefined>();
 
-  /** `onMainThread`: the kinds that start there (default all; [] = the thread pool only). `clock` (ms): for tests. */
+  /** `onMainThread` false: every call on the thread pool from the start. `clock` (ms) is for tests. */
   constructor(
-    onMainThread: readonly CallKind[] = ALL_KINDS,
+    onMainThread = true,
     private readonly clock: () => number = () => performance.now(),
   ) {
-    for (const kind of ALL_KINDS) this.recent.set(kind, onMainThread.includes(kind) ? 0 : undefined);
+    for (const kind of ALL_KINDS) this.recent.set(kind, onMainThread ? 0 : undefined);
   }
 
   /** The kinds of call still made on the main thread. */

@@ -27,7 +27,7 @@ import { Writable } from "node:stream";
 import { XoauthError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { storeError } from "./fs-errors.js";
-import { fd, mainThreadCallsFor, makeDirs, nodeStoreFs, ShortCalls, type StoreFs } from "./fsops.js";
+import { fd, makeDirs, nodeStoreFs, onMemoryFileSystem, ShortCalls, type StoreFs } from "./fsops.js";
 import { hashOfFileName, keyHash, type MessageKey } from "./names.js";
 
 export interface MaildirOptions {
@@ -40,7 +40,7 @@ export interface MaildirOptions {
   spoolTotalBytes?: number;
   /**
    * File calls (open, write, fsync, close, rename) on the main thread while the storage answers them at once
-   * ({@link ShortCalls}; default true: where the file system allows, see mainThreadCallsFor). Only with the real file
+   * ({@link ShortCalls}; default true: on tmpfs and ramfs, see onMemoryFileSystem). Only with the real file
    * system: an injected `fs` gets every call through it.
    */
   shortCallsOnMainThread?: boolean;
@@ -72,7 +72,7 @@ export class Maildir {
     try {
       for (const sub of ["", "tmp", "new", "cur"]) await makeDirs(join(dir, sub));
       const mainThread =
-        opts.shortCallsOnMainThread !== false && fs === nodeStoreFs ? await mainThreadCallsFor(join(dir, "tmp")) : [];
+        opts.shortCallsOnMainThread !== false && fs === nodeStoreFs && (await onMemoryFileSystem(join(dir, "tmp")));
       const md = new Maildir(
         dir,
         fs,

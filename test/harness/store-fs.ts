@@ -2,10 +2,21 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { nodeStoreFs, type StoreFs } from "../../src/store/fsops.js";
+import { nodeStoreFs, onMemoryFileSystem, type StoreFs } from "../../src/store/fsops.js";
 
 export async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "xoauth-store-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * A temp dir on tmpfs (/dev/shm), where a Maildir makes its file calls on the main thread; undefined where there is
+ * none (the caller skips).
+ */
+export async function memoryTempDir(t: { after(fn: () => Promise<void>): void }): Promise<string | undefined> {
+  if (!(await onMemoryFileSystem("/dev/shm"))) return undefined;
+  const dir = await mkdtemp(join("/dev/shm", "xoauth-store-"));
   t.after(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }

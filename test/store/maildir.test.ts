@@ -4,11 +4,11 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/p
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import { isXoauthError } from "../../src/errors.js";
-import { Maildir } from "../../src/store/maildir.js";
+import { Maildir, type MaildirOptions } from "../../src/store/maildir.js";
 import { deliveryName, hashOfFileName, keyHash, type MessageKey } from "../../src/store/names.js";
-import { recordingFs, tempDir } from "../harness/store-fs.js";
+import { memoryTempDir, recordingFs, tempDir } from "../harness/store-fs.js";
 
 const key = (id: string | number): MessageKey => ({ account: "Ops@Contoso.com", protocol: "pop3", id });
 
@@ -117,12 +117,33 @@ test("abort removes the tmp file and a later commit is refused", async (t) => {
   assert.deepEqual(await readdir(join(md.dir, "new")), []);
 });
 
+/**
+ * A Maildir whose file calls run on the main thread (on tmpfs, checked) or on the thread pool (a disk temp dir, and
+ * the option off); undefined, with the test skipped, when there is no tmpfs for the first.
+ */
+async function openIn(t: TestContext, onMainThread: boolean, opts: MaildirOptions): Promise<Maildir | undefined> {
+  if (!onMainThread) {
+    const md = await Maildir.open(await tempDir(t), { ...opts, shortCallsOnMainThread: false });
+    assert.deepEqual(md.short.onMainThread, []);
+    return md;
+  }
+  const dir = await memoryTempDir(t);
+  if (dir === undefined) {
+    t.skip("no tmpfs at /dev/shm");
+    return undefined;
+  }
+  const md = await Maildir.open(dir, opts);
+  assert.deepEqual(md.short.onMainThread, ["open", "write", "fsync", "close", "rename"]);
+  return md;
+}
+
 for (const onMainThread of [false, true]) {
-  test(`abort while a write is on its way waits for it: the descriptor is closed once, after the write, and no file stays (calls on the ${onMainThread ? "main thread where the file system allows" : "thread pool"})`, async (t) => {
+  test(`abort while a write is on its way waits for it: the descriptor is closed once, after the write, and no file stays (calls on the ${onMainThread ? "main thread, tmpfs" : "thread pool"})`, async (t) => {
     // Descriptors, not FileHandles (src/store/fsops.ts): closed under a queued writev, the number could be reused by
     // another message's file before the writev runs. Many deliveries aborted mid-write while others are written.
     // no spool: every write opens and writes tmp/<name>
-    const md = await Maildir.open(await tempDir(t), { shortCallsOnMainThread: onMainThread });
+    const md = await openIn(t, onMainThread, {});
+    if (!md) return;
     const fds = async () => (await readdir("/proc/self/fd")).length;
     const before = process.platform === "linux" ? await fds() : 0;
     const big = randomBytes(256 * 1024);
@@ -143,25 +164,28 @@ for (const onMainThread of [false, true]) {
   });
 }
 
-test("with the real file system, a rename that fails (new/ gone) fails that delivery only: tmp/ emptied, spool returned, descriptor closed", async (t) => {
-  const md = await Maildir.open(await tempDir(t), { spoolBytes: 1024, spoolTotalBytes: 4096 });
-  const fds = async () => (await readdir("/proc/self/fd")).length;
-  const before = process.platform === "linux" ? await fds() : 0;
-  const d = await md.beginDelivery(deliveryName(key(1)));
-  await d.write(Buffer.from("spooled\r\n"));
-  await rm(join(md.dir, "new"), { recursive: true });
-  await assert.rejects(d.commit(), (err) => isXoauthError(err) && err.code === "STORE_ERROR");
-  assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
-  if (process.platform === "linux") assert.equal(await fds(), before, "the descriptor was closed");
-  // The spool budget came back: four messages of 1 KiB fit again (they would stream to tmp/ at once otherwise).
-  await mkdir(join(md.dir, "new"));
-  const more = await Promise.all([2, 3, 4, 5].map((i) => md.beginDelivery(deliveryName(key(i)))));
-  for (const m of more) await m.write(Buffer.alloc(1024, 0x61));
-  assert.deepEqual(await readdir(join(md.dir, "tmp")), [], "all four spooled");
-  const batch = md.batch<number>();
-  for (const [i, m] of more.entries()) batch.add(m, i);
-  assert.equal((await batch.sync()).delivered.length, 4);
-});
+for (const onMainThread of [false, true]) {
+  test(`with the real file system, a rename that fails (new/ gone) fails that delivery only: tmp/ emptied, spool returned, descriptor closed (calls on the ${onMainThread ? "main thread, tmpfs" : "thread pool"})`, async (t) => {
+    const md = await openIn(t, onMainThread, { spoolBytes: 1024, spoolTotalBytes: 4096 });
+    if (!md) return;
+    const fds = async () => (await readdir("/proc/self/fd")).length;
+    const before = process.platform === "linux" ? await fds() : 0;
+    const d = await md.beginDelivery(deliveryName(key(1)));
+    await d.write(Buffer.from("spooled\r\n"));
+    await rm(join(md.dir, "new"), { recursive: true });
+    await assert.rejects(d.commit(), (err) => isXoauthError(err) && err.code === "STORE_ERROR");
+    assert.deepEqual(await readdir(join(md.dir, "tmp")), []);
+    if (process.platform === "linux") assert.equal(await fds(), before, "the descriptor was closed");
+    // The spool budget came back: four messages of 1 KiB fit again (they would stream to tmp/ at once otherwise).
+    await mkdir(join(md.dir, "new"));
+    const more = await Promise.all([2, 3, 4, 5].map((i) => md.beginDelivery(deliveryName(key(i)))));
+    for (const m of more) await m.write(Buffer.alloc(1024, 0x61));
+    assert.deepEqual(await readdir(join(md.dir, "tmp")), [], "all four spooled");
+    const batch = md.batch<number>();
+    for (const [i, m] of more.entries()) batch.add(m, i);
+    assert.equal((await batch.sync()).delivered.length, 4);
+  });
+}
 
 test("a message over the size limit fails with LIMIT_EXCEEDED", async (t) => {
   const md = await Maildir.open(await tempDir(t), { maxMessageBytes: 1000 });
