@@ -13,7 +13,9 @@ export function bundleSection(b: BundleResult): string[] {
     "",
     `\`dist/bundle/xoauth-mail.mjs\` (\`npm run bundle\`, ${b.packages} packages inside): **${b.bytes.toLocaleString("en-US")} bytes**, ` +
       `${b.gzipBytes.toLocaleString("en-US")} bytes gzipped (gzip -6). Start-up, whole process, environment PATH, LANG ` +
-      "and an empty HOME only (no NODE_EXTRA_CA_CERTS), rounds interleaved after a warm-up. `demo` runs a whole " +
+      "and an empty HOME only (no NODE_EXTRA_CA_CERTS), rounds interleaved after a warm-up, whose run leaves the " +
+      "bundle's V8 code cache in that HOME as a user's first run does (the row without it: NODE_DISABLE_COMPILE_CACHE=1, " +
+      "what a run costs where the cache dir cannot be written). `demo` runs a whole " +
       "scenario (local tenant, token, POP3, IMAP, fetch, diagnosis), so its ratio is not a start-up figure. " +
       `${b.machine}:`,
     "",

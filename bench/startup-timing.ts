@@ -14,6 +14,8 @@ export interface StartupCase {
   /** Arguments of `node` (the script first). */
   args: string[];
   rounds: number;
+  /** Environment of this case's runs on top of the caller's. */
+  env?: Record<string, string>;
   /** Checks a run's output (e.g. that the token came from the cache); throws to fail the bench. */
   check?: (stdout: string) => void;
 }
@@ -32,12 +34,13 @@ export async function timeStartup(
 ): Promise<StartupRow[]> {
   const ms = new Map<string, number[]>(cases.map((c) => [c.id, []]));
   const rss = new Map<string, number[]>(cases.map((c) => [c.id, []]));
-  for (const c of cases) mustSucceed(`${c.label} (warm-up)`, await run(process.execPath, c.args, opts));
+  const optsOf = (c: StartupCase) => (c.env ? { ...opts, env: { ...opts.env, ...c.env } } : opts);
+  for (const c of cases) mustSucceed(`${c.label} (warm-up)`, await run(process.execPath, c.args, optsOf(c)));
   const most = Math.max(...cases.map((c) => c.rounds));
   for (let i = 0; i < most; i++) {
     for (const c of cases) {
       if (i >= c.rounds) continue;
-      const r = mustSucceed(c.label, await run(process.execPath, c.args, { ...opts, sampleRss: true }));
+      const r = mustSucceed(c.label, await run(process.execPath, c.args, { ...optsOf(c), sampleRss: true }));
       c.check?.(r.stdout);
       ms.get(c.id)?.push(r.ms);
       if (r.peakRssKb !== undefined) rss.get(c.id)?.push(r.peakRssKb);

@@ -6,11 +6,24 @@
 //   2. `node xoauth-mail.mjs sandbox --dir sb --json` in the background, then
 //      `node xoauth-mail.mjs test --config sb/config.yaml --protocol all --json`: ok;
 //   3. a trace build of the same bundle (scripts/bundle.mjs, trace: true): `--help` initialises no
-//      @azure/msal-node (its import stays lazy inside the bundle).
+//      @azure/msal-node (its import stays lazy inside the bundle);
+//   4. V8's code cache (src/cli/bundle/code-cache.ts): the first run writes it (0600 in a 0700 dir, one per command),
+//      the next uses it unchanged; a broken or readable-by-others cache is replaced; NODE_DISABLE_COMPILE_CACHE=1
+//      writes nothing.
 // Usage: node scripts/bundle-check.mjs [BUNDLE]   (without BUNDLE it builds one into a temporary directory)
 // Exit codes: 0 ok, 1 a check failed, 3 the bundle cannot be built here (esbuild missing): test/bundle skips then.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, parse, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -123,6 +136,62 @@ async function checkSandboxTest(dir) {
   }
 }
 
+/** The code cache files in HOME=`home` after the runs so far: name -> stat. */
+function codeCaches(home) {
+  const dir = join(home, ".cache", "xoauth-mail", "code");
+  if (!existsSync(dir)) return { dir, files: new Map() };
+  return { dir, files: new Map(readdirSync(dir).map((n) => [n, statSync(join(dir, n))])) };
+}
+
+function mustRun(dir, args, extraEnv) {
+  const r = runNode(dir, ["xoauth-mail.mjs", ...args], extraEnv);
+  if (r.status !== 0) throw new Error(`${args.join(" ")}: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+/** Runs after checkVersion and checkDemo (HOME is `dir`): their caches are there. */
+function checkCodeCache(dir) {
+  const suffix = `-${process.version}-${process.arch}.v8`;
+  const { dir: cacheDir, files } = codeCaches(dir);
+  const names = [...files.keys()].sort();
+  const main = names.find((n) => n.endsWith(`-main${suffix}`));
+  if (!main || !names.some((n) => n.endsWith(`-demo${suffix}`)) || names.length !== 2) {
+    throw new Error(
+      `expected a code cache for --version (main) and one for demo in ${cacheDir}, found: ${names.join(", ") || "none"}`,
+    );
+  }
+  if ((statSync(cacheDir).mode & 0o777) !== 0o700) throw new Error(`${cacheDir} is not 0700`);
+  for (const [n, st] of files) if ((st.mode & 0o777) !== 0o600) throw new Error(`${n} is not 0600`);
+  const file = join(cacheDir, main);
+  const before = statSync(file);
+  mustRun(dir, ["--version"]);
+  const again = statSync(file);
+  if (again.ino !== before.ino || again.mtimeMs !== before.mtimeMs) {
+    throw new Error("the second --version run rewrote its code cache: V8 rejected it (or it was not read)");
+  }
+  for (const mode of [0o600, 0o644]) {
+    rmSync(file);
+    writeFileSync(file, "not V8 code", { mode });
+    const r = mustRun(dir, ["--version"]);
+    if (r.stdout.trim() !== packageJson().version) throw new Error(`--version with a broken cache printed ${r.stdout}`);
+    const st = statSync(file);
+    if (readFileSync(file, "utf8") === "not V8 code" || (st.mode & 0o777) !== 0o600) {
+      throw new Error(`a broken cache (mode ${mode.toString(8)}) was not replaced by a 0600 one`);
+    }
+  }
+  const off = join(dir, "no-cache-home");
+  mkdirSync(off);
+  const r = runNode(dir, ["xoauth-mail.mjs", "--version"], { HOME: off, NODE_DISABLE_COMPILE_CACHE: "1" });
+  if (r.status !== 0 || existsSync(join(off, ".cache"))) {
+    throw new Error(
+      `NODE_DISABLE_COMPILE_CACHE=1: exit ${r.status}, cache dir written: ${existsSync(join(off, ".cache"))}`,
+    );
+  }
+  log(
+    `code cache ok (${names.length} files, reused unchanged, broken ones replaced, off with NODE_DISABLE_COMPILE_CACHE=1)`,
+  );
+}
+
 /** The packages a run of the trace bundle initialised (XOAUTH_MAIL_TRACE_LOADED). */
 export function loadedPackages(dir, file, args) {
   const r = runNode(dir, [file, ...args], { XOAUTH_MAIL_TRACE_LOADED: "1" });
@@ -159,6 +228,7 @@ async function main() {
     log(`${bundle} alone in ${dir}, node ${process.version}, empty environment`);
     checkVersion(dir);
     checkDemo(dir);
+    checkCodeCache(dir);
     await checkSandboxTest(dir);
     await checkLazy(dir, work);
     log("ok");

@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-// `npm run bundle`: the one-file distribution. esbuild compiles the CLI straight from src/ (bin/xoauth-mail.js is the
-// entry, its import of the compiled CLI is pointed at src/cli/main.ts) with every runtime dependency inside, into
-// dist/bundle/xoauth-mail.mjs: ESM for Node >= 20, runnable as `node xoauth-mail.mjs ...` with nothing else installed.
-// - CommonJS dependencies inside ESM: the banner defines `require` (createRequire), which esbuild's shim uses for
-//   Node's built-in modules; no package is left outside the file (the build fails if esbuild would leave one).
+// `npm run bundle`: the one-file distribution, dist/bundle/xoauth-mail.mjs: ESM for Node >= 20, runnable as
+// `node xoauth-mail.mjs ...` with nothing else installed. esbuild compiles two parts straight from src/:
+// - the CLI itself (entry src/cli/launch.ts) with every runtime dependency inside, as CommonJS text,
+//   whitespace-minified (names stay, so stack traces stay readable); its licence comments are kept;
+// - a small ESM launcher (src/cli/bundle/launcher.ts) that reads that text from the comment at the end of its own
+//   file and compiles it with V8's code cache of earlier runs (src/cli/bundle/payload.ts, code-cache.ts). Node 20
+//   cannot cache an ES module's compiled code: with the CLI as the module itself every start compiled 6 MB (~75 ms of
+//   a 135 ms `--help`, docs/benchmarks.md).
+// - Built-in modules only are left outside (the build fails if esbuild would leave a package outside the file).
 // - The version: src/version.ts reads package.json next to dist/src/ when unbundled; here it is injected (`define`).
 // - Dynamic import()s stay lazy: esbuild inlines them but runs a module's top level only when it is first imported,
 //   so `--help` does not initialise msal or the prompts (scripts/bundle-check.mjs checks this with `trace: true`).
 // Also used by scripts/bundle-release.mjs and scripts/bundle-check.mjs (buildBundle, bundledPackages).
-import { chmodSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,40 +53,49 @@ export async function buildBundle({ outfile = BUNDLE_FILE, trace = false, minify
   }
   const pkg = packageJson();
   mkdirSync(dirname(outfile), { recursive: true });
-  const plugins = [
-    {
-      name: "cli-from-src",
-      setup(build) {
-        // bin/xoauth-mail.js imports the tsc output; the bundle compiles the TypeScript itself.
-        build.onResolve({ filter: /\/dist\/src\/cli\/main\.js$/ }, () => ({ path: join(ROOT, "src/cli/main.ts") }));
-      },
-    },
-  ];
-  if (trace) plugins.push(tracePlugin());
+  const common = {
+    absWorkingDir: ROOT,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    charset: "ascii",
+    metafile: true,
+    write: false,
+    logLevel: "silent",
+  };
   const traceBanner = trace
     ? `globalThis.${TRACE_GLOBAL} = new Set(); if (process.env.XOAUTH_MAIL_TRACE_LOADED) process.on("exit", () => ` +
       `process.stderr.write("xoauth-mail-loaded: " + JSON.stringify([...globalThis.${TRACE_GLOBAL}].sort()) + "\\n"));\n`
     : "";
-  const result = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: [join(ROOT, "bin/xoauth-mail.js")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    minify,
+  const cli = await esbuild.build({
+    ...common,
+    entryPoints: [join(ROOT, "src/cli/launch.ts")],
+    outfile: join(dirname(outfile), "cli.cjs"),
+    format: "cjs",
+    minifyWhitespace: !minify,
+    minifySyntax: true,
+    minifyIdentifiers: minify,
     keepNames: minify,
-    metafile: true,
-    logLevel: "silent",
-    // The launcher's shebang is kept by esbuild; `require` for the CommonJS dependencies' built-in modules.
-    banner: {
-      js: `import { createRequire as __xoauthMailCreateRequire } from "node:module";\nconst require = __xoauthMailCreateRequire(import.meta.url);\n${traceBanner}`,
-    },
+    legalComments: "eof",
+    banner: traceBanner ? { js: traceBanner } : undefined,
     define: { XOAUTH_MAIL_VERSION: JSON.stringify(pkg.version) },
-    plugins,
+    plugins: trace ? [tracePlugin()] : [],
   });
-  const external = Object.values(result.metafile.outputs)
+  const { encodePayload } = await loadTs(esbuild, "src/cli/bundle/payload.ts");
+  const payload = encodePayload(cli.outputFiles[0].text);
+  const buildId = createHash("sha256").update(payload).digest("hex").slice(0, 16);
+  const launcher = await esbuild.build({
+    ...common,
+    entryPoints: [join(ROOT, "src/cli/bundle/launcher.ts")],
+    outfile,
+    format: "esm",
+    define: { XOAUTH_MAIL_BUILD_ID: JSON.stringify(buildId) },
+  });
+  const metafile = {
+    inputs: { ...launcher.metafile.inputs, ...cli.metafile.inputs },
+    outputs: { ...cli.metafile.outputs, ...launcher.metafile.outputs },
+  };
+  const external = Object.values(metafile.outputs)
     .flatMap((o) => o.imports ?? [])
     .filter((i) => i.external && !i.path.startsWith("node:") && !builtinModules.includes(i.path));
   if (external.length > 0) {
@@ -89,8 +103,22 @@ export async function buildBundle({ outfile = BUNDLE_FILE, trace = false, minify
       `the bundle would load packages from outside itself: ${[...new Set(external.map((i) => i.path))].join(", ")}`,
     );
   }
+  const text = launcher.outputFiles[0].text + payload;
+  writeFileSync(outfile, text, { mode: 0o755 });
   chmodSync(outfile, 0o755);
-  return { outfile, metafile: result.metafile, bytes: statSync(outfile).size, version: pkg.version };
+  return { outfile, metafile, bytes: statSync(outfile).size, version: pkg.version, buildId };
+}
+
+/** A TypeScript module of src/ (no imports of its own) compiled and loaded, so this script and the bundle share it. */
+async function loadTs(esbuild, path) {
+  const out = await esbuild.build({
+    entryPoints: [join(ROOT, path)],
+    bundle: true,
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
 }
 
 function tracePlugin() {

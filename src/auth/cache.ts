@@ -6,7 +6,6 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { LIMITS } from "../limits.js";
 import { markSecret } from "../log/redact.js";
@@ -46,12 +45,7 @@ export function cacheKey(p: CacheKeyParts): string {
   );
 }
 
-/** $XOAUTH_MAIL_CACHE_DIR, else $XDG_CACHE_HOME/xoauth-mail, else ~/.cache/xoauth-mail. */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.XOAUTH_MAIL_CACHE_DIR) return env.XOAUTH_MAIL_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
-  return join(base, "xoauth-mail");
-}
+export { cacheDir } from "./cache-dir.js";
 
 export function isFresh(t: CachedToken | undefined, now = Date.now()): t is CachedToken {
   return !!t && t.expiresOn - LIMITS.tokenRefreshMarginMs > now;

@@ -12,7 +12,8 @@ function extensionOf(name: string): string {
   return m && m.index > 0 ? m[0] : "";
 }
 
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+const WINDOWS_RESERVED =
+  /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)(\..*)?$/i;
 
 function cutUtf8(s: string, maxBytes: number): string {
   let out = "";

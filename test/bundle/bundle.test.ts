@@ -31,6 +31,7 @@ test("the bundle alone in an empty directory: --version, demo, sandbox + test --
   assert.match(r.stderr, /demo ok/);
   assert.match(r.stderr, /sandbox \+ test --protocol all ok \(4 protocols\)/);
   assert.match(r.stderr, /--help initialises \d+ packages, not @azure\/msal-node/);
+  assert.match(r.stderr, /code cache ok \(2 files, reused unchanged, broken ones replaced/);
 });
 
 test("crc32 is ZIP's (check value of '123456789' is 0xCBF43926)", async () => {

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { COMMANDS, loadCommands, selectedCommand } from "../../src/cli/commands/index.js";
+import { COMMAND_NAMES } from "../../src/cli/commands/names.js";
+
+test("names.ts lists exactly the commands index.ts registers (the bundle keys its code caches by it)", () => {
+  assert.deepEqual(
+    COMMANDS.map((c) => c.name),
+    [...COMMAND_NAMES],
+  );
+});
 
 test("the command named on the command line is found past global options", () => {
   assert.equal(selectedCommand(["token", "--decode"])?.name, "token");

@@ -1,7 +1,8 @@
 /**
- * bin/xoauth-mail.js, the launcher: a run whose event loop empties while the command's promise is still pending (a
- * wait nothing can settle: a bug) must not end as a silent exit 0, which a cron job takes for success. The launcher is
- * run against stand-in `main` modules in a temporary tree laid out like the package (bin/ next to dist/src/cli/).
+ * bin/xoauth-mail.js and src/cli/launch.ts, the launcher: a run whose event loop empties while the command's promise
+ * is still pending (a wait nothing can settle: a bug) must not end as a silent exit 0, which a cron job takes for
+ * success. The launcher is run against stand-in `main` modules in a temporary tree laid out like the package (bin/
+ * next to dist/src/cli/, with the built launch.js and v8-flags.js).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -11,6 +12,7 @@ import { join, resolve } from "node:path";
 import { after, it } from "node:test";
 
 const LAUNCHER = resolve("bin", "xoauth-mail.js");
+const BUILT_CLI = resolve("dist", "src", "cli");
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -22,6 +24,7 @@ function launch(mainSource: string) {
   mkdirSync(join(root, "bin"));
   mkdirSync(join(root, "dist", "src", "cli"), { recursive: true });
   copyFileSync(LAUNCHER, join(root, "bin", "xoauth-mail.js"));
+  for (const f of ["launch.js", "v8-flags.js"]) copyFileSync(join(BUILT_CLI, f), join(root, "dist", "src", "cli", f));
   writeFileSync(join(root, "package.json"), '{ "type": "module" }\n');
   writeFileSync(join(root, "dist", "src", "cli", "main.js"), mainSource);
   return spawnSync(process.execPath, [join(root, "bin", "xoauth-mail.js")], { encoding: "utf8", timeout: 30_000 });

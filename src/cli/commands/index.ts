@@ -4,12 +4,13 @@
  * So `--help` (all commands) and `<cmd> --help` load commander, these definitions and the message catalogs only, and a
  * run of `xoauth-mail token` loads the token command's code (not the mail clients, nodemailer, mailparser, ...), which
  * keeps start-up time and memory low (`token` is used as a password command by other tools; `fetch` has a memory
- * budget). test/cli/module-graph.test.ts checks what each loads. Add new commands here.
+ * budget). test/cli/module-graph.test.ts checks what each loads. Add new commands here and in names.ts.
  */
 import type { RegisterCommand } from "../context.js";
+import { type CommandName, commandNameIn } from "./names.js";
 
 export interface CommandEntry {
-  name: string;
+  name: CommandName;
   /**
    * The command's register function. `withHelp`: its own help will or may be shown (the command is named on the
    * command line, or the whole reference is rendered): a command whose help text needs data (sandbox's scenarios and
@@ -30,21 +31,10 @@ export const COMMANDS: CommandEntry[] = [
   { name: "init", load: async () => (await import("./init.js")).registerInit },
 ];
 
-/** Global options that take a value (they come before the command name). */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(["--lang"]);
-
 /** The command named on the command line, or undefined (no command, `help`, or an unknown name: load all). */
 export function selectedCommand(args: readonly string[]): CommandEntry | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (GLOBAL_OPTIONS_WITH_VALUE.has(a)) {
-      i++;
-      continue;
-    }
-    if (a.startsWith("-")) continue;
-    return COMMANDS.find((c) => c.name === a);
-  }
-  return undefined;
+  const name = commandNameIn(args);
+  return name && COMMANDS.find((c) => c.name === name);
 }
 
 /**
