@@ -1,6 +1,7 @@
 /** bench/RESULTS.md's "Start-up" section and its targets (issue #16): ratios to a bare `node -e 0` of the same run. */
 import type { Target } from "./report-table.js";
 import type { StartupResult } from "./scenarios/startup.js";
+import { WHO } from "./startup-timing.js";
 import type { Timing } from "./stats.js";
 
 export const STARTUP_HEADING = "## Start-up (issue #16)";
@@ -39,13 +40,12 @@ export function startupSection(s: StartupResult): string[] {
 export function startupTargets(s: StartupResult | undefined): Target[] {
   if (!s) return [];
   const t: Target[] = [];
-  for (const [kind, who] of [
-    ["cli", "unbundled CLI"],
-    ["bundle", "one-file bundle"],
-  ] as const) {
+  for (const kind of ["cli", "bundle"] as const) {
+    const who = WHO[kind];
     for (const [what, id, max] of [
       ["`--help`", `${kind}-help`, 3],
       ["cached `token`", `${kind}-token`, 4],
+      ["cached `token --config`", `${kind}-token-config`, 4],
     ] as const) {
       const r = ratio(s, id);
       if (r !== undefined)

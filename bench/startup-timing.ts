@@ -8,6 +8,13 @@ import { loadavg } from "node:os";
 import { mustSucceed, run } from "./proc.js";
 import { summarize, type Timing } from "./stats.js";
 
+/** The row labels of each way to start the CLI. */
+export const WHO = {
+  cli: "`xoauth-mail` (bin/, runs the bundle)",
+  bundle: "one-file bundle",
+  modules: "CLI from dist/src modules (no bundle)",
+} as const;
+
 export interface StartupCase {
   id: string;
   label: string;

@@ -1,17 +1,39 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled from src/ into dist/ by `npm run build` (run by `prepare`).
+// Launcher. `npm run build` compiles src/ into dist/src/ (the library, and the CLI's modules) and then the CLI into
+// one file, dist/bundle/xoauth-mail.mjs, which is also the one-file distribution (scripts/bundle.mjs). The CLI runs
+// from that file when it is there and not older than dist/src/: its start-up keeps V8's compiled code between runs
+// (src/cli/bundle/), where Node 20 would load and compile some 200 modules each time (a cached `token` with a config
+// file: 160 -> 85 ms, docs/benchmarks.md). dist/src/cli/bundle/run.js reads it (Node does not load the 4 MB file as a
+// module). Otherwise (a build without esbuild, or tsc run alone since) it runs dist/src/cli/launch.js, the same code
+// as modules.
+import { statSync } from "node:fs";
 import module from "node:module";
-import { keepInitialSemiSpaces } from "../dist/src/cli/v8-flags.js";
+import { fileURLToPath } from "node:url";
 
-// Start-up: Node >= 22.1 can keep V8's compiled code of the modules on disk between runs (a `token` run as a password
-// command starts many times a day). Used when the running Node has it; NODE_DISABLE_COMPILE_CACHE=1 turns it off,
-// NODE_COMPILE_CACHE=DIR moves it (Node docs, "Module compile cache"). Node 20 has no such cache: nothing happens.
+// Node >= 22.1 can keep V8's compiled code of ES modules on disk between runs (the modules path below, and this
+// file). Used when the running Node has it; NODE_DISABLE_COMPILE_CACHE=1 turns it off, NODE_COMPILE_CACHE=DIR moves
+// it (Node docs, "Module compile cache"). Node 20 has no such cache: nothing happens.
 module.enableCompileCache?.();
 
-// Before anything else is loaded (src/cli/v8-flags.ts says why).
-keepInitialSemiSpaces();
+const bundle = new URL("../dist/bundle/xoauth-mail.mjs", import.meta.url);
+const modules = new URL("../dist/src/cli/launch.js", import.meta.url);
 
-const { launch } = await import("../dist/src/cli/launch.js");
-// Not awaited: a top-level await that never settles would end the process with Node's exit code 13 instead of the
-// message and exit code 1 that launch() gives a run that ended before it finished.
-launch(process.argv);
+/** Whether `a` exists and is not older than `b` (npm packs every file with one fixed time: equal counts). */
+function notOlder(a, b) {
+  try {
+    return statSync(a).mtimeMs >= statSync(b).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+const { runBundle } = notOlder(bundle, modules) ? await import("../dist/src/cli/bundle/run.js") : {};
+if (!runBundle?.(fileURLToPath(bundle))) {
+  const { keepInitialSemiSpaces } = await import("../dist/src/cli/v8-flags.js");
+  // Before the CLI is loaded (src/cli/v8-flags.ts says why).
+  keepInitialSemiSpaces();
+  const { launch } = await import(modules.href);
+  // Not awaited: a top-level await that never settles would end the process with Node's exit code 13 instead of the
+  // message and exit code 1 that launch() gives a run that ended before it finished.
+  launch(process.argv);
+}

@@ -11,7 +11,9 @@
 // - The version: src/version.ts reads package.json next to dist/src/ when unbundled; here it is injected (`define`).
 // - Dynamic import()s stay lazy: esbuild inlines them but runs a module's top level only when it is first imported,
 //   so `--help` does not initialise msal or the prompts (scripts/bundle-check.mjs checks this with `trace: true`).
-// Also used by scripts/bundle-release.mjs and scripts/bundle-check.mjs (buildBundle, bundledPackages).
+// `npm run build` runs this too (`--if-esbuild`: skipped without esbuild): bin/xoauth-mail.js runs the CLI from the
+// bundle, the library stays dist/src. Also used by scripts/bundle-release.mjs and scripts/bundle-check.mjs
+// (buildBundle, bundledPackages).
 import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
@@ -82,14 +84,14 @@ export async function buildBundle({ outfile = BUNDLE_FILE, trace = false, minify
     plugins: trace ? [tracePlugin()] : [],
   });
   const { encodePayload } = await loadTs(esbuild, "src/cli/bundle/payload.ts");
-  const payload = encodePayload(cli.outputFiles[0].text);
-  const buildId = createHash("sha256").update(payload).digest("hex").slice(0, 16);
+  const cliText = cli.outputFiles[0].text;
+  const buildId = createHash("sha256").update(cliText).digest("hex").slice(0, 16);
+  const payload = encodePayload(cliText, buildId);
   const launcher = await esbuild.build({
     ...common,
     entryPoints: [join(ROOT, "src/cli/bundle/launcher.ts")],
     outfile,
     format: "esm",
-    define: { XOAUTH_MAIL_BUILD_ID: JSON.stringify(buildId) },
   });
   const metafile = {
     inputs: { ...launcher.metafile.inputs, ...cli.metafile.inputs },
@@ -157,7 +159,15 @@ function readVersion(dir) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const r = await buildBundle({ minify: args.includes("--minify"), trace: args.includes("--trace") });
+  let r;
+  try {
+    r = await buildBundle({ minify: args.includes("--minify"), trace: args.includes("--trace") });
+  } catch (e) {
+    // `npm run build` without the devDependencies: bin/xoauth-mail.js then runs the CLI from dist/src.
+    if (e.code !== "NO_ESBUILD" || !args.includes("--if-esbuild")) throw e;
+    process.stdout.write(`bundle: not built (${e.message}); the CLI runs from dist/src\n`);
+    process.exit(0);
+  }
   process.stdout.write(
     `bundle: ${relative(process.cwd(), r.outfile)} (xoauth-mail ${r.version}, ${r.bytes} bytes, ${bundledPackages(r.metafile).size} packages inside)\n`,
   );

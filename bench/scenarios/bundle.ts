@@ -1,6 +1,6 @@
 /**
  * `--only bundle` (issue #15 item 2): the one-file distribution's size (bytes, gzip -6 bytes) and its start-up
- * against a bare `node -e 0` and against the unbundled CLI (bin/xoauth-mail.js over dist/src), in one run, rounds
+ * against a bare `node -e 0` and against the CLI from its modules in dist/src (what bin/ runs without a bundle), in one run, rounds
  * interleaved, with an environment of PATH, LANG and a fresh HOME only (no NODE_EXTRA_CA_CERTS, no config). The
  * warm-up run of each case leaves the bundle's V8 code cache in that HOME (src/cli/bundle/code-cache.ts), as a user's
  * first run does; one more case runs without it (NODE_DISABLE_COMPILE_CACHE=1): what every run cost before the cache,
@@ -10,9 +10,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { CLI_BIN, REPO_ROOT } from "../paths.js";
+import { CLI_MODULES } from "../../test/harness/cli.js";
+import { REPO_ROOT } from "../paths.js";
 import { mustSucceed, run } from "../proc.js";
-import { machineNote, type StartupCase, type StartupRow, timeStartup } from "../startup-timing.js";
+import { machineNote, type StartupCase, type StartupRow, timeStartup, WHO } from "../startup-timing.js";
 
 export const BUNDLE_FILE = join(REPO_ROOT, "dist", "bundle", "xoauth-mail.mjs");
 
@@ -45,9 +46,9 @@ export async function bundleScenario(rounds: number, log: (s: string) => void): 
       rounds: quick,
       env: { NODE_DISABLE_COMPILE_CACHE: "1" },
     },
-    { id: "cli-help", label: "unbundled CLI `--help`", args: [CLI_BIN, "--help"], rounds: quick },
+    { id: "cli-help", label: `${WHO.modules} \`--help\``, args: [CLI_MODULES, "--help"], rounds: quick },
     { id: "bundle-demo", label: "bundle `demo --json`", args: [BUNDLE_FILE, "demo", "--json"], rounds },
-    { id: "cli-demo", label: "unbundled CLI `demo --json`", args: [CLI_BIN, "demo", "--json"], rounds },
+    { id: "cli-demo", label: `${WHO.modules} \`demo --json\``, args: [CLI_MODULES, "demo", "--json"], rounds },
   ];
   const home = mkdtempSync(join(tmpdir(), "xoauth-bench-bundle-"));
   let rows: StartupRow[];

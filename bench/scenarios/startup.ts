@@ -2,21 +2,27 @@
  * `--only startup` (issue #16 item 5): what a user's short runs cost, whole process, as ratios to a bare `node -e 0`
  * of the same run: `--help`, `token` served from the disk cache (what msmtp's passwordeval or mbsync's PassCmd run
  * per connection), and `fetch` finding nothing new in a mailbox of real Dovecot (POP3 and IMAP over TLS, the cron
- * job every minute), each through the unbundled CLI (bin/xoauth-mail.js, what npm installs) and the one-file bundle.
+ * job every minute), each through the CLI as npm installs it (bin/xoauth-mail.js, which runs dist/bundle) and the
+ * one-file bundle (`node xoauth-mail.mjs`); `--help` and `token` also through the CLI's modules in dist/src (what
+ * bin/ runs without a bundle: the reference for what the bundle gains). `token` runs once with flags and once with a
+ * config file (YAML and the schema: what most users have).
  * Environment: PATH, LANG, a fresh HOME and the token cache dir only (no NODE_EXTRA_CA_CERTS); rounds interleaved.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CLI_MODULES } from "../../test/harness/cli.js";
+import { accountsYaml, writeConfig } from "../accounts-config.js";
 import type { BenchEnv } from "../env.js";
 import { CLI_BIN } from "../paths.js";
 import { xoauthArgs, xoauthAuthArgs } from "../peers/xoauth.js";
 import { fillMailbox, SEED } from "../setup.js";
-import { machineNote, type StartupCase, type StartupRow, timeStartup } from "../startup-timing.js";
+import { machineNote, type StartupCase, type StartupRow, timeStartup, WHO } from "../startup-timing.js";
 import { summarize } from "../stats.js";
 import { BUNDLE_FILE, buildBundleFile } from "./bundle.js";
 
 export const STARTUP_MAILBOX = "startup@bench.test";
+
 /** Messages already fetched (by the warm-up run) when the timed runs find nothing new. */
 const MESSAGES = 20;
 
@@ -49,6 +55,12 @@ export async function startupScenario(env: BenchEnv, rounds: number, log: (s: st
     if (typeof j.ms === "number") inner.set(id, [...(inner.get(id) ?? []), j.ms]);
   };
   const token = ["token", ...xoauthAuthArgs(env)];
+  const config = writeConfig(
+    env,
+    "startup-config.yaml",
+    accountsYaml(env, [{ name: "startup", mailbox: STARTUP_MAILBOX }]),
+  );
+  const tokenConfig = ["token", "--config", config];
   const fetch = (protocol: "pop3" | "imap") =>
     xoauthArgs(
       env,
@@ -65,11 +77,21 @@ export async function startupScenario(env: BenchEnv, rounds: number, log: (s: st
   for (const [kind, entry] of [
     ["cli", CLI_BIN],
     ["bundle", BUNDLE_FILE],
+    ["modules", CLI_MODULES],
   ] as const) {
-    const who = kind === "cli" ? "unbundled CLI" : "one-file bundle";
+    const who = WHO[kind];
     cases.push(
       { id: `${kind}-help`, label: `${who} \`--help\``, args: [entry, "--help"], rounds: n },
       { id: `${kind}-token`, label: `${who} \`token\` (disk cache)`, args: [entry, ...token], rounds: n },
+      {
+        id: `${kind}-token-config`,
+        label: `${who} \`token --config\` (disk cache)`,
+        args: [entry, ...tokenConfig],
+        rounds: n,
+      },
+    );
+    if (kind === "modules") continue;
+    cases.push(
       ...(["pop3", "imap"] as const).map((p) => ({
         id: `${kind}-fetch-${p}`,
         label: `${who} \`fetch --protocol ${p}\`, nothing new`,
@@ -79,7 +101,7 @@ export async function startupScenario(env: BenchEnv, rounds: number, log: (s: st
       })),
     );
   }
-  for (const c of cases) if (c.id.endsWith("-token")) c.check = expectCachedToken;
+  for (const c of cases) if (/-token(-config)?$/.test(c.id)) c.check = expectCachedToken;
   let rows: StartupRow[];
   try {
     rows = await timeStartup(cases, { env: { HOME: home, XOAUTH_MAIL_CACHE_DIR: join(home, "cache") }, cwd: home });

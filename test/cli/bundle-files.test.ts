@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { CodeCache } from "../../src/cli/bundle/code-cache.js";
-import { decodePayload, encodePayload, PAYLOAD_END, PAYLOAD_START } from "../../src/cli/bundle/payload.js";
+import { decodePayload, encodePayload, PAYLOAD_END } from "../../src/cli/bundle/payload.js";
 
 const dirs: string[] = [];
 after(() => {
@@ -21,6 +21,7 @@ function tempDir(): string {
 }
 
 const LAUNCHER = '#!/usr/bin/env node\nimport "node:fs";\nconst x = 1; /* a comment */\n';
+const ID = "0123456789abcdef";
 
 test("payload: what goes in comes out, and the comment it sits in is never closed early", () => {
   // Every character the CLI's ASCII text can hold, with the pairs that matter over-represented.
@@ -37,23 +38,25 @@ test("payload: what goes in comes out, and the comment it sits in is never close
       source += next() % 3 === 0 ? String.fromCharCode(next() % 0x7f) : (pieces[next() % pieces.length] as string);
     }
     source = source.replaceAll("\x7f", "");
-    const file = LAUNCHER + encodePayload(source);
-    const body = file.slice(LAUNCHER.length + PAYLOAD_START.length, file.length - PAYLOAD_END.length);
+    const file = LAUNCHER + encodePayload(source, ID);
+    const body = file.slice(file.indexOf(ID) + ID.length, file.length - PAYLOAD_END.length);
     assert.equal(body.includes("*/"), false, JSON.stringify(source));
-    assert.equal(decodePayload(file)?.source, source, JSON.stringify(source));
+    const p = decodePayload(file);
+    assert.equal(p?.source, source, JSON.stringify(source));
+    assert.equal(p?.buildId, ID);
   }
 });
 
 test("payload: the file parses as JavaScript with the payload as one comment", async () => {
   const source = 'module.exports = "*/ still inside"; /* a */ // */\n';
-  const file = `const seen = 42;\nexport { seen };\n${encodePayload(source)}`;
+  const file = `const seen = 42;\nexport { seen };\n${encodePayload(source, ID)}`;
   const mod = await import(`data:text/javascript,${encodeURIComponent(file)}`);
   assert.equal(mod.seen, 42);
   assert.equal(decodePayload(file)?.source, source);
 });
 
 test("payload: its first line's number, for stack traces that point into the file", () => {
-  const file = LAUNCHER + encodePayload("first();\nsecond();\n");
+  const file = LAUNCHER + encodePayload("first();\nsecond();\n", ID);
   const p = decodePayload(file);
   assert.ok(p);
   const lines = file.split("\n");
@@ -62,10 +65,17 @@ test("payload: its first line's number, for stack traces that point into the fil
 });
 
 test("payload: text that cannot be carried is refused at build time; a file without one is told apart", () => {
-  assert.throws(() => encodePayload("a = 'caf\u00e9';"), /non-ASCII character U\+e9 at 8/);
-  assert.throws(() => encodePayload("a\x7f"), /DEL character at 1/);
+  assert.throws(() => encodePayload("a = 'caf\u00e9';", ID), /non-ASCII character U\+e9 at 8/);
+  assert.throws(() => encodePayload("a\x7f", ID), /DEL character at 1/);
+  assert.throws(() => encodePayload("a", "../x"), /build id "..\/x" is not 8-64 hex digits/);
   assert.equal(decodePayload(LAUNCHER), undefined);
-  assert.equal(decodePayload(LAUNCHER + PAYLOAD_START + "x = 1;\n"), undefined, "not closed: not a bundle");
+  const good = LAUNCHER + encodePayload("x = 1;\n", ID);
+  assert.equal(decodePayload(good.slice(0, -2)), undefined, "not closed: not a bundle");
+  assert.equal(
+    decodePayload(good.replace(ID, "../../etc")),
+    undefined,
+    "an id that is no hash is not used as a file name",
+  );
 });
 
 test("code cache: written 0600 in a 0700 dir, read back, one file per command", () => {
@@ -135,7 +145,9 @@ test("code cache: a group- or world-writable cache dir of the user is closed to 
   assert.equal(statSync(dir).mode & 0o777, 0o700);
 });
 
-test("code cache: NODE_DISABLE_COMPILE_CACHE=1 switches it off; 0 does not", () => {
+test("code cache: NODE_DISABLE_COMPILE_CACHE=1 switches it off, 0 does not; off on Windows", () => {
+  assert.equal(CodeCache.forBundle("b", ["node", "x"], { HOME: "/h" }, "win32"), undefined);
+  assert.equal(CodeCache.forBundle("b", ["node", "x"], { HOME: "/h" }, "aix")?.dir, "/h/.cache/xoauth-mail/code");
   assert.equal(CodeCache.forBundle("b", ["node", "x"], { NODE_DISABLE_COMPILE_CACHE: "1", HOME: "/h" }), undefined);
   assert.equal(
     CodeCache.forBundle("b", ["node", "x"], { NODE_DISABLE_COMPILE_CACHE: "0", HOME: "/h" })?.dir,

@@ -6,13 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { after, it } from "node:test";
+import { after, describe, it } from "node:test";
+import { encodePayload } from "../../src/cli/bundle/payload.js";
 
 const LAUNCHER = resolve("bin", "xoauth-mail.js");
-const BUILT_CLI = resolve("dist", "src", "cli");
+const BUILT_SRC = resolve("dist", "src");
+const BUILT_CLI = join(BUILT_SRC, "cli");
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -48,4 +50,70 @@ it("a command that throws: exit 1 with the error", () => {
   const r = launch("export const main = async () => { throw new Error('boom'); };\n");
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^xoauth-mail: unexpected error: Error: boom/);
+});
+
+describe("bin/xoauth-mail.js with a bundle (dist/bundle/xoauth-mail.mjs)", () => {
+  /** A package tree whose bundle and modules each say where the run came from. */
+  function tree(): string {
+    const root = mkdtempSync(join(tmpdir(), "launcher-bundle-"));
+    dirs.push(root);
+    for (const d of ["bin", "dist/bundle", "dist/src/cli/bundle", "dist/src/cli/commands", "dist/src/auth"]) {
+      mkdirSync(join(root, d), { recursive: true });
+    }
+    copyFileSync(LAUNCHER, join(root, "bin", "xoauth-mail.js"));
+    writeFileSync(join(root, "package.json"), '{ "type": "module" }\n');
+    for (const f of [
+      "cli/launch.js",
+      "cli/v8-flags.js",
+      "cli/bundle/run.js",
+      "cli/bundle/code-cache.js",
+      "cli/bundle/payload.js",
+      "cli/commands/names.js",
+      "auth/cache-dir.js",
+    ]) {
+      copyFileSync(join(BUILT_SRC, f), join(root, "dist", "src", f));
+    }
+    writeFileSync(
+      join(root, "dist", "src", "cli", "main.js"),
+      "export const main = async () => { process.stdout.write('modules\\n'); return 0; };\n",
+    );
+    const cli =
+      "exports.launch = async (argv) => { process.stdout.write('bundle ' + argv.slice(2).join(' ') + '\\n'); process.exitCode = 3; };\n";
+    writeFileSync(
+      join(root, "dist", "bundle", "xoauth-mail.mjs"),
+      `// launcher\n${encodePayload(cli, "feedfacecafebeef")}`,
+    );
+    return root;
+  }
+  const run = (root: string, home: string) =>
+    spawnSync(process.execPath, [join(root, "bin", "xoauth-mail.js"), "token", "-x"], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: { PATH: process.env.PATH, HOME: home },
+    });
+
+  it("runs the CLI from the bundle (and keeps its code cache) when the bundle is not older than dist/src", () => {
+    const root = tree();
+    const t = new Date("2026-01-01T00:00:00Z");
+    utimesSync(join(root, "dist", "src", "cli", "launch.js"), t, t);
+    utimesSync(join(root, "dist", "bundle", "xoauth-mail.mjs"), t, t);
+    const r = run(root, root);
+    assert.deepEqual([r.status, r.stdout, r.stderr], [3, "bundle token -x\n", ""]);
+    const code = join(root, ".cache", "xoauth-mail", "code");
+    assert.deepEqual(readdirSync(code), [`feedfacecafebeef-token-${process.version}-${process.arch}.v8`]);
+  });
+
+  it("runs dist/src when tsc wrote it after the bundle (a stale bundle is never run)", () => {
+    const root = tree();
+    utimesSync(join(root, "dist", "bundle", "xoauth-mail.mjs"), new Date(2020, 0, 1), new Date(2020, 0, 1));
+    const r = run(root, root);
+    assert.deepEqual([r.status, r.stdout, r.stderr], [0, "modules\n", ""]);
+  });
+
+  it("runs dist/src when the bundle file holds no CLI", () => {
+    const root = tree();
+    writeFileSync(join(root, "dist", "bundle", "xoauth-mail.mjs"), "// truncated\n");
+    const r = run(root, root);
+    assert.deepEqual([r.status, r.stdout, r.stderr], [0, "modules\n", ""]);
+  });
 });

@@ -2,7 +2,8 @@
  * What a CLI run loads (issue #16: start-up): `--help` and `<command> --help` load no command's implementation
  * (src/cli/run/) and no package but commander; `token` served from the disk cache loads neither msal, node-forge,
  * mailparser, nodemailer, the prompts, the sandbox nor the proxy, and without a config file no YAML parser or zod
- * either. The BUILT CLI runs with a module tracer preloaded (module-trace.ts); the test asserts the module graph,
+ * either. The CLI runs from its modules in dist/src (CLI_MODULES: the module graph is what the bundle initialises too,
+ * and what bin/ runs without a bundle) with a module tracer preloaded (module-trace.ts); the test asserts the graph,
  * never a time. A token request (cache miss) is the control: there msal is loaded, so the tracer sees it.
  * `fetch --keep` over POP3 and IMAP that finds nothing new (real Dovecot, cached token) loads commander and nothing
  * else of node_modules (no zod: the state file has its own small parser), and a POP3 run no IMAP client.
@@ -16,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { COMMANDS } from "../../src/cli/commands/index.js";
 import { defaultSandboxTenant, IdentityFake } from "../../src/sandbox/identity/index.js";
 import { createTestPki } from "../../src/sandbox/pki.js";
-import { type CliResult, runCli } from "../harness/cli.js";
+import { CLI_MODULES, type CliOptions, type CliResult, runCli } from "../harness/cli.js";
 import { describeDovecot } from "../harness/dovecot/dovecot.js";
 import { type FetchEnv, MAILBOX, startFetchEnv } from "../harness/fetch-env.js";
 
@@ -46,7 +47,7 @@ let traceN = 0;
 async function traced(
   args: string[],
   env: Record<string, string> = {},
-  run: (args: string[], opts: { env: Record<string, string> }) => Promise<CliResult> = runCli,
+  run: (args: string[], opts: CliOptions) => Promise<CliResult> = (a, o) => runCli(a, { ...o, entry: CLI_MODULES }),
 ): Promise<Loaded & { code: number; out: string }> {
   const file = join(dir, `trace-${++traceN}.txt`);
   writeFileSync(file, "");
@@ -179,7 +180,9 @@ describeDovecot("fetch that finds nothing new (cached token, no config file)", (
       const args = env.args(protocol, join(env.dir, `md-${protocol}`), ["--keep", "--json"]);
       const first = await env.cli(args);
       assert.equal(first.code, 0, first.stderr);
-      const r = await traced(args, {}, (a, o) => env.cli(a, o));
+      const r = await traced(args, {}, (a, o) =>
+        env.cli(a, { ...o, env: o.env as Record<string, string>, entry: CLI_MODULES }),
+      );
       assert.equal(r.code, 0, r.out);
       assert.equal(JSON.parse(r.out).skipped, 1, r.out);
       assert.deepEqual([...r.packages], ["commander"]);

@@ -1,5 +1,6 @@
 /**
- * Runs the BUILT CLI (`node bin/xoauth-mail.js ...`) as a child process. Compile first: `npx tsc -p tsconfig.json`.
+ * Runs the BUILT CLI (`node bin/xoauth-mail.js ...`, which runs dist/bundle/xoauth-mail.mjs) as a child process.
+ * Build first: `npm run build:all` (tsc, then the bundle; after a bare `tsc` the launcher runs dist/src instead).
  * The child gets a clean environment (PATH, HOME, LANG=C plus what the test passes), never the caller's AZURE_*.
  */
 import { spawn } from "node:child_process";
@@ -9,6 +10,8 @@ import { fileURLToPath } from "node:url";
 /** Repository root (this file is dist/test/harness/cli.js after compilation). */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 export const CLI_BIN = join(REPO_ROOT, "bin", "xoauth-mail.js");
+/** The CLI from its modules in dist/src, never the bundle (test/harness/children/unbundled-cli.ts). */
+export const CLI_MODULES = join(REPO_ROOT, "dist", "test", "harness", "children", "unbundled-cli.js");
 
 export interface CliResult {
   code: number;
@@ -23,6 +26,8 @@ export interface CliOptions {
   cwd?: string;
   /** Kill the child after this long (default 20 s) and fail. */
   timeoutMs?: number;
+  /** The script node runs (default CLI_BIN). */
+  entry?: string;
 }
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
@@ -35,7 +40,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     else env[k] = v;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    const child = spawn(process.execPath, [opts.entry ?? CLI_BIN, ...args], {
       cwd: opts.cwd ?? REPO_ROOT,
       env,
       stdio: ["pipe", "pipe", "pipe"],

@@ -22,7 +22,7 @@ export interface FetchEnv {
   clientId: string;
   /** Base CLI args for `fetch` against Dovecot over `protocol` (implicit TLS). */
   args(protocol: "pop3" | "imap", maildir: string, extra?: string[]): string[];
-  cli(args: string[], opts?: { timeoutMs?: number; env?: Record<string, string> }): Promise<CliResult>;
+  cli(args: string[], opts?: { timeoutMs?: number; env?: Record<string, string>; entry?: string }): Promise<CliResult>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +68,7 @@ export async function startFetchEnv(mailboxes: string[] = [MAILBOX]): Promise<Fe
     cli(args, opts = {}) {
       return runCli(args, {
         timeoutMs: opts.timeoutMs ?? 30_000,
+        ...(opts.entry ? { entry: opts.entry } : {}),
         env: { XOAUTH_MAIL_CACHE_DIR: join(dir, "cache"), ...opts.env },
       });
     },

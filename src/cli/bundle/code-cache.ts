@@ -10,10 +10,10 @@
  *   had compiled, so `token` from a cache made by `--help` still compiled its own code (101 against 85 ms).
  * - Trust: the cache is code. It is used only when the file is the user's own and no one else can read or write it
  *   (0600, like the token cache); it is written as a new 0600 file in a 0700 directory and renamed into place.
- * - Off: NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch for its module cache) reads and writes nothing.
+ * - Off: NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch for its module cache) reads and writes nothing; on Windows
+ *   it is always off.
  * - Failures are silent: a missing, foreign, broken or unwritable cache only costs the compile.
  */
-import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   mkdirSync,
@@ -56,8 +56,12 @@ export class CodeCache {
     buildId: string,
     argv: readonly string[],
     env: NodeJS.ProcessEnv = process.env,
+    platform: NodeJS.Platform = process.platform,
   ): CodeCache | undefined {
     if (env.NODE_DISABLE_COMPILE_CACHE && env.NODE_DISABLE_COMPILE_CACHE !== "0") return undefined;
+    // Windows has no owner and mode bits to check (stat gives 0666 for every writable file): no cache there, rather
+    // than one that is written at every start and never trusted.
+    if (platform === "win32") return undefined;
     return new CodeCache(join(cacheDir(env), "code"), buildId, commandNameIn(argv.slice(2)));
   }
 
@@ -80,7 +84,8 @@ export class CodeCache {
       const st = statSync(this.dir);
       if (typeof process.getuid === "function" && st.uid !== process.getuid()) return;
       if ((st.mode & 0o077) !== 0) chmodSync(this.dir, 0o700);
-      const tmp = join(this.dir, `.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+      // A name no other process uses (`wx` refuses an existing file); no node:crypto, which costs ~3 ms to load.
+      const tmp = join(this.dir, `.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
       writeFileSync(tmp, data, { mode: 0o600, flag: "wx" });
       try {
         renameSync(tmp, this.file);

@@ -1,37 +1,53 @@
 /**
- * The one-file bundle's layout (scripts/bundle.mjs writes it, launcher.ts reads it): a small ESM launcher, then the
- * CLI itself as CommonJS text inside one block comment at the end of the same file. Node parses the launcher and only
- * scans the comment; the launcher compiles the text with V8's code cache (code-cache.ts), which an ES module cannot
- * use on Node 20. In the text every `*` `/` pair that would end the comment has U+007F (DEL, which the CLI's text
- * never holds: the build checks) between its two characters.
+ * The one-file bundle's layout (scripts/bundle.mjs writes it, run.ts reads it): a small ESM launcher, then the CLI
+ * itself as CommonJS text inside one block comment at the end of the same file. Node parses the launcher and only
+ * scans the comment; run.ts compiles the text with V8's code cache (code-cache.ts), which an ES module cannot use on
+ * Node 20. The comment's first line names the build (a hash of the text: the code cache's key). In the text every
+ * `*` `/` pair that would end the comment has U+007F (DEL, which the CLI's text never holds: the build checks)
+ * between its two characters.
  */
 
-/** The line that opens the payload's comment (built from parts, so this module's own text never holds it). */
-export const PAYLOAD_START = ["", "/*", "xoauth-mail bundle payload (CommonJS, read by the launcher above)", ""].join(
-  "\n",
-);
+/** What opens the payload's comment, before the build id (built from parts: this module's text never holds it). */
+const START = ["", "/*", "xoauth-mail bundle payload "].join("\n");
+/** The rest of the comment's first line, after the build id. */
+const START_REST = " (CommonJS, read by the launcher above)\n";
 /** What closes it, at the very end of the file. */
 export const PAYLOAD_END = "\n*/\n";
 
 const ESCAPE = "\x7f";
+const BUILD_ID = /^[0-9a-f]{8,64}$/;
 
-/** The file's tail for a payload; throws on text that cannot be carried (non-ASCII, DEL). */
-export function encodePayload(source: string): string {
-  for (let i = 0; i < source.length; i++) {
-    const c = source.charCodeAt(i);
-    if (c > 0x7e && c !== 0x7f) throw new Error(`payload: non-ASCII character U+${c.toString(16)} at ${i}`);
-    if (c === 0x7f) throw new Error(`payload: DEL character at ${i}`);
-  }
-  return `${PAYLOAD_START}${source.replaceAll("*/", `*${ESCAPE}/`)}${PAYLOAD_END}`;
+export interface Payload {
+  /** The CLI's CommonJS text. */
+  source: string;
+  /** The build id from the comment's first line. */
+  buildId: string;
+  /** The 0-based line of the file the text starts on (for stack traces). */
+  line: number;
 }
 
-/** Where the payload starts in the bundle file's text and its decoded source, or undefined when there is none. */
-export function decodePayload(fileText: string): { source: string; line: number } | undefined {
-  const at = fileText.indexOf(PAYLOAD_START);
+/** The file's tail for a payload; throws on text that cannot be carried (non-ASCII, DEL) or a malformed id. */
+export function encodePayload(source: string, buildId: string): string {
+  if (!BUILD_ID.test(buildId)) throw new Error(`payload: build id "${buildId}" is not 8-64 hex digits`);
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 0x7f) throw new Error(`payload: DEL character at ${i}`);
+    if (c > 0x7f) throw new Error(`payload: non-ASCII character U+${c.toString(16)} at ${i}`);
+  }
+  return `${START}${buildId}${START_REST}${source.replaceAll("*/", `*${ESCAPE}/`)}${PAYLOAD_END}`;
+}
+
+/** The payload of a bundle file's text, or undefined when it holds none. */
+export function decodePayload(fileText: string): Payload | undefined {
+  const at = fileText.indexOf(START);
   if (at < 0 || !fileText.endsWith(PAYLOAD_END)) return undefined;
-  const start = at + PAYLOAD_START.length;
+  const idEnd = fileText.indexOf(START_REST, at + START.length);
+  if (idEnd < 0) return undefined;
+  const buildId = fileText.slice(at + START.length, idEnd);
+  if (!BUILD_ID.test(buildId)) return undefined;
+  const start = idEnd + START_REST.length;
   let line = 0;
   for (let i = fileText.indexOf("\n"); i >= 0 && i < start; i = fileText.indexOf("\n", i + 1)) line++;
   const source = fileText.slice(start, fileText.length - PAYLOAD_END.length).replaceAll(ESCAPE, "");
-  return { source, line };
+  return { source, buildId, line };
 }

@@ -1,0 +1,40 @@
+/**
+ * Runs the CLI from a bundle file (payload.ts describes it): reads the CLI's CommonJS text from the comment at the
+ * end of the file, compiles it with the code cache of earlier runs of the same command (code-cache.ts) and runs it;
+ * after the run it stores the cache when there was none or V8 rejected it. Used by the bundle's own launcher
+ * (launcher.ts) and by bin/xoauth-mail.js, which so skips Node's loading of the 4 MB file as a module.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import vm from "node:vm";
+import { keepInitialSemiSpaces } from "../v8-flags.js";
+import { CodeCache } from "./code-cache.js";
+import { decodePayload } from "./payload.js";
+
+interface CliExports {
+  launch(argv: string[]): Promise<void>;
+}
+
+/** Runs the CLI in `file` with process.argv; returns false (and does nothing) when the file holds no CLI. */
+export function runBundle(file: string): boolean {
+  // Before the CLI's code is compiled and run (src/cli/v8-flags.ts says why).
+  keepInitialSemiSpaces();
+  const payload = decodePayload(readFileSync(file, "latin1"));
+  if (!payload) return false;
+  const cache = CodeCache.forBundle(payload.buildId, process.argv);
+  const cachedData = cache?.read();
+  // CommonJS's own wrapper; `lineOffset` makes stack traces give the line in the file.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${payload.source}\n})`, {
+    filename: file,
+    lineOffset: payload.line,
+    cachedData,
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} as CliExports };
+  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  module.exports.launch(process.argv).finally(() => {
+    if (cache && (!cachedData || script.cachedDataRejected)) cache.write(script.createCachedData());
+  });
+  return true;
+}
