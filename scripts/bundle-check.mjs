@@ -154,8 +154,9 @@ function checkCodeCache(dir) {
   const suffix = `-${process.version}-${process.arch}.v8`;
   const { dir: cacheDir, files } = codeCaches(dir);
   const names = [...files.keys()].sort();
-  const main = names.find((n) => n.endsWith(`-main${suffix}`));
-  if (!main || !names.some((n) => n.endsWith(`-demo${suffix}`)) || names.length !== 2) {
+  const kind = (command) => new RegExp(`-${command}(-[0-9a-f]{8})?${suffix.replaceAll(".", "\\.")}$`);
+  const main = names.find((n) => kind("main").test(n));
+  if (!main || !names.some((n) => kind("demo").test(n)) || names.length !== 2) {
     throw new Error(
       `expected a code cache for --version (main) and one for demo in ${cacheDir}, found: ${names.join(", ") || "none"}`,
     );

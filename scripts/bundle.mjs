@@ -84,7 +84,8 @@ export async function buildBundle({ outfile = BUNDLE_FILE, trace = false, minify
     plugins: trace ? [tracePlugin()] : [],
   });
   const { encodePayload } = await loadTs(esbuild, "src/cli/bundle/payload.ts");
-  const cliText = cli.outputFiles[0].text;
+  // CommonJS's own wrapper, here rather than at each start: the launcher compiles the text as it is.
+  const cliText = `(function (exports, require, module, __filename, __dirname) {${cli.outputFiles[0].text}\n})`;
   const buildId = createHash("sha256").update(cliText).digest("hex").slice(0, 16);
   const payload = encodePayload(cliText, buildId);
   const launcher = await esbuild.build({

@@ -3,11 +3,11 @@
  * and V8's code cache on disk (src/cli/bundle/code-cache.ts). The bundle as a whole: test/bundle/bundle.test.ts.
  */
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, test } from "node:test";
-import { CodeCache } from "../../src/cli/bundle/code-cache.js";
+import { CodeCache, commandLineKind, MAX_FILES } from "../../src/cli/bundle/code-cache.js";
 import { decodePayload, encodePayload, PAYLOAD_END } from "../../src/cli/bundle/payload.js";
 
 const dirs: string[] = [];
@@ -78,13 +78,15 @@ test("payload: text that cannot be carried is refused at build time; a file with
   );
 });
 
-test("code cache: written 0600 in a 0700 dir, read back, one file per command", () => {
+test("code cache: written 0600 in a 0700 dir, read back, one file per kind of command line", () => {
   const root = tempDir();
   const env = { XOAUTH_MAIL_CACHE_DIR: join(root, "cache") };
   const token = CodeCache.forBundle("b1", ["node", "x.mjs", "--lang", "de", "token", "--config", "c.yaml"], env);
-  const help = CodeCache.forBundle("b1", ["node", "x.mjs", "--help"], env);
+  const help = CodeCache.forBundle("b1", ["node", "x.mjs"], env);
   assert.ok(token && help);
-  assert.equal(token.file, join(root, "cache", "code", `b1-token-${process.version}-${process.arch}.v8`));
+  const kind = commandLineKind(["--lang", "de", "token", "--config", "c.yaml"]);
+  assert.match(kind, /^token-[0-9a-f]{8}$/);
+  assert.equal(token.file, join(root, "cache", "code", `b1-${kind}-${process.version}-${process.arch}.v8`));
   assert.equal(help.file, join(root, "cache", "code", `b1-main-${process.version}-${process.arch}.v8`));
   assert.equal(token.read(), undefined);
   token.write(Buffer.from("token code"));
@@ -95,8 +97,37 @@ test("code cache: written 0600 in a 0700 dir, read back, one file per command", 
   assert.equal(statSync(token.dir).mode & 0o777, 0o700);
   assert.deepEqual(readdirSync(token.dir).sort(), [
     `b1-main-${process.version}-${process.arch}.v8`,
-    `b1-token-${process.version}-${process.arch}.v8`,
+    `b1-${kind}-${process.version}-${process.arch}.v8`,
   ]);
+});
+
+test("code cache: the kind of a command line is the command and its option names, never their values", () => {
+  assert.equal(commandLineKind([]), "main");
+  assert.equal(commandLineKind(["help", "token"]), "main");
+  assert.equal(commandLineKind(["token"]), "token");
+  assert.equal(commandLineKind(["nosuch"]), "main");
+  const a = commandLineKind(["token", "--config", "/etc/a.yaml", "--account", "x"]);
+  assert.equal(commandLineKind(["token", "--account=y", "--config=/b.yaml"]), a, "order and values do not count");
+  assert.equal(commandLineKind(["token", "--config", "a", "--account", "x", "--config", "b"]), a);
+  assert.notEqual(commandLineKind(["token", "--config", "a"]), a);
+  assert.notEqual(commandLineKind(["fetch", "--config", "/etc/a.yaml", "--account", "x"]), a);
+  assert.match(commandLineKind(["--version"]), /^main-[0-9a-f]{8}$/);
+  assert.doesNotMatch(commandLineKind(["token", "--client-secret=s3cr3t"]), /s3cr3t/);
+});
+
+test("code cache: at most MAX_FILES kinds per build; the least recently written go", () => {
+  const root = tempDir();
+  const dir = join(root, "code");
+  const caches = Array.from({ length: MAX_FILES + 3 }, (_, i) => new CodeCache(dir, "b", `k${i}`));
+  caches.forEach((c, i) => {
+    c.write(Buffer.from("x"));
+    const t = new Date(Date.UTC(2026, 0, 1, 0, 0, i));
+    utimesSync(c.file, t, t);
+  });
+  const left = readdirSync(dir).sort();
+  assert.equal(left.length, MAX_FILES);
+  for (const gone of caches.slice(0, 3)) assert.equal(left.includes(basename(gone.file)), false, gone.file);
+  assert.ok(left.includes(basename(caches.at(-1)?.file as string)));
 });
 
 test("code cache: another build's caches for this Node go when a new one is written; other Nodes' stay", () => {

@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, describe, it } from "node:test";
+import { commandLineKind } from "../../src/cli/bundle/code-cache.js";
 import { encodePayload } from "../../src/cli/bundle/payload.js";
 
 const LAUNCHER = resolve("bin", "xoauth-mail.js");
@@ -78,7 +79,7 @@ describe("bin/xoauth-mail.js with a bundle (dist/bundle/xoauth-mail.mjs)", () =>
       "export const main = async () => { process.stdout.write('modules\\n'); return 0; };\n",
     );
     const cli =
-      "exports.launch = async (argv) => { process.stdout.write('bundle ' + argv.slice(2).join(' ') + '\\n'); process.exitCode = 3; };\n";
+      "(function (exports) { exports.launch = async (argv) => { process.stdout.write('bundle ' + argv.slice(2).join(' ') + '\\n'); process.exitCode = 3; }; })";
     writeFileSync(
       join(root, "dist", "bundle", "xoauth-mail.mjs"),
       `// launcher\n${encodePayload(cli, "feedfacecafebeef")}`,
@@ -100,7 +101,8 @@ describe("bin/xoauth-mail.js with a bundle (dist/bundle/xoauth-mail.mjs)", () =>
     const r = run(root, root);
     assert.deepEqual([r.status, r.stdout, r.stderr], [3, "bundle token -x\n", ""]);
     const code = join(root, ".cache", "xoauth-mail", "code");
-    assert.deepEqual(readdirSync(code), [`feedfacecafebeef-token-${process.version}-${process.arch}.v8`]);
+    const kind = commandLineKind(["token", "-x"]);
+    assert.deepEqual(readdirSync(code), [`feedfacecafebeef-${kind}-${process.version}-${process.arch}.v8`]);
   });
 
   it("runs dist/src when tsc wrote it after the bundle (a stale bundle is never run)", () => {

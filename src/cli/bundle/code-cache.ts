@@ -6,8 +6,11 @@
  * - Where: `<cache dir>/code/<build id>-<command>-<node version>-<arch>.v8` (cacheDir(): XOAUTH_MAIL_CACHE_DIR,
  *   XDG_CACHE_HOME/xoauth-mail or ~/.cache/xoauth-mail). The build id is a hash of the bundled code, so another
  *   build never reads this one's cache; V8 itself rejects a cache of another V8 version, flags or source length.
- * - One cache per command (`main` for help, --version and the rest): V8 caches the functions the run that made it
- *   had compiled, so `token` from a cache made by `--help` still compiled its own code (101 against 85 ms).
+ * - One cache per kind of command line: the command (`main` for help, --version and the rest) and a hash of the
+ *   option names given (not their values). V8 caches the functions the run that made it had compiled, so `token`
+ *   from a cache made by `--help` still compiled its own code (101 against 85 ms), and `token --config` (YAML, the
+ *   schema) from one made by `token` with flags took 103 against 82 ms. A job runs the same command line each time,
+ *   so a user has a few of these; at most MAX_FILES per build are kept (the least recently written go).
  * - Trust: the cache is code. It is used only when the file is the user's own and no one else can read or write it
  *   (0600, like the token cache); it is written as a new 0600 file in a 0700 directory and renamed into place.
  * - Off: NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch for its module cache) reads and writes nothing; on Windows
@@ -29,6 +32,9 @@ import { join } from "node:path";
 import { cacheDir } from "../../auth/cache-dir.js";
 import { commandNameIn } from "../commands/names.js";
 
+/** Caches kept per build (kinds of command line; 1-2 MB each). */
+export const MAX_FILES = 16;
+
 /** Larger than any cache V8 makes of the bundle (1-3 MB): a bound on what is read. */
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -42,10 +48,10 @@ export class CodeCache {
   constructor(
     dir: string,
     readonly buildId: string,
-    command = "main",
+    kind = "main",
   ) {
     this.dir = dir;
-    this.file = join(dir, `${buildId}-${command}${platformSuffix()}`);
+    this.file = join(dir, `${buildId}-${kind}${platformSuffix()}`);
   }
 
   /**
@@ -62,7 +68,7 @@ export class CodeCache {
     // Windows has no owner and mode bits to check (stat gives 0666 for every writable file): no cache there, rather
     // than one that is written at every start and never trusted.
     if (platform === "win32") return undefined;
-    return new CodeCache(join(cacheDir(env), "code"), buildId, commandNameIn(argv.slice(2)));
+    return new CodeCache(join(cacheDir(env), "code"), buildId, commandLineKind(argv.slice(2)));
   }
 
   /** The cached code, when there is one this user alone can read and write. */
@@ -94,12 +100,31 @@ export class CodeCache {
         return;
       }
       const suffix = platformSuffix();
+      const mine: { path: string; mtimeMs: number }[] = [];
       for (const name of readdirSync(this.dir)) {
-        if (name.endsWith(suffix) && !name.startsWith(`${this.buildId}-`))
-          rmSync(join(this.dir, name), { force: true });
+        if (!name.endsWith(suffix)) continue;
+        const path = join(this.dir, name);
+        if (!name.startsWith(`${this.buildId}-`)) rmSync(path, { force: true });
+        else mine.push({ path, mtimeMs: statSync(path).mtimeMs });
       }
+      mine.sort((a, b) => b.mtimeMs - a.mtimeMs);
+      for (const old of mine.slice(MAX_FILES)) if (old.path !== this.file) rmSync(old.path, { force: true });
     } catch {
       // A cache that cannot be written only costs the next run its compile.
     }
   }
+}
+
+/**
+ * The kind of a command line (arguments after node and the script) that names its cache: the command's name (`main`
+ * when none is named) and, when options are given, a hash of their names (sorted, without values).
+ */
+export function commandLineKind(args: readonly string[]): string {
+  const command = commandNameIn(args) ?? "main";
+  const names = [...new Set(args.filter((a) => a.startsWith("-")).map((a) => a.split("=")[0] as string))].sort();
+  if (names.length === 0) return command;
+  // FNV-1a, 32 bits: a short stable name, not a security property (node:crypto costs ~3 ms to load).
+  let h = 0x811c9dc5;
+  for (const c of names.join(" ")) h = Math.imul(h ^ (c.codePointAt(0) as number), 0x01000193) >>> 0;
+  return `${command}-${h.toString(16).padStart(8, "0")}`;
 }

@@ -18,7 +18,7 @@ const ESCAPE = "\x7f";
 const BUILD_ID = /^[0-9a-f]{8,64}$/;
 
 export interface Payload {
-  /** The CLI's CommonJS text. */
+  /** The CLI's text: a CommonJS module wrapped in its function (exports, require, module, __filename, __dirname). */
   source: string;
   /** The build id from the comment's first line. */
   buildId: string;

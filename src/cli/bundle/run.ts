@@ -24,8 +24,9 @@ export function runBundle(file: string): boolean {
   if (!payload) return false;
   const cache = CodeCache.forBundle(payload.buildId, process.argv);
   const cachedData = cache?.read();
-  // CommonJS's own wrapper; `lineOffset` makes stack traces give the line in the file.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${payload.source}\n})`, {
+  // The text is a CommonJS wrapper function (scripts/bundle.mjs); `lineOffset` makes stack traces give the line in
+  // the file.
+  const script = new vm.Script(payload.source, {
     filename: file,
     lineOffset: payload.line,
     cachedData,
@@ -34,7 +35,12 @@ export function runBundle(file: string): boolean {
   const module = { exports: {} as CliExports };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   module.exports.launch(process.argv).finally(() => {
-    if (cache && (!cachedData || script.cachedDataRejected)) cache.write(script.createCachedData());
+    if (!cache || (cachedData && !script.cachedDataRejected)) return;
+    try {
+      cache.write(script.createCachedData());
+    } catch {
+      // Only the next start's compile is lost.
+    }
   });
   return true;
 }
