@@ -1,12 +1,13 @@
 /**
  * Peak memory of `xoauth-mail fetch` for one 100 MB message (target: <= 80 MB RSS), over POP3 and IMAP against real
- * Dovecot. Samples /proc/<pid>/status VmHWM (peak RSS) of the built CLI every 20 ms. Run after `npx tsc`:
- *   node dist/bench/memory-100mb.js
+ * Dovecot. Samples /proc/<pid>/status VmHWM (peak RSS) of the built CLI every 20 ms. Run after `npm run build:all`:
+ *   node dist/bench/memory-100mb.js            (bin/xoauth-mail.js: the bundle)
+ *   MEM_ENTRY=modules node dist/bench/memory-100mb.js   (the CLI from its modules in dist/src)
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI_BIN, REPO_ROOT } from "../test/harness/cli.js";
+import { CLI_BIN, CLI_MODULES, REPO_ROOT } from "../test/harness/cli.js";
 import { deliveredHashes, MAILBOX, sha256, startFetchEnv } from "../test/harness/fetch-env.js";
 import { asServed, bigAttachmentMessage } from "../test/harness/messages.js";
 
@@ -24,7 +25,7 @@ async function measure(
   env: Record<string, string>,
 ): Promise<{ peakMb: number; ms: number; code: number }> {
   const t = Date.now();
-  const child = spawn(process.execPath, [CLI_BIN, ...args], {
+  const child = spawn(process.execPath, [process.env.MEM_ENTRY === "modules" ? CLI_MODULES : CLI_BIN, ...args], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",

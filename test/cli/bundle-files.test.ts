@@ -8,7 +8,10 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, test } from "node:test";
 import { CodeCache, commandLineKind, MAX_FILES } from "../../src/cli/bundle/code-cache.js";
-import { decodePayload, encodePayload, PAYLOAD_END } from "../../src/cli/bundle/payload.js";
+import { decodePayload as decodeBytes, encodePayload, PAYLOAD_END } from "../../src/cli/bundle/payload.js";
+
+/** The payload of a file's text (decodePayload works on the bytes, and changes them). */
+const decodePayload = (text: string) => decodeBytes(Buffer.from(text, "latin1"));
 
 const dirs: string[] = [];
 after(() => {

@@ -20,10 +20,10 @@ interface CliExports {
 export function runBundle(file: string): boolean {
   // Before the CLI's code is compiled and run (src/cli/v8-flags.ts says why).
   keepInitialSemiSpaces();
-  const payload = decodePayload(readFileSync(file, "latin1"));
+  const payload = decodePayload(readFileSync(file));
   if (!payload) return false;
   const cache = CodeCache.forBundle(payload.buildId, process.argv);
-  const cachedData = cache?.read();
+  let cachedData = cache?.read();
   // The text is a CommonJS wrapper function (scripts/bundle.mjs); `lineOffset` makes stack traces give the line in
   // the file.
   const script = new vm.Script(payload.source, {
@@ -32,12 +32,15 @@ export function runBundle(file: string): boolean {
     cachedData,
     importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
+  // Written after the run when there was none or V8 rejected it; the buffer itself is not kept for the run.
+  const store = cache !== undefined && (cachedData === undefined || script.cachedDataRejected === true);
+  cachedData = undefined;
   const module = { exports: {} as CliExports };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   module.exports.launch(process.argv).finally(() => {
-    if (!cache || (cachedData && !script.cachedDataRejected)) return;
+    if (!store) return;
     try {
-      cache.write(script.createCachedData());
+      cache?.write(script.createCachedData());
     } catch {
       // Only the next start's compile is lost.
     }
