@@ -27,8 +27,20 @@ function notOlder(a, b) {
   }
 }
 
-const { runBundle } = notOlder(bundle, modules) ? await import("../dist/src/cli/bundle/run.js") : {};
-if (!runBundle?.(fileURLToPath(bundle))) {
+/** Runs the CLI from the bundle; false when there is none to run (or it is older than dist/src, or broken). */
+async function fromBundle() {
+  if (!notOlder(bundle, modules)) return false;
+  try {
+    const { runBundle } = await import("../dist/src/cli/bundle/run.js");
+    return runBundle(fileURLToPath(bundle));
+  } catch (e) {
+    // A broken or half-copied installation: say so, and run the same CLI from its modules.
+    process.stderr.write(`xoauth-mail: cannot run ${fileURLToPath(bundle)} (${e?.message ?? e}); using dist/src\n`);
+    return false;
+  }
+}
+
+if (!(await fromBundle())) {
   const { keepInitialSemiSpaces } = await import("../dist/src/cli/v8-flags.js");
   // Before the CLI is loaded (src/cli/v8-flags.ts says why).
   keepInitialSemiSpaces();

@@ -1,7 +1,8 @@
 /**
- * Where xoauth-mail keeps what it caches for the user (tokens; the one-file bundle's compiled code): no imports but
- * Node's, so the bundle's small launcher can use it without loading the rest.
+ * Where and how xoauth-mail keeps what it caches for the user (tokens; the one-file bundle's compiled code), with
+ * no imports but Node's, so the bundle's small launcher can use it without loading the rest.
  */
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -10,4 +11,43 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.XOAUTH_MAIL_CACHE_DIR) return env.XOAUTH_MAIL_CACHE_DIR;
   const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
   return join(base, "xoauth-mail");
+}
+
+const ownUid = (): number | undefined => (typeof process.getuid === "function" ? process.getuid() : undefined);
+
+/** A directory of the user's that no one else can write, and not a symlink. */
+export function isPrivateDir(path: string): boolean {
+  try {
+    const st = lstatSync(path);
+    const uid = ownUid();
+    return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A cache file's bytes, or undefined unless it is a regular file of the user's that no one else can read or write
+ * (0600), with one link, of 1..max bytes. Opened without following a symlink and checked on the open descriptor,
+ * which is then read: no file can be swapped in between the check and the read.
+ */
+export function readCacheFile(path: string, max: number): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    const uid = ownUid();
+    if (!st.isFile() || st.nlink !== 1 || (st.mode & 0o077) !== 0 || (uid !== undefined && st.uid !== uid)) {
+      return undefined;
+    }
+    if (st.size === 0 || st.size > max) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
+    return n === buf.length ? buf : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -5,10 +5,11 @@
  * LIMITS.tokenRefreshMarginMs before expiry.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LIMITS } from "../limits.js";
 import { markSecret } from "../log/redact.js";
+import { readCacheFile } from "./cache-dir.js";
 import type { AppCredential } from "./types.js";
 
 export interface CachedToken {
@@ -63,11 +64,10 @@ export class DiskTokenCache {
 
   private readAll(): Record<string, CachedToken> {
     try {
-      const st = statSync(this.file);
-      // Never trust a cache file others could have written or read.
-      if (st.size > MAX_CACHE_FILE_BYTES || (st.mode & 0o077) !== 0) return {};
-      if (typeof process.getuid === "function" && st.uid !== process.getuid()) return {};
-      const data = JSON.parse(readFileSync(this.file, "utf8")) as {
+      // Never trust a cache file others could have written or read (nor a symlink, checked and read as one file).
+      const bytes = readCacheFile(this.file, MAX_CACHE_FILE_BYTES);
+      if (!bytes) return {};
+      const data = JSON.parse(bytes.toString("utf8")) as {
         version?: number;
         entries?: Record<string, CachedToken>;
       };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { chmodSync, linkSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -61,6 +61,19 @@ describe("disk cache", () => {
     c.set("k", { token: "tok-abcdef", expiresOn: Date.now() + 3600_000 });
     chmodSync(c.file, 0o644);
     assert.equal(c.get("k"), undefined);
+  });
+
+  test("a symlinked or hard-linked cache file is ignored, even one pointing at a good 0600 file", () => {
+    const c = new DiskTokenCache(join(dir, "d"));
+    c.set("k", { token: "tok-abcdef", expiresOn: Date.now() + 3600_000 });
+    assert.equal(c.get("k")?.token, "tok-abcdef", "the control");
+    const elsewhere = join(dir, "d-elsewhere.json");
+    renameSync(c.file, elsewhere);
+    symlinkSync(elsewhere, c.file);
+    assert.equal(c.get("k"), undefined, "symlink");
+    rmSync(c.file);
+    linkSync(elsewhere, c.file);
+    assert.equal(c.get("k"), undefined, "second hard link");
   });
 
   test("the cache dir: XOAUTH_MAIL_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache", () => {

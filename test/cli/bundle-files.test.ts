@@ -3,7 +3,20 @@
  * and V8's code cache on disk (src/cli/bundle/code-cache.ts). The bundle as a whole: test/bundle/bundle.test.ts.
  */
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, test } from "node:test";
@@ -29,10 +42,13 @@ const ID = "0123456789abcdef";
 test("payload: what goes in comes out, and the comment it sits in is never closed early", () => {
   // Every character the CLI's ASCII text can hold, with the pairs that matter over-represented.
   const pieces = ["*/", "*", "/", "/*", "**/", "*//", "\n", "\r\n", "\\", "'", '"', "`", "${", "x", " ", "\t", "\x00"];
+  // xorshift32: every bit of the state varies (an LCG in doubles lost its low bits to rounding).
   let seed = 7;
   const next = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed;
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return seed >>> 0;
   };
   for (let round = 0; round < 300; round++) {
     let source = "";
@@ -81,16 +97,26 @@ test("payload: text that cannot be carried is refused at build time; a file with
   );
 });
 
-test("code cache: written 0600 in a 0700 dir, read back, one file per kind of command line", () => {
+const STAMP = { buildId: "0123abcd", sourceLength: 1234, file: "4200000-1767225600000-42" };
+const stamp = (o: Partial<typeof STAMP> = {}) => ({ ...STAMP, ...o });
+
+/** A cache dir under a fresh private temp dir, and a cache in it. */
+function freshCache(kind = "main", s = STAMP) {
+  const root = tempDir();
+  const dir = join(root, "code");
+  return { root, dir, cache: new CodeCache(dir, s, kind) };
+}
+
+test("code cache: written 0600 in a 0700 dir with its header, read back, one file per kind of command line", () => {
   const root = tempDir();
   const env = { XOAUTH_MAIL_CACHE_DIR: join(root, "cache") };
-  const token = CodeCache.forBundle("b1", ["node", "x.mjs", "--lang", "de", "token", "--config", "c.yaml"], env);
-  const help = CodeCache.forBundle("b1", ["node", "x.mjs"], env);
+  const token = CodeCache.forBundle(STAMP, ["node", "x.mjs", "--lang", "de", "token", "--config", "c.yaml"], env);
+  const help = CodeCache.forBundle(STAMP, ["node", "x.mjs"], env);
   assert.ok(token && help);
   const kind = commandLineKind(["--lang", "de", "token", "--config", "c.yaml"]);
   assert.match(kind, /^token-[0-9a-f]{8}$/);
-  assert.equal(token.file, join(root, "cache", "code", `b1-${kind}-${process.version}-${process.arch}.v8`));
-  assert.equal(help.file, join(root, "cache", "code", `b1-main-${process.version}-${process.arch}.v8`));
+  assert.equal(token.file, join(root, "cache", "code", `0123abcd-${kind}-${process.version}-${process.arch}.v8`));
+  assert.equal(help.file, join(root, "cache", "code", `0123abcd-main-${process.version}-${process.arch}.v8`));
   assert.equal(token.read(), undefined);
   token.write(Buffer.from("token code"));
   help.write(Buffer.from("help code"));
@@ -99,9 +125,90 @@ test("code cache: written 0600 in a 0700 dir, read back, one file per kind of co
   assert.equal(statSync(token.file).mode & 0o777, 0o600);
   assert.equal(statSync(token.dir).mode & 0o777, 0o700);
   assert.deepEqual(readdirSync(token.dir).sort(), [
-    `b1-main-${process.version}-${process.arch}.v8`,
-    `b1-${kind}-${process.version}-${process.arch}.v8`,
+    `0123abcd-main-${process.version}-${process.arch}.v8`,
+    `0123abcd-${kind}-${process.version}-${process.arch}.v8`,
   ]);
+  const text = readFileSync(token.file, "latin1");
+  assert.match(text, /^xoauth-mail v8 code cache 1\n0123abcd 1234 4200000-1767225600000-42 [0-9a-f]+\ntoken code$/);
+});
+
+test("code cache: a cache made for another build, source length or bundle file, or with a changed byte, is not used", () => {
+  const { dir, cache } = freshCache();
+  cache.write(Buffer.from("the code V8 made"));
+  assert.equal(cache.read()?.toString(), "the code V8 made");
+  // The same file name, read for another stamp (a different build cannot have the same name, but a renamed file can).
+  for (const other of [
+    stamp({ sourceLength: 1235 }),
+    stamp({ file: "4200000-1767225600001-42" }),
+    stamp({ buildId: "0123abce" }),
+  ]) {
+    const reader = new CodeCache(dir, other, "main");
+    renameSync(cache.file, reader.file);
+    assert.equal(reader.read(), undefined, JSON.stringify(other));
+    renameSync(reader.file, cache.file);
+  }
+  const bytes = readFileSync(cache.file);
+  for (const at of [0, bytes.indexOf(10) + 1, bytes.length - 1]) {
+    const bad = Buffer.from(bytes);
+    bad[at] = (bad[at] as number) ^ 1;
+    rmSync(cache.file);
+    writeFileSync(cache.file, bad, { mode: 0o600 });
+    assert.equal(cache.read(), undefined, `byte ${at} changed`);
+  }
+  rmSync(cache.file);
+  writeFileSync(cache.file, bytes.subarray(0, -1), { mode: 0o600 });
+  assert.equal(cache.read(), undefined, "truncated");
+});
+
+test("code cache: a file others can read or write, a symlink, a hard link, an empty file or a directory is not used", () => {
+  const { root, cache } = freshCache();
+  cache.write(Buffer.from("code"));
+  const good = readFileSync(cache.file);
+  for (const mode of [0o644, 0o660, 0o606, 0o640, 0o604, 0o620, 0o602]) {
+    chmodSync(cache.file, mode);
+    assert.equal(cache.read(), undefined, mode.toString(8));
+  }
+  chmodSync(cache.file, 0o600);
+  assert.equal(cache.read()?.toString(), "code", "the control: 0600 is used");
+  const elsewhere = join(root, "elsewhere.v8");
+  renameSync(cache.file, elsewhere);
+  symlinkSync(elsewhere, cache.file);
+  assert.equal(cache.read(), undefined, "a symlink, even to a good 0600 file of the user's");
+  rmSync(cache.file);
+  linkSync(elsewhere, cache.file);
+  assert.equal(cache.read(), undefined, "a second hard link");
+  rmSync(elsewhere);
+  assert.equal(cache.read()?.toString(), "code", "the control: one link again");
+  rmSync(cache.file);
+  writeFileSync(cache.file, "", { mode: 0o600 });
+  assert.equal(cache.read(), undefined, "empty");
+  rmSync(cache.file);
+  mkdirSync(cache.file);
+  assert.equal(cache.read(), undefined, "a directory");
+  cache.write(good);
+  assert.deepEqual(
+    readdirSync(cache.dir).filter((n) => n.endsWith(".tmp")),
+    [],
+    "cannot replace a directory: nothing written, nothing thrown, no temporary file left behind",
+  );
+});
+
+test("code cache: a cache dir others can write, or a symlinked one, is neither used nor written nor repaired", () => {
+  const { root, dir, cache } = freshCache();
+  cache.write(Buffer.from("code"));
+  for (const mode of [0o770, 0o707, 0o777, 0o1777]) {
+    chmodSync(dir, mode);
+    assert.equal(cache.read(), undefined, mode.toString(8));
+    assert.equal(cache.writable(), false, mode.toString(8));
+    assert.equal(statSync(dir).mode & 0o7777, mode, "left as it is");
+  }
+  chmodSync(dir, 0o700);
+  assert.equal(cache.read()?.toString(), "code", "the control");
+  const real = join(root, "real-code");
+  renameSync(dir, real);
+  symlinkSync(real, dir);
+  assert.equal(cache.read(), undefined, "the dir is a symlink");
+  assert.equal(cache.writable(), false);
 });
 
 test("code cache: the kind of a command line is the command and its option names, never their values", () => {
@@ -119,9 +226,11 @@ test("code cache: the kind of a command line is the command and its option names
 });
 
 test("code cache: at most MAX_FILES kinds per build; the least recently written go", () => {
-  const root = tempDir();
-  const dir = join(root, "code");
-  const caches = Array.from({ length: MAX_FILES + 3 }, (_, i) => new CodeCache(dir, "b", `k${i}`));
+  const { dir } = freshCache();
+  const caches = Array.from(
+    { length: MAX_FILES + 3 },
+    (_, i) => new CodeCache(dir, STAMP, `k${"abcdefghijklmnopqrstuvwxyz"[i]}`),
+  );
   caches.forEach((c, i) => {
     c.write(Buffer.from("x"));
     const t = new Date(Date.UTC(2026, 0, 1, 0, 0, i));
@@ -133,62 +242,31 @@ test("code cache: at most MAX_FILES kinds per build; the least recently written 
   assert.ok(left.includes(basename(caches.at(-1)?.file as string)));
 });
 
-test("code cache: another build's caches for this Node go when a new one is written; other Nodes' stay", () => {
-  const root = tempDir();
-  const dir = join(root, "code");
+test("code cache: another build's caches for this Node go when a new one is written; other files stay", () => {
+  const { dir } = freshCache();
   mkdirSync(dir, { mode: 0o700 });
   const mine = `-${process.version}-${process.arch}.v8`;
-  writeFileSync(join(dir, `old-token${mine}`), "x", { mode: 0o600 });
-  writeFileSync(join(dir, `old-main-v18.0.0-${process.arch}.v8`), "x", { mode: 0o600 });
+  writeFileSync(join(dir, `0badc0de-token${mine}`), "x", { mode: 0o600 });
+  writeFileSync(join(dir, `0badc0de-main-v18.0.0-${process.arch}.v8`), "x", { mode: 0o600 });
+  mkdirSync(join(dir, `0badc0de-fetch${mine}`));
   writeFileSync(join(dir, "notes.txt"), "x");
-  new CodeCache(dir, "new", "token").write(Buffer.from("y"));
-  assert.deepEqual(readdirSync(dir).sort(), [`new-token${mine}`, "notes.txt", `old-main-v18.0.0-${process.arch}.v8`]);
-});
-
-test("code cache: a file others can read or write, an empty one or a directory is not used", () => {
-  const root = tempDir();
-  const cache = new CodeCache(join(root, "code"), "b", "main");
-  cache.write(Buffer.from("code"));
-  for (const mode of [0o644, 0o660, 0o606, 0o640]) {
-    rmSync(cache.file);
-    writeFileSync(cache.file, "code", { mode });
-    assert.equal(cache.read(), undefined, mode.toString(8));
-  }
-  rmSync(cache.file);
-  writeFileSync(cache.file, "", { mode: 0o600 });
-  assert.equal(cache.read(), undefined, "empty");
-  rmSync(cache.file);
-  mkdirSync(cache.file);
-  assert.equal(cache.read(), undefined, "a directory");
-  cache.write(Buffer.from("z"));
-  assert.equal(cache.read(), undefined, "cannot replace a directory: nothing written, nothing thrown");
-  assert.deepEqual(
-    readdirSync(cache.dir).filter((n) => n.endsWith(".tmp")),
-    [],
-    "no temporary file left behind",
-  );
-});
-
-test("code cache: a group- or world-writable cache dir of the user is closed to 0700 when written", () => {
-  const root = tempDir();
-  const dir = join(root, "code");
-  mkdirSync(dir);
-  // mkdir's mode is masked by the umask: set it explicitly.
-  chmodSync(dir, 0o777);
-  new CodeCache(dir, "b", "main").write(Buffer.from("code"));
-  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  new CodeCache(dir, stamp({ buildId: "feedface" }), "token").write(Buffer.from("y"));
+  assert.deepEqual(readdirSync(dir).sort(), [
+    `0badc0de-fetch${mine}`,
+    `0badc0de-main-v18.0.0-${process.arch}.v8`,
+    `feedface-token${mine}`,
+    "notes.txt",
+  ]);
 });
 
 test("code cache: NODE_DISABLE_COMPILE_CACHE=1 switches it off, 0 does not; off on Windows", () => {
-  assert.equal(CodeCache.forBundle("b", ["node", "x"], { HOME: "/h" }, "win32"), undefined);
-  assert.equal(CodeCache.forBundle("b", ["node", "x"], { HOME: "/h" }, "aix")?.dir, "/h/.cache/xoauth-mail/code");
-  assert.equal(CodeCache.forBundle("b", ["node", "x"], { NODE_DISABLE_COMPILE_CACHE: "1", HOME: "/h" }), undefined);
+  const argv = ["node", "x"];
+  assert.equal(CodeCache.forBundle(STAMP, argv, { HOME: "/h" }, "win32"), undefined);
+  assert.equal(CodeCache.forBundle(STAMP, argv, { HOME: "/h" }, "aix")?.dir, "/h/.cache/xoauth-mail/code");
+  assert.equal(CodeCache.forBundle(STAMP, argv, { NODE_DISABLE_COMPILE_CACHE: "1", HOME: "/h" }), undefined);
   assert.equal(
-    CodeCache.forBundle("b", ["node", "x"], { NODE_DISABLE_COMPILE_CACHE: "0", HOME: "/h" })?.dir,
+    CodeCache.forBundle(STAMP, argv, { NODE_DISABLE_COMPILE_CACHE: "0", HOME: "/h" })?.dir,
     "/h/.cache/xoauth-mail/code",
   );
-  assert.equal(
-    CodeCache.forBundle("b", ["node", "x"], { XDG_CACHE_HOME: "/x", HOME: "/h" })?.dir,
-    "/x/xoauth-mail/code",
-  );
+  assert.equal(CodeCache.forBundle(STAMP, argv, { XDG_CACHE_HOME: "/x", HOME: "/h" })?.dir, "/x/xoauth-mail/code");
 });

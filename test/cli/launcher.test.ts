@@ -112,6 +112,19 @@ describe("bin/xoauth-mail.js with a bundle (dist/bundle/xoauth-mail.mjs)", () =>
     assert.deepEqual([r.status, r.stdout, r.stderr], [0, "modules\n", ""]);
   });
 
+  it("a bundle that cannot run (its code throws while loading): says so once, then runs dist/src", () => {
+    const root = tree();
+    const broken = "(function () { throw new Error('half-copied'); })";
+    writeFileSync(
+      join(root, "dist", "bundle", "xoauth-mail.mjs"),
+      `// launcher\n${encodePayload(broken, "feedfacecafebeef")}`,
+    );
+    const r = run(root, root);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "modules\n");
+    assert.match(r.stderr, /^xoauth-mail: cannot run .*xoauth-mail\.mjs \(half-copied\); using dist\/src\n$/);
+  });
+
   it("runs dist/src when the bundle file holds no CLI", () => {
     const root = tree();
     writeFileSync(join(root, "dist", "bundle", "xoauth-mail.mjs"), "// truncated\n");

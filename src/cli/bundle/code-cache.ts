@@ -3,33 +3,32 @@
  * modules (`module.enableCompileCache`), which Node 20 lacks. Compiling the 4 MB bundle costs ~65 ms per start on a
  * 2-core machine; from the cache ~10 ms (docs/benchmarks.md).
  *
- * - Where: `<cache dir>/code/<build id>-<command>-<node version>-<arch>.v8` (cacheDir(): XOAUTH_MAIL_CACHE_DIR,
- *   XDG_CACHE_HOME/xoauth-mail or ~/.cache/xoauth-mail). The build id is a hash of the bundled code, so another
- *   build never reads this one's cache; V8 itself rejects a cache of another V8 version, flags or source length.
+ * - Where: `<cache dir>/code/<build id>-<kind>-<node version>-<arch>.v8` (cacheDir(): XOAUTH_MAIL_CACHE_DIR,
+ *   XDG_CACHE_HOME/xoauth-mail or ~/.cache/xoauth-mail).
  * - One cache per kind of command line: the command (`main` for help, --version and the rest) and a hash of the
  *   option names given (not their values). V8 caches the functions the run that made it had compiled, so `token`
  *   from a cache made by `--help` still compiled its own code (101 against 85 ms), and `token --config` (YAML, the
  *   schema) from one made by `token` with flags took 103 against 82 ms. A job runs the same command line each time,
- *   so a user has a few of these; at most MAX_FILES per build are kept (the least recently written go).
- * - Trust: the cache is code. It is used only when the file is the user's own and no one else can read or write it
- *   (0600, like the token cache); it is written as a new 0600 file in a 0700 directory and renamed into place.
+ *   so a user has a few of these; at most MAX_FILES per build are kept (the least recently written go), and writing
+ *   one removes the caches of other builds for this Node.
+ * - Trust: the cache is code, and V8 checks only that it was made for a source of the same length (an edited bundle
+ *   of the same length ran its cached code). So a cache is used only when
+ *   - its directory is a real directory of the user's that no one else can write (not a symlink), and the file,
+ *     opened without following a symlink, is a regular file of the user's, 0600, with one link: checked on the open
+ *     descriptor, which is then read (no swap between check and read);
+ *   - its header names this build, the length of this source, this bundle file (size, mtime, inode: an edited or
+ *     replaced file gets a new cache) and the CRC-32 of the data: V8 does not check the data in release builds, and
+ *     flipped bytes that it accepted crashed every run of that command (exit 133).
+ *   It is written as a new 0600 file in a 0700 directory and renamed into place; a directory others can write is
+ *   neither used nor repaired (files planted there stay suspect).
  * - Off: NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch for its module cache) reads and writes nothing; on Windows
- *   it is always off.
+ *   (no owner and mode bits to check) and on Node without zlib.crc32 (< 20.15) it is always off.
  * - Failures are silent: a missing, foreign, broken or unwritable cache only costs the compile.
  */
-import {
-  chmodSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDir } from "../../auth/cache-dir.js";
+import zlib from "node:zlib";
+import { cacheDir, isPrivateDir, readCacheFile } from "../../auth/cache-dir.js";
 import { commandNameIn } from "../commands/names.js";
 
 /** Caches kept per build (kinds of command line; 1-2 MB each). */
@@ -38,8 +37,25 @@ export const MAX_FILES = 16;
 /** Larger than any cache V8 makes of the bundle (1-3 MB): a bound on what is read. */
 const MAX_BYTES = 64 * 1024 * 1024;
 
+/** The first line of every cache file; the second is the header (CacheStamp and the data's CRC-32). */
+const MAGIC = "xoauth-mail v8 code cache 1\n";
+const HEADER_MAX = 512;
+
+/** What a cache must have been made for. */
+export interface CacheStamp {
+  /** The payload's build id (a hash of the CLI's text). */
+  buildId: string;
+  /** The length of the source V8 compiles. */
+  sourceLength: number;
+  /** The bundle file: size, mtime and inode, so that an edited or replaced file never uses an older cache. */
+  file: string;
+}
+
 /** What V8's code depends on besides the source: caches of other Node versions and CPUs stay apart. */
 const platformSuffix = (): string => `-${process.version}-${process.arch}.v8`;
+const CACHE_NAME = /^[0-9a-f]{8,64}-[a-z]+(-[0-9a-f]{8})?-v[0-9.]+-[a-z0-9]+\.v8$/;
+
+const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 
 export class CodeCache {
   readonly dir: string;
@@ -47,71 +63,102 @@ export class CodeCache {
 
   constructor(
     dir: string,
-    readonly buildId: string,
+    readonly stamp: CacheStamp,
     kind = "main",
   ) {
     this.dir = dir;
-    this.file = join(dir, `${buildId}-${kind}${platformSuffix()}`);
+    this.file = join(dir, `${stamp.buildId}-${kind}${platformSuffix()}`);
   }
 
   /**
-   * The bundle's cache for the command `argv` names (process.argv: node, script, arguments) under the user's cache
-   * dir, or undefined when caching is switched off.
+   * The bundle's cache for the command line `argv` (process.argv: node, script, arguments) under the user's cache
+   * dir, or undefined when caching is off.
    */
   static forBundle(
-    buildId: string,
+    stamp: CacheStamp,
     argv: readonly string[],
     env: NodeJS.ProcessEnv = process.env,
     platform: NodeJS.Platform = process.platform,
   ): CodeCache | undefined {
     if (env.NODE_DISABLE_COMPILE_CACHE && env.NODE_DISABLE_COMPILE_CACHE !== "0") return undefined;
-    // Windows has no owner and mode bits to check (stat gives 0666 for every writable file): no cache there, rather
-    // than one that is written at every start and never trusted.
-    if (platform === "win32") return undefined;
-    return new CodeCache(join(cacheDir(env), "code"), buildId, commandLineKind(argv.slice(2)));
+    if (platform === "win32" || !crc32) return undefined;
+    return new CodeCache(join(cacheDir(env), "code"), stamp, commandLineKind(argv.slice(2)));
   }
 
-  /** The cached code, when there is one this user alone can read and write. */
+  /** V8's cached data for this stamp, when there is a trustworthy one (see the module comment). */
   read(): Buffer | undefined {
-    try {
-      const st = statSync(this.file);
-      if (!st.isFile() || st.size === 0 || st.size > MAX_BYTES || (st.mode & 0o077) !== 0) return undefined;
-      if (typeof process.getuid === "function" && st.uid !== process.getuid()) return undefined;
-      return readFileSync(this.file);
-    } catch {
+    if (!crc32 || !isPrivateDir(this.dir)) return undefined;
+    const bytes = readCacheFile(this.file, MAX_BYTES);
+    if (!bytes) return undefined;
+    const headerEnd = bytes.indexOf(10, MAGIC.length);
+    if (bytes.toString("latin1", 0, MAGIC.length) !== MAGIC || headerEnd < 0 || headerEnd > HEADER_MAX)
       return undefined;
-    }
+    const data = bytes.subarray(headerEnd + 1);
+    return bytes.toString("latin1", MAGIC.length, headerEnd) === this.header(data) ? data : undefined;
   }
 
-  /** Stores `data` (replacing this cache) and removes the caches of other builds for this Node. */
-  write(data: Buffer): void {
+  /**
+   * Whether write() can store a cache: the directory is (or is now created as) private. Asked before V8 is made to
+   * serialise its code (~35 ms), which is then not done where nothing could be stored.
+   */
+  writable(): boolean {
+    if (!crc32) return false;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const st = statSync(this.dir);
-      if (typeof process.getuid === "function" && st.uid !== process.getuid()) return;
-      if ((st.mode & 0o077) !== 0) chmodSync(this.dir, 0o700);
-      // A name no other process uses (`wx` refuses an existing file); no node:crypto, which costs ~3 ms to load.
-      const tmp = join(this.dir, `.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
-      writeFileSync(tmp, data, { mode: 0o600, flag: "wx" });
-      try {
-        renameSync(tmp, this.file);
-      } catch {
-        unlinkSync(tmp);
-        return;
-      }
-      const suffix = platformSuffix();
-      const mine: { path: string; mtimeMs: number }[] = [];
-      for (const name of readdirSync(this.dir)) {
-        if (!name.endsWith(suffix)) continue;
-        const path = join(this.dir, name);
-        if (!name.startsWith(`${this.buildId}-`)) rmSync(path, { force: true });
-        else mine.push({ path, mtimeMs: statSync(path).mtimeMs });
-      }
-      mine.sort((a, b) => b.mtimeMs - a.mtimeMs);
-      for (const old of mine.slice(MAX_FILES)) if (old.path !== this.file) rmSync(old.path, { force: true });
     } catch {
-      // A cache that cannot be written only costs the next run its compile.
+      return false;
     }
+    return isPrivateDir(this.dir);
+  }
+
+  /** Stores V8's `data` for this stamp (replacing this kind's cache); prunes old caches. */
+  write(data: Buffer): void {
+    if (!this.writable()) return;
+    const tmp = join(this.dir, `.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
+    try {
+      // A name no other process uses (`wx` refuses an existing file); no node:crypto, which costs ~3 ms to load.
+      writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC}${this.header(data)}\n`, "latin1"), data]), {
+        mode: 0o600,
+        flag: "wx",
+      });
+      renameSync(tmp, this.file);
+    } catch {
+      rmSync(tmp, { force: true });
+      return;
+    }
+    this.prune();
+  }
+
+  /** The header line for `data` under this stamp. */
+  private header(data: Uint8Array): string {
+    const { buildId, sourceLength, file } = this.stamp;
+    return `${buildId} ${sourceLength} ${file} ${(crc32 as (d: Uint8Array) => number)(data).toString(16)}`;
+  }
+
+  /** Removes other builds' caches for this Node, and this build's beyond MAX_FILES (least recently written first). */
+  private prune(): void {
+    const suffix = platformSuffix();
+    const mine: { path: string; mtimeMs: number }[] = [];
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!name.endsWith(suffix) || !CACHE_NAME.test(name)) continue;
+      const path = join(this.dir, name);
+      try {
+        const st = lstatSync(path);
+        if (!st.isFile()) continue;
+        if (!name.startsWith(`${this.stamp.buildId}-`)) rmSync(path, { force: true });
+        else if (path !== this.file) mine.push({ path, mtimeMs: st.mtimeMs });
+      } catch {
+        // Gone meanwhile (another run pruned it).
+      }
+    }
+    mine.sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const old of mine.slice(MAX_FILES - 1)) rmSync(old.path, { force: true });
   }
 }
 
@@ -123,7 +170,7 @@ export function commandLineKind(args: readonly string[]): string {
   const command = commandNameIn(args) ?? "main";
   const names = [...new Set(args.filter((a) => a.startsWith("-")).map((a) => a.split("=")[0] as string))].sort();
   if (names.length === 0) return command;
-  // FNV-1a, 32 bits: a short stable name, not a security property (node:crypto costs ~3 ms to load).
+  // FNV-1a, 32 bits: a short stable name, not a security property.
   let h = 0x811c9dc5;
   for (const c of names.join(" ")) h = Math.imul(h ^ (c.codePointAt(0) as number), 0x01000193) >>> 0;
   return `${command}-${h.toString(16).padStart(8, "0")}`;

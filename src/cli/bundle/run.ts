@@ -4,7 +4,7 @@
  * after the run it stores the cache when there was none or V8 rejected it. Used by the bundle's own launcher
  * (launcher.ts) and by bin/xoauth-mail.js, which so skips Node's loading of the 4 MB file as a module.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, type Stats } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import vm from "node:vm";
@@ -20,9 +20,21 @@ interface CliExports {
 export function runBundle(file: string): boolean {
   // Before the CLI's code is compiled and run (src/cli/v8-flags.ts says why).
   keepInitialSemiSpaces();
-  const payload = decodePayload(readFileSync(file));
+  const fd = openSync(file, "r");
+  let bytes: Buffer;
+  let st: Stats;
+  try {
+    st = fstatSync(fd);
+    bytes = readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  const payload = decodePayload(bytes);
   if (!payload) return false;
-  const cache = CodeCache.forBundle(payload.buildId, process.argv);
+  const cache = CodeCache.forBundle(
+    { buildId: payload.buildId, sourceLength: payload.source.length, file: `${st.size}-${st.mtimeMs}-${st.ino}` },
+    process.argv,
+  );
   let cachedData = cache?.read();
   // The text is a CommonJS wrapper function (scripts/bundle.mjs); `lineOffset` makes stack traces give the line in
   // the file.
@@ -34,11 +46,12 @@ export function runBundle(file: string): boolean {
   });
   // Written after the run when there was none or V8 rejected it; the buffer itself is not kept for the run.
   const store = cache !== undefined && (cachedData === undefined || script.cachedDataRejected === true);
+  // Nothing is serialised where nothing could be stored (a read-only or foreign cache dir): that costs ~35 ms.
   cachedData = undefined;
   const module = { exports: {} as CliExports };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   module.exports.launch(process.argv).finally(() => {
-    if (!store) return;
+    if (!store || !cache?.writable()) return;
     try {
       cache?.write(script.createCachedData());
     } catch {
