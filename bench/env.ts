@@ -102,13 +102,16 @@ export function dropDir(d: string): void {
 
 /**
  * End of a section: deletes what {@link dropDir} set aside, writes the file system back (`sync`) and waits out ext4's
- * 5-second window for recently freed inodes, so the next section's clients start on a settled disk.
+ * 5-second window for recently freed inodes, so the next section's clients start on a settled disk. `always`: also
+ * when nothing was set aside (after the mailboxes were filled: 200 MB written).
  */
-export async function settleDisk(log: (s: string) => void): Promise<void> {
-  if (!trashDir || readdirSync(trashDir).length === 0) return;
+export async function settleDisk(log: (s: string) => void, always = false): Promise<void> {
+  if (!always && (!trashDir || readdirSync(trashDir).length === 0)) return;
   const t0 = Date.now();
-  rmSync(trashDir, { recursive: true, force: true });
-  mkdirSync(trashDir, { recursive: true });
+  if (trashDir) {
+    rmSync(trashDir, { recursive: true, force: true });
+    mkdirSync(trashDir, { recursive: true });
+  }
   execFileSync("sync");
   await new Promise((r) => setTimeout(r, 6000));
   log(`  (disk settled: stores of the section deleted, sync, 6 s wait: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
