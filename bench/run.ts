@@ -67,7 +67,7 @@ async function serverScenarios(o: Options, r: Results, command: string): Promise
     `${boxes.small.messages} small (2-20 KB) for the RTT test; ${boxes.poll.messages} small (1-27 KB, ` +
     `${(boxes.poll.bytes / 1_048_576).toFixed(1)} MB) for small polls; one ` +
     `${(boxes.big.bytes / 1_048_576).toFixed(0)} MB message; ` +
-    `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}), after an untimed warm-up.`;
+    `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}; xoauth-mail at least 5 in the RTT and small-poll sections), after an untimed warm-up.`;
   // The short runs (50 ms RTT, small polls: half a second each) before the bulk section, whose 20,000 files written
   // and deleted leave this disk (ext4 without a journal, mounted with online discard) slow for longer than the settle
   // wait: in the order bulk, RTT, small one full run gave IMAP at 50 ms RTT 18.5x and small polls 0.79x / 0.74x,
