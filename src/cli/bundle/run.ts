@@ -46,11 +46,11 @@ export function runBundle(file: string): boolean {
   });
   // Written after the run when there was none or V8 rejected it; the buffer itself is not kept for the run.
   const store = cache !== undefined && (cachedData === undefined || script.cachedDataRejected === true);
-  // Nothing is serialised where nothing could be stored (a read-only or foreign cache dir): that costs ~35 ms.
   cachedData = undefined;
   const module = { exports: {} as CliExports };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   module.exports.launch(process.argv).finally(() => {
+    // Nothing is serialised where nothing could be stored (a read-only or foreign cache dir): that costs ~35 ms.
     if (!store || !cache?.writable()) return;
     try {
       cache?.write(script.createCachedData());
