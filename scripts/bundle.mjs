@@ -81,7 +81,7 @@ export async function buildBundle({ outfile = BUNDLE_FILE, trace = false } = {})
     legalComments: "eof",
     banner: traceBanner ? { js: traceBanner } : undefined,
     define: { XOAUTH_MAIL_VERSION: JSON.stringify(pkg.version) },
-    plugins: trace ? [tracePlugin()] : [],
+    plugins: trace ? [zodEnglishOnly(), tracePlugin()] : [zodEnglishOnly()],
   });
   const { encodePayload } = await loadTs(esbuild, "src/cli/bundle/payload.ts");
   // CommonJS's own wrapper, here rather than at each start: the launcher compiles the text as it is.
@@ -122,6 +122,31 @@ async function loadTs(esbuild, path) {
     logLevel: "silent",
   });
   return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
+}
+
+/**
+ * zod re-exports its 45 message locales as `z.locales` (`export * as locales`), which esbuild cannot drop: 303 KB,
+ * 7% of the CLI's text, that every start reads and every run keeps in memory. xoauth-mail uses none of them (its own
+ * catalogs word the config errors; zod's schemas import English directly), so inside the bundle `z.locales` holds
+ * English only. The modules build (dist/src) uses zod as published.
+ */
+function zodEnglishOnly() {
+  return {
+    name: "zod-english-only",
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        /[/\\]node_modules[/\\]zod[/\\]v4[/\\](classic|core)$/.test(args.resolveDir)
+          ? { path: join(args.resolveDir, "..", "locales", "english-only.js") }
+          : undefined,
+      );
+      // A file that does not exist: its text is this.
+      build.onLoad({ filter: /[/\\]zod[/\\]v4[/\\]locales[/\\]english-only\.js$/ }, (args) => ({
+        contents: 'export { default as en } from "./en.js";\n',
+        resolveDir: dirname(args.path),
+        loader: "js",
+      }));
+    },
+  };
 }
 
 function tracePlugin() {
