@@ -19,7 +19,7 @@ export function startupSection(s: StartupResult): string[] {
     STARTUP_HEADING,
     "",
     "Whole process, environment PATH, LANG, a fresh HOME and the token cache dir only (no NODE_EXTRA_CA_CERTS), " +
-      "rounds interleaved after a warm-up that fills the token cache (and the bundle's code cache, one per command) " +
+      "rounds interleaved after a warm-up that fills the token cache (and the bundle's code cache, one per kind of command line) " +
       "and fetches the mailbox's " +
       `${s.messages} messages; every timed \`fetch\` (real Dovecot, TLS, XOAUTH2, --keep --json) finds nothing new. ` +
       `"inside" is the \`ms\` that \`fetch --json\` reports (token from the cache, connect, TLS, login, listing). ${s.machine}:`,
