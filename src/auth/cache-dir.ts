@@ -1,10 +1,11 @@
 /**
  * Where and how xoauth-mail keeps what it caches for the user (tokens; the one-file bundle's compiled code), with
- * no imports but Node's, so the bundle's small launcher can use it without loading the rest.
+ * no imports but Node's (and src/read-fd.ts), so the bundle's small launcher can use it without loading the rest.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { readAtMost } from "../read-fd.js";
 
 /** $XOAUTH_MAIL_CACHE_DIR, else $XDG_CACHE_HOME/xoauth-mail, else ~/.cache/xoauth-mail. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -41,10 +42,8 @@ export function readCacheFile(path: string, max: number): Buffer | undefined {
       return undefined;
     }
     if (st.size === 0 || st.size > max) return undefined;
-    const buf = Buffer.allocUnsafe(st.size);
-    let n = 0;
-    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
-    return n === buf.length ? buf : undefined;
+    const bytes = readAtMost(fd, st.size, max);
+    return bytes.length === st.size ? bytes : undefined;
   } catch {
     return undefined;
   } finally {

@@ -1,8 +1,9 @@
 /** Reading secrets from files and environment variables; every value is marked for redaction where it is born. */
-import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants as fsConstants, fstatSync, openSync } from "node:fs";
 import { XoauthError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { markSecret } from "../log/redact.js";
+import { readAtMost } from "../read-fd.js";
 import { assertOwnerOnly, shellWord, whatLabel } from "./privacy.js";
 import { decodeText } from "./text.js";
 
@@ -28,11 +29,9 @@ export function readRegularFile(path: string, max: number): FileContent {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new Error("not a regular file");
     if (st.size > max) throw new Error(`larger than ${max} bytes`);
-    const buf = Buffer.alloc(Math.min(st.size, max) + 1);
-    let n = 0;
-    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
-    if (n > max) throw new Error(`larger than ${max} bytes`);
-    return { bytes: buf.subarray(0, n), mode: st.mode };
+    const bytes = readAtMost(fd, st.size, max);
+    if (bytes.length > max) throw new Error(`larger than ${max} bytes`);
+    return { bytes, mode: st.mode };
   } finally {
     closeSync(fd);
   }

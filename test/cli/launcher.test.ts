@@ -71,6 +71,7 @@ describe("bin/xoauth-mail.js with a bundle (dist/bundle/xoauth-mail.mjs)", () =>
       "cli/bundle/payload.js",
       "cli/commands/names.js",
       "auth/cache-dir.js",
+      "read-fd.js",
     ]) {
       copyFileSync(join(BUILT_SRC, f), join(root, "dist", "src", f));
     }
