@@ -118,8 +118,8 @@ test("code cache: written 0600 in a 0700 dir with its header, read back, one fil
   assert.equal(token.file, join(root, "cache", "code", `0123abcd-${kind}-${process.version}-${process.arch}.v8`));
   assert.equal(help.file, join(root, "cache", "code", `0123abcd-main-${process.version}-${process.arch}.v8`));
   assert.equal(token.read(), undefined);
-  token.write(Buffer.from("token code"));
-  help.write(Buffer.from("help code"));
+  token.write(() => Buffer.from("token code"));
+  help.write(() => Buffer.from("help code"));
   assert.equal(token.read()?.toString(), "token code");
   assert.equal(help.read()?.toString(), "help code");
   assert.equal(statSync(token.file).mode & 0o777, 0o600);
@@ -134,7 +134,7 @@ test("code cache: written 0600 in a 0700 dir with its header, read back, one fil
 
 test("code cache: a cache made for another build, source length or bundle file, or with a changed byte, is not used", () => {
   const { dir, cache } = freshCache();
-  cache.write(Buffer.from("the code V8 made"));
+  cache.write(() => Buffer.from("the code V8 made"));
   assert.equal(cache.read()?.toString(), "the code V8 made");
   // The same file name, read for another stamp (a different build cannot have the same name, but a renamed file can).
   for (const other of [
@@ -162,7 +162,7 @@ test("code cache: a cache made for another build, source length or bundle file, 
 
 test("code cache: a file others can read or write, a symlink, a hard link, an empty file or a directory is not used", () => {
   const { root, cache } = freshCache();
-  cache.write(Buffer.from("code"));
+  cache.write(() => Buffer.from("code"));
   const good = readFileSync(cache.file);
   for (const mode of [0o644, 0o660, 0o606, 0o640, 0o604, 0o620, 0o602]) {
     chmodSync(cache.file, mode);
@@ -185,7 +185,7 @@ test("code cache: a file others can read or write, a symlink, a hard link, an em
   rmSync(cache.file);
   mkdirSync(cache.file);
   assert.equal(cache.read(), undefined, "a directory");
-  cache.write(good);
+  cache.write(() => good);
   assert.deepEqual(
     readdirSync(cache.dir).filter((n) => n.endsWith(".tmp")),
     [],
@@ -195,11 +195,17 @@ test("code cache: a file others can read or write, a symlink, a hard link, an em
 
 test("code cache: a cache dir others can write, or a symlinked one, is neither used nor written nor repaired", () => {
   const { root, dir, cache } = freshCache();
-  cache.write(Buffer.from("code"));
+  cache.write(() => Buffer.from("code"));
   for (const mode of [0o770, 0o707, 0o777, 0o1777]) {
     chmodSync(dir, mode);
     assert.equal(cache.read(), undefined, mode.toString(8));
     assert.equal(cache.writable(), false, mode.toString(8));
+    let asked = false;
+    cache.write(() => {
+      asked = true;
+      return Buffer.from("code");
+    });
+    assert.equal(asked, false, "V8 asked to serialise its code where nothing can be stored");
     assert.equal(statSync(dir).mode & 0o7777, mode, "left as it is");
   }
   chmodSync(dir, 0o700);
@@ -209,6 +215,12 @@ test("code cache: a cache dir others can write, or a symlinked one, is neither u
   symlinkSync(real, dir);
   assert.equal(cache.read(), undefined, "the dir is a symlink");
   assert.equal(cache.writable(), false);
+  let asked = false;
+  cache.write(() => {
+    asked = true;
+    return Buffer.from("code");
+  });
+  assert.equal(asked, false, "serialised for a symlinked dir");
 });
 
 test("code cache: the kind of a command line is the command and its option names, never their values", () => {
@@ -232,7 +244,7 @@ test("code cache: at most MAX_FILES kinds per build; the least recently written 
     (_, i) => new CodeCache(dir, STAMP, `k${"abcdefghijklmnopqrstuvwxyz"[i]}`),
   );
   caches.forEach((c, i) => {
-    c.write(Buffer.from("x"));
+    c.write(() => Buffer.from("x"));
     const t = new Date(Date.UTC(2026, 0, 1, 0, 0, i));
     utimesSync(c.file, t, t);
   });
@@ -250,7 +262,7 @@ test("code cache: another build's caches for this Node go when a new one is writ
   writeFileSync(join(dir, `0badc0de-main-v18.0.0-${process.arch}.v8`), "x", { mode: 0o600 });
   mkdirSync(join(dir, `0badc0de-fetch${mine}`));
   writeFileSync(join(dir, "notes.txt"), "x");
-  new CodeCache(dir, stamp({ buildId: "feedface" }), "token").write(Buffer.from("y"));
+  new CodeCache(dir, stamp({ buildId: "feedface" }), "token").write(() => Buffer.from("y"));
   assert.deepEqual(readdirSync(dir).sort(), [
     `0badc0de-fetch${mine}`,
     `0badc0de-main-v18.0.0-${process.arch}.v8`,

@@ -97,10 +97,7 @@ export class CodeCache {
     return bytes.toString("latin1", MAGIC.length, headerEnd) === this.header(data) ? data : undefined;
   }
 
-  /**
-   * Whether write() can store a cache: the directory is (or is now created as) private. Asked before V8 is made to
-   * serialise its code (~35 ms), which is then not done where nothing could be stored.
-   */
+  /** Whether write() can store a cache: the directory is (or is now created as) private. */
   writable(): boolean {
     if (!crc32) return false;
     try {
@@ -111,13 +108,17 @@ export class CodeCache {
     return isPrivateDir(this.dir);
   }
 
-  /** Stores V8's `data` for this stamp (replacing this kind's cache); prunes old caches. */
-  write(data: Buffer): void {
+  /**
+   * Stores V8's data for this stamp (replacing this kind's cache) and prunes old caches. `data` is called only when
+   * the directory can take it: making V8 serialise its code costs ~35 ms, not spent where nothing could be stored.
+   */
+  write(data: () => Buffer): void {
     if (!this.writable()) return;
     const tmp = join(this.dir, `.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
     try {
       // A name no other process uses (`wx` refuses an existing file); no node:crypto, which costs ~3 ms to load.
-      writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC}${this.header(data)}\n`, "latin1"), data]), {
+      const code = data();
+      writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC}${this.header(code)}\n`, "latin1"), code]), {
         mode: 0o600,
         flag: "wx",
       });

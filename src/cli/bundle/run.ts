@@ -50,13 +50,7 @@ export function runBundle(file: string): boolean {
   const module = { exports: {} as CliExports };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   module.exports.launch(process.argv).finally(() => {
-    // Nothing is serialised where nothing could be stored (a read-only or foreign cache dir): that costs ~35 ms.
-    if (!store || !cache?.writable()) return;
-    try {
-      cache?.write(script.createCachedData());
-    } catch {
-      // Only the next start's compile is lost.
-    }
+    if (store) cache?.write(() => script.createCachedData());
   });
   return true;
 }
