@@ -13,6 +13,7 @@ import type { Target } from "../peers/types.js";
 import { runXoauth, xoauthPeer } from "../peers/xoauth.js";
 import { mustSucceed } from "../proc.js";
 import { startRelay } from "../relay.js";
+import { summarize } from "../stats.js";
 import { comparePeers, type PeerResult } from "./compare.js";
 import { ONE_WAY_MS } from "./latency.js";
 
@@ -87,14 +88,18 @@ async function graphMemory(
     peaks.push((r.peakRssKb ?? 0) / 1024);
     times.push(r.ms);
   }
-  const sorted = [...peaks].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const peakRssMb = sorted[mid] as number;
-  const ms = [...times].sort((a, b) => a - b)[mid] as number;
+  const peak = summarize(peaks);
   log(
     `graph memory: ${(big.bytes / 1_048_576).toFixed(0)} MB message, peak RSS ${peaks.map((p) => p.toFixed(1)).join(" / ")} MB`,
   );
-  return { bytes: big.bytes, peakRssMb, ms, minMb: sorted[0] as number, maxMb: sorted.at(-1) as number, rounds };
+  return {
+    bytes: big.bytes,
+    peakRssMb: peak.median,
+    ms: summarize(times).median,
+    minMb: peak.min,
+    maxMb: peak.max,
+    rounds,
+  };
 }
 
 export async function graphScenario(
