@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { CLI_BIN, REPO_ROOT, runCli } from "../harness/cli.js";
+import { CLI_BIN, cliEnv, REPO_ROOT, runCli } from "../harness/cli.js";
 
 interface SandboxInfo {
   dir: string;
@@ -29,7 +29,7 @@ interface Running {
 function startSandbox(args: string[]): Running {
   const child = spawn(process.execPath, [CLI_BIN, "sandbox", ...args], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", LANG: "C" },
+    env: cliEnv(),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

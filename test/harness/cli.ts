@@ -1,9 +1,12 @@
 /**
  * Runs the BUILT CLI (`node bin/xoauth-mail.js ...`, which runs dist/bundle/xoauth-mail.mjs) as a child process.
  * Build first: `npm run build:all` (tsc, then the bundle; after a bare `tsc` the launcher runs dist/src instead).
- * The child gets a clean environment (PATH, HOME, LANG=C plus what the test passes), never the caller's AZURE_*.
+ * The child gets a clean environment ({@link cliEnv}: PATH, HOME, LANG=C, a temporary cache, plus what the test passes),
+ * never the caller's AZURE_*.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,15 +33,43 @@ export interface CliOptions {
   entry?: string;
 }
 
-export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+let cacheHome: string | undefined;
+
+/**
+ * XDG_CACHE_HOME of the CLI children of this test process that name no cache of their own: a temporary directory
+ * (0700), removed when the process exits. So tests never write token or code caches (src/cli/bundle/code-cache.ts)
+ * into the developer's ~/.cache, and the children of one test file share one code cache, as a user's runs do.
+ */
+export function testCacheHome(): string {
+  if (cacheHome === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "xoauth-test-cache-"));
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    cacheHome = dir;
+  }
+  return cacheHome;
+}
+
+/**
+ * The environment of a CLI child: PATH, HOME, LANG=C, never the developer's ~/.config/xoauth-mail/config.yaml, and
+ * {@link testCacheHome} unless `extra` names a HOME, XDG_CACHE_HOME or XOAUTH_MAIL_CACHE_DIR of its own; then
+ * `extra` (undefined removes a variable).
+ */
+export function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C" };
   if (process.env.HOME) env.HOME = process.env.HOME;
-  // Never pick up the developer's own ~/.config/xoauth-mail/config.yaml.
   env.XDG_CONFIG_HOME = "/nonexistent/xoauth-mail-test-config";
-  for (const [k, v] of Object.entries(opts.env ?? {})) {
+  if (!("HOME" in extra || "XDG_CACHE_HOME" in extra || "XOAUTH_MAIL_CACHE_DIR" in extra)) {
+    env.XDG_CACHE_HOME = testCacheHome();
+  }
+  for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
+  return env;
+}
+
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  const env = cliEnv(opts.env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [opts.entry ?? CLI_BIN, ...args], {
       cwd: opts.cwd ?? REPO_ROOT,

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { CLI_BIN, REPO_ROOT } from "./cli.js";
+import { CLI_BIN, cliEnv, REPO_ROOT } from "./cli.js";
 
 export interface KillReport {
   kills: number;
@@ -17,7 +17,7 @@ export interface KillReport {
 function spawnCli(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [CLI_BIN, ...args], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", LANG: "C", ...env },
+    env: cliEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

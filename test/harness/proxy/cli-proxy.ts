@@ -5,7 +5,7 @@ import net from "node:net";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { ProxyLogRecord } from "../../../src/proxy/log.js";
-import { CLI_BIN, REPO_ROOT, runCli } from "../cli.js";
+import { CLI_BIN, cliEnv, REPO_ROOT, runCli } from "../cli.js";
 
 export interface ProxyChild {
   child: ChildProcess;
@@ -43,7 +43,7 @@ export function startProxyWithConfig(
 export async function startProxyChild(args: string[], env: Record<string, string>): Promise<ProxyChild> {
   const child = spawn(process.execPath, [CLI_BIN, "proxy", ...args], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C", ...env },
+    env: cliEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const records: ProxyLogRecord[] = [];
