@@ -2,7 +2,7 @@
  * Where and how xoauth-mail keeps what it caches for the user (tokens; the one-file bundle's compiled code), with
  * no imports but Node's (and src/read-fd.ts), so the bundle's small launcher can use it without loading the rest.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, type Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { readAtMost } from "../read-fd.js";
@@ -27,18 +27,57 @@ export function isPrivateDir(path: string): boolean {
   }
 }
 
+/** Why a cache directory is not used: not a directory, another user's, or writable by group or others. */
+export interface CacheDirRefusal {
+  dir: string;
+  problem: "not-directory" | "other-owner" | "others-write";
+  /** Its mode bits (e.g. 0o777). */
+  mode: number;
+}
+
+/**
+ * Why `dir` must not hold a cache, or undefined when it may (also when it does not exist yet: it is then made 0700).
+ * A symlink is followed (a cache dir the user names may be one). Others who can write the directory can remove,
+ * rename or plant entries in it, so such a directory is refused, not repaired: what is in it stays suspect. Windows
+ * reports no owner and no real mode bits (its ACLs decide), so there nothing is checked.
+ */
+export function cacheDirRefusal(
+  dir: string,
+  platform: NodeJS.Platform = process.platform,
+): CacheDirRefusal | undefined {
+  if (platform === "win32") return undefined;
+  let st: Stats;
+  try {
+    st = statSync(dir);
+  } catch {
+    return undefined;
+  }
+  const mode = st.mode & 0o7777;
+  const uid = ownUid();
+  if (!st.isDirectory()) return { dir, problem: "not-directory", mode };
+  if (uid !== undefined && st.uid !== uid) return { dir, problem: "other-owner", mode };
+  if ((st.mode & 0o022) !== 0) return { dir, problem: "others-write", mode };
+  return undefined;
+}
+
 /**
  * A cache file's bytes, or undefined unless it is a regular file of the user's that no one else can read or write
- * (0600), with one link, of 1..max bytes. Opened without following a symlink and checked on the open descriptor,
+ * (0600; on Windows, where modes mean nothing, any mode), with one link, of 1..max bytes. Opened without following a symlink and checked on the open descriptor,
  * which is then read: no file can be swapped in between the check and the read.
  */
-export function readCacheFile(path: string, max: number): Buffer | undefined {
+export function readCacheFile(
+  path: string,
+  max: number,
+  platform: NodeJS.Platform = process.platform,
+): Buffer | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
     const st = fstatSync(fd);
     const uid = ownUid();
-    if (!st.isFile() || st.nlink !== 1 || (st.mode & 0o077) !== 0 || (uid !== undefined && st.uid !== uid)) {
+    // Windows reports 0666 or 0444 whatever its ACLs say: no mode to check there (nor an owner: uid is undefined).
+    const othersMay = platform !== "win32" && (st.mode & 0o077) !== 0;
+    if (!st.isFile() || st.nlink !== 1 || othersMay || (uid !== undefined && st.uid !== uid)) {
       return undefined;
     }
     if (st.size === 0 || st.size > max) return undefined;

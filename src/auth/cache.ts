@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync }
 import { join } from "node:path";
 import { LIMITS } from "../limits.js";
 import { markSecret } from "../log/redact.js";
-import { readCacheFile } from "./cache-dir.js";
+import { type CacheDirRefusal, cacheDirRefusal, readCacheFile } from "./cache-dir.js";
 import type { AppCredential } from "./types.js";
 
 export interface CachedToken {
@@ -54,12 +54,22 @@ export function isFresh(t: CachedToken | undefined, now = Date.now()): t is Cach
 
 const MAX_CACHE_FILE_BYTES = 4 * 1024 * 1024;
 
-/** The on-disk cache. All failures are silent: a broken cache only costs a token request. */
+/**
+ * The on-disk cache. All failures are silent: a broken cache only costs a token request. A directory that is not the
+ * user's, or that others can write, is not used at all ({@link refusal} says why, for `token` and `test` to show).
+ */
 export class DiskTokenCache {
   readonly file: string;
+  private refused: CacheDirRefusal | undefined | null = null;
 
   constructor(readonly dir: string) {
     this.file = join(dir, "tokens.json");
+  }
+
+  /** Why the directory is not used, or undefined (checked once; a missing directory is made 0700 on first write). */
+  get refusal(): CacheDirRefusal | undefined {
+    if (this.refused === null) this.refused = cacheDirRefusal(this.dir);
+    return this.refused;
   }
 
   private readAll(): Record<string, CachedToken> {
@@ -78,6 +88,7 @@ export class DiskTokenCache {
   }
 
   get(key: string): CachedToken | undefined {
+    if (this.refusal) return undefined;
     const e = this.readAll()[key];
     if (!e || typeof e.token !== "string" || typeof e.expiresOn !== "number" || !isFresh(e)) return undefined;
     markSecret(e.token);
@@ -86,11 +97,13 @@ export class DiskTokenCache {
 
   set(key: string, value: CachedToken): void {
     try {
+      if (this.refusal) return;
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const st = statSync(this.dir);
-      if ((st.mode & 0o077) !== 0 && (typeof process.getuid !== "function" || st.uid === process.getuid())) {
-        chmodSync(this.dir, 0o700);
-      }
+      // Made just now, or there before: checked again (a refusal stands for this process).
+      this.refused = cacheDirRefusal(this.dir);
+      if (this.refused) return;
+      // Ours and written by no one else: only read bits for group or others to take away.
+      if (process.platform !== "win32" && (statSync(this.dir).mode & 0o077) !== 0) chmodSync(this.dir, 0o700);
       const now = Date.now();
       const entries = Object.fromEntries(Object.entries(this.readAll()).filter(([, e]) => e.expiresOn > now));
       entries[key] = value;

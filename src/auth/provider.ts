@@ -62,7 +62,13 @@ export function createTokenProvider(settings: ProviderSettings, opts: ProviderOp
         inFlight = undefined;
       });
       const tok = await inFlight;
-      return { token: tok.token, expiresOn: new Date(tok.expiresOn), fromCache: false };
+      const refused = settings.noCache ? undefined : disk?.refusal;
+      return {
+        token: tok.token,
+        expiresOn: new Date(tok.expiresOn),
+        fromCache: false,
+        ...(refused ? { cacheRefused: refused } : {}),
+      };
     },
   };
 }

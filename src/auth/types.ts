@@ -1,3 +1,5 @@
+import type { CacheDirRefusal } from "./cache-dir.js";
+
 /** An access token as handed to protocol code. The raw token is a secret: never log it. */
 export interface AccessToken {
   /** The raw JWT. Secret. */
@@ -6,6 +8,8 @@ export interface AccessToken {
   readonly expiresOn: Date;
   /** True when this came from the memory or disk cache without a network request. */
   readonly fromCache: boolean;
+  /** Requested because the disk cache's directory is refused (not the user's, or others can write it): why. */
+  readonly cacheRefused?: CacheDirRefusal;
 }
 
 /** Credentials are async providers, called at each (re)authentication (STYLE.md point 6). */

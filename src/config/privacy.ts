@@ -4,6 +4,7 @@
  * POSIX modes (Node reports 0666 or 0444 whatever the ACL says), so there a secret file is not checked and
  * an inline secret in the config file is refused, since its privacy cannot be shown.
  */
+import type { CacheDirRefusal } from "../auth/cache-dir.js";
 import { XoauthError } from "../errors.js";
 import { t } from "../i18n/index.js";
 
@@ -81,4 +82,9 @@ export function assertInlineSecretsPrivate(
       details: { params: { path } },
     },
   );
+}
+
+/** Why a token was requested although the disk cache is on: its directory is refused (src/auth/cache-dir.ts), and the fix. */
+export function cacheRefusedText(r: CacheDirRefusal): string {
+  return t(`token.cacheRefused.${r.problem}`, { dir: shellWord(r.dir), mode: modeText(r.mode) });
 }

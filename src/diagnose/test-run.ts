@@ -6,6 +6,7 @@ import type { CloudName, Transport } from "../auth/clouds.js";
 import { ROLE_FOR_PROTOCOL } from "../auth/clouds.js";
 import { decodeJwt } from "../auth/jwt.js";
 import type { AccessToken, TokenClaims } from "../auth/types.js";
+import { cacheRefusedText } from "../config/privacy.js";
 import { markSecret } from "../log/redact.js";
 import type { TraceFn } from "../net/types.js";
 import { diagnose } from "./engine.js";
@@ -152,7 +153,8 @@ function graphClaimsDetail(
 /** The token step's detail: where the token came from and how long it lasts. */
 export function tokenDetail(t: AccessToken): string {
   const minutes = Math.floor((t.expiresOn.getTime() - Date.now()) / 60_000);
-  return diagUi(t.fromCache ? "step.detail.tokenCache" : "step.detail.tokenEndpoint", { minutes });
+  const where = diagUi(t.fromCache ? "step.detail.tokenCache" : "step.detail.tokenEndpoint", { minutes });
+  return t.cacheRefused ? `${where}; ${cacheRefusedText(t.cacheRefused)}` : where;
 }
 
 async function runGraphProbe(input: MailTestInput, rec: StepRecorder): Promise<void> {

@@ -1,9 +1,20 @@
 import assert from "node:assert/strict";
-import { chmodSync, linkSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { cacheDir, cacheKey, DiskTokenCache } from "../../src/auth/cache.js";
+import { cacheDirRefusal, readCacheFile } from "../../src/auth/cache-dir.js";
 import type { CredentialSetting } from "../../src/config/credential.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xoauth-cache-"));
@@ -74,6 +85,46 @@ describe("disk cache", () => {
     rmSync(c.file);
     linkSync(elsewhere, c.file);
     assert.equal(c.get("k"), undefined, "second hard link");
+  });
+
+  test("a directory others can write is refused, not repaired: nothing read from it or written to it", () => {
+    const c = new DiskTokenCache(join(dir, "e"));
+    c.set("k", { token: "tok-abcdef", expiresOn: Date.now() + 3600_000 });
+    chmodSync(c.dir, 0o777);
+    const again = new DiskTokenCache(c.dir);
+    assert.deepEqual(again.refusal, { dir: c.dir, problem: "others-write", mode: 0o777 });
+    assert.equal(again.get("k"), undefined, "a valid 0600 token file in it is not served");
+    again.set("k2", { token: "tok-2", expiresOn: Date.now() + 3600_000 });
+    assert.equal(statSync(c.dir).mode & 0o777, 0o777, "the mode is left as it is");
+    chmodSync(c.dir, 0o700);
+    assert.equal(new DiskTokenCache(c.dir).get("k2"), undefined, "nothing was written while refused");
+    assert.equal(new DiskTokenCache(c.dir).get("k")?.token, "tok-abcdef", "the control: private again, served");
+    chmodSync(c.dir, 0o770);
+    assert.equal(cacheDirRefusal(c.dir)?.problem, "others-write", "group-writable too");
+  });
+
+  test("a directory only readable by others is used and made 0700; a file in its place is refused", () => {
+    const d = join(dir, "f");
+    mkdirSync(d, { mode: 0o755 });
+    chmodSync(d, 0o755);
+    const c = new DiskTokenCache(d);
+    assert.equal(c.refusal, undefined);
+    c.set("k", { token: "tok-abcdef", expiresOn: Date.now() + 3600_000 });
+    assert.equal(statSync(d).mode & 0o777, 0o700);
+    assert.equal(c.get("k")?.token, "tok-abcdef");
+    const file = join(dir, "g");
+    writeFileSync(file, "x");
+    assert.equal(cacheDirRefusal(file)?.problem, "not-directory");
+    assert.equal(cacheDirRefusal(join(dir, "missing")), undefined, "made 0700 on the first write");
+    assert.equal(cacheDirRefusal(d, "win32"), undefined);
+  });
+
+  test("Windows (no POSIX modes): a cache file is not refused for its mode there", () => {
+    const f = join(dir, "win.json");
+    writeFileSync(f, "{}", { mode: 0o644 });
+    chmodSync(f, 0o644);
+    assert.equal(readCacheFile(f, 100), undefined, "POSIX: 0644 refused");
+    assert.equal(readCacheFile(f, 100, "win32")?.toString(), "{}");
   });
 
   test("the cache dir: XOAUTH_MAIL_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache", () => {

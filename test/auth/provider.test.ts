@@ -1,6 +1,6 @@
 /** The token provider in-process against the identity fake: caching (per provider), in-flight sharing, typed errors. */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -61,6 +61,23 @@ describe("createTokenProvider", () => {
     const again = await provider.getToken();
     assert.equal(again.fromCache, true);
     assert.equal(fake.tokenRequests - before, 1);
+  });
+
+  test("a cache dir others can write: every token is requested, and the token says why", async () => {
+    const d = join(dir, `open-${++n}`);
+    mkdirSync(d);
+    chmodSync(d, 0o777);
+    const before = fake.tokenRequests;
+    const first = await createTokenProvider(settings(), { diskCacheDir: d }).getToken();
+    const second = await createTokenProvider(settings(), { diskCacheDir: d }).getToken();
+    assert.equal(fake.tokenRequests - before, 2, "the second provider finds nothing on disk");
+    assert.deepEqual([first.fromCache, second.cacheRefused], [false, { dir: d, problem: "others-write", mode: 0o777 }]);
+    assert.deepEqual(readdirSync(d), [], "nothing written into it");
+    chmodSync(d, 0o700);
+    const p = createTokenProvider(settings(), { diskCacheDir: d });
+    const third = await p.getToken();
+    assert.equal(third.cacheRefused, undefined, "the control: a private dir");
+    assert.equal((await createTokenProvider(settings(), { diskCacheDir: d }).getToken()).fromCache, true);
   });
 
   test("providers keep their tokens to themselves: no process-wide memory cache", async () => {

@@ -2,6 +2,8 @@
  * `xoauth-mail token`: get an app-only access token; print it (passwordeval / PassCmd), decode it, or JSON. Its options
  * and help: src/cli/commands/token.ts.
  */
+
+import type { CacheDirRefusal } from "../../auth/cache-dir.js";
 import { type ClaimCheck, checkClaims, decodeClaims } from "../../auth/claims.js";
 import {
   GRAPH_READ_ROLES,
@@ -13,6 +15,7 @@ import {
 import type { JwtHeader } from "../../auth/jwt.js";
 import { createTokenProvider } from "../../auth/provider.js";
 import type { AccessToken, TokenClaims } from "../../auth/types.js";
+import { cacheRefusedText } from "../../config/privacy.js";
 import { type AuthFlags, resolveSettings } from "../../config/settings.js";
 import { toXoauthError } from "../../errors.js";
 import { getLang, t } from "../../i18n/index.js";
@@ -87,6 +90,7 @@ export function formatDecoded(
   checks: ClaimCheck[],
   protocol: Transport,
   fromCache: boolean,
+  cacheRefused?: CacheDirRefusal,
 ): string {
   const h = ["alg", "typ", "kid", "x5t"].filter((k) => header[k] !== undefined).map((k) => `${k}=${String(header[k])}`);
   const rows: [string, unknown][] = [
@@ -106,6 +110,7 @@ export function formatDecoded(
   for (const [k, v] of rows) lines.push(`  ${k.padEnd(w)}${show(v)}`);
   lines.push(`  ${expires.padEnd(w)}${localExpiry(claims.exp)}`);
   lines.push(`  ${source.padEnd(w)}${t(fromCache ? "token.source.cache" : "token.source.endpoint")}`);
+  if (cacheRefused) lines.push(`  ${t("token.cache").padEnd(w)}${cacheRefusedText(cacheRefused)}`);
   lines.push(`${t("token.checks", { protocol })}:`);
   for (const c of checks)
     lines.push(
@@ -130,13 +135,28 @@ async function run(flags: TokenFlags): Promise<number> {
   // --check: the exit code says whether the token is fit for the protocol (identity class, like `test`).
   const code = flags.check && !checksOk ? 3 : 0;
   if (flags.json) {
-    const out = { ok: true, expires_on: tok.expiresOn.toISOString(), from_cache: tok.fromCache, claims, checks };
+    const out = {
+      ok: true,
+      expires_on: tok.expiresOn.toISOString(),
+      from_cache: tok.fromCache,
+      ...(tok.cacheRefused
+        ? {
+            cache_refused: {
+              dir: tok.cacheRefused.dir,
+              problem: tok.cacheRefused.problem,
+              fix: cacheRefusedText(tok.cacheRefused),
+            },
+          }
+        : {}),
+      claims,
+      checks,
+    };
     if (flags.showToken)
       writeSecretPayload(`${JSON.stringify({ ...out, checks_ok: checksOk, access_token: tok.token }, null, 2)}\n`);
     else processOut.stdout(`${JSON.stringify({ ...out, checks_ok: checksOk }, null, 2)}\n`);
     return code;
   }
-  processOut.stdout(formatDecoded(header, claims, checks, protocol, tok.fromCache));
+  processOut.stdout(formatDecoded(header, claims, checks, protocol, tok.fromCache, tok.cacheRefused));
   if (flags.showToken) writeSecretPayload(`access_token: ${tok.token}\n`);
   return code;
 }

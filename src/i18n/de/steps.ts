@@ -49,6 +49,13 @@ export const stepsUi: UiCatalog = {
   "token.source": "Quelle",
   "token.source.cache": "Cache",
   "token.source.endpoint": "Token-Endpunkt",
+  "token.cacheRefused.others-write":
+    "nicht zwischengespeichert: Andere dürfen in {dir} schreiben (Modus {mode}), daher wird es nicht verwendet; schützen Sie es: chmod 700 {dir}",
+  "token.cacheRefused.other-owner":
+    "nicht zwischengespeichert: {dir} gehört einem anderen Benutzer; setzen Sie XOAUTH_MAIL_CACHE_DIR auf ein Verzeichnis dieses Benutzers",
+  "token.cacheRefused.not-directory":
+    "nicht zwischengespeichert: {dir} ist kein Verzeichnis; entfernen Sie es oder setzen Sie XOAUTH_MAIL_CACHE_DIR auf ein Verzeichnis dieses Benutzers",
+  "token.cache": "Cache",
   "token.checks": "Prüfungen ({protocol})",
   "token.absent": "(fehlt)",
   "token.empty": "(leer)",

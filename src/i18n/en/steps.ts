@@ -49,6 +49,13 @@ export const stepsUi: UiCatalog = {
   "token.source": "source",
   "token.source.cache": "cache",
   "token.source.endpoint": "token endpoint",
+  "token.cacheRefused.others-write":
+    "not cached: others can write {dir} (mode {mode}), so it is not used; make it private: chmod 700 {dir}",
+  "token.cacheRefused.other-owner":
+    "not cached: {dir} belongs to another user; set XOAUTH_MAIL_CACHE_DIR to a directory of this user",
+  "token.cacheRefused.not-directory":
+    "not cached: {dir} is not a directory; remove it or set XOAUTH_MAIL_CACHE_DIR to a directory of this user",
+  "token.cache": "cache",
   "token.checks": "Checks ({protocol})",
   "token.absent": "(absent)",
   "token.empty": "(empty)",
