@@ -3,6 +3,7 @@
  * Dovecot. Samples /proc/<pid>/status VmHWM (peak RSS) of the built CLI every 20 ms. Run after `npm run build:all`:
  *   node dist/bench/memory-100mb.js            (bin/xoauth-mail.js: the bundle)
  *   MEM_ENTRY=modules node dist/bench/memory-100mb.js   (the CLI from its modules in dist/src)
+ *   MALLOC_MMAP_THRESHOLD_=131072 node dist/bench/memory-100mb.js   (MALLOC_* variables are passed to the CLI)
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -31,6 +32,8 @@ async function measure(
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: process.env.HOME ?? "/tmp",
       ...(process.env.MEM_NODE_OPTIONS ? { NODE_OPTIONS: process.env.MEM_NODE_OPTIONS } : {}),
+      // glibc malloc tuning (e.g. MALLOC_MMAP_THRESHOLD_=131072, see docs/benchmarks.md) reaches the CLI as it is.
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("MALLOC_"))),
       ...env,
     },
     stdio: ["ignore", "ignore", "inherit"],
