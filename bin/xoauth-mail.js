@@ -4,8 +4,9 @@
 // from that file when it is there and not older than dist/src/: its start-up keeps V8's compiled code between runs
 // (src/cli/bundle/), where Node 20 would load and compile some 200 modules each time (a cached `token` with a config
 // file: 160 -> 85 ms, docs/benchmarks.md). dist/src/cli/bundle/run.js reads it (Node does not load the 4 MB file as a
-// module). Otherwise (a build without esbuild, or tsc run alone since) it runs dist/src/cli/launch.js, the same code
-// as modules.
+// module). Otherwise (a build without esbuild, tsc run alone since, or no code cache possible here: caching off, an
+// unwritable or refused cache dir, Windows, where the modules start faster than a bundle compiled on every run) it
+// runs dist/src/cli/launch.js, the same code as modules.
 import { statSync } from "node:fs";
 import module from "node:module";
 import { fileURLToPath } from "node:url";
@@ -27,12 +28,12 @@ function notOlder(a, b) {
   }
 }
 
-/** Runs the CLI from the bundle; false when there is none to run (or it is older than dist/src, or broken). */
+/** Runs the CLI from the bundle; false when there is none to run (older than dist/src, no code cache possible, broken). */
 async function fromBundle() {
   if (!notOlder(bundle, modules)) return false;
   try {
-    const { runBundle } = await import("../dist/src/cli/bundle/run.js");
-    return runBundle(fileURLToPath(bundle));
+    const { codeCacheUsable, runBundle } = await import("../dist/src/cli/bundle/run.js");
+    return codeCacheUsable() && runBundle(fileURLToPath(bundle));
   } catch (e) {
     // A broken or half-copied installation: say so, and run the same CLI from its modules.
     process.stderr.write(`xoauth-mail: cannot run ${fileURLToPath(bundle)} (${e?.message ?? e}); using dist/src\n`);

@@ -282,3 +282,34 @@ test("code cache: NODE_DISABLE_COMPILE_CACHE=1 switches it off, 0 does not; off 
   );
   assert.equal(CodeCache.forBundle(STAMP, argv, { XDG_CACHE_HOME: "/x", HOME: "/h" })?.dir, "/x/xoauth-mail/code");
 });
+
+test("code cache: usable() says whether a run can keep one here (bin/ runs the modules where not)", () => {
+  const root = tempDir();
+  const env = (dir: string, more: NodeJS.ProcessEnv = {}) => ({ XOAUTH_MAIL_CACHE_DIR: dir, ...more });
+  // Not there yet, under a writable directory: the first run makes it.
+  assert.equal(CodeCache.usable(env(join(root, "new", "deeper"))), true);
+  // There and private.
+  const ok = join(root, "ok");
+  mkdirSync(join(ok, "code"), { recursive: true, mode: 0o700 });
+  chmodSync(join(ok, "code"), 0o700);
+  assert.equal(CodeCache.usable(env(ok)), true);
+  // Switched off, or impossible.
+  assert.equal(CodeCache.usable(env(ok, { NODE_DISABLE_COMPILE_CACHE: "1" })), false);
+  assert.equal(CodeCache.usable(env(ok), "win32"), false);
+  // Refused: others can write it, or it is a symlink, or not a directory.
+  const open = join(root, "open");
+  mkdirSync(join(open, "code"), { recursive: true });
+  chmodSync(join(open, "code"), 0o777);
+  assert.equal(CodeCache.usable(env(open)), false);
+  const linked = join(root, "linked");
+  mkdirSync(linked);
+  symlinkSync(join(ok, "code"), join(linked, "code"));
+  assert.equal(CodeCache.usable(env(linked)), false);
+  const file = join(root, "file");
+  mkdirSync(file);
+  writeFileSync(join(file, "code"), "");
+  assert.equal(CodeCache.usable(env(file)), false);
+  // A file where a parent directory would have to be made.
+  writeFileSync(join(root, "plain"), "");
+  assert.equal(CodeCache.usable(env(join(root, "plain", "sub"))), false);
+});

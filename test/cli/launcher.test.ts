@@ -6,7 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, describe, it } from "node:test";
@@ -104,6 +113,27 @@ describe("bin/xoauth-mail.js with a bundle (dist/bundle/xoauth-mail.mjs)", () =>
     const code = join(root, ".cache", "xoauth-mail", "code");
     const kind = commandLineKind(["token", "-x"]);
     assert.deepEqual(readdirSync(code), [`feedfacecafebeef-${kind}-${process.version}-${process.arch}.v8`]);
+  });
+
+  it("runs dist/src where no code cache can be kept (switched off, or a cache dir others can write)", () => {
+    const root = tree();
+    const t = new Date("2026-01-01T00:00:00Z");
+    utimesSync(join(root, "dist", "src", "cli", "launch.js"), t, t);
+    utimesSync(join(root, "dist", "bundle", "xoauth-mail.mjs"), t, t);
+    const off = spawnSync(process.execPath, [join(root, "bin", "xoauth-mail.js"), "token", "-x"], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: { PATH: process.env.PATH, HOME: root, NODE_DISABLE_COMPILE_CACHE: "1" },
+    });
+    assert.deepEqual([off.status, off.stdout, off.stderr], [0, "modules\n", ""]);
+    const code = join(root, ".cache", "xoauth-mail", "code");
+    mkdirSync(code, { recursive: true });
+    chmodSync(code, 0o777);
+    const r = run(root, root);
+    assert.deepEqual([r.status, r.stdout, r.stderr], [0, "modules\n", ""]);
+    assert.deepEqual(readdirSync(code), [], "nothing written into it");
+    chmodSync(code, 0o700);
+    assert.equal(run(root, root).stdout, "bundle token -x\n", "the control: a private cache dir");
   });
 
   it("runs dist/src when tsc wrote it after the bundle (a stale bundle is never run)", () => {

@@ -16,6 +16,12 @@ interface CliExports {
   launch(argv: string[]): Promise<void>;
 }
 
+/**
+ * Whether the bundle can keep its compiled code here (code-cache.ts, CodeCache.usable): bin/xoauth-mail.js runs the
+ * CLI's modules instead when it cannot, which then start faster than a bundle compiled on every run.
+ */
+export const codeCacheUsable = (): boolean => CodeCache.usable();
+
 /** Runs the CLI in `file` with process.argv; returns false (and does nothing) when the file holds no CLI. */
 export function runBundle(file: string): boolean {
   // Before the CLI's code is compiled and run (src/cli/v8-flags.ts says why).
