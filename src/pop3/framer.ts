@@ -27,6 +27,7 @@ export interface FramerLimits {
 
 const EMPTY = Buffer.alloc(0);
 const CR_BYTE = Buffer.from("\r");
+const CRLF_DOT = Buffer.from("\r\n.");
 const CR = 13;
 const LF = 10;
 const DOT = 0x2e;
@@ -196,11 +197,20 @@ export class Pop3Framer {
           }
           break;
         case Body.Mid: {
-          const j = b.indexOf(CR, i);
-          if (j < 0) i = n;
-          else {
-            i = j + 1;
-            this.st = Body.AfterCr;
+          // Only a dot at a line's start matters (stuffing or the end): one search for CRLF "." covers every line
+          // until then. Mid is never entered right after a CR, so a CRLF at the chunk's end starts a line in the next.
+          const j = b.indexOf(CRLF_DOT, i);
+          if (j >= 0) {
+            i = j + 2;
+            this.st = Body.LineStart;
+          } else {
+            this.st =
+              b[n - 1] === CR
+                ? Body.AfterCr
+                : n - i >= 2 && b[n - 2] === CR && b[n - 1] === LF
+                  ? Body.LineStart
+                  : Body.Mid;
+            i = n;
           }
           break;
         }
