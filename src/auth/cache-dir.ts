@@ -16,21 +16,35 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 const ownUid = (): number | undefined => (typeof process.getuid === "function" ? process.getuid() : undefined);
 
-/** A directory of the user's that no one else can write, and not a symlink. */
-export function isPrivateDir(path: string): boolean {
+/** What keeps a path from being a private directory of the user's. */
+export type DirProblem = "missing" | "not-directory" | "other-owner" | "others-write";
+
+/**
+ * Why `path` is not a directory of the user's that no one else can write, with its mode bits, or undefined when it is
+ * one. `follow`: a symlink counts as what it points to; otherwise a symlink is "not-directory".
+ */
+export function dirProblem(path: string, follow: boolean): { problem: DirProblem; mode: number } | undefined {
+  let st: Stats;
   try {
-    const st = lstatSync(path);
-    const uid = ownUid();
-    return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+    st = follow ? statSync(path) : lstatSync(path);
   } catch {
-    return false;
+    return { problem: "missing", mode: 0 };
   }
+  const mode = st.mode & 0o7777;
+  const uid = ownUid();
+  if (!st.isDirectory()) return { problem: "not-directory", mode };
+  if (uid !== undefined && st.uid !== uid) return { problem: "other-owner", mode };
+  if ((st.mode & 0o022) !== 0) return { problem: "others-write", mode };
+  return undefined;
 }
+
+/** A directory of the user's that no one else can write, and not a symlink. */
+export const isPrivateDir = (path: string): boolean => dirProblem(path, false) === undefined;
 
 /** Why a cache directory is not used: not a directory, another user's, or writable by group or others. */
 export interface CacheDirRefusal {
   dir: string;
-  problem: "not-directory" | "other-owner" | "others-write";
+  problem: Exclude<DirProblem, "missing">;
   /** Its mode bits (e.g. 0o777). */
   mode: number;
 }
@@ -46,18 +60,8 @@ export function cacheDirRefusal(
   platform: NodeJS.Platform = process.platform,
 ): CacheDirRefusal | undefined {
   if (platform === "win32") return undefined;
-  let st: Stats;
-  try {
-    st = statSync(dir);
-  } catch {
-    return undefined;
-  }
-  const mode = st.mode & 0o7777;
-  const uid = ownUid();
-  if (!st.isDirectory()) return { dir, problem: "not-directory", mode };
-  if (uid !== undefined && st.uid !== uid) return { dir, problem: "other-owner", mode };
-  if ((st.mode & 0o022) !== 0) return { dir, problem: "others-write", mode };
-  return undefined;
+  const p = dirProblem(dir, true);
+  return p === undefined || p.problem === "missing" ? undefined : { dir, problem: p.problem, mode: p.mode };
 }
 
 /**

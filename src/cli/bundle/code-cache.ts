@@ -25,20 +25,10 @@
  *   (no owner and mode bits to check) and on Node without zlib.crc32 (< 20.15) it is always off.
  * - Failures are silent: a missing, foreign, broken or unwritable cache only costs the compile.
  */
-import {
-  accessSync,
-  constants,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { accessSync, constants, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import zlib from "node:zlib";
-import { cacheDir, isPrivateDir, readCacheFile } from "../../auth/cache-dir.js";
+import { cacheDir, dirProblem, isPrivateDir, readCacheFile } from "../../auth/cache-dir.js";
 import { commandNameIn } from "../commands/names.js";
 
 /** Caches kept per build (kinds of command line; 1-2 MB each). */
@@ -103,11 +93,13 @@ export class CodeCache {
   static usable(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
     if (!cachingOn(env, platform)) return false;
     const dir = join(cacheDir(env), "code");
-    if (isPrivateDir(dir)) return canWrite(dir);
-    if (lexists(dir)) return false; // there, but not a private directory: refused
-    // Not there yet: the nearest existing parent must let the first run make it.
+    const problem = dirProblem(dir, false)?.problem;
+    if (problem === undefined) return canWrite(dir);
+    if (problem !== "missing") return false; // there, but not a private directory: refused
+    // Not there yet: the nearest existing parent must be a directory that lets the first run make it.
     for (let up = dirname(dir); ; up = dirname(up)) {
-      if (lexists(up)) return isDirectory(up) && canWrite(up);
+      const above = dirProblem(up, true)?.problem;
+      if (above !== "missing") return above !== "not-directory" && canWrite(up);
       if (up === dirname(up)) return false;
     }
   }
@@ -194,24 +186,6 @@ export class CodeCache {
 function cachingOn(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): boolean {
   if (env.NODE_DISABLE_COMPILE_CACHE && env.NODE_DISABLE_COMPILE_CACHE !== "0") return false;
   return platform !== "win32" && crc32 !== undefined;
-}
-
-function lexists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A directory, or a symlink to one. */
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function canWrite(dir: string): boolean {
