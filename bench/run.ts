@@ -18,12 +18,12 @@ import { type Results, renderResults } from "./report.js";
 import { mergePartial } from "./results-merge.js";
 import { bundleScenario } from "./scenarios/bundle.js";
 import { graphScenario } from "./scenarios/graph.js";
-import { latencyScenario, ONE_WAY_MS } from "./scenarios/latency.js";
+import { FAST_ROUNDS, latencyScenario, ONE_WAY_MS } from "./scenarios/latency.js";
 import { loopbackScenario, targetsFor } from "./scenarios/loopback.js";
 import { memoryScenario } from "./scenarios/memory.js";
 import { proxyScenario } from "./scenarios/proxy.js";
 import { proxyMemoryScenario } from "./scenarios/proxy-memory.js";
-import { smallScenario } from "./scenarios/small.js";
+import { SMALL_ROUNDS, smallScenario } from "./scenarios/small.js";
 import { startupScenario } from "./scenarios/startup.js";
 import { tokensScenario } from "./scenarios/tokens.js";
 import { fillMailboxes } from "./setup.js";
@@ -67,7 +67,7 @@ async function serverScenarios(o: Options, r: Results, command: string): Promise
     `${boxes.small.messages} small (2-20 KB) for the RTT test; ${boxes.poll.messages} small (1-27 KB, ` +
     `${(boxes.poll.bytes / 1_048_576).toFixed(1)} MB) for small polls; one ` +
     `${(boxes.big.bytes / 1_048_576).toFixed(0)} MB message; ` +
-    `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}; xoauth-mail at least 5 in the RTT and small-poll sections), after an untimed warm-up.`;
+    `${boxes.many.length} mailboxes x 3 small. Rounds: ${o.rounds} (RTT: ${o.latencyRounds}, xoauth-mail at least ${FAST_ROUNDS}; small polls: every client at least ${SMALL_ROUNDS}), after an untimed warm-up.`;
   // The short runs (50 ms RTT, small polls: half a second each) before the bulk section, whose 20,000 files written
   // and deleted leave this disk (ext4 without a journal, mounted with online discard) slow for longer than the settle
   // wait: in the order bulk, RTT, small one full run gave IMAP at 50 ms RTT 18.5x and small polls 0.79x / 0.74x,
