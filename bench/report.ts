@@ -111,6 +111,7 @@ function smallSection(s: NonNullable<Results["small"]>): string[] {
   const md = [
     `## Small polls: ${s.messages} messages of 1-27 KB, ${(s.bytes / 1_048_576).toFixed(1)} MB, implicit TLS, whole process`,
     "",
+    ...(s.measured ? [`Clients interleaved round by round; ${s.measured}.`, ""] : []),
     ...peerTable(s.rows, s.bytes),
     "",
     "`fetch` with nothing new (the Maildir and state of an earlier run; one process start, one cached token read, one " +

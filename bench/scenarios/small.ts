@@ -10,6 +10,7 @@ import type { Options } from "../options.js";
 import { poplibFsyncPeer } from "../peers/python.js";
 import { runXoauth, xoauthPeer } from "../peers/xoauth.js";
 import { mustSucceed, run } from "../proc.js";
+import { machineNote } from "../startup-timing.js";
 import { summarize, type Timing } from "../stats.js";
 import type { PeerResult } from "./compare.js";
 import { compareOnLoopback, diskRounds, targetsFor } from "./loopback.js";
@@ -23,6 +24,8 @@ export interface SmallResult {
   idle: { pop3: Timing; imap: Timing; node: Timing };
   /** The disk alone: the 800 files written, fsynced and renamed as a fetch does. */
   disk: Timing;
+  /** Node, the load average at the end and the time (a section can come from a run of its own: `--only small`). */
+  measured?: string;
 }
 
 export async function smallScenario(
@@ -66,5 +69,6 @@ export async function smallScenario(
     rows,
     idle: { pop3: summarize(times.pop3), imap: summarize(times.imap), node: summarize(times.node) },
     disk,
+    measured: machineNote(),
   };
 }
