@@ -52,6 +52,8 @@ function limitError(what: string, limit: number): XoauthError {
  */
 export class Pop3Framer {
   private buf: Buffer = EMPTY;
+  /** Bytes of `buf` before this offset are framed already (lines advance it instead of slicing `buf` per line). */
+  private pos = 0;
   private readonly queue: Buffer[] = [];
   private queued = 0;
   private mode: FramerMode = "line";
@@ -79,7 +81,7 @@ export class Pop3Framer {
 
   /** Bytes received but not yet framed (STLS must see none: RFC 2595 §4 / CVE-2011-0411). */
   get buffered(): number {
-    return this.buf.length + this.queued;
+    return this.buf.length - this.pos + this.queued;
   }
 
   /**
@@ -92,8 +94,9 @@ export class Pop3Framer {
 
   /** The bytes received but not framed, in arrival order; the framer is empty afterwards. */
   take(): Buffer {
-    const rest = Buffer.concat([this.buf, ...this.queue.splice(0)]);
+    const rest = Buffer.concat([this.buf.subarray(this.pos), ...this.queue.splice(0)]);
     this.buf = EMPTY;
+    this.pos = 0;
     this.queued = 0;
     return rest;
   }
@@ -135,39 +138,47 @@ export class Pop3Framer {
   }
 
   private append(chunk: Buffer): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    this.buf = this.pos >= this.buf.length ? chunk : Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    this.pos = 0;
   }
 
   private drain(): void {
-    while (!this.held && this.buf.length > 0) {
+    while (!this.held && this.pos < this.buf.length) {
       if (this.mode === "body") {
-        const used = this.scanBody(this.buf);
-        this.buf = used >= this.buf.length ? EMPTY : this.buf.subarray(used);
+        const b = this.pos === 0 ? this.buf : this.buf.subarray(this.pos);
+        const used = this.scanBody(b);
+        this.buf = used >= b.length ? EMPTY : b.subarray(used);
+        this.pos = 0;
         continue;
       }
-      const idx = this.buf.indexOf(LF);
+      const b = this.buf;
+      const start = this.pos;
+      const idx = b.indexOf(LF, start);
       if (idx < 0) {
-        if (this.buf.length > this.limits.maxLineBytes) throw limitError("line", this.limits.maxLineBytes);
+        if (b.length - start > this.limits.maxLineBytes) throw limitError("line", this.limits.maxLineBytes);
         return;
       }
-      if (idx + 1 > this.limits.maxLineBytes) throw limitError("line", this.limits.maxLineBytes);
-      const end = idx > 0 && this.buf[idx - 1] === CR ? idx - 1 : idx;
-      const raw = this.buf.subarray(0, end);
-      this.buf = idx + 1 >= this.buf.length ? EMPTY : this.buf.subarray(idx + 1);
+      if (idx + 1 - start > this.limits.maxLineBytes) throw limitError("line", this.limits.maxLineBytes);
+      const end = idx > start && b[idx - 1] === CR ? idx - 1 : idx;
+      // Consumed before a handler runs: one that calls take() gets only what follows this line.
+      if (idx + 1 >= b.length) {
+        this.buf = EMPTY;
+        this.pos = 0;
+      } else this.pos = idx + 1;
       if (this.mode === "line") {
-        this.h.onLine(raw.toString("utf8"));
+        this.h.onLine(b.toString("utf8", start, end));
         continue;
       }
-      if (raw.length === 1 && raw[0] === DOT) {
+      if (end - start === 1 && b[start] === DOT) {
         this.mode = "line";
         this.h.onEnd();
         continue;
       }
-      this.count += idx + 1;
+      this.count += idx + 1 - start;
       if (this.count > this.limits.maxMultilineReplyBytes) {
         throw limitError("multi-line reply", this.limits.maxMultilineReplyBytes);
       }
-      this.h.onDataLine((raw[0] === DOT ? raw.subarray(1) : raw).toString("utf8"));
+      this.h.onDataLine(b.toString("utf8", end > start && b[start] === DOT ? start + 1 : start, end));
     }
   }
 
