@@ -2,9 +2,20 @@
  * Where and how xoauth-mail keeps what it caches for the user (tokens; the one-file bundle's compiled code), with
  * no imports but Node's (and src/read-fd.ts), so the bundle's small launcher can use it without loading the rest.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, type Stats, statSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { readAtMost } from "../read-fd.js";
 
 /** $XOAUTH_MAIL_CACHE_DIR, else $XDG_CACHE_HOME/xoauth-mail, else ~/.cache/xoauth-mail. */
@@ -66,8 +77,9 @@ export function cacheDirRefusal(
 
 /**
  * A cache file's bytes, or undefined unless it is a regular file of the user's that no one else can read or write
- * (0600; on Windows, where modes mean nothing, any mode), with one link, of 1..max bytes. Opened without following a symlink and checked on the open descriptor,
- * which is then read: no file can be swapped in between the check and the read.
+ * (0600; on Windows, where modes mean nothing, any mode), with one link, of 1..max bytes. Opened without following a
+ * symlink and checked on the open descriptor, which is then read: no file can be swapped in between the check and the
+ * read.
  */
 export function readCacheFile(
   path: string,
@@ -91,5 +103,25 @@ export function readCacheFile(
     return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Writes a cache file the way readCacheFile accepts it: a new 0600 file under a name no other process uses (`wx`
+ * refuses an existing one; no node:crypto, which costs ~3 ms to load), renamed over `path`. False, and nothing left
+ * behind, when that fails.
+ */
+export function writeCacheFile(path: string, data: string | Uint8Array): boolean {
+  const tmp = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`,
+  );
+  try {
+    writeFileSync(tmp, data, { mode: 0o600, flag: "wx" });
+    renameSync(tmp, path);
+    return true;
+  } catch {
+    rmSync(tmp, { force: true });
+    return false;
   }
 }

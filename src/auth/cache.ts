@@ -4,12 +4,12 @@
  * so a changed (or wrong) credential never gets a token cached for another one. Entries are used until
  * LIMITS.tokenRefreshMarginMs before expiry.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { LIMITS } from "../limits.js";
 import { markSecret } from "../log/redact.js";
-import { type CacheDirRefusal, cacheDirRefusal, readCacheFile } from "./cache-dir.js";
+import { type CacheDirRefusal, cacheDirRefusal, readCacheFile, writeCacheFile } from "./cache-dir.js";
 import type { AppCredential } from "./types.js";
 
 export interface CachedToken {
@@ -107,13 +107,7 @@ export class DiskTokenCache {
       const now = Date.now();
       const entries = Object.fromEntries(Object.entries(this.readAll()).filter(([, e]) => e.expiresOn > now));
       entries[key] = value;
-      const tmp = join(this.dir, `.tokens.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-      writeFileSync(tmp, JSON.stringify({ version: 1, entries }), { mode: 0o600, flag: "wx" });
-      try {
-        renameSync(tmp, this.file);
-      } catch {
-        unlinkSync(tmp);
-      }
+      writeCacheFile(this.file, JSON.stringify({ version: 1, entries }));
     } catch {
       // Cache write failures are not fatal.
     }

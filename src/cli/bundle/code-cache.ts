@@ -25,10 +25,10 @@
  *   (no owner and mode bits to check) and on Node without zlib.crc32 (< 20.15) it is always off.
  * - Failures are silent: a missing, foreign, broken or unwritable cache only costs the compile.
  */
-import { accessSync, constants, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import zlib from "node:zlib";
-import { cacheDir, dirProblem, isPrivateDir, readCacheFile } from "../../auth/cache-dir.js";
+import { cacheDir, dirProblem, isPrivateDir, readCacheFile, writeCacheFile } from "../../auth/cache-dir.js";
 import { commandNameIn } from "../commands/names.js";
 
 /** Caches kept per build (kinds of command line; 1-2 MB each). */
@@ -133,20 +133,14 @@ export class CodeCache {
    */
   write(data: () => Buffer): void {
     if (!this.writable()) return;
-    const tmp = join(this.dir, `.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
+    let bytes: Buffer;
     try {
-      // A name no other process uses (`wx` refuses an existing file); no node:crypto, which costs ~3 ms to load.
       const code = data();
-      writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC}${this.header(code)}\n`, "latin1"), code]), {
-        mode: 0o600,
-        flag: "wx",
-      });
-      renameSync(tmp, this.file);
+      bytes = Buffer.concat([Buffer.from(`${MAGIC}${this.header(code)}\n`, "latin1"), code]);
     } catch {
-      rmSync(tmp, { force: true });
       return;
     }
-    this.prune();
+    if (writeCacheFile(this.file, bytes)) this.prune();
   }
 
   /** The header line for `data` under this stamp. */
