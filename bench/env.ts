@@ -4,7 +4,7 @@
  * Maildir that xoauth-mail reads with XOAUTH2).
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GraphFake } from "../src/sandbox/graph/index.js";
 import type { IdentityFake } from "../src/sandbox/identity/index.js";
@@ -77,16 +77,22 @@ export async function startBenchEnv(): Promise<BenchEnv> {
 }
 
 /**
- * Stores of timed runs are set aside here, not deleted, until the section ends ({@link settleDisk}). This machine's
- * root file system is ext4 without a journal, where creating a file scans past every inode of its block group freed
- * in the last 5 s (35 s while the inode table block is not yet written back): `recently_deleted()` in the kernel's
- * `find_inode_bit()`, active only without a journal. Deleting 800 or 2,000 files between rounds made the next client's
- * creates pay that scan (0.2-0.4 s for 800 small messages, for whichever client came next).
+ * Stores of timed runs are set aside here, not deleted, until the bench ends (the environment's directory goes with
+ * everything in it). This machine's root file system is ext4 without a journal, where creating a file scans past
+ * every inode of its block group freed in the last 60 s (360 s while that part of the inode table is not written
+ * back): `recently_deleted()` in the kernel's `find_inode_bit()`, active only without a journal; RECENTCY_MIN and
+ * RECENTCY_DIRTY in fs/ext4/ialloc.c, 5 and 30 s before Linux 5.7 (commit "ext4: increase wait time needed before
+ * reuse of deleted inode numbers", 2020). Deleting 800 or 2,000 files between rounds made the next client's creates
+ * pay that scan (0.2-0.4 s for 800 small messages, for whichever client came next), and deleting a section's stores
+ * when it ended made every create of the next sections pay it (`perf`: 50% of a create loop's CPU in
+ * `recently_deleted`, 0.3-0.6 ms per file).
  */
 let trashDir: string | undefined;
 let trashed = 0;
+/** {@link trashed} at the last {@link settleDisk}. */
+let settledAt = 0;
 
-/** Takes a destination store out of the way between rounds: moved to the trash, deleted by {@link settleDisk}. */
+/** Takes a destination store out of the way between rounds: moved to the trash, deleted when the bench ends. */
 export function dropDir(d: string): void {
   if (trashDir) {
     try {
@@ -101,18 +107,16 @@ export function dropDir(d: string): void {
 }
 
 /**
- * End of a section: deletes what {@link dropDir} set aside, writes the file system back (`sync`) and waits out ext4's
- * 5-second window for recently freed inodes, so the next section's clients start on a settled disk. `always`: also
- * when nothing was set aside (after the mailboxes were filled: 200 MB written).
+ * End of a section: writes the file system back (`sync`) and waits 6 s for the device (mounted with online discard)
+ * to finish, so the next section's clients start on a settled disk. Nothing is deleted before the bench ends (see
+ * {@link trashDir}). `always`: also when no store was set aside in the section (after the mailboxes were filled:
+ * 200 MB written).
  */
 export async function settleDisk(log: (s: string) => void, always = false): Promise<void> {
-  if (!always && (!trashDir || readdirSync(trashDir).length === 0)) return;
+  if (!always && trashed === settledAt) return;
+  settledAt = trashed;
   const t0 = Date.now();
-  if (trashDir) {
-    rmSync(trashDir, { recursive: true, force: true });
-    mkdirSync(trashDir, { recursive: true });
-  }
   execFileSync("sync");
   await new Promise((r) => setTimeout(r, 6000));
-  log(`  (disk settled: stores of the section deleted, sync, 6 s wait: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  log(`  (disk settled: sync, 6 s wait: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
