@@ -42,9 +42,9 @@ async function fromBundle() {
 }
 
 if (!(await fromBundle())) {
-  const { keepInitialSemiSpaces } = await import("../dist/src/cli/v8-flags.js");
+  const { tuneV8ForCli } = await import("../dist/src/cli/v8-flags.js");
   // Before the CLI is loaded (src/cli/v8-flags.ts says why).
-  keepInitialSemiSpaces();
+  tuneV8ForCli();
   const { launch } = await import(modules.href);
   // Not awaited: a top-level await that never settles would end the process with Node's exit code 13 instead of the
   // message and exit code 1 that launch() gives a run that ended before it finished.

@@ -8,7 +8,7 @@ import { closeSync, fstatSync, openSync, readFileSync, type Stats } from "node:f
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import vm from "node:vm";
-import { keepInitialSemiSpaces } from "../v8-flags.js";
+import { tuneV8ForCli } from "../v8-flags.js";
 import { CodeCache } from "./code-cache.js";
 import { decodePayload } from "./payload.js";
 
@@ -25,7 +25,7 @@ export const codeCacheUsable = (): boolean => CodeCache.usable();
 /** Runs the CLI in `file` with process.argv; returns false (and does nothing) when the file holds no CLI. */
 export function runBundle(file: string): boolean {
   // Before the CLI's code is compiled and run (src/cli/v8-flags.ts says why).
-  keepInitialSemiSpaces();
+  tuneV8ForCli();
   const fd = openSync(file, "r");
   let bytes: Buffer;
   let st: Stats;
