@@ -55,20 +55,44 @@ export function isFresh(t: CachedToken | undefined, now = Date.now()): t is Cach
 const MAX_CACHE_FILE_BYTES = 4 * 1024 * 1024;
 
 /**
+ * How long a verdict on the cache directory stands in a long-running process (`proxy`, `fetch --every`): a directory
+ * made private after `token` or `test` pointed at it is used again without a restart, and one opened up to others is
+ * given up, within this time. One stat(2) per check.
+ */
+export const DIR_RECHECK_MS = 60_000;
+
+/**
  * The on-disk cache. All failures are silent: a broken cache only costs a token request. A directory that is not the
  * user's, or that others can write, is not used at all ({@link refusal} says why, for `token` and `test` to show).
  */
 export class DiskTokenCache {
   readonly file: string;
-  private refused: CacheDirRefusal | undefined | null = null;
+  private refused: CacheDirRefusal | undefined;
+  /** When {@link refused} was decided (`now()` ms); undefined: not yet. */
+  private checkedAt: number | undefined;
 
-  constructor(readonly dir: string) {
+  /** `now` is for tests. */
+  constructor(
+    readonly dir: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.file = join(dir, "tokens.json");
   }
 
-  /** Why the directory is not used, or undefined (checked once; a missing directory is made 0700 on first write). */
+  /**
+   * Why the directory is not used, or undefined (a missing directory is made 0700 on the first write). Checked again
+   * after {@link DIR_RECHECK_MS}: a file planted while the directory was open to others is still refused on its own
+   * (owner, mode, links: readCacheFile).
+   */
   get refusal(): CacheDirRefusal | undefined {
-    if (this.refused === null) this.refused = cacheDirRefusal(this.dir);
+    const t = this.now();
+    if (this.checkedAt === undefined || t - this.checkedAt >= DIR_RECHECK_MS) this.recheck(t);
+    return this.refused;
+  }
+
+  private recheck(t = this.now()): CacheDirRefusal | undefined {
+    this.refused = cacheDirRefusal(this.dir);
+    this.checkedAt = t;
     return this.refused;
   }
 
@@ -99,9 +123,8 @@ export class DiskTokenCache {
     try {
       if (this.refusal) return;
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      // Made just now, or there before: checked again (a refusal stands for this process).
-      this.refused = cacheDirRefusal(this.dir);
-      if (this.refused) return;
+      // Made just now, or there before: checked again before anything is written into it.
+      if (this.recheck()) return;
       // Ours and written by no one else: only read bits for group or others to take away.
       if (process.platform !== "win32" && (statSync(this.dir).mode & 0o077) !== 0) chmodSync(this.dir, 0o700);
       const now = Date.now();

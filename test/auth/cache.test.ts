@@ -13,7 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { cacheDir, cacheKey, DiskTokenCache } from "../../src/auth/cache.js";
+import { cacheDir, cacheKey, DIR_RECHECK_MS, DiskTokenCache } from "../../src/auth/cache.js";
 import { cacheDirRefusal, readCacheFile } from "../../src/auth/cache-dir.js";
 import type { CredentialSetting } from "../../src/config/credential.js";
 
@@ -101,6 +101,31 @@ describe("disk cache", () => {
     assert.equal(new DiskTokenCache(c.dir).get("k")?.token, "tok-abcdef", "the control: private again, served");
     chmodSync(c.dir, 0o770);
     assert.equal(cacheDirRefusal(c.dir)?.problem, "others-write", "group-writable too");
+  });
+
+  test("a long-running process sees a directory made private, or opened to others, within DIR_RECHECK_MS", () => {
+    let now = 1_000_000;
+    const c = new DiskTokenCache(join(dir, "recheck"), () => now);
+    c.set("k", { token: "tok-abcdef", expiresOn: Date.now() + 3600_000 });
+    chmodSync(c.dir, 0o777);
+    assert.equal(c.get("k")?.token, "tok-abcdef", "decided before the chmod: still used until the next check");
+    now += DIR_RECHECK_MS;
+    assert.equal(c.refusal?.problem, "others-write");
+    assert.equal(c.get("k"), undefined, "given up once checked again");
+    chmodSync(c.dir, 0o700); // what `token --decode` and `test` tell the admin to do
+    now += DIR_RECHECK_MS - 1;
+    assert.equal(c.get("k"), undefined, "a verdict stands for DIR_RECHECK_MS");
+    now += 1;
+    assert.equal(c.refusal, undefined);
+    assert.equal(c.get("k")?.token, "tok-abcdef", "used again without a restart");
+    chmodSync(c.dir, 0o777);
+    c.set("k2", { token: "tok-2", expiresOn: Date.now() + 3600_000 });
+    chmodSync(c.dir, 0o700);
+    assert.equal(
+      new DiskTokenCache(c.dir).get("k2"),
+      undefined,
+      "a write checks the directory first, whatever the clock",
+    );
   });
 
   test("a directory only readable by others is used and made 0700; a file in its place is refused", () => {
