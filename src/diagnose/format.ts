@@ -7,6 +7,8 @@ import { diagUi } from "./text.js";
 import type { Diagnosis, DiagnosisStep } from "./types.js";
 
 const NAME_WIDTH = 26;
+/** Where a step's detail starts: "  ✓ ", the name, the 8-column time and two spaces. */
+const NOTE_INDENT = 4 + NAME_WIDTH + 8 + 2;
 
 export function formatHeader(protocol: Transport, mailbox: string, server: MailServer | undefined): string {
   const where = server
@@ -21,7 +23,9 @@ export function formatStep(step: DiagnosisStep): string {
   const ms = (step.measured === false ? "–" : `${step.ms} ms`).padStart(8);
   const raw = escapeControl(step.detail);
   const detail = raw.length > 140 ? `${raw.slice(0, 137)}...` : raw; // long enough for the full oid GUID
-  return `  ${mark} ${name}${ms}  ${detail}\n`;
+  const line = `  ${mark} ${name}${ms}  ${detail}\n`;
+  // A note asks for action (e.g. the fix for a refused token cache): whole, under the detail.
+  return step.note ? `${line}${" ".repeat(NOTE_INDENT)}${escapeControl(step.note)}\n` : line;
 }
 
 export function formatDiagnosis(d: Diagnosis): string {

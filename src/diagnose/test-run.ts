@@ -12,7 +12,7 @@ import type { TraceFn } from "../net/types.js";
 import { diagnose } from "./engine.js";
 import { claimFacts } from "./facts.js";
 import { type GraphClientFactory, probeGraph } from "./probe/graph.js";
-import { PROBES, StepFailed, StepRecorder } from "./probe/run.js";
+import { PROBES, StepFailed, StepRecorder, type StepText } from "./probe/run.js";
 import type { MailServer } from "./server.js";
 import { diagUi } from "./text.js";
 import { type Diagnosis, type DiagnosisContext, type DiagnosisOptions, type DiagnosisStep, stepJson } from "./types.js";
@@ -150,11 +150,11 @@ function graphClaimsDetail(
   return { ok: true, detail: diagUi(mail.length ? "step.detail.graphClaims" : "step.detail.graphNoRoles", params) };
 }
 
-/** The token step's detail: where the token came from and how long it lasts. */
-export function tokenDetail(t: AccessToken): string {
+/** The token step's detail: where the token came from and how long it lasts; a refused cache directory as its note. */
+export function tokenDetail(t: AccessToken): string | StepText {
   const minutes = Math.floor((t.expiresOn.getTime() - Date.now()) / 60_000);
   const where = diagUi(t.fromCache ? "step.detail.tokenCache" : "step.detail.tokenEndpoint", { minutes });
-  return t.cacheRefused ? `${where}; ${cacheRefusedText(t.cacheRefused)}` : where;
+  return t.cacheRefused ? { detail: where, note: cacheRefusedText(t.cacheRefused) } : where;
 }
 
 async function runGraphProbe(input: MailTestInput, rec: StepRecorder): Promise<void> {

@@ -32,6 +32,11 @@ export interface DiagnosisStep {
   measured?: boolean;
   /** Short human detail (already redacted), e.g. `STAT: 3 messages, 12 KB`. */
   detail: string;
+  /**
+   * A remark that does not fail the step but asks for action, shown whole on a line of its own (the human output cuts
+   * `detail` at 140 characters): why the token was not cached and the fix.
+   */
+  note?: string;
   error?: XoauthError;
 }
 
@@ -77,5 +82,12 @@ export interface Diagnosis {
 
 /** The stable `--json` form of a step: `measured: false` only where the time is not the step's own. */
 export function stepJson(s: DiagnosisStep): Record<string, unknown> {
-  return { id: s.id, ok: s.ok, ms: s.ms, detail: s.detail, ...(s.measured === false ? { measured: false } : {}) };
+  return {
+    id: s.id,
+    ok: s.ok,
+    ms: s.ms,
+    detail: s.detail,
+    ...(s.note ? { note: s.note } : {}),
+    ...(s.measured === false ? { measured: false } : {}),
+  };
 }

@@ -312,4 +312,15 @@ test("code cache: usable() says whether a run can keep one here (bin/ runs the m
   // A file where a parent directory would have to be made.
   writeFileSync(join(root, "plain"), "");
   assert.equal(CodeCache.usable(env(join(root, "plain", "sub"))), false);
+  // The token cache's directory itself refused (others can write it): no code/ made in it, whatever the mode of code/.
+  const shared = join(root, "shared");
+  mkdirSync(shared);
+  chmodSync(shared, 0o777);
+  assert.equal(CodeCache.usable(env(shared)), false);
+  assert.equal(CodeCache.forBundle(STAMP, ["node", "x"], env(shared)), undefined);
+  mkdirSync(join(shared, "code"), { mode: 0o700 });
+  assert.equal(CodeCache.usable(env(shared)), false, "a private code/ in it does not make it trusted");
+  chmodSync(shared, 0o700);
+  assert.equal(CodeCache.usable(env(shared)), true, "the control: private again");
+  assert.equal(CodeCache.forBundle(STAMP, ["node", "x"], env(shared))?.dir, join(shared, "code"));
 });

@@ -1,5 +1,6 @@
 /** End to end through the BUILT CLI against the identity + Exchange fakes: success. */
 import assert from "node:assert/strict";
+import { chmodSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
@@ -53,6 +54,28 @@ describe("success", () => {
     assert.match(r.stdout, /✓ POP3 XOAUTH2 login to info@contoso\.onmicrosoft\.com/);
     assert.match(r.stderr, /C: AUTH XOAUTH2/);
     assert.doesNotMatch(r.stderr, /dXNlcj1[A-Za-z0-9+/=]{16,}|eyJ[A-Za-z0-9_-]{8,}\./);
+  });
+
+  test("a refused token cache: the token step's note gives the reason and the fix whole, in text and --json", async () => {
+    // A long path, so that the note is far longer than the 140 characters a step's detail is cut to.
+    const open = join(dir, "a-shared-cache-directory-that-everyone-on-this-machine-may-write-into", "xoauth");
+    mkdirSync(open, { recursive: true });
+    chmodSync(open, 0o777);
+    const env = { AZURE_CLIENT_SECRET: SECRET, XOAUTH_MAIL_CACHE_DIR: open };
+    const r = await runCli(["test", ...login(), ...server("pop3")], { env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const lines = r.stdout.split("\n");
+    const i = lines.findIndex((l) => l.includes("✓ Access token"));
+    assert.ok(i >= 0, r.stdout);
+    assert.doesNotMatch(lines[i] ?? "", /not cached/, "the step line keeps its detail only");
+    const note = lines[i + 1] ?? "";
+    assert.match(note, /^ {40}not cached: others can write .* \(mode 0777\)/);
+    assert.ok(note.endsWith(`chmod 700 ${open}`), note);
+    const j = await runTest(server("pop3"), { cacheDir: open });
+    const token = j.json.steps.find((s: { id: string }) => s.id === "token");
+    assert.match(token.detail, /^from the token endpoint/);
+    assert.ok(token.note.endsWith(`chmod 700 ${open}`), token.note);
+    assert.deepEqual(readdirSync(open), [], "nothing written into it");
   });
 
   test("--protocol all gives {ok, results} with one result per protocol", async () => {

@@ -17,6 +17,16 @@ describe("control characters from servers in human output", () => {
     assert.equal(escapeControl("Grüße ✓"), "Grüße ✓");
   });
 
+  it("a step's note is shown whole on a line of its own, escaped, under the detail", () => {
+    const note = `not cached: ${"x".repeat(200)} ${HOSTILE}`;
+    const out = formatStep({ id: "token", ok: true, ms: 3, detail: "from the token endpoint", note });
+    const [line, second, rest] = out.split("\n");
+    assert.match(line ?? "", /from the token endpoint$/);
+    assert.equal(second, `${" ".repeat(40)}${escapeControl(note)}`);
+    assert.equal(rest, "");
+    assert.doesNotMatch(out.slice(0, -1).replace("\n", ""), CONTROL);
+  });
+
   it("a step detail, a diagnosis and a formatted error carry no raw control characters", () => {
     const step = formatStep({ id: "auth", ok: false, ms: 3, detail: HOSTILE });
     assert.doesNotMatch(step.slice(0, -1), CONTROL);

@@ -17,3 +17,13 @@ test("--json steps carry measured:false only for steps without a time of their o
     detail: "y",
   });
 });
+
+test("--json steps carry a note only when there is one", () => {
+  assert.deepEqual(stepJson({ id: "token", ok: true, ms: 3, detail: "z", note: "not cached: ..." }), {
+    id: "token",
+    ok: true,
+    ms: 3,
+    detail: "z",
+    note: "not cached: ...",
+  });
+});

@@ -20,7 +20,8 @@
  *     replaced file gets a new cache) and the CRC-32 of the data: V8 does not check the data in release builds, and
  *     flipped bytes that it accepted crashed every run of that command (exit 133).
  *   It is written as a new 0600 file in a 0700 directory and renamed into place; a directory others can write is
- *   neither used nor repaired (files planted there stay suspect).
+ *   neither used nor repaired (files planted there stay suspect), and nothing is kept in a token cache directory the
+ *   token cache refuses.
  * - Off: NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch for its module cache) reads and writes nothing; on Windows
  *   (no owner and mode bits to check) and on Node without zlib.crc32 (< 20.15) it is always off.
  * - Failures are silent: a missing, foreign, broken or unwritable cache only costs the compile.
@@ -28,7 +29,14 @@
 import { accessSync, constants, lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import zlib from "node:zlib";
-import { cacheDir, dirProblem, isPrivateDir, readCacheFile, writeCacheFile } from "../../auth/cache-dir.js";
+import {
+  cacheDir,
+  cacheDirRefusal,
+  dirProblem,
+  isPrivateDir,
+  readCacheFile,
+  writeCacheFile,
+} from "../../auth/cache-dir.js";
 import { commandNameIn } from "../commands/names.js";
 
 /** Caches kept per build (kinds of command line; 1-2 MB each). */
@@ -81,17 +89,21 @@ export class CodeCache {
     platform: NodeJS.Platform = process.platform,
   ): CodeCache | undefined {
     if (!cachingOn(env, platform)) return undefined;
-    return new CodeCache(join(cacheDir(env), "code"), stamp, commandLineKind(argv.slice(2)));
+    const root = cacheDir(env);
+    // The token cache's directory, refused for tokens (another user's, or others can write it): no code in it either.
+    if (cacheDirRefusal(root, platform)) return undefined;
+    return new CodeCache(join(root, "code"), stamp, commandLineKind(argv.slice(2)));
   }
 
   /**
-   * Whether a run of the bundle can use or leave a code cache here: caching is on, and the cache directory is the
-   * user's private one and writable, or is not there yet and can be made. Without one, every start compiles the
+   * Whether a run of the bundle can use or leave a code cache here: caching is on, the token cache's directory is not
+   * refused (another user's, or others can write it: cacheDirRefusal), and `code/` in it is the user's private
+   * directory and writable, or is not there yet and can be made. Without one, every start compiles the
    * whole bundle, and the CLI's modules (where installed) start faster: `--help` 66 against 116 ms, `token` 91
    * against 127 ms, `token --config` even (docs/benchmarks.md). bin/xoauth-mail.js asks this before choosing.
    */
   static usable(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
-    if (!cachingOn(env, platform)) return false;
+    if (!cachingOn(env, platform) || cacheDirRefusal(cacheDir(env), platform)) return false;
     const dir = join(cacheDir(env), "code");
     const problem = dirProblem(dir, false)?.problem;
     if (problem === undefined) return canWrite(dir);

@@ -12,6 +12,12 @@ export class StepFailed extends Error {
   }
 }
 
+/** A passed step's detail with a note (DiagnosisStep.note). */
+export interface StepText {
+  detail: string;
+  note: string;
+}
+
 export class StepRecorder {
   readonly steps: DiagnosisStep[] = [];
 
@@ -36,8 +42,11 @@ export class StepRecorder {
     return step;
   }
 
-  /** Runs one step; on failure records it (with the typed error) and throws StepFailed. */
-  async run<T>(id: StepId, fn: () => Promise<T>, detail: (value: T) => string): Promise<T> {
+  /**
+   * Runs one step; on failure records it (with the typed error) and throws StepFailed. `detail` gives the step's
+   * detail, or its detail and a note.
+   */
+  async run<T>(id: StepId, fn: () => Promise<T>, detail: (value: T) => string | StepText): Promise<T> {
     const started = Date.now();
     let value: T;
     try {
@@ -45,7 +54,10 @@ export class StepRecorder {
     } catch (e) {
       throw this.fail(id, Date.now() - started, e);
     }
-    this.add(id, true, Date.now() - started, detail(value));
+    const text = detail(value);
+    const ms = Math.max(0, Math.round(Date.now() - started));
+    if (typeof text === "string") this.add(id, true, ms, text);
+    else this.push({ id, ok: true, ms, detail: redact(text.detail), note: redact(text.note) });
     return value;
   }
 

@@ -7,5 +7,5 @@ import type { Probe } from "./types.js";
 
 export const PROBES: Record<MailProtocol, Probe> = { pop3: probePop3, imap: probeImap, smtp: probeSmtp };
 
-export { StepFailed, StepRecorder } from "./recorder.js";
+export { StepFailed, StepRecorder, type StepText } from "./recorder.js";
 export type { Probe, ProbeOptions } from "./types.js";
