@@ -121,9 +121,9 @@ export class DiskTokenCache {
 
   set(key: string, value: CachedToken): void {
     try {
-      if (this.refusal) return;
+      // A refused directory exists, so this makes nothing there (a file in its place: EEXIST, caught below).
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      // Made just now, or there before: checked again before anything is written into it.
+      // Made just now, or there before: checked before anything is written into it.
       if (this.recheck()) return;
       // Ours and written by no one else: only read bits for group or others to take away.
       if (process.platform !== "win32" && (statSync(this.dir).mode & 0o077) !== 0) chmodSync(this.dir, 0o700);

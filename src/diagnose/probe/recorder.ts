@@ -23,9 +23,11 @@ export class StepRecorder {
 
   constructor(private readonly onStep?: (step: DiagnosisStep) => void) {}
 
-  /** Adds a step whose outcome is already known (e.g. from a library's own timings). */
-  add(id: StepId, ok: boolean, ms: number, detail: string, error?: XoauthError): DiagnosisStep {
+  /** Adds a step whose outcome is already known (e.g. from a library's own timings); `text` may carry a note. */
+  add(id: StepId, ok: boolean, ms: number, text: string | StepText, error?: XoauthError): DiagnosisStep {
+    const { detail, note } = typeof text === "string" ? { detail: text, note: undefined } : text;
     const step: DiagnosisStep = { id, ok, ms: Math.max(0, Math.round(ms)), detail: redact(detail) };
+    if (note) step.note = redact(note);
     return this.push(step, error);
   }
 
@@ -54,10 +56,7 @@ export class StepRecorder {
     } catch (e) {
       throw this.fail(id, Date.now() - started, e);
     }
-    const text = detail(value);
-    const ms = Math.max(0, Math.round(Date.now() - started));
-    if (typeof text === "string") this.add(id, true, ms, text);
-    else this.push({ id, ok: true, ms, detail: redact(text.detail), note: redact(text.note) });
+    this.add(id, true, Date.now() - started, detail(value));
     return value;
   }
 
