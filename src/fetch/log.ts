@@ -17,7 +17,7 @@ export function createLogger(format: LogFormat, write: (s: string) => void): Fet
         write(`${redact(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }))}\n`);
       } else {
         const extra = Object.entries(fields)
-          .filter(([k]) => k !== "account")
+          .filter(([k, v]) => k !== "account" && v !== undefined) // as JSON.stringify leaves them out
           .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
           .join(" ");
         const who = fields.account ? `${String(fields.account)}: ` : "";

@@ -148,11 +148,11 @@ function report(
     processOut.stdout(`${JSON.stringify(payload, null, 2)}\n`);
     return;
   }
-  for (const r of results) {
-    if (daemon) logger.log(r.ok ? "info" : "error", "cycle done", { ...r, error: undefined });
+  results.forEach((r, i) => {
+    if (daemon) logger.log(r.ok ? "info" : "error", "cycle done", plain[i]);
     else processOut.stdout(formatSummary(r));
     if (r.error && !f.json) logError(f, logger, r.error, r.account);
-  }
+  });
 }
 
 async function run(f: FetchFlags, signal: AbortSignal): Promise<number> {
