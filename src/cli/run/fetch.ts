@@ -1,3 +1,5 @@
+import type { TokenProvider } from "../../auth/types.js";
+import { cacheRefusedText } from "../../config/privacy.js";
 import { XoauthError } from "../../errors.js";
 import { type PlanFlags, type PlannedAccount, planAccounts } from "../../fetch/accounts.js";
 import { fetchAccount } from "../../fetch/engine.js";
@@ -129,6 +131,20 @@ async function fetchAll(
   return out;
 }
 
+/**
+ * The provider, telling (once per reason and process) why its token is not kept in the token cache: without it a cron
+ * job asks Entra ID on every run and nothing says so; `token --decode` and `test` say the same.
+ */
+function sayingWhyNotCached(provider: TokenProvider, warn: (text: string) => void): TokenProvider {
+  return {
+    async getToken(o) {
+      const token = await provider.getToken(o);
+      if (token.cacheRefused) warn(t("fetch.cacheRefused", { reason: cacheRefusedText(token.cacheRefused) }));
+      return token;
+    },
+  };
+}
+
 /** An error on stderr: the text block, or with --log-format json one JSON line (code, cause, fix as fields). */
 function logError(f: FetchFlags, logger: FetchLogger, err: XoauthError, account?: string): void {
   if ((f.logFormat ?? "text") === "json")
@@ -159,10 +175,15 @@ async function run(f: FetchFlags, signal: AbortSignal): Promise<number> {
   checkFlags(f);
   const { timeoutMs, everyMs } = durations(f);
   const logger = createLogger(f.logFormat ?? "text", processOut.stderr);
-  const accounts = await planAccounts(
-    f,
-    (f.logFormat ?? "text") === "json" ? { warn: (m) => logger.log("warn", m) } : {},
-  );
+  const warned = new Set<string>();
+  const warnOnce = (text: string): void => {
+    if (warned.has(text)) return;
+    warned.add(text);
+    logger.log("warn", text);
+  };
+  const accounts = (
+    await planAccounts(f, (f.logFormat ?? "text") === "json" ? { warn: (m) => logger.log("warn", m) } : {})
+  ).map((a) => ({ ...a, provider: sayingWhyNotCached(a.provider, warnOnce) }));
   checkAccountFlags(f, accounts);
   const tty = process.stderr.isTTY === true && !f.json && (f.logFormat ?? "text") === "text";
   const bar = tty && !f.every && !f.idle ? new ProgressBar((s) => process.stderr.write(s)) : undefined;

@@ -22,6 +22,7 @@ export const fetchCodes: CodeCatalog = {
 };
 
 export const fetchUi: UiCatalog = {
+  "fetch.cacheRefused": "das Zugriffstoken wird bei jedem Lauf neu angefordert, {reason}",
   "fetch.idle.graph": "--idle braucht --protocol imap: mit --protocol graph geht es nicht.",
   "fetch.idle.graph.why":
     "Graph meldet neue Mail nur über Änderungsbenachrichtigungen, die Microsoft an einen öffentlichen HTTPS-Endpunkt schickt; ein fetch-Daemon hinter einer Firewall hat keinen.",

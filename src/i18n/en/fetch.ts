@@ -20,6 +20,7 @@ export const fetchCodes: CodeCatalog = {
 };
 
 export const fetchUi: UiCatalog = {
+  "fetch.cacheRefused": "the access token is requested on every run, {reason}",
   "fetch.idle.graph": "--idle needs --protocol imap: it does not work with --protocol graph.",
   "fetch.idle.graph.why":
     "Graph announces new mail only through change notifications, which Microsoft delivers to a public HTTPS endpoint; a fetch daemon behind a firewall has none.",
