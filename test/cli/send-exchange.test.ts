@@ -4,6 +4,7 @@
  * Compile first: `npx tsc -p tsconfig.json`.
  */
 import assert from "node:assert/strict";
+import { chmodSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { sandboxDirectory } from "../../src/sandbox/exchange/index.js";
@@ -41,7 +42,7 @@ after(async () => {
 /** --authority-host, --ca-file, --tenant-id, --client-id and --mailbox (default: MB). */
 const login = (mailbox = MB) => loginArgs({ ...fakes, tenantId: tenant.tenantId, clientId: app.clientId, mailbox });
 
-function send(args: string[], opts: { mailbox?: string; input?: string; json?: boolean } = {}) {
+function send(args: string[], opts: { mailbox?: string; input?: string; json?: boolean; cacheDir?: string } = {}) {
   return runCli(
     [
       "send",
@@ -54,7 +55,10 @@ function send(args: string[], opts: { mailbox?: string; input?: string; json?: b
       ...args,
     ],
     {
-      env: { AZURE_CLIENT_SECRET: app.secrets[0]?.value, XOAUTH_MAIL_CACHE_DIR: join(fakes.dir, `cache-${++n}`) },
+      env: {
+        AZURE_CLIENT_SECRET: app.secrets[0]?.value,
+        XOAUTH_MAIL_CACHE_DIR: opts.cacheDir ?? join(fakes.dir, `cache-${++n}`),
+      },
       input: opts.input ?? EML,
     },
   );
@@ -83,6 +87,22 @@ describe("send against the Exchange fake", { concurrency: true }, () => {
     assert.equal(got[0]?.from, MB);
     assert.equal(got[0]?.authUser, MB);
     assert.deepEqual(got[0]?.to, ["someone@fabrikam.example"]);
+  });
+
+  test("sent with a token cache it refuses: why and the chmod on stderr, in text and --json runs; none otherwise", async () => {
+    const open = join(fakes.dir, "send-open-cache");
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    for (const json of [false, true]) {
+      const r = await send(["--to", "someone@fabrikam.example", "-"], { json, cacheDir: open });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stderr, /^not cached: others can write .* \(mode 0777\), so it is not used; make it private: /m);
+      assert.ok(r.stderr.trimEnd().endsWith(`chmod 700 ${open}`), r.stderr);
+    }
+    assert.deepEqual(readdirSync(open), [], "nothing written into it");
+    const control = await send(["--to", "someone@fabrikam.example", "-"], { json: false });
+    assert.equal(control.code, 0, control.stderr);
+    assert.doesNotMatch(control.stderr, /not cached/);
   });
 
   test("SMTP_AUTH_DISABLED (535 5.7.139) -> exit 4, nothing sent", async () => {

@@ -6,6 +6,7 @@ import type { MailServer } from "../../diagnose/server.js";
 import { type Diagnosis, type DiagnosisStep, stepJson } from "../../diagnose/types.js";
 import { exitCodeOf, toXoauthError, XoauthError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
+import { escapeControl } from "../../log/sanitize.js";
 import { optionsDetail, type PreparedSend, prepareSend } from "../../send/prepare.js";
 import { smtpSentJson } from "../../send/result.js";
 import { runSend, type SendRunResult } from "../../send/run.js";
@@ -104,7 +105,16 @@ async function runGraph(flags: SendFlags, p: PreparedSend, graph: { url: string;
   });
   if (!r.ok || !r.sent) return printFailure(flags, mailbox, { url: graph.url }, r);
   printGraphSent(!!flags.json, mailbox, graph.url, p.envelope, r.sent, r.ms);
+  printNotes(r.steps);
   return 0;
+}
+
+/**
+ * After a successful send, what its steps noted (why the token was not cached, and the fix) on stderr: a scanner or
+ * script sending every few minutes would otherwise ask Entra ID each time without a word.
+ */
+function printNotes(steps: DiagnosisStep[]): void {
+  for (const s of steps) if (s.note) processOut.stderr(`${escapeControl(s.note)}\n`);
 }
 
 async function run(flags: SendFlags, file: string | undefined): Promise<number> {
@@ -161,6 +171,7 @@ async function run(flags: SendFlags, file: string | undefined): Promise<number> 
     processOut.stdout(`${t("send.sent", params)}\n`);
     if (s.rejected.length) processOut.stderr(`${t("send.rejected", { rejected: s.rejected.join(", ") })}\n`);
   }
+  printNotes(r.steps);
   return 0;
 }
 
