@@ -74,8 +74,9 @@ describe("xoauth-mail sandbox", () => {
   });
 
   it("prints options that work for token and test, writes a 0600 secret and a config, and stops cleanly on SIGTERM", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "sandbox-test-")), "sbx");
-    dirs.push(dir);
+    const parent = mkdtempSync(join(tmpdir(), "sandbox-test-"));
+    dirs.push(parent); // the sandbox makes (and on SIGTERM keeps) sbx/ in it
+    const dir = join(parent, "sbx");
     const cache = mkdtempSync(join(tmpdir(), "sandbox-cache-"));
     dirs.push(cache);
     const sb = startSandbox(["--json", "--dir", dir]);

@@ -26,14 +26,19 @@ describe("failures found by fuzzing (regressions)", () => {
   test("config: --account constructor on a file without that account is CONFIG_INVALID", {
     skip: KNOWN_FAILURES.configInheritedAccount && "known failure in src/config/load.ts",
   }, async () => {
-    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
     const { join } = await import("node:path");
     const { tmpdir } = await import("node:os");
-    const path = join(mkdtempSync(join(tmpdir(), "xoauth-fuzz-")), "c.yaml");
-    writeFileSync(path, "#{}\n", { mode: 0o600 }); // fuzz seed 1, target config
-    const cfg = loadConfigFile(path);
-    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
-      assert.throws(() => selectAccount(cfg, name), { code: "CONFIG_INVALID" }, name);
+    const dir = mkdtempSync(join(tmpdir(), "xoauth-fuzz-"));
+    try {
+      const path = join(dir, "c.yaml");
+      writeFileSync(path, "#{}\n", { mode: 0o600 }); // fuzz seed 1, target config
+      const cfg = loadConfigFile(path);
+      for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+        assert.throws(() => selectAccount(cfg, name), { code: "CONFIG_INVALID" }, name);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
