@@ -103,8 +103,10 @@ export class CodeCache {
    * against 127 ms, `token --config` even (docs/benchmarks.md). bin/xoauth-mail.js asks this before choosing.
    */
   static usable(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
-    if (!cachingOn(env, platform) || cacheDirRefusal(cacheDir(env), platform)) return false;
-    const dir = join(cacheDir(env), "code");
+    if (!cachingOn(env, platform)) return false;
+    const root = cacheDir(env);
+    if (cacheDirRefusal(root, platform)) return false;
+    const dir = join(root, "code");
     const problem = dirProblem(dir, false)?.problem;
     if (problem === undefined) return canWrite(dir);
     if (problem !== "missing") return false; // there, but not a private directory: refused
