@@ -53,32 +53,23 @@ export async function prepareSend(
 ): Promise<PreparedSend> {
   const composing = [flags.subject, flags.body, flags.bodyFile].some((v) => v !== undefined) || !!flags.attach?.length;
   if (file !== undefined && composing) {
-    throw new XoauthError(
-      "USAGE",
-      `Pass either a message file (${file}) or --subject/--body/--body-file/--attach, not both.`,
-    );
+    throw new XoauthError("USAGE", t("send.usage.fileAndCompose", { file }));
   }
   if (file === undefined && !composing) {
-    throw new XoauthError(
-      "USAGE",
-      "No message: pass FILE.eml, - to read the message from stdin, or --subject with --body/--body-file.",
-    );
+    throw new XoauthError("USAGE", t("send.usage.noMessage"));
   }
   if (flags.body !== undefined && flags.bodyFile !== undefined) {
-    throw new XoauthError("USAGE", "Pass either --body or --body-file, not both.");
+    throw new XoauthError("USAGE", t("send.usage.bodyTwice"));
   }
   const to = parseAddressList(flags.to, "--to");
   const cc = parseAddressList(flags.cc, "--cc");
   const bcc = parseAddressList(flags.bcc, "--bcc");
   const all = [...new Set([...to, ...cc, ...bcc])];
-  if (all.length === 0) throw new XoauthError("USAGE", "No recipient: pass --to ADDRESS (repeatable).");
+  if (all.length === 0) throw new XoauthError("USAGE", t("send.usage.noRecipient"));
   const settings = await resolveSettings();
   const mailbox = settings.mailbox;
   if (!mailbox) {
-    throw new XoauthError(
-      "USAGE",
-      "The sending mailbox is missing: pass --mailbox ADDRESS (or `mailbox` in the config account).",
-    );
+    throw new XoauthError("USAGE", t("send.usage.noMailbox"));
   }
   parseAddress(mailbox, "--mailbox");
   const from = flags.from === undefined ? mailbox : parseAddress(flags.from, "--from");

@@ -257,6 +257,20 @@ describe("send usage errors (exit 2, nothing sent)", { concurrency: true }, () =
     });
   }
 
+  test("in German: the usage message and its cause both in German", async () => {
+    const r = await runCli(["send", ...login(), "--to", "a@fabrikam.example"], {
+      env: { AZURE_CLIENT_SECRET: app.secrets[0]?.value, LANG: "de_DE.UTF-8" },
+    });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /USAGE: Keine Nachricht: FILE\.eml angeben, - um die Nachricht von stdin zu lesen/);
+    assert.doesNotMatch(r.stderr, /No message/);
+    const noTo = await runCli(["send", ...login(), "-"], {
+      env: { AZURE_CLIENT_SECRET: app.secrets[0]?.value, LANG: "de_DE.UTF-8" },
+      input: EML,
+    });
+    assert.match(noTo.stderr, /Kein Empfänger: --to ADRESSE angeben/);
+  });
+
   test("an unknown option is a usage error too", async () => {
     const r = await send(["--to", "a@fabrikam.example", "--frobnicate", "-"]);
     assert.equal(r.code, 2);

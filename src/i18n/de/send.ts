@@ -19,6 +19,14 @@ export const sendUi: UiCatalog = {
   "send.sent": "✓ {messageId} von {from} an {count} Empfänger über {host}:{port} gesendet ({ms} ms): {response}",
   "send.rejected": "! Diese Empfänger hat der Server abgelehnt (die übrigen haben die Nachricht erhalten): {rejected}",
   "send.header": "SMTP · {mailbox} über {host}:{port} ({tls})",
+  "send.usage.fileAndCompose":
+    "Entweder eine Nachrichtendatei ({file}) oder --subject/--body/--body-file/--attach angeben, nicht beides.",
+  "send.usage.noMessage":
+    "Keine Nachricht: FILE.eml angeben, - um die Nachricht von stdin zu lesen, oder --subject mit --body/--body-file.",
+  "send.usage.bodyTwice": "Entweder --body oder --body-file angeben, nicht beides.",
+  "send.usage.noRecipient": "Kein Empfänger: --to ADRESSE angeben (mehrfach möglich).",
+  "send.usage.noMailbox":
+    "Das sendende Postfach fehlt: --mailbox ADRESSE angeben (oder `mailbox` im Konto der Konfigurationsdatei).",
   "send.graph.header": "Microsoft Graph · {mailbox} über {url}",
   "send.graph.accepted":
     "✓ Graph hat {messageId} von {from} für {count} Empfänger angenommen ({ms} ms, request-id {requestId}); die Zustellung folgt, eine Kopie liegt in „Gesendete Elemente“.",

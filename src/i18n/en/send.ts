@@ -16,6 +16,14 @@ export const sendCodes: CodeCatalog = {
 };
 
 export const sendUi: UiCatalog = {
+  "send.usage.fileAndCompose":
+    "Pass either a message file ({file}) or --subject/--body/--body-file/--attach, not both.",
+  "send.usage.noMessage":
+    "No message: pass FILE.eml, - to read the message from stdin, or --subject with --body/--body-file.",
+  "send.usage.bodyTwice": "Pass either --body or --body-file, not both.",
+  "send.usage.noRecipient": "No recipient: pass --to ADDRESS (repeatable).",
+  "send.usage.noMailbox":
+    "The sending mailbox is missing: pass --mailbox ADDRESS (or `mailbox` in the config account).",
   "send.sent": "✓ Sent {messageId} from {from} to {count} recipient(s) via {host}:{port} in {ms} ms: {response}",
   "send.rejected": "! The server refused these recipients (the others got the message): {rejected}",
   "send.header": "SMTP · {mailbox} at {host}:{port} ({tls})",
